@@ -1,0 +1,85 @@
+/* Invocation labels: the label of a Call on a capability names the method.
+ * Arguments travel in message registers (MRn), capabilities in the IPC
+ * buffer's caps_or_badges[] (Cn, addressed in the caller's CSpace at depth
+ * 64).  The reply's label is a kozo_error; results are in its MRs.
+ *
+ *   UNTYPED_RETYPE    MR0 type, MR1 size_bits, MR2 index, MR3 depth,
+ *                     MR4 offset, MR5 count; C0 destination CNode
+ *   CNODE_COPY        MR0 dest index, MR1 dest depth, MR2 src index,
+ *                     MR3 src depth, MR4 rights; C0 source CNode
+ *   CNODE_MINT        as COPY, MR5 badge
+ *   CNODE_MOVE        MR0 dest index, MR1 dest depth, MR2 src index,
+ *                     MR3 src depth; C0 source CNode
+ *   CNODE_DELETE      MR0 index, MR1 depth
+ *   CNODE_REVOKE      MR0 index, MR1 depth
+ *   TCB_CONFIGURE     MR0 fault endpoint cptr (0: none), MR1 priority,
+ *                     MR2 IPC buffer address; C0 CSpace root, C1 VSpace root,
+ *                     C2 IPC buffer Frame (C1/C2 may be 0 = leave unset)
+ *   TCB_WRITE_REGISTERS MR0 resume (0/1), MR1 count, MR2.. registers in
+ *                     struct kozo_user_context order
+ *   TCB_READ_REGISTERS  MR0 count -> reply MR0.. registers
+ *   TCB_RESUME, TCB_SUSPEND
+ *   TCB_SET_PRIORITY  MR0 priority (at most the caller's own)
+ *   TCB_BIND_NOTIFICATION C0 notification;  TCB_UNBIND_NOTIFICATION
+ *   TCB_SET_PERSONALITY MR0 kozo_personality
+ *   IRQ_CONTROL_GET   MR0 irq, MR1 index, MR2 depth; C0 destination CNode
+ *   IRQ_HANDLER_ACK, IRQ_HANDLER_CLEAR
+ *   IRQ_HANDLER_SET_NOTIFICATION C0 notification
+ *   IOPORT_IN8/16/32  MR0 port -> reply MR0 value
+ *   IOPORT_OUT8/16/32 MR0 port, MR1 value
+ *   PAGE_TABLE_MAP    MR0 virtual address; C0 VSpace  (PT_L1..PT_L3)
+ *   PAGE_TABLE_UNMAP
+ *   FRAME_MAP         MR0 virtual address, MR1 rights (READ/WRITE; no
+ *                     execute unless MR2 bit 0); C0 VSpace
+ *   FRAME_UNMAP
+ *   FRAME_GET_ADDRESS -> reply MR0 physical address
+ *   DEBUG_PANIC       MR0 address, MR1 user name length; user name bytes in
+ *                     the IPC buffer from msg[2]: a deliberate test panic
+ */
+#ifndef KOZO_INVOCATION_H
+#define KOZO_INVOCATION_H
+
+enum kozo_invocation {
+	KOZO_INV_NONE = 0,
+	KOZO_UNTYPED_RETYPE,
+	KOZO_CNODE_COPY,
+	KOZO_CNODE_MINT,
+	KOZO_CNODE_MOVE,
+	KOZO_CNODE_DELETE,
+	KOZO_CNODE_REVOKE,
+	KOZO_TCB_CONFIGURE,
+	KOZO_TCB_WRITE_REGISTERS,
+	KOZO_TCB_READ_REGISTERS,
+	KOZO_TCB_RESUME,
+	KOZO_TCB_SUSPEND,
+	KOZO_TCB_SET_PRIORITY,
+	KOZO_TCB_BIND_NOTIFICATION,
+	KOZO_TCB_UNBIND_NOTIFICATION,
+	KOZO_TCB_SET_PERSONALITY,
+	KOZO_IRQ_CONTROL_GET,
+	KOZO_IRQ_HANDLER_ACK,
+	KOZO_IRQ_HANDLER_SET_NOTIFICATION,
+	KOZO_IRQ_HANDLER_CLEAR,
+	KOZO_IOPORT_IN8,
+	KOZO_IOPORT_IN16,
+	KOZO_IOPORT_IN32,
+	KOZO_IOPORT_OUT8,
+	KOZO_IOPORT_OUT16,
+	KOZO_IOPORT_OUT32,
+	KOZO_PAGE_TABLE_MAP,
+	KOZO_PAGE_TABLE_UNMAP,
+	KOZO_FRAME_MAP,
+	KOZO_FRAME_UNMAP,
+	KOZO_FRAME_GET_ADDRESS,
+	KOZO_DEBUG_PANIC,
+	KOZO_INVOCATION_COUNT
+};
+
+#define KOZO_PRIORITY_MAX 255
+
+enum kozo_personality {
+	KOZO_PERSONALITY_NATIVE = 0,
+	KOZO_PERSONALITY_LINUX = 1, /* every syscall becomes an UnknownSyscall fault */
+};
+
+#endif

@@ -1,0 +1,36 @@
+/* Byte offsets entry.S and context.S use into struct arch_context (see
+ * arch_defs.h; regs[] follows enum kozo_x86_64_reg).  context.c checks each
+ * against offsetof() at compile time. */
+#ifndef KOZO_X86_ASM_OFFSETS_H
+#define KOZO_X86_ASM_OFFSETS_H
+
+#define CTX_RIP (0 * 8)
+#define CTX_RSP (1 * 8)
+#define CTX_RFLAGS (2 * 8)
+#define CTX_RAX (3 * 8)
+#define CTX_RBX (4 * 8)
+#define CTX_RCX (5 * 8)
+#define CTX_RDX (6 * 8)
+#define CTX_RSI (7 * 8)
+#define CTX_RDI (8 * 8)
+#define CTX_RBP (9 * 8)
+#define CTX_R8 (10 * 8)
+#define CTX_R9 (11 * 8)
+#define CTX_R10 (12 * 8)
+#define CTX_R11 (13 * 8)
+#define CTX_R12 (14 * 8)
+#define CTX_R13 (15 * 8)
+#define CTX_R14 (16 * 8)
+#define CTX_R15 (17 * 8)
+#define CTX_FS_BASE (18 * 8)
+#define CTX_GS_BASE (19 * 8)
+#define CTX_FPU (22 * 8)   /* regs[20], fpu_valid, pad, then fpu[] */
+
+/* struct kernel starts with `struct tcb *current`, and struct tcb with its
+ * arch_context: the word at `kernel` points at the current thread's regs. */
+#define KERNEL_CURRENT 0
+
+#define SEL_USER_DS_ASM 0x23
+#define SEL_USER_CS_ASM 0x2b
+
+#endif

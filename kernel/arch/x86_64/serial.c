@@ -1,0 +1,80 @@
+/* The two 16550 UARTs: COM1 (serial 0) carries the kernel log and, through
+ * an IOPort capability, Init's shell; COM2 (serial 1) is reserved for the
+ * panic record and initialised here only so the panic path can poll it.
+ * The kernel writes COM1 by polling, with its interrupts left to Init. */
+#include "kernel.h"
+#include "cpu.h"
+#include "x86.h"
+
+#define COM1 0x3f8
+#define COM2 0x2f8
+
+/* 16550 registers, as offsets from the base port (PC16550D data sheet). */
+#define UART_DATA 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_DLL 0
+#define UART_DLM 1
+
+#define LCR_8N1 0x03
+#define LCR_DLAB 0x80
+#define LSR_THRE 0x20
+#define MCR_DTR_RTS_OUT2 0x0b  /* OUT2 gates the IRQ line on PC boards */
+
+#define LOG_SIZE 2048
+
+static char log_ring[LOG_SIZE];
+static uint64_t log_written;  /* bytes ever logged; the ring keeps the last */
+
+static void uart_init(uint16_t base)
+{
+	outb(base + UART_IER, 0);
+	outb(base + UART_LCR, LCR_DLAB);
+	outb(base + UART_DLL, 1);       /* 115200 = 115200 / 1 */
+	outb(base + UART_DLM, 0);
+	outb(base + UART_LCR, LCR_8N1);
+	outb(base + UART_FCR, 0xc7);    /* FIFOs on, cleared, 14-byte trigger */
+	outb(base + UART_MCR, MCR_DTR_RTS_OUT2);
+}
+
+void serial_init(void)
+{
+	uart_init(COM1);
+	uart_init(COM2);
+}
+
+static void uart_putc(uint16_t base, char c)
+{
+	/* Bounded: a missing UART must not hang the kernel. */
+	for (unsigned i = 0; i < 100000 && !(inb(base + UART_LSR) & LSR_THRE); i++)
+		cpu_pause();
+	outb(base + UART_DATA, (uint8_t)c);
+}
+
+void arch_console_putc(char c)
+{
+	log_ring[log_written++ % LOG_SIZE] = c;
+	if (c == '\n')
+		uart_putc(COM1, '\r');
+	uart_putc(COM1, c);
+}
+
+void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen)
+{
+	size_t head = log_written % LOG_SIZE;
+
+	if (log_written < LOG_SIZE) {
+		*a = log_ring;
+		*alen = log_written;
+		*b = log_ring;
+		*blen = 0;
+		return;
+	}
+	*a = log_ring + head;
+	*alen = LOG_SIZE - head;
+	*b = log_ring;
+	*blen = head;
+}

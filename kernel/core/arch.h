@@ -1,0 +1,58 @@
+/* The arch contract: every function the portable core calls on a port.
+ * Each port (x86_64, aarch64, host) implements all of them, and provides
+ * <arch_defs.h> (found through -Ikernel/arch/<port>) with struct
+ * arch_context and the ARCH_REG_* register indexes:
+ *
+ *   ARCH_REG_COUNT            registers in arch_context.regs[]
+ *   ARCH_REG_IP, ARCH_REG_SP  program counter and stack pointer
+ *   ARCH_REG_SYSNO            syscall number on entry
+ *   ARCH_REG_CAP, ARCH_REG_INFO, ARCH_REG_MR0..ARCH_REG_MR3
+ *                             KOZO syscall arguments and results
+ *   ARCH_REG_ARG0..ARCH_REG_ARG5, ARCH_REG_RET
+ *                             the Linux syscall argument / result registers
+ *   ARCH_USER_TOP             first virtual address user space cannot map
+ */
+#ifndef KOZO_CORE_ARCH_H
+#define KOZO_CORE_ARCH_H
+
+#include "types.h"
+#include <arch_defs.h>
+
+struct kernel;
+struct tcb;
+struct slot;
+
+/* Memory: all RAM is reachable from the kernel through one mapping. */
+void *arch_phys_to_kernel(paddr_t p);
+paddr_t arch_kernel_to_phys(const void *v);
+
+/* Console (serial 0), polled; also feeds the log kept for panic records. */
+void arch_console_putc(char c);
+
+/* Paging: four levels of 512 eight-byte entries, 4 KiB pages. */
+word_t arch_pte_table(paddr_t table);   /* entry naming a next-level table */
+word_t arch_pte_page(paddr_t frame, unsigned rights, bool executable);
+bool arch_pte_present(word_t pte);
+paddr_t arch_pte_addr(word_t pte);
+void arch_vspace_init(word_t *root);    /* install the kernel's half */
+void arch_vspace_retire(word_t *root);  /* root is being destroyed */
+void arch_tlb_flush_page(word_t *root, word_t vaddr);
+
+/* Thread context. */
+void arch_context_init(struct arch_context *c);      /* fresh user thread */
+void arch_context_sanitize(struct arch_context *c);  /* after WriteRegisters */
+
+/* Interrupts routed to user space through IRQHandler capabilities. */
+bool arch_irq_valid(word_t irq);
+void arch_irq_mask(word_t irq);
+void arch_irq_unmask(word_t irq);
+
+/* Invocations on arch-only objects (IOPort).  Returns a kozo_error and
+ * fills out[] / *out_len with the reply's message registers. */
+int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
+		const word_t *mr, unsigned len, word_t *out, unsigned *out_len);
+
+/* A broken kernel invariant: report and stop.  Never for user mistakes. */
+_Noreturn void panic(const char *fmt, ...);
+
+#endif

@@ -1,0 +1,36 @@
+/* Endpoints: rendezvous points for synchronous IPC.  Waiting threads queue
+ * in FIFO order; all of them are either senders or receivers. */
+#ifndef KOZO_CORE_ENDPOINT_H
+#define KOZO_CORE_ENDPOINT_H
+
+#include "tcb.h"
+
+enum ep_state { EP_IDLE = 0, EP_SEND, EP_RECV };
+
+struct endpoint {
+	struct tcb *head, *tail;
+	uint32_t state;
+	uint32_t refs;
+	word_t reserved[5];
+};
+_Static_assert(sizeof(struct endpoint) <= (1u << KOZO_ENDPOINT_SIZE_BITS), "endpoint size");
+
+struct kernel;
+/* Send the message in t's registers/IPC buffer through the endpoint cap c.
+ * blocking: wait for a receiver; is_call: wait for the reply afterwards. */
+void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking, bool is_call);
+/* Receive on endpoint cap c (also takes a pending signal of a bound
+ * notification first). */
+void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking);
+/* Reply to the thread t last received a Call from (no-op if none). */
+void ep_reply(struct kernel *k, struct tcb *t);
+/* Deliver t's pending fault message to its fault endpoint. */
+void ep_send_fault(struct kernel *k, struct tcb *t);
+/* Remove t from the queue it blocks in. */
+void ep_dequeue(struct endpoint *ep, struct tcb *t);
+/* Last capability gone: wake every waiter with KOZO_ERR_CANCELLED. */
+void ep_finalize(struct kernel *k, struct endpoint *ep);
+/* Set the result registers of a thread woken without a message. */
+void ipc_set_error(struct tcb *t, int err);
+
+#endif

@@ -1,0 +1,41 @@
+/* One invocation of a capability, gathered by the syscall layer before any
+ * object code runs: the decode_* steps read only this, check everything and
+ * have no side effect; the invoke_* steps that follow cannot fail. */
+#ifndef KOZO_CORE_INVOCATION_H
+#define KOZO_CORE_INVOCATION_H
+
+#include "cap.h"
+#include <kozo/message.h>
+
+#define INVOCATION_MAX_MRS 24
+#define INVOCATION_MAX_OUT 24
+
+struct kernel;
+struct tcb;
+
+struct invocation {
+	struct kernel *k;
+	struct tcb *caller;
+	struct slot *slot;          /* the invoked capability */
+	word_t label;
+	unsigned len;               /* message registers present */
+	word_t mr[INVOCATION_MAX_MRS];
+	unsigned extra_count;       /* extra capabilities that resolved */
+	struct slot *extra[KOZO_MSG_MAX_EXTRA_CAPS];
+	unsigned out_len;           /* reply message registers */
+	word_t out[INVOCATION_MAX_OUT];
+};
+
+/* Dispatch on the invoked capability's type; returns a kozo_error. */
+int invoke_capability(struct invocation *inv);
+
+int untyped_invoke(struct invocation *inv);
+int cnode_invoke_op(struct invocation *inv);
+int tcb_invoke(struct invocation *inv);
+int irq_control_invoke(struct invocation *inv);
+int irq_handler_invoke(struct invocation *inv);
+int frame_invoke(struct invocation *inv);
+int page_table_invoke(struct invocation *inv);
+int debug_invoke(struct invocation *inv);
+
+#endif

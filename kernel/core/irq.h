@@ -1,0 +1,10 @@
+/* IRQControl and IRQHandler: interrupts delivered as notification signals. */
+#ifndef KOZO_CORE_IRQ_H
+#define KOZO_CORE_IRQ_H
+
+#include "cap.h"
+
+struct kernel;
+void irq_handler_release(struct kernel *k, word_t irq);
+
+#endif

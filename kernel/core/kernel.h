@@ -1,0 +1,71 @@
+/* The kernel's state and the entry points the ports call.
+ *
+ * The kernel runs to completion on one stack with interrupts masked: an
+ * entry point is called with k->current's user registers saved in its TCB,
+ * and returns with k->current naming the thread to resume (NULL: idle until
+ * the next interrupt).  Nothing in kernel/core keeps global state; a test or
+ * fuzzer builds a struct kernel and calls these directly. */
+#ifndef KOZO_CORE_KERNEL_H
+#define KOZO_CORE_KERNEL_H
+
+#include "cap.h"
+#include "cnode.h"
+#include "sched.h"
+#include "tcb.h"
+#include "vspace.h"
+
+#define IRQ_COUNT 64
+
+struct kernel_stats {
+	uint64_t syscalls;
+	uint64_t fastpath_hits;
+	uint64_t slowpath_ipc;
+	uint64_t faults;
+	uint64_t irqs;
+};
+
+struct kernel {
+	struct tcb *current;
+	struct sched sched;
+	struct asid_entry asids[ASID_COUNT];
+	word_t next_asid;
+	struct slot irq_ntfn[IRQ_COUNT];   /* notification each IRQ signals */
+	uint32_t irq_refs[IRQ_COUNT];       /* IRQHandler caps per IRQ */
+	struct cnode_header *dying;         /* CNodes being emptied */
+	bool draining;
+	uint64_t next_thread_id;
+	struct kernel_stats stats;
+	const char *build_id;
+};
+
+/* The current thread made a system call (registers saved in its TCB). */
+void kernel_syscall(struct kernel *k);
+/* The current thread faulted: kind is KOZO_FAULT_VM or _USER_EXCEPTION. */
+void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code,
+		       word_t vector, bool exec);
+/* A device interrupt arrived (the port has masked it). */
+void kernel_irq(struct kernel *k, word_t irq);
+/* The preemption timer fired. */
+void kernel_timer_tick(struct kernel *k);
+/* Pick the thread to run next into k->current. */
+void kernel_schedule(struct kernel *k);
+
+/* Boot: memory the port hands to the core, and what to load as Init. */
+struct boot_region { paddr_t start, end; };
+
+struct boot_info_in {
+	struct boot_region free[64];    /* RAM the kernel does not use */
+	unsigned free_count;
+	const uint8_t *init_elf;        /* Init's ELF image, in kernel memory */
+	size_t init_elf_size;
+	word_t arch_id;
+	word_t serial_irq;
+	bool has_ioports;
+	paddr_t kernel_start, kernel_end;
+};
+
+/* Build Init (CSpace, VSpace, image, IPC buffer, BootInfo, stack), give it
+ * all remaining memory as Untyped, make it current.  Returns a kozo_error. */
+int kernel_boot(struct kernel *k, struct boot_info_in *in);
+
+#endif

@@ -1,0 +1,95 @@
+/* Notifications: Signal ORs a badge into the word; Wait takes it. */
+#include "notification.h"
+#include "endpoint.h"
+#include "kernel.h"
+#include <kozo/errors.h>
+
+static void deliver(struct kernel *k, struct tcb *t, word_t word)
+{
+	t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
+	t->ctx.regs[ARCH_REG_CAP] = word;
+	t->ctx.regs[ARCH_REG_INFO] = 0;
+	t->state = THREAD_RUNNABLE;
+	sched_enqueue(&k->sched, t);
+}
+
+void ntfn_dequeue(struct notification *n, struct tcb *t)
+{
+	if (t->queue_prev)
+		t->queue_prev->queue_next = t->queue_next;
+	else
+		n->head = t->queue_next;
+	if (t->queue_next)
+		t->queue_next->queue_prev = t->queue_prev;
+	else
+		n->tail = t->queue_prev;
+	t->queue_next = t->queue_prev = NULL;
+	t->blocked_on = NULL;
+}
+
+void ntfn_signal(struct kernel *k, struct notification *n, word_t badge)
+{
+	if (n->head) {
+		struct tcb *t = n->head;
+		ntfn_dequeue(n, t);
+		deliver(k, t, n->word | badge);
+		n->word = 0;
+		return;
+	}
+	struct tcb *b = n->bound;
+	if (b && b->state == THREAD_BLOCKED_RECV) {
+		/* The bound thread waits on an endpoint: take it off that queue. */
+		ep_dequeue((struct endpoint *)b->blocked_on, b);
+		deliver(k, b, n->word | badge);
+		n->word = 0;
+		return;
+	}
+	n->word |= badge;
+}
+
+void ntfn_wait(struct kernel *k, struct tcb *t, struct notification *n, bool blocking)
+{
+	if (n->word || !blocking) {
+		t->ctx.regs[ARCH_REG_SYSNO] = n->word || blocking ? KOZO_OK : KOZO_ERR_WOULD_BLOCK;
+		t->ctx.regs[ARCH_REG_CAP] = n->word;
+		t->ctx.regs[ARCH_REG_INFO] = 0;
+		n->word = 0;
+		return;
+	}
+	t->blocked_on = n;
+	t->queue_next = NULL;
+	t->queue_prev = n->tail;
+	if (n->tail)
+		n->tail->queue_next = t;
+	else
+		n->head = t;
+	n->tail = t;
+	t->state = THREAD_BLOCKED_NTFN;
+	sched_dequeue(&k->sched, t);
+}
+
+void ntfn_bind(struct notification *n, struct tcb *t)
+{
+	n->bound = t;
+	t->bound_ntfn = n;
+}
+
+void ntfn_unbind(struct tcb *t)
+{
+	if (t->bound_ntfn)
+		t->bound_ntfn->bound = NULL;
+	t->bound_ntfn = NULL;
+}
+
+void ntfn_finalize(struct kernel *k, struct notification *n)
+{
+	while (n->head) {
+		struct tcb *t = n->head;
+		ntfn_dequeue(n, t);
+		ipc_set_error(t, KOZO_ERR_CANCELLED);
+		t->state = THREAD_RUNNABLE;
+		sched_enqueue(&k->sched, t);
+	}
+	if (n->bound)
+		ntfn_unbind(n->bound);
+}

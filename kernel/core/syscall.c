@@ -1,0 +1,242 @@
+/* System call entry: decode the trap, look the capability up, dispatch. */
+#include "cnode.h"
+#include "endpoint.h"
+#include "invocation.h"
+#include "kernel.h"
+#include "kprintf.h"
+#include "notification.h"
+#include <kozo/errors.h>
+#include <kozo/fault.h>
+#include <kozo/invocation.h>
+#include <kozo/syscall.h>
+
+void kernel_schedule(struct kernel *k)
+{
+	for (;;) {
+		struct tcb *t = sched_choose(&k->sched);
+		if (t && !tcb_vspace_root(t)) {
+			/* Its address space was destroyed under it. */
+			kprintf("kozo: thread %lu stopped: no address space\n", (unsigned long)t->id);
+			tcb_suspend(k, t);
+			continue;
+		}
+		k->current = t;
+		return;
+	}
+}
+
+void kernel_timer_tick(struct kernel *k)
+{
+	struct tcb *t = k->current;
+	if (t && t->state == THREAD_RUNNABLE && --t->time_slice == 0) {
+		t->time_slice = SCHED_TIME_SLICE;
+		sched_rotate(&k->sched, t);
+	}
+	kernel_schedule(k);
+}
+
+void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code, word_t vector,
+		       bool exec)
+{
+	struct tcb *t = k->current;
+	word_t *m = t->fault_msg;
+	t->pending_fault = (uint8_t)kind;
+	m[0] = t->ctx.regs[ARCH_REG_IP];
+	if (kind == KOZO_FAULT_VM) {
+		m[1] = addr;
+		m[2] = exec;
+		m[3] = code;
+	} else {
+		m[1] = t->ctx.regs[ARCH_REG_SP];
+		m[2] = t->ctx.regs[ARCH_REG_FLAGS];
+		m[3] = vector;
+		m[4] = code;
+	}
+	ep_send_fault(k, t);
+	kernel_schedule(k);
+}
+
+static void unknown_syscall(struct kernel *k, struct tcb *t)
+{
+	static const unsigned args[6] = { ARCH_REG_ARG0, ARCH_REG_ARG1, ARCH_REG_ARG2,
+					  ARCH_REG_ARG3, ARCH_REG_ARG4, ARCH_REG_ARG5 };
+	word_t *m = t->fault_msg;
+	m[0] = t->ctx.regs[ARCH_REG_SYSNO];
+	for (unsigned i = 0; i < 6; i++)
+		m[1 + i] = t->ctx.regs[args[i]];
+	m[7] = t->ctx.regs[ARCH_REG_IP];
+	m[8] = t->ctx.regs[ARCH_REG_SP];
+	m[9] = t->ctx.regs[ARCH_REG_FLAGS];
+	t->pending_fault = KOZO_FAULT_UNKNOWN_SYSCALL;
+	ep_send_fault(k, t);
+}
+
+/* Gather label, message registers and extra capabilities of t's message.
+ * A zero cptr ends the extra-capability list; any other that does not
+ * resolve fails the invocation. */
+static int gather(struct kernel *k, struct tcb *t, struct slot *s, struct invocation *inv)
+{
+	word_t info = t->ctx.regs[ARCH_REG_INFO];
+	struct kozo_ipc_buffer *b = tcb_ipc_buffer(t);
+	inv->k = k;
+	inv->caller = t;
+	inv->slot = s;
+	inv->label = kozo_msginfo_label(info);
+	inv->len = kozo_msginfo_length(info);
+	if (inv->len > INVOCATION_MAX_MRS)
+		inv->len = INVOCATION_MAX_MRS;
+	if (!b && inv->len > KOZO_FASTPATH_MRS)
+		inv->len = KOZO_FASTPATH_MRS;
+	for (unsigned i = 0; i < inv->len; i++)
+		inv->mr[i] = tcb_get_mr(t, i);
+	inv->extra_count = 0;
+	inv->out_len = 0;
+	unsigned extra = kozo_msginfo_extra_caps(info);
+	if (extra > KOZO_MSG_MAX_EXTRA_CAPS)
+		extra = KOZO_MSG_MAX_EXTRA_CAPS;
+	for (unsigned i = 0; i < extra && b; i++) {
+		struct slot *x;
+		if (b->caps_or_badges[i] == 0)
+			break;
+		int err = cspace_lookup(tcb_cspace(t), b->caps_or_badges[i], 64, false, &x);
+		if (err)
+			return err;
+		if (slot_empty(x))
+			return KOZO_ERR_FAILED_LOOKUP;
+		inv->extra[inv->extra_count++] = x;
+	}
+	return KOZO_OK;
+}
+
+int invoke_capability(struct invocation *inv)
+{
+	switch (inv->slot->cap.type) {
+	case KOZO_OBJ_UNTYPED: return untyped_invoke(inv);
+	case KOZO_OBJ_CNODE: return cnode_invoke_op(inv);
+	case KOZO_OBJ_TCB: return tcb_invoke(inv);
+	case KOZO_OBJ_IRQ_CONTROL: return irq_control_invoke(inv);
+	case KOZO_OBJ_IRQ_HANDLER: return irq_handler_invoke(inv);
+	case KOZO_OBJ_FRAME: return frame_invoke(inv);
+	case KOZO_OBJ_PT_L1:
+	case KOZO_OBJ_PT_L2:
+	case KOZO_OBJ_PT_L3: return page_table_invoke(inv);
+	case KOZO_OBJ_DEBUG: return debug_invoke(inv);
+	case KOZO_OBJ_IOPORT:
+		return arch_invoke(inv->k, inv->caller, inv->slot, inv->label, inv->mr, inv->len,
+				   inv->out, &inv->out_len);
+	case KOZO_OBJ_VSPACE:
+		return KOZO_ERR_ILLEGAL_OPERATION;
+	default:
+		return KOZO_ERR_INVALID_CAPABILITY;
+	}
+}
+
+/* Write an invocation's result into the caller's reply registers. */
+static void reply_invocation(struct tcb *t, int err, const struct invocation *inv)
+{
+	unsigned n = err ? 0 : inv->out_len;
+	for (unsigned i = 0; i < n; i++)
+		tcb_set_mr(t, i, inv->out[i]);
+	t->ctx.regs[ARCH_REG_SYSNO] = (word_t)err;
+	t->ctx.regs[ARCH_REG_CAP] = 0;
+	t->ctx.regs[ARCH_REG_INFO] = kozo_msginfo((word_t)err, 0, 0, n);
+}
+
+static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_call)
+{
+	struct slot *s;
+	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
+	if (err) {
+		ipc_set_error(t, err);
+		return;
+	}
+	switch (s->cap.type) {
+	case KOZO_OBJ_ENDPOINT:
+		if (!(s->cap.rights & KOZO_RIGHT_WRITE)) {
+			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
+			return;
+		}
+		ep_send(k, t, &s->cap, blocking, is_call);
+		return;
+	case KOZO_OBJ_NOTIFICATION:
+		if (!(s->cap.rights & KOZO_RIGHT_WRITE)) {
+			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
+			return;
+		}
+		ntfn_signal(k, (struct notification *)s->cap.obj, s->cap.w2);
+		ipc_set_error(t, KOZO_OK);
+		return;
+	default: {
+		struct invocation inv;
+		err = gather(k, t, s, &inv);
+		if (!err)
+			err = invoke_capability(&inv);
+		/* Send (no reply wanted) still reports the error in the
+		 * syscall register; only Call gets results. */
+		if (is_call)
+			reply_invocation(t, err, &inv);
+		else
+			ipc_set_error(t, err);
+		return;
+	}
+	}
+}
+
+static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
+{
+	struct slot *s;
+	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
+	if (err) {
+		ipc_set_error(t, err);
+		return;
+	}
+	if (!(s->cap.rights & KOZO_RIGHT_READ)) {
+		ipc_set_error(t, s->cap.type == KOZO_OBJ_ENDPOINT || s->cap.type == KOZO_OBJ_NOTIFICATION
+					 ? KOZO_ERR_INSUFFICIENT_RIGHTS : KOZO_ERR_INVALID_CAPABILITY);
+		return;
+	}
+	if (s->cap.type == KOZO_OBJ_ENDPOINT)
+		ep_recv(k, t, &s->cap, blocking);
+	else if (s->cap.type == KOZO_OBJ_NOTIFICATION)
+		ntfn_wait(k, t, (struct notification *)s->cap.obj, blocking);
+	else
+		ipc_set_error(t, KOZO_ERR_INVALID_CAPABILITY);
+}
+
+void kernel_syscall(struct kernel *k)
+{
+	struct tcb *t = k->current;
+	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
+	k->stats.syscalls++;
+
+	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
+	    nr >= KOZO_SYS_END) {
+		unknown_syscall(k, t);
+		kernel_schedule(k);
+		return;
+	}
+	switch (nr) {
+	case KOZO_SYS_CALL: handle_send(k, t, true, true); break;
+	case KOZO_SYS_SEND: handle_send(k, t, true, false); break;
+	case KOZO_SYS_NB_SEND: handle_send(k, t, false, false); break;
+	case KOZO_SYS_RECV: handle_recv(k, t, true); break;
+	case KOZO_SYS_NB_RECV: handle_recv(k, t, false); break;
+	case KOZO_SYS_REPLY:
+		ep_reply(k, t);
+		ipc_set_error(t, KOZO_OK);
+		break;
+	case KOZO_SYS_REPLY_RECV:
+		ep_reply(k, t);
+		handle_recv(k, t, true);
+		break;
+	case KOZO_SYS_YIELD:
+		sched_rotate(&k->sched, t);
+		ipc_set_error(t, KOZO_OK);
+		break;
+	case KOZO_SYS_DEBUG_PUTCHAR:
+		arch_console_putc((char)t->ctx.regs[ARCH_REG_CAP]);
+		ipc_set_error(t, KOZO_OK);
+		break;
+	}
+	kernel_schedule(k);
+}

@@ -1,0 +1,70 @@
+/* Thread control blocks.  A TCB is 2 KiB: the saved user context first (the
+ * arch entry code stores registers there), then scheduling and IPC state,
+ * then four slots holding copies of the capabilities the thread runs with. */
+#ifndef KOZO_CORE_TCB_H
+#define KOZO_CORE_TCB_H
+
+#include "arch.h"
+#include "cap.h"
+#include <kozo/fault.h>
+#include <kozo/message.h>
+#include <kozo/syscall.h>
+
+enum thread_state {
+	THREAD_INACTIVE = 0,   /* never resumed, suspended, or stopped by a fault */
+	THREAD_RUNNABLE,
+	THREAD_BLOCKED_SEND,   /* queued on an endpoint to send (or call) */
+	THREAD_BLOCKED_RECV,   /* queued on an endpoint to receive */
+	THREAD_BLOCKED_REPLY,  /* did a Call (or faulted); waits for the reply */
+	THREAD_BLOCKED_NTFN,   /* waiting on a notification */
+};
+
+enum tcb_slot_index { TCB_CSPACE, TCB_VSPACE, TCB_IPC_FRAME, TCB_FAULT_EP, TCB_SLOTS };
+
+struct endpoint;
+struct notification;
+
+struct tcb {
+	struct arch_context ctx;      /* must stay first */
+	uint8_t state;
+	uint8_t priority;
+	uint8_t personality;
+	uint8_t ipc_can_grant;        /* pending send carries the Grant right */
+	uint8_t ipc_is_call;          /* pending send is a Call */
+	uint8_t pending_fault;        /* a kozo_fault being sent, or 0 */
+	uint16_t pad;
+	uint32_t refs;                /* capabilities naming this TCB */
+	uint32_t time_slice;
+	struct tcb *sched_next, *sched_prev;   /* run queue */
+	struct tcb *queue_next, *queue_prev;   /* endpoint/notification queue */
+	void *blocked_on;                      /* struct endpoint / notification */
+	word_t ipc_badge;                      /* badge of the cap used to send */
+	struct tcb *reply_to;                  /* whom this thread must reply to */
+	struct tcb *reply_from;                /* who will reply to this thread */
+	struct notification *bound_ntfn;
+	word_t ipc_buffer_addr;                /* user address, for information */
+	word_t ipc_buffer_offset;              /* offset in the IPC buffer frame */
+	word_t fault_msg[KOZO_FAULT_SYSCALL_LENGTH]; /* pending fault's MRs */
+	uint64_t id;                           /* for log messages */
+	struct slot slots[TCB_SLOTS];
+};
+_Static_assert(sizeof(struct tcb) <= (1u << KOZO_TCB_SIZE_BITS), "TCB fits its object");
+
+/* The thread's IPC buffer in kernel view, or NULL when it has none. */
+struct kozo_ipc_buffer *tcb_ipc_buffer(const struct tcb *t);
+/* The thread's page-table root, or NULL. */
+word_t *tcb_vspace_root(const struct tcb *t);
+static inline const struct cap *tcb_cspace(const struct tcb *t) { return &t->slots[TCB_CSPACE].cap; }
+
+/* Message register i of t (0..3 in registers, the rest in its IPC buffer). */
+word_t tcb_get_mr(const struct tcb *t, unsigned i);
+void tcb_set_mr(struct tcb *t, unsigned i, word_t v);
+
+struct kernel;
+/* Stop t wherever it is: leave queues, cancel IPC, leave the run queue. */
+void tcb_suspend(struct kernel *k, struct tcb *t);
+void tcb_resume(struct kernel *k, struct tcb *t);
+/* Last capability gone: suspend and drop the held capabilities. */
+void tcb_finalize(struct kernel *k, struct tcb *t);
+
+#endif

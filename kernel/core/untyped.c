@@ -1,0 +1,169 @@
+/* Untyped memory: Retype carves new objects at the watermark. */
+#include "untyped.h"
+#include "cnode.h"
+#include "endpoint.h"
+#include "invocation.h"
+#include "kernel.h"
+#include "lib.h"
+#include "notification.h"
+#include "tcb.h"
+#include "vspace.h"
+#include <kozo/errors.h>
+#include <kozo/invocation.h>
+
+#define RETYPE_MAX_COUNT 256
+
+unsigned object_size_bits(unsigned type, unsigned size_bits)
+{
+	switch (type) {
+	case KOZO_OBJ_UNTYPED:
+		return size_bits >= KOZO_UNTYPED_MIN_BITS && size_bits <= KOZO_UNTYPED_MAX_BITS
+			       ? size_bits : 0;
+	case KOZO_OBJ_TCB: return KOZO_TCB_SIZE_BITS;
+	case KOZO_OBJ_ENDPOINT: return KOZO_ENDPOINT_SIZE_BITS;
+	case KOZO_OBJ_NOTIFICATION: return KOZO_NOTIFICATION_SIZE_BITS;
+	case KOZO_OBJ_CNODE:
+		return size_bits >= KOZO_CNODE_MIN_RADIX && size_bits <= KOZO_CNODE_MAX_RADIX
+			       ? size_bits + KOZO_SLOT_SIZE_BITS : 0;
+	case KOZO_OBJ_FRAME:
+	case KOZO_OBJ_VSPACE:
+	case KOZO_OBJ_PT_L1:
+	case KOZO_OBJ_PT_L2:
+	case KOZO_OBJ_PT_L3: return KOZO_PAGE_SIZE_BITS;
+	default: return 0;
+	}
+}
+
+struct cap untyped_cap(void *base, unsigned size_bits, bool device)
+{
+	return (struct cap){
+		.type = KOZO_OBJ_UNTYPED,
+		.rights = KOZO_RIGHTS_ALL,
+		.obj = (uintptr_t)base,
+		.w2 = 0,
+		.w3 = size_bits | ((word_t)device << 8),
+	};
+}
+
+struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base)
+{
+	struct cap c = { .type = (uint8_t)type, .rights = KOZO_RIGHTS_ALL, .obj = (uintptr_t)base };
+	switch (type) {
+	case KOZO_OBJ_UNTYPED:
+		return untyped_cap(base, size_bits, false);
+	case KOZO_OBJ_TCB: {
+		struct tcb *t = base;
+		memset(t, 0, sizeof(*t));
+		arch_context_init(&t->ctx);
+		t->id = ++k->next_thread_id;
+		break;
+	}
+	case KOZO_OBJ_CNODE: {
+		memset(base, 0, BIT(size_bits + KOZO_SLOT_SIZE_BITS));
+		((struct cnode_header *)base)->radix = (uint8_t)size_bits;
+		c.w3 = size_bits;   /* no guard */
+		break;
+	}
+	case KOZO_OBJ_VSPACE: {
+		memset(base, 0, KOZO_PAGE_SIZE);
+		word_t asid = 0;
+		if (!vspace_asid_alloc(k, base, &asid))
+			panic("retype: no ASID although decode checked");
+		arch_vspace_init(base);
+		c.w2 = asid;
+		break;
+	}
+	case KOZO_OBJ_ENDPOINT:
+	case KOZO_OBJ_NOTIFICATION:
+	case KOZO_OBJ_FRAME:
+	case KOZO_OBJ_PT_L1:
+	case KOZO_OBJ_PT_L2:
+	case KOZO_OBJ_PT_L3:
+		memset(base, 0, BIT(object_size_bits(type, size_bits)));
+		break;
+	default:
+		panic("object_create: type %u", type);
+	}
+	return c;
+}
+
+/* A device Untyped (MMIO) may only become Frames or smaller Untyped, and
+ * is never zeroed. */
+static bool allowed_from_device(unsigned type)
+{
+	return type == KOZO_OBJ_FRAME || type == KOZO_OBJ_UNTYPED;
+}
+
+int untyped_invoke(struct invocation *inv)
+{
+	struct kernel *k = inv->k;
+	struct slot *ut = inv->slot;
+	const word_t *mr = inv->mr;
+
+	if (inv->label != KOZO_UNTYPED_RETYPE)
+		return KOZO_ERR_ILLEGAL_OPERATION;
+	if (inv->len < 6 || inv->extra_count < 1)
+		return KOZO_ERR_TRUNCATED_MESSAGE;
+	word_t type = mr[0], size_arg = mr[1], index = mr[2], depth = mr[3];
+	word_t offset = mr[4], count = mr[5];
+
+	if (type == KOZO_OBJ_NULL || type >= KOZO_OBJ_RETYPABLE_END)
+		return KOZO_ERR_INVALID_ARGUMENT;
+	unsigned obj_bits = object_size_bits((unsigned)type, size_arg > 64 ? 0 : (unsigned)size_arg);
+	if (obj_bits == 0)
+		return KOZO_ERR_RANGE;
+	if (count < 1 || count > RETYPE_MAX_COUNT)
+		return KOZO_ERR_RANGE;
+	if (cap_untyped_is_device(&ut->cap) && !allowed_from_device((unsigned)type))
+		return KOZO_ERR_ILLEGAL_OPERATION;
+
+	/* The destination CNode: the root itself at depth 0, else a lookup. */
+	struct cap *root = &inv->extra[0]->cap;
+	struct cap *dest = root;
+	if (depth != 0) {
+		struct slot *ds;
+		int err = cspace_lookup(root, index, (unsigned)(depth > 64 ? 65 : depth), true, &ds);
+		if (err)
+			return err;
+		dest = &ds->cap;
+	}
+	if (dest->type != KOZO_OBJ_CNODE)
+		return KOZO_ERR_INVALID_CAPABILITY;
+	word_t slots = BIT(cap_cnode_radix(dest));
+	if (offset < 1 || offset >= slots || count > slots - offset)
+		return KOZO_ERR_RANGE;
+	struct slot *dslots = cnode_slots(dest);
+	for (word_t i = 0; i < count; i++)
+		if (!slot_empty(&dslots[offset + i]))
+			return KOZO_ERR_DELETE_FIRST;
+
+	/* Space: an Untyped without children starts over at its base. */
+	unsigned ut_bits = cap_untyped_size_bits(&ut->cap);
+	word_t base = ut->cap.obj;
+	word_t watermark = ut->first_child ? ut->cap.w2 : 0;
+	if (obj_bits > ut_bits)
+		return KOZO_ERR_NOT_ENOUGH_MEMORY;
+	word_t start = ALIGN_UP(base + watermark, BIT(obj_bits));
+	word_t avail = base + BIT(ut_bits) - start;
+	if (start > base + BIT(ut_bits) || (avail >> obj_bits) < count)
+		return KOZO_ERR_NOT_ENOUGH_MEMORY;
+	if (type == KOZO_OBJ_VSPACE && vspace_asids_free(k) < count)
+		return KOZO_ERR_NOT_ENOUGH_MEMORY;
+
+	/* --- no failure past this point --- */
+	for (word_t i = 0; i < count; i++) {
+		void *obj = (void *)(start + (i << obj_bits));
+		struct cap c;
+		if (cap_untyped_is_device(&ut->cap))
+			c = type == KOZO_OBJ_UNTYPED
+				    ? untyped_cap(obj, obj_bits, true)
+				    : (struct cap){ .type = KOZO_OBJ_FRAME, .rights = KOZO_RIGHTS_ALL,
+						    .obj = (uintptr_t)obj };
+		else
+			c = object_create(k, (unsigned)type, (unsigned)size_arg, obj);
+		cdt_insert(ut, &dslots[offset + i], &c);
+		cap_acquire(k, &c);
+	}
+	ut->cap.w2 = start + (count << obj_bits) - base;
+	return KOZO_OK;
+}

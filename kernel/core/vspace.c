@@ -1,0 +1,213 @@
+/* Address spaces: ASIDs, and mapping Frames and page tables.
+ *
+ *   VSpace (level 0) -> PT_L1 -> PT_L2 -> PT_L3 -> Frame
+ *
+ * A mapping capability records (asid, vaddr).  Unmapping looks the ASID up
+ * again and clears the entry only if it still names this object, so a
+ * mapping into a destroyed (or reused) address space is harmless. */
+#include "vspace.h"
+#include "invocation.h"
+#include "kernel.h"
+#include <kozo/errors.h>
+#include <kozo/invocation.h>
+
+bool vspace_asid_alloc(struct kernel *k, word_t *root, word_t *asid)
+{
+	/* Round robin, so a freed ASID is reused as late as possible. ASID 0
+	 * is never used: a zero in a capability means "none". */
+	for (unsigned n = 0; n < ASID_COUNT; n++) {
+		word_t a = (k->next_asid + n) % ASID_COUNT;
+		if (a == 0 || k->asids[a].root)
+			continue;
+		k->asids[a].root = root;
+		k->asids[a].refs = 0;
+		k->next_asid = a + 1;
+		*asid = a;
+		return true;
+	}
+	return false;
+}
+
+unsigned vspace_asids_free(const struct kernel *k)
+{
+	unsigned n = 0;
+	for (unsigned a = 1; a < ASID_COUNT; a++)
+		n += k->asids[a].root == NULL;
+	return n;
+}
+
+void vspace_release(struct kernel *k, word_t asid)
+{
+	struct asid_entry *e = &k->asids[asid];
+	if (--e->refs == 0) {
+		arch_vspace_retire(e->root);
+		e->root = NULL;
+	}
+}
+
+/* Index of vaddr in a table of the given level (0 = root). */
+static unsigned pt_index(word_t vaddr, unsigned level)
+{
+	return (vaddr >> (KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level))) & (PT_ENTRIES - 1);
+}
+
+/* The table of `level` on the way to vaddr, or NULL if not present. */
+static word_t *walk(word_t *root, word_t vaddr, unsigned level)
+{
+	word_t *table = root;
+	for (unsigned l = 0; l < level; l++) {
+		word_t e = table[pt_index(vaddr, l)];
+		if (!arch_pte_present(e))
+			return NULL;
+		table = arch_phys_to_kernel(arch_pte_addr(e));
+	}
+	return table;
+}
+
+/* Level at which an object of this type is referenced (its parent table's
+ * entries point to it): frames from level 3 entries, PT_L3 from level 2... */
+static unsigned entry_level(unsigned type)
+{
+	switch (type) {
+	case KOZO_OBJ_PT_L1: return 0;
+	case KOZO_OBJ_PT_L2: return 1;
+	case KOZO_OBJ_PT_L3: return 2;
+	default: return 3;  /* Frame */
+	}
+}
+
+void vspace_unmap_cap(struct kernel *k, struct cap *c)
+{
+	if (!(c->w3 & CAP_MAPPED))
+		return;
+	word_t asid = c->w3 & ~CAP_MAPPED, vaddr = c->w2;
+	c->w2 = c->w3 = 0;
+	word_t *root = asid < ASID_COUNT ? k->asids[asid].root : NULL;
+	if (!root)
+		return;
+	unsigned level = entry_level(c->type);
+	word_t *table = walk(root, vaddr, level);
+	if (!table)
+		return;
+	word_t *e = &table[pt_index(vaddr, level)];
+	if (arch_pte_present(*e) && arch_pte_addr(*e) == arch_kernel_to_phys((void *)c->obj)) {
+		*e = 0;
+		arch_tlb_flush_page(root, vaddr);
+	}
+}
+
+static int decode_target(const struct invocation *inv, word_t vaddr, word_t **root, word_t *asid)
+{
+	if (inv->extra_count < 1)
+		return KOZO_ERR_TRUNCATED_MESSAGE;
+	const struct cap *vs = &inv->extra[0]->cap;
+	if (vs->type != KOZO_OBJ_VSPACE)
+		return KOZO_ERR_INVALID_CAPABILITY;
+	if (vaddr >= ARCH_USER_TOP)
+		return KOZO_ERR_INVALID_ARGUMENT;
+	*root = (word_t *)vs->obj;
+	*asid = vs->w2;
+	return KOZO_OK;
+}
+
+int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vs, word_t vaddr,
+		     unsigned rights, bool exec)
+{
+	(void)k;
+	if (frame->w3 & CAP_MAPPED)
+		return KOZO_ERR_INVALID_CAPABILITY;
+	if (!IS_ALIGNED(vaddr, KOZO_PAGE_SIZE_BITS))
+		return KOZO_ERR_ALIGNMENT;
+	if (vs->type != KOZO_OBJ_VSPACE)
+		return KOZO_ERR_INVALID_CAPABILITY;
+	if (vaddr >= ARCH_USER_TOP)
+		return KOZO_ERR_INVALID_ARGUMENT;
+	rights &= frame->rights;
+	if (!(rights & KOZO_RIGHT_READ))
+		return KOZO_ERR_INSUFFICIENT_RIGHTS;
+	word_t *root = (word_t *)vs->obj;
+	word_t *table = walk(root, vaddr, 3);
+	if (!table)
+		return KOZO_ERR_FAILED_LOOKUP;
+	word_t *e = &table[pt_index(vaddr, 3)];
+	if (arch_pte_present(*e))
+		return KOZO_ERR_DELETE_FIRST;
+	/* --- no failure past this point --- */
+	*e = arch_pte_page(arch_kernel_to_phys((void *)frame->obj), rights, exec);
+	frame->w2 = vaddr;
+	frame->w3 = vs->w2 | CAP_MAPPED;
+	return KOZO_OK;
+}
+
+int vspace_map_table(struct kernel *k, struct cap *pt, const struct cap *vs, word_t vaddr)
+{
+	(void)k;
+	if (pt->w3 & CAP_MAPPED)
+		return KOZO_ERR_INVALID_CAPABILITY;
+	if (vs->type != KOZO_OBJ_VSPACE)
+		return KOZO_ERR_INVALID_CAPABILITY;
+	if (vaddr >= ARCH_USER_TOP)
+		return KOZO_ERR_INVALID_ARGUMENT;
+	unsigned level = entry_level(pt->type);
+	/* The table covers an aligned range; keep only the bits that name it. */
+	vaddr &= ~MASK(KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level));
+	word_t *root = (word_t *)vs->obj;
+	word_t *table = walk(root, vaddr, level);
+	if (!table)
+		return KOZO_ERR_FAILED_LOOKUP;
+	word_t *e = &table[pt_index(vaddr, level)];
+	if (arch_pte_present(*e))
+		return KOZO_ERR_DELETE_FIRST;
+	/* --- no failure past this point --- */
+	*e = arch_pte_table(arch_kernel_to_phys((void *)pt->obj));
+	pt->w2 = vaddr;
+	pt->w3 = vs->w2 | CAP_MAPPED;
+	return KOZO_OK;
+}
+
+int frame_invoke(struct invocation *inv)
+{
+	struct cap *c = &inv->slot->cap;
+	switch (inv->label) {
+	case KOZO_FRAME_MAP: {
+		word_t *root, asid;
+		if (inv->len < 3)
+			return KOZO_ERR_TRUNCATED_MESSAGE;
+		int err = decode_target(inv, inv->mr[0], &root, &asid);
+		if (err)
+			return err;
+		return vspace_map_frame(inv->k, c, &inv->extra[0]->cap, inv->mr[0],
+					(unsigned)inv->mr[1] & KOZO_RIGHTS_ALL, inv->mr[2] & 1);
+	}
+	case KOZO_FRAME_UNMAP:
+		vspace_unmap_cap(inv->k, c);
+		return KOZO_OK;
+	case KOZO_FRAME_GET_ADDRESS:
+		inv->out[0] = arch_kernel_to_phys((void *)c->obj);
+		inv->out_len = 1;
+		return KOZO_OK;
+	default:
+		return KOZO_ERR_ILLEGAL_OPERATION;
+	}
+}
+
+int page_table_invoke(struct invocation *inv)
+{
+	struct cap *c = &inv->slot->cap;
+	switch (inv->label) {
+	case KOZO_PAGE_TABLE_MAP: {
+		word_t *root, asid;
+		if (inv->len < 1)
+			return KOZO_ERR_TRUNCATED_MESSAGE;
+		int err = decode_target(inv, inv->mr[0], &root, &asid);
+		if (err)
+			return err;
+		return vspace_map_table(inv->k, c, &inv->extra[0]->cap, inv->mr[0]);
+	}
+	case KOZO_PAGE_TABLE_UNMAP:
+		vspace_unmap_cap(inv->k, c);
+		return KOZO_OK;
+	default:
+		return KOZO_ERR_ILLEGAL_OPERATION;
+	}
+}

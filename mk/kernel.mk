@@ -1,0 +1,71 @@
+# The kernel: kernel/core (portable), kernel/lib (freestanding libc bits) and
+# kernel/arch/$(ARCH), with Init's ELF embedded, linked into $(BUILD)/kozo.elf.
+KERNEL_ELF := $(BUILD)/kozo.elf
+KERNEL_OBJDIR := $(BUILD)/kobj
+INIT_ELF ?= $(BUILD)/init.elf
+READELF := llvm-readelf
+
+KERNEL_C_SRC := $(sort $(wildcard kernel/core/*.c)) $(sort $(wildcard kernel/lib/*.c)) \
+                $(sort $(wildcard kernel/arch/$(ARCH)/*.c))
+KERNEL_S_SRC := $(sort $(wildcard kernel/arch/$(ARCH)/*.S))
+# Objects keep their source's full name: context.c and context.S coexist.
+KERNEL_OBJS := $(sort $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_C_SRC) $(KERNEL_S_SRC)))
+
+# -fdebug-compilation-dir: clang 14 ignores the prefix map for the DWARF
+# compilation directory of .S files, which would carry the absolute path.
+KERNEL_CFLAGS := $(filter-out -nostdlib,$(FREESTANDING)) -fno-asynchronous-unwind-tables \
+                 -fdebug-compilation-dir=. \
+                 -Ikernel/arch/$(ARCH) -Ikernel/core -DKOZO_BUILD_ID='"$(BUILD_ID)"'
+KERNEL_LDFLAGS := -nostdlib -static --build-id=sha1 -z max-page-size=0x1000 -z norelro \
+                  --no-undefined
+
+ifeq ($(ARCH),x86_64)
+KERNEL_CFLAGS += -mcmodel=kernel -mno-red-zone -mgeneral-regs-only
+KERNEL_LDSCRIPT := kernel/arch/x86_64/kernel.ld
+# QEMU loads the image through the Multiboot a.out kludge: file bytes are
+# copied linearly from the header's file offset, so every PT_LOAD must have
+# the same p_offset - p_paddr, and only the last may have memsz > filesz.
+# The header (start of the first PT_LOAD) must lie in the first 8 KiB.
+define KERNEL_CHECK_IMAGE
+	@$(READELF) -lW $(1) | awk ' \
+		function hex(s,  i, n, c) { n = 0; s = tolower(s); sub(/^0x/, "", s); \
+			for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)); \
+				n = n * 16 + c - 1 } return n } \
+		$$1 == "LOAD" { n++; d = hex($$2) - hex($$4); \
+			if (n == 1 && hex($$2) > 8192 - 48) { print "kozo.elf: Multiboot header past 8 KiB"; bad = 1 } \
+			if (n > 1 && d != delta) { print "kozo.elf: PT_LOAD " n " not linear (offset " $$2 ", paddr " $$4 ")"; bad = 1 } \
+			if (n > 1 && gap) { print "kozo.elf: PT_LOAD before " n " has bss"; bad = 1 } \
+			delta = d; gap = (hex($$5) != hex($$6)) } \
+		END { if (n == 0) { print "kozo.elf: no PT_LOAD"; bad = 1 } exit bad }' >&2
+endef
+endif
+
+# Recompile when the Build-ID changes (it is compiled into the kernel).
+KERNEL_BUILD_ID_STAMP := $(KERNEL_OBJDIR)/build-id
+$(KERNEL_BUILD_ID_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
+.PHONY: FORCE
+
+.PHONY: kernel
+kernel: $(KERNEL_ELF)
+
+$(KERNEL_OBJDIR)/%.c.o: %.c $(KERNEL_BUILD_ID_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(KERNEL_OBJDIR)/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+# Init is embedded with .incbin through its repository-relative path.
+$(KERNEL_OBJDIR)/kernel/arch/$(ARCH)/init_elf.S.o: kernel/arch/$(ARCH)/init_elf.S $(INIT_ELF)
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -DINIT_ELF_PATH='"$(INIT_ELF)"' -MMD -MP -c $< -o $@
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDSCRIPT) $(INIT_ELF)
+	$(LD) $(KERNEL_LDFLAGS) -T $(KERNEL_LDSCRIPT) $(KERNEL_OBJS) -o $@.tmp
+	$(call KERNEL_CHECK_IMAGE,$@.tmp)
+	@mv $@.tmp $@
+
+-include $(KERNEL_OBJS:.o=.d)

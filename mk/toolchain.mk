@@ -1,0 +1,30 @@
+# Toolchain and flags shared by every fragment.  Pinned: clang/ld.lld 14.
+LLVM_MAJOR := 14
+CC      := clang
+LD      := ld.lld
+OBJCOPY := llvm-objcopy
+HOSTCC  := clang
+
+VERSION := $(shell cat VERSION)
+GIT_SHORT := $(shell git rev-parse --short=4 HEAD 2>/dev/null || echo nogit)
+BUILD_ID := $(VERSION)-$(GIT_SHORT)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+# Reproducibility: no absolute paths, no clock, deterministic archives.
+REPRO_FLAGS := -ffile-prefix-map=$(CURDIR)/=  -fdebug-prefix-map=$(CURDIR)/= \
+               -fdebug-compilation-dir=. -Werror=date-time -fno-ident
+WARN_FLAGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+               -Wno-unused-parameter
+COMMON_INC  := -Iinclude
+
+# Freestanding code (kernel and user space) for the target.
+TARGET_x86_64  := x86_64-unknown-none-elf
+TARGET_aarch64 := aarch64-unknown-none-elf
+FREESTANDING := --target=$(TARGET_$(ARCH)) -ffreestanding -fno-builtin -nostdlib \
+                -fno-common -fno-stack-protector -fno-pic -O2 -g -std=c11 \
+                $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC)
+
+# Host code (tests, fuzzers, tools).
+HOST_CFLAGS := -O1 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC) \
+               -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

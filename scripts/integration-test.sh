@@ -1,0 +1,298 @@
+#!/usr/bin/env bash
+# Boot the real kernel in QEMU and drive Init's shell over serial 0.
+#
+#   scripts/integration-test.sh [ARCH]      (x86_64 by default)
+#
+# Serial 0 is a pair of FIFOs (QEMU's pipe chardev: we write <dir>/s0.in,
+# read <dir>/s0.out); serial 1 goes to <dir>/panic.log and must stay empty.
+# The run goes once under TCG and, when /dev/kvm exists, once under KVM.  A
+# KVM that QEMU itself cannot drive (it reports "KVM internal error" or
+# cannot open /dev/kvm) is reported as "KVM unavailable" and skipped; a
+# failure of the kernel under KVM counts.  Each check prints PASS/FAIL
+# <name>; the last line is "N passed, N failed".  The serial transcript is
+# printed after a failure, or always with KOZO_TRANSCRIPT=1.
+set -uo pipefail
+ARCH=${1:-x86_64}
+cd "$(dirname "$0")/.."
+
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
+CMD_TIMEOUT=${CMD_TIMEOUT:-15}
+KERNEL=build/$ARCH/kozo.elf
+TMP=$(mktemp -d /tmp/kozo-it.XXXXXX)
+QEMU_PID=
+READER_PID=
+total_pass=0 total_fail=0
+
+cleanup() {
+	stop_qemu
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# ---- QEMU ----
+
+qemu_cmd() { # mode (tcg|kvm) -> the command line in QEMU_ARGS
+	local mode=$1
+	case $ARCH in
+	x86_64)
+		QEMU_ARGS=(qemu-system-x86_64 -M q35 -m 256M -nographic -no-reboot -monitor none
+			-serial "pipe:$RUN/s0" -serial "file:$RUN/panic.log" -kernel "$KERNEL"
+			-device isa-debug-exit,iobase=0xf4,iosize=4)
+		if [ "$mode" = kvm ]; then
+			QEMU_ARGS+=(-enable-kvm -cpu host,-arch-capabilities)
+		else
+			QEMU_ARGS+=(-accel tcg -cpu max)
+		fi
+		;;
+	aarch64)
+		QEMU_ARGS=(qemu-system-aarch64 -M virt,gic-version=3,secure=on -m 256M -nographic
+			-no-reboot -monitor none -semihosting
+			-serial "pipe:$RUN/s0" -serial "file:$RUN/panic.log" -kernel "$KERNEL")
+		if [ "$mode" = kvm ]; then
+			QEMU_ARGS+=(-enable-kvm -cpu host)
+		else
+			QEMU_ARGS+=(-accel tcg -cpu cortex-a72)
+		fi
+		;;
+	*)
+		echo "unknown ARCH '$ARCH'" >&2
+		exit 2
+		;;
+	esac
+}
+
+start_qemu() { # mode
+	RUN=$TMP/$1
+	mkdir -p "$RUN"
+	mkfifo "$RUN/s0.in" "$RUN/s0.out"
+	: >"$RUN/serial.log"
+	qemu_cmd "$1"
+	"${QEMU_ARGS[@]}" >"$RUN/qemu.out" 2>"$RUN/qemu.err" &
+	QEMU_PID=$!
+	# Read-write opens never block on a FIFO, whoever comes first.
+	exec 3<>"$RUN/s0.in" 4<>"$RUN/s0.out"
+	cat <&4 >"$RUN/serial.log" &
+	READER_PID=$!
+}
+
+stop_qemu() {
+	[ -n "$QEMU_PID" ] && kill "$QEMU_PID" 2>/dev/null && wait "$QEMU_PID" 2>/dev/null
+	[ -n "$READER_PID" ] && kill "$READER_PID" 2>/dev/null && wait "$READER_PID" 2>/dev/null
+	QEMU_PID= READER_PID=
+	exec 3>&- 4>&- 2>/dev/null
+	return 0
+}
+
+# The line QEMU wrote about a KVM it cannot use, if any.
+kvm_problem() {
+	grep -m1 -E 'KVM internal error|[Cc]ould not access KVM|failed to initialize [Kk][Vv][Mm]|[Cc]ould not open .*/dev/kvm|kvm.*Permission denied' \
+		"$RUN/qemu.err" "$RUN/qemu.out" 2>/dev/null | sed 's/^[^:]*://' | head -n 1
+}
+
+# ---- talking to the shell ----
+
+log_size() { stat -c %s "$RUN/serial.log"; }
+
+# Wait until the serial output after byte offset $1 contains the literal
+# string $2; at most $3 seconds.  Fails early if QEMU is gone.
+wait_for() {
+	local from=$1 text=$2 timeout=$3
+	local deadline=$((SECONDS + timeout))
+	while [ $SECONDS -le $deadline ]; do
+		tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | grep -qF -- "$text" && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		[ -n "$(kvm_problem)" ] && return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# Wait until the output after byte offset $1 ends with a fresh prompt (a
+# line that is just "kozo> "); at most $2 seconds.
+wait_prompt() {
+	local from=$1 timeout=$2 out
+	local deadline=$((SECONDS + timeout))
+	while [ $SECONDS -le $deadline ]; do
+		out=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r')
+		[[ $out == *$'\n'"kozo> " ]] && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		[ -n "$(kvm_problem)" ] && return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# Send a command line, wait for the next prompt; the output (without the
+# echo of the command and the prompt) is in OUT.
+run_cmd() { # line [timeout]
+	local from
+	from=$(log_size)
+	printf '%s\r' "$1" >&3
+	if ! wait_prompt "$from" "${2:-$CMD_TIMEOUT}"; then
+		OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r')
+		return 1
+	fi
+	OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
+	return 0
+}
+
+# ---- results ----
+
+suite_pass=0 suite_fail=0 suite_lines=()
+check() { # name, then a command that succeeds when the check passes
+	local name=$1; shift
+	if "$@"; then
+		suite_lines+=("PASS $name"); suite_pass=$((suite_pass + 1))
+	else
+		suite_lines+=("FAIL $name"); suite_fail=$((suite_fail + 1))
+	fi
+}
+has() { grep -qF -- "$1" <<<"$OUT"; }
+has_re() { grep -qE -- "$1" <<<"$OUT"; }
+
+# A shell command whose output must contain a text.
+expect_cmd() { # name line text [timeout]
+	local name=$1 line=$2 text=$3
+	run_cmd "$line" "${4:-$CMD_TIMEOUT}"
+	check "$name" has "$text"
+}
+
+# ---- the scenario ----
+
+UT= UT_SIZE= UT_BITS=
+untyped_free() { # slot -> free bytes in the last `untyped` output
+	awk -v s="$1" '$1 == s && $2 ~ /^0x/ { print $5 }' <<<"$OUT"
+}
+
+pick_untyped() {
+	# The largest whole, non-device Untyped: slot paddr bits size free.
+	read -r UT UT_BITS UT_SIZE < <(awk '$2 ~ /^0x/ && NF == 5 && $4 == $5 { print $1, $3, $4 }' \
+		<<<"$OUT" | sort -k2,2n | tail -n 1)
+	[ -n "$UT" ]
+}
+
+scenario() {
+	local from=0
+	if ! wait_for "$from" 'kozo> ' "$BOOT_TIMEOUT"; then
+		check "boot to the kozo> prompt" false
+		return
+	fi
+	check "boot to the kozo> prompt" true
+
+	expect_cmd "help lists the commands" "help" "selftest"
+	expect_cmd "bootinfo" "bootinfo" "untyped count"
+
+	run_cmd "untyped"
+	check "untyped prints a table" pick_untyped
+	[ -n "$UT" ] || return
+
+	# Retype: three endpoints, two TCBs, four frames; slots printed.
+	run_cmd "retype $UT endpoint 3"
+	local a b
+	read -r a b < <(sed -nE 's/^retype: 3 endpoint objects in slots ([0-9]+)\.\.([0-9]+)$/\1 \2/p' <<<"$OUT")
+	check "retype 3 endpoints prints their slots" test -n "$a" -a "${b:-0}" = "$((${a:-0} + 2))"
+	[ -n "$a" ] || a=0
+	expect_cmd "retype 2 tcbs" "retype $UT tcb 2" "retype: 2 tcb objects in slots"
+	expect_cmd "retype 4 frames" "retype $UT frame 4" "retype: 4 frame objects in slots"
+	local frame
+	frame=$(sed -nE 's/^retype: 4 frame objects in slots ([0-9]+)\.\..*/\1/p' <<<"$OUT")
+	run_cmd "caps"
+	check "caps lists the new endpoints" has_re "^ *$a +endpoint "
+	run_cmd "untyped"
+	local free
+	free=$(untyped_free "$UT")
+	# 3 x 64 B at 0, two 2 KiB TCBs at 2 KiB, four 4 KiB frames at 8 KiB.
+	check "untyped free bytes shrink (watermark)" test "${free:-0}" = "$((UT_SIZE - 4096 * 6))"
+
+	# Copy and mint work on the retyped objects.
+	local dest=$((a + 40))
+	expect_cmd "mint a badged endpoint" "mint $a $dest rw 0x5" "mint: slot $a -> slot $dest"
+	run_cmd "caps"
+	check "caps shows the badge and rights" has_re "^ *$dest +endpoint +rw-- +0x5 "
+	expect_cmd "copy a capability" "copy $dest $((dest + 1))" "copy: slot $dest -> slot $((dest + 1))"
+	expect_cmd "delete a capability" "delete $((dest + 1))" "delete: slot $((dest + 1)) deleted"
+
+	# The objects are real: a thread in a new address space talks back.
+	run_cmd "selftest" 30
+	check "selftest: child replies through the endpoint" has "child replied 42 via endpoint badge 0x77: ok"
+	check "selftest: revoke resets the watermark" has_re "^selftest: revoked untyped .*: ok$"
+	check "selftest: all ok" has "selftest: all ok"
+
+	# Bad input: each gives the kernel's error, and the shell goes on.
+	expect_cmd "too little space -> not enough memory" \
+		"retype $UT untyped 1 $((UT_BITS + 1))" "retype: error: not enough memory"
+	expect_cmd "bad type -> invalid argument" "retype $UT bogus 1" "retype: error: invalid argument"
+	expect_cmd "occupied slot -> delete first" "retype $UT endpoint 1 0 @$a" "retype: error: delete first"
+	run_cmd "retype 99999 tcb 1"
+	check "bad untyped slot -> invalid capability / failed lookup" \
+		has_re "^retype: error: (invalid capability|failed lookup)$"
+	run_cmd "retype ${frame:-0} tcb 1"
+	check "a frame is no untyped -> an error" has_re "^retype: error: "
+	expect_cmd "missing arguments -> usage" "retype $UT" "usage: retype"
+	expect_cmd "shell answers after bad input" "echo still here" "still here"
+
+	# Revoke hands the whole Untyped back.
+	expect_cmd "revoke the untyped" "revoke $UT" "revoke: slot $UT"
+	run_cmd "untyped"
+	free=$(untyped_free "$UT")
+	check "revoke resets the untyped's free bytes" test "${free:-0}" = "$UT_SIZE"
+	run_cmd "caps"
+	check "revoked capabilities are gone" bash -c "! grep -qE '^ *$a +endpoint ' <<<\"\$1\"" _ "$OUT"
+
+	# A thread touching kernel memory faults; the kernel survives.
+	run_cmd "forbidden" 20
+	check "forbidden: kernel read faults" has "thread faulted at 0xffffffff80100000 (VM fault, kernel survived)"
+	check "forbidden: direct-map write faults" has_re "thread faulted at 0xffff8[0-9a-f]+ \(VM fault, kernel survived\)"
+	expect_cmd "shell answers after forbidden" "help" "selftest"
+
+	expect_cmd "unknown command -> usage line" "frobnicate" "unknown command 'frobnicate'; try help"
+	# Line editing: "hellp", two DELs, "p" -> "help"; a backspace too.
+	expect_cmd "line editing (DEL, backspace)" $'hellp\x7f\x7fp' "selftest"
+	expect_cmd "line editing (backspace)" $'echo abcd\bx' "abcx"
+	check "nothing written to the panic channel" test ! -s "$RUN/panic.log"
+}
+
+run_mode() { # tcg|kvm
+	local mode=$1
+	suite_pass=0 suite_fail=0 suite_lines=()
+	start_qemu "$mode"
+	scenario
+	local problem
+	problem=$([ "$mode" = kvm ] && kvm_problem)
+	stop_qemu
+	if [ -n "$problem" ]; then
+		echo "KVM unavailable: $problem"
+		return
+	fi
+	local line
+	for line in "${suite_lines[@]}"; do
+		if [ "$mode" = kvm ]; then echo "$line [kvm]"; else echo "$line"; fi
+	done
+	if [ "$suite_fail" -gt 0 ] || [ -n "${KOZO_TRANSCRIPT:-}" ]; then
+		echo "--- serial transcript ($mode) ---"
+		tr -d '\r' <"$RUN/serial.log"
+		echo "--- end of transcript ---"
+		[ -s "$RUN/qemu.err" ] && { echo "--- qemu stderr ---"; cat "$RUN/qemu.err"; }
+		[ -s "$RUN/panic.log" ] && { echo "--- panic.log (serial 1) ---"; cat -v "$RUN/panic.log" | head -c 8192; echo; }
+	fi
+	total_pass=$((total_pass + suite_pass))
+	total_fail=$((total_fail + suite_fail))
+}
+
+echo "building ($ARCH)"
+if ! make -s ARCH="$ARCH" kernel >"$TMP/build.log" 2>&1 || [ ! -f "$KERNEL" ]; then
+	cat "$TMP/build.log"
+	echo "FAIL build"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+run_mode tcg
+if [ -e /dev/kvm ]; then
+	run_mode kvm
+else
+	echo "no /dev/kvm: KVM run skipped"
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,324 @@
+/* The crash database; see crashdb.h.  All SQL takes bound parameters, never
+ * text pasted into a statement. */
+#include "crashdb.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct crashdb {
+	sqlite3 *db;
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT OR IGNORE INTO meta VALUES('schema', '" CRASHDB_SCHEMA_VERSION "');"
+	"CREATE TABLE IF NOT EXISTS crashes("
+	"  crash_id TEXT PRIMARY KEY,"
+	"  count INTEGER NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  sample TEXT NOT NULL,"
+	"  frames TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS crash_devices("
+	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
+	"  device TEXT NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY(crash_id, device));"
+	"CREATE TABLE IF NOT EXISTS crash_builds("
+	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
+	"  build_id TEXT NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY(crash_id, build_id));"
+	"CREATE TABLE IF NOT EXISTS occurrences("
+	"  occurrence TEXT PRIMARY KEY,"
+	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
+	"  seen INTEGER NOT NULL);";
+
+struct crashdb *crashdb_open(const char *path, char *err, size_t errlen)
+{
+	struct crashdb *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(d->db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(d->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 d->db ? sqlite3_errmsg(d->db) : "out of memory");
+		crashdb_close(d);
+		return NULL;
+	}
+	sqlite3_stmt *st;
+	int ok = sqlite3_prepare_v2(d->db, "SELECT value FROM meta WHERE key='schema'",
+				    -1, &st, NULL) == SQLITE_OK &&
+		 sqlite3_step(st) == SQLITE_ROW &&
+		 strcmp((const char *)sqlite3_column_text(st, 0),
+			CRASHDB_SCHEMA_VERSION) == 0;
+
+	sqlite3_finalize(st);
+	if (!ok) {
+		snprintf(err, errlen, "database %s has an unknown schema", path);
+		crashdb_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+void crashdb_close(struct crashdb *d)
+{
+	if (!d)
+		return;
+	sqlite3_close(d->db);
+	free(d);
+}
+
+const char *crashdb_error(struct crashdb *d)
+{
+	return sqlite3_errmsg(d->db);
+}
+
+int crashdb_begin(struct crashdb *d)
+{
+	return sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int crashdb_commit(struct crashdb *d)
+{
+	return sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+void crashdb_rollback(struct crashdb *d)
+{
+	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs one statement with text parameters (NULL ends the list; "#now" binds
+ * the integer now). */
+static int exec_bound(struct crashdb *d, const char *sql, int64_t now,
+		      const char *const *params)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 0; params[i]; i++) {
+		int rc = strcmp(params[i], "#now") == 0
+				 ? sqlite3_bind_int64(st, i + 1, now)
+				 : sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int crashdb_add(struct crashdb *d, const struct crash_occurrence *o, bool *is_new)
+{
+	const char *occ[] = { o->occurrence, o->crash_id, "#now", NULL };
+	const char *crash[] = { o->crash_id, "#now", "#now", o->sample, o->frames, NULL };
+	const char *dev[] = { o->crash_id, o->device, NULL };
+	const char *build[] = { o->crash_id, o->build_id, NULL };
+
+	*is_new = false;
+	/* The crash row goes first so the occurrence's reference exists. */
+	if (exec_bound(d,
+		       "INSERT INTO crashes VALUES(?1, 0, ?2, ?3, ?4, ?5)"
+		       " ON CONFLICT(crash_id) DO NOTHING",
+		       o->now, crash) != 0)
+		return -1;
+	if (exec_bound(d, "INSERT OR IGNORE INTO occurrences VALUES(?1, ?2, ?3)", o->now,
+		       occ) != 0)
+		return -1;
+	if (sqlite3_changes(d->db) == 0)
+		return 0; /* seen before: count once */
+	*is_new = true;
+	if (exec_bound(d,
+		       "UPDATE crashes SET count = count + 1,"
+		       " first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2)"
+		       " WHERE crash_id = ?1",
+		       o->now, (const char *[]){ o->crash_id, "#now", NULL }) != 0)
+		return -1;
+	if (exec_bound(d,
+		       "INSERT INTO crash_devices VALUES(?1, ?2, 1)"
+		       " ON CONFLICT(crash_id, device) DO UPDATE SET count = count + 1",
+		       o->now, dev) != 0)
+		return -1;
+	return exec_bound(d,
+			  "INSERT INTO crash_builds VALUES(?1, ?2, 1)"
+			  " ON CONFLICT(crash_id, build_id) DO UPDATE SET count = count + 1",
+			  o->now, build);
+}
+
+static void fmt_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static const char report_sql[] =
+	"SELECT c.crash_id, c.count,"
+	" (SELECT count(*) FROM crash_devices d WHERE d.crash_id = c.crash_id),"
+	" c.first_seen, c.last_seen,"
+	" (SELECT group_concat(build_id, ',') FROM"
+	"   (SELECT build_id FROM crash_builds b WHERE b.crash_id = c.crash_id"
+	"    ORDER BY build_id)),"
+	" c.sample, c.frames"
+	" FROM crashes c WHERE c.count > 0 ORDER BY c.count DESC, c.last_seen DESC, c.crash_id";
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? s : "";
+}
+
+static void report_row_json(FILE *out, sqlite3_stmt *st, bool first)
+{
+	char first_seen[32], last_seen[32];
+	char builds[4096];
+
+	fmt_time(sqlite3_column_int64(st, 3), first_seen);
+	fmt_time(sqlite3_column_int64(st, 4), last_seen);
+	fprintf(out, "%s\n  {\"crash_id\": ", first ? "" : ",");
+	json_string(out, col(st, 0));
+	fprintf(out, ", \"count\": %lld, \"devices\": %lld, \"first_seen\": \"%s\","
+		     " \"last_seen\": \"%s\", \"build_ids\": [",
+		(long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2),
+		first_seen, last_seen);
+	snprintf(builds, sizeof(builds), "%s", col(st, 5));
+	char *save = NULL;
+	bool first_build = true;
+
+	for (char *b = strtok_r(builds, ",", &save); b; b = strtok_r(NULL, ",", &save)) {
+		fputs(first_build ? "" : ", ", out);
+		json_string(out, b);
+		first_build = false;
+	}
+	fputs("], \"sample\": ", out);
+	json_string(out, col(st, 6));
+	fputs(", \"frames\": ", out);
+	json_string(out, col(st, 7));
+	fputc('}', out);
+}
+
+int crashdb_report(struct crashdb *d, FILE *out, bool json)
+{
+	sqlite3_stmt *st;
+	int rc, rows = 0;
+
+	if (sqlite3_prepare_v2(d->db, report_sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (json)
+		fputc('[', out);
+	else
+		fprintf(out, "%6s %7s  %-20s  %-64s  %s\n", "COUNT", "DEVICES", "LAST SEEN",
+			"CRASH-ID", "SAMPLE");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (json) {
+			report_row_json(out, st, rows == 0);
+		} else {
+			char last_seen[32];
+
+			fmt_time(sqlite3_column_int64(st, 4), last_seen);
+			fprintf(out, "%6lld %7lld  %-20s  %-64s  %s\n",
+				(long long)sqlite3_column_int64(st, 1),
+				(long long)sqlite3_column_int64(st, 2), last_seen, col(st, 0),
+				col(st, 6));
+		}
+		rows++;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(rows ? "\n]\n" : "]\n", out);
+	else
+		fprintf(out, "%d crash bucket%s\n", rows, rows == 1 ? "" : "s");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static bool hex_prefix_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n < 8 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+			return false;
+	return true;
+}
+
+int crashdb_show(struct crashdb *d, const char *id, FILE *out)
+{
+	sqlite3_stmt *st;
+	char pattern[80];
+	int rc, rows = 0;
+
+	if (!hex_prefix_ok(id))
+		return 1;
+	snprintf(pattern, sizeof(pattern), "%s*", id);
+	if (sqlite3_prepare_v2(d->db,
+			       "SELECT crash_id, count,"
+			       " (SELECT count(*) FROM crash_devices v WHERE v.crash_id = c.crash_id),"
+			       " first_seen, last_seen,"
+			       " (SELECT group_concat(build_id || ' (' || count || ')', ', ') FROM"
+			       "   (SELECT build_id, count FROM crash_builds b"
+			       "    WHERE b.crash_id = c.crash_id ORDER BY build_id)),"
+			       " sample, frames FROM crashes c"
+			       " WHERE crash_id GLOB ?1 AND count > 0 LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, pattern, -1, SQLITE_STATIC);
+	char buf[8192];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++rows == 1) {
+		char first_seen[32], last_seen[32];
+
+		fmt_time(sqlite3_column_int64(st, 3), first_seen);
+		fmt_time(sqlite3_column_int64(st, 4), last_seen);
+		n = (size_t)snprintf(buf, sizeof(buf),
+				     "Crash-ID:   %s\nCount:      %lld\nDevices:    %lld\n"
+				     "First seen: %s\nLast seen:  %s\nBuild-IDs:  %s\n"
+				     "Sample:     %s\nFrames:     %s\n",
+				     col(st, 0), (long long)sqlite3_column_int64(st, 1),
+				     (long long)sqlite3_column_int64(st, 2), first_seen, last_seen,
+				     col(st, 5), col(st, 6), col(st, 7));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (rows != 1)
+		return 1;
+	fwrite(buf, 1, n < sizeof(buf) ? n : sizeof(buf) - 1, out);
+	return 0;
+}

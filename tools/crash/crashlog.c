@@ -1,0 +1,270 @@
+/* Panic-log parser.  The input is untrusted: every length is checked against
+ * what remains before it is used, and a record is accepted only whole. */
+#include "crashlog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const uint8_t magic[KOZO_PANIC_MAGIC_LEN] = KOZO_PANIC_MAGIC_INIT;
+
+#define CRASHLOG_MIN_PARTIAL_MAGIC 4u
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+uint64_t crashlog_checksum(const uint8_t rec[KOZO_PANIC_RECORD_SIZE])
+{
+	uint64_t h = KOZO_PANIC_FNV_OFFSET;
+
+	for (size_t i = 0; i < KOZO_PANIC_RECORD_SIZE; i++) {
+		uint8_t b = rec[i];
+
+		if (i >= KOZO_PANIC_OFF_CHECKSUM && i < KOZO_PANIC_OFF_CHECKSUM + 8)
+			b = 0;
+		h = (h ^ b) * KOZO_PANIC_FNV_PRIME;
+	}
+	return h;
+}
+
+#define FAIL(...)                                               \
+	do {                                                    \
+		snprintf(reason, CRASHLOG_REASON_LEN, __VA_ARGS__); \
+		return false;                                   \
+	} while (0)
+
+static bool check_header(const uint8_t *rec, size_t avail, struct crash_record *out,
+			 char *reason)
+{
+	if (avail < KOZO_PANIC_RECORD_SIZE)
+		FAIL("truncated record: %zu of %u bytes", avail, KOZO_PANIC_RECORD_SIZE);
+	if (memcmp(rec, magic, sizeof(magic)) != 0)
+		FAIL("bad magic");
+	uint64_t version = get_le(rec + KOZO_PANIC_OFF_VERSION, 2);
+	uint64_t hdr_len = get_le(rec + KOZO_PANIC_OFF_HDR_LEN, 2);
+	uint64_t length = get_le(rec + KOZO_PANIC_OFF_LENGTH, 4);
+	uint64_t flags = get_le(rec + KOZO_PANIC_OFF_FLAGS, 4);
+	uint64_t stored = get_le(rec + KOZO_PANIC_OFF_CHECKSUM, 8);
+	uint64_t computed = crashlog_checksum(rec);
+
+	if (version != KOZO_PANIC_VERSION)
+		FAIL("unsupported version %llu", (unsigned long long)version);
+	if (hdr_len != KOZO_PANIC_HDR_SIZE)
+		FAIL("bad header length %llu", (unsigned long long)hdr_len);
+	if (stored != computed)
+		FAIL("checksum mismatch (stored %016llx, computed %016llx)",
+		     (unsigned long long)stored, (unsigned long long)computed);
+	if (length < KOZO_PANIC_HDR_SIZE || length > KOZO_PANIC_RECORD_SIZE)
+		FAIL("bad length %llu", (unsigned long long)length);
+	if (flags & ~(uint64_t)KOZO_PANIC_F_TRUNCATED)
+		FAIL("unknown flags 0x%llx", (unsigned long long)flags);
+	if (get_le(rec + KOZO_PANIC_OFF_RESERVED, 4) != 0)
+		FAIL("reserved header field not zero");
+	for (size_t i = length; i < KOZO_PANIC_RECORD_SIZE; i++)
+		if (rec[i] != 0)
+			FAIL("non-zero padding at +%zu", i);
+	out->length = (uint32_t)length;
+	out->truncated = (flags & KOZO_PANIC_F_TRUNCATED) != 0;
+	return true;
+}
+
+static bool arg_kind_numeric(uint8_t k)
+{
+	return k == KOZO_PANIC_ARG_ADDRESS || k == KOZO_PANIC_ARG_INTEGER;
+}
+
+static bool arg_kind_string(uint8_t k)
+{
+	return k == KOZO_PANIC_ARG_USER || k == KOZO_PANIC_ARG_TEXT ||
+	       k == KOZO_PANIC_ARG_HWID;
+}
+
+/* Decodes one section's payload p[0..len) into out. */
+static bool decode_section(unsigned tag, const uint8_t *p, size_t len, size_t at,
+			   struct crash_record *out, char *reason)
+{
+	switch (tag) {
+	case KOZO_PANIC_TAG_BUILD_ID:
+		if (len > KOZO_PANIC_MAX_BUILD_ID)
+			FAIL("build-id too long at +%zu", at);
+		out->build_id = (struct crash_str){ p, len };
+		return true;
+	case KOZO_PANIC_TAG_ARCH:
+	case KOZO_PANIC_TAG_CPU:
+		if (len != 4)
+			FAIL("bad %s section length %zu at +%zu",
+			     tag == KOZO_PANIC_TAG_ARCH ? "arch" : "cpu", len, at);
+		if (tag == KOZO_PANIC_TAG_ARCH)
+			out->arch = (uint32_t)get_le(p, 4);
+		else
+			out->cpu = (uint32_t)get_le(p, 4);
+		return true;
+	case KOZO_PANIC_TAG_FORMAT:
+		if (len > KOZO_PANIC_MAX_FORMAT)
+			FAIL("format string too long at +%zu", at);
+		out->fmt = (struct crash_str){ p, len };
+		return true;
+	case KOZO_PANIC_TAG_ARG: {
+		if (out->nargs >= KOZO_PANIC_MAX_ARGS)
+			FAIL("too many arguments at +%zu", at);
+		if (len < 1)
+			FAIL("empty argument at +%zu", at);
+		struct crash_arg *a = &out->args[out->nargs];
+
+		a->kind = p[0];
+		a->value = 0;
+		a->str = (struct crash_str){ p + 1, 0 };
+		if (arg_kind_numeric(a->kind)) {
+			if (len != KOZO_PANIC_ARG_NUM_PAYLOAD)
+				FAIL("bad numeric argument length %zu at +%zu", len, at);
+			a->value = get_le(p + 1, 8);
+		} else if (arg_kind_string(a->kind)) {
+			if (len - 1 > KOZO_PANIC_MAX_STR)
+				FAIL("string argument too long at +%zu", at);
+			a->str.len = len - 1;
+		} else {
+			FAIL("unknown argument kind %u at +%zu", a->kind, at);
+		}
+		out->nargs++;
+		return true;
+	}
+	case KOZO_PANIC_TAG_REGS: {
+		if (len < KOZO_PANIC_REGS_HDR)
+			FAIL("short register section at +%zu", at);
+		size_t n = p[1];
+
+		if (n > KOZO_PANIC_MAX_REGS || len != KOZO_PANIC_REGS_HDR + 8 * n)
+			FAIL("bad register count %zu at +%zu", n, at);
+		out->reg_arch = p[0];
+		out->nregs = n;
+		for (size_t i = 0; i < n; i++)
+			out->regs[i] = get_le(p + KOZO_PANIC_REGS_HDR + 8 * i, 8);
+		return true;
+	}
+	case KOZO_PANIC_TAG_FRAME: {
+		if (out->nframes >= KOZO_PANIC_MAX_FRAMES)
+			FAIL("too many frames at +%zu", at);
+		if (len < KOZO_PANIC_FRAME_HDR ||
+		    len - KOZO_PANIC_FRAME_HDR > KOZO_PANIC_MAX_NAME)
+			FAIL("bad frame length %zu at +%zu", len, at);
+		struct crash_frame *f = &out->frames[out->nframes++];
+
+		f->offset = get_le(p, 8);
+		f->name = (struct crash_str){ p + KOZO_PANIC_FRAME_HDR,
+					      len - KOZO_PANIC_FRAME_HDR };
+		return true;
+	}
+	case KOZO_PANIC_TAG_LOG:
+		out->log = (struct crash_str){ p, len };
+		return true;
+	default:
+		return true; /* a later minor revision's section: skip */
+	}
+}
+
+static bool tag_repeats(unsigned tag)
+{
+	return tag == KOZO_PANIC_TAG_ARG || tag == KOZO_PANIC_TAG_FRAME;
+}
+
+static bool decode_sections(const uint8_t *rec, struct crash_record *out, char *reason)
+{
+	size_t pos = KOZO_PANIC_HDR_SIZE;
+	unsigned last = 0;
+	unsigned seen = 0; /* bit per known tag */
+
+	while (pos < out->length) {
+		if (out->length - pos < KOZO_PANIC_SEC_HDR_SIZE)
+			FAIL("section header past record length at +%zu", pos);
+		unsigned tag = (unsigned)get_le(rec + pos, 2);
+		size_t len = (size_t)get_le(rec + pos + 2, 2);
+		size_t at = pos;
+
+		pos += KOZO_PANIC_SEC_HDR_SIZE;
+		if (len > out->length - pos)
+			FAIL("section at +%zu overruns record length", at);
+		if (tag == 0)
+			FAIL("section tag 0 at +%zu", at);
+		if (tag <= KOZO_PANIC_TAG_LOG) {
+			if (tag < last)
+				FAIL("section tag %u out of order at +%zu", tag, at);
+			if ((seen & (1u << tag)) && !tag_repeats(tag))
+				FAIL("duplicate section tag %u at +%zu", tag, at);
+			seen |= 1u << tag;
+			last = tag;
+		}
+		if (!decode_section(tag, rec + pos, len, at, out, reason))
+			return false;
+		pos += len;
+	}
+	static const char *const names[] = { "", "build-id", "arch", "cpu", "format" };
+	for (unsigned t = KOZO_PANIC_TAG_BUILD_ID; t <= KOZO_PANIC_TAG_FORMAT; t++)
+		if (!(seen & (1u << t)))
+			FAIL("missing %s section", names[t]);
+	return true;
+}
+
+bool crashlog_decode(const uint8_t *rec, size_t avail, struct crash_record *out,
+		     char reason[CRASHLOG_REASON_LEN])
+{
+	memset(out, 0, sizeof(*out));
+	out->raw = rec;
+	if (!check_header(rec, avail, out, reason))
+		return false;
+	return decode_sections(rec, out, reason);
+}
+
+/* Next magic at or after from, or len if none. */
+static size_t find_magic(const uint8_t *buf, size_t len, size_t from)
+{
+	for (size_t i = from; i < len; i++) {
+		if (buf[i] != magic[0])
+			continue;
+		size_t n = len - i < sizeof(magic) ? len - i : sizeof(magic);
+
+		/* A magic cut by the end of the input still starts a (truncated)
+		 * record, if enough of it is there to tell. */
+		if (n >= CRASHLOG_MIN_PARTIAL_MAGIC && memcmp(buf + i, magic, n) == 0)
+			return i;
+	}
+	return len;
+}
+
+size_t crashlog_parse(const uint8_t *buf, size_t len, crashlog_record_fn on_record,
+		      crashlog_error_fn on_error, void *ctx, struct crashlog_stats *st)
+{
+	struct crashlog_stats s = { 0, 0, 0 };
+	struct crash_record rec;
+	char reason[CRASHLOG_REASON_LEN];
+	size_t pos = 0;
+
+	if (!buf)
+		len = 0;
+	while (pos < len) {
+		size_t at = find_magic(buf, len, pos);
+
+		if (at >= len)
+			break;
+		if (crashlog_decode(buf + at, len - at, &rec, reason)) {
+			rec.offset = at;
+			s.records++;
+			if (on_record)
+				on_record(&rec, ctx);
+			pos = at + KOZO_PANIC_RECORD_SIZE;
+		} else {
+			s.bad++;
+			if (on_error)
+				on_error(at, reason, ctx);
+			pos = at + 1;
+		}
+	}
+	s.garbage_bytes = len - s.records * KOZO_PANIC_RECORD_SIZE;
+	if (st)
+		*st = s;
+	return s.records;
+}

@@ -1,0 +1,26 @@
+/* 16550 UART console through an IOPort capability.  Output polls the line
+ * status register; input is interrupt-driven: the UART's IRQ signals a
+ * Notification, the reader drains the receive FIFO and acknowledges. */
+#ifndef KOZO_USER_SERIAL_H
+#define KOZO_USER_SERIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SERIAL_COM1 0x3f8
+
+/* Program the UART at base (8N1, FIFOs on, interrupts off) through the
+ * IOPort capability `ioport`.  Returns a kozo_error. */
+int serial_init(uint64_t ioport, uint16_t base);
+
+/* Route receive interrupts: irq_handler must already signal ntfn (see
+ * kozo_irq_handler_set_notification).  Without this, input is polled. */
+int serial_enable_rx_irq(uint64_t irq_handler, uint64_t ntfn);
+
+/* Write n bytes, "\n" as "\r\n".  Usable as a kozo_output_fn. */
+void serial_write(const char *s, size_t n);
+
+/* The next received byte; blocks (on the notification) until one comes. */
+int serial_getc(void);
+
+#endif
