@@ -12,7 +12,8 @@
  *                     MR3 src depth; C0 source CNode
  *   CNODE_DELETE      MR0 index, MR1 depth
  *   CNODE_REVOKE      MR0 index, MR1 depth
- *   TCB_CONFIGURE     MR0 fault endpoint cptr (0: none), MR1 priority,
+ *   TCB_CONFIGURE     MR0 fault endpoint cptr (0: none; looked up in the
+ *                     caller's CSpace now, a copy kept in the TCB), MR1 priority,
  *                     MR2 IPC buffer address; C0 CSpace root, C1 VSpace root,
  *                     C2 IPC buffer Frame (C1/C2 may be 0 = leave unset)
  *   TCB_WRITE_REGISTERS MR0 resume (0/1), MR1 count, MR2.. registers in

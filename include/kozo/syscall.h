@@ -9,7 +9,12 @@
  *   aarch64  X8      X0          X1       X2   X3   X4   X5     (svc #0)
  *
  * On return the same registers hold the badge, the reply's message info and
- * MR0..MR3; further message registers are in the IPC buffer. */
+ * MR0..MR3; further message registers are in the IPC buffer.  The syscall
+ * number register (RAX / X8) holds the call's kozo_error: 0, or why the
+ * call itself failed (capability lookup, rights, KOZO_ERR_WOULD_BLOCK for a
+ * non-blocking call without partner, KOZO_ERR_CANCELLED when the endpoint
+ * or the partner was deleted).  For a Call on a kernel object it is the
+ * invocation's result, also given as the reply's label. */
 #ifndef KOZO_SYSCALL_H
 #define KOZO_SYSCALL_H
 
