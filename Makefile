@@ -30,7 +30,7 @@ test: deps
 	scripts/test.sh
 
 bench: deps
-	scripts/bench.sh
+	scripts/bench-crash.sh
 
 preflight:
 	scripts/preflight.sh $(ARCH)

@@ -12,6 +12,7 @@ needs=(
 	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev"
 	"/usr/include/sqlite3.h libsqlite3-dev"
 	"b3sum b3sum"
+	"sqlite3 sqlite3"
 	"musl-gcc musl-tools"
 	"expect expect"
 	"bear bear"
