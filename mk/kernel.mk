@@ -11,10 +11,7 @@ KERNEL_S_SRC := $(sort $(wildcard kernel/arch/$(ARCH)/*.S))
 # Objects keep their source's full name: context.c and context.S coexist.
 KERNEL_OBJS := $(sort $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_C_SRC) $(KERNEL_S_SRC)))
 
-# -fdebug-compilation-dir: clang 14 ignores the prefix map for the DWARF
-# compilation directory of .S files, which would carry the absolute path.
 KERNEL_CFLAGS := $(filter-out -nostdlib,$(FREESTANDING)) -fno-asynchronous-unwind-tables \
-                 -fdebug-compilation-dir=. \
                  -Ikernel/arch/$(ARCH) -Ikernel/core -DKOZO_BUILD_ID='"$(BUILD_ID)"'
 KERNEL_LDFLAGS := -nostdlib -static --build-id=sha1 -z max-page-size=0x1000 -z norelro \
                   --no-undefined

@@ -14,6 +14,8 @@ export SOURCE_DATE_EPOCH
 # Reproducibility: no absolute paths, no clock, deterministic archives.
 REPRO_FLAGS := -ffile-prefix-map=$(CURDIR)/=  -fdebug-prefix-map=$(CURDIR)/= \
                -fdebug-compilation-dir=. -Werror=date-time -fno-ident
+# -fdebug-compilation-dir: the prefix map does not reach the DWARF
+# compilation directory (notably of .S files), which would name the tree.
 WARN_FLAGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
                -Wno-unused-parameter
 COMMON_INC  := -Iinclude

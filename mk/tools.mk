@@ -6,10 +6,7 @@
 
 CRASH_OUT := $(HOSTBUILD)/crash
 # The shipped tool: no sanitizers, so it is fast and has no runtime deps.
-# -fdebug-compilation-dir: REPRO_FLAGS maps "$(CURDIR)/" but not the bare
-# compilation directory DWARF records; without it the binary names its path.
-TOOLS_CFLAGS := -O2 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) \
-                -fdebug-compilation-dir=. $(COMMON_INC)
+TOOLS_CFLAGS := -O2 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC)
 CRASH_LIBS := -lsqlite3
 # Linking takes only the flags that matter to the linker (clang rejects
 # unused compile-only flags under -Werror).

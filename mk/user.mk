@@ -10,10 +10,7 @@ USER_INIT_ASM := $(sort $(wildcard user/init/*.S))
 # position independent, and checked to reference nothing outside itself.
 USER_CHILD_SRC := user/init/child.c
 
-# The compilation directory is recorded in DWARF: make it independent of
-# where the tree lives.
-USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -fno-asynchronous-unwind-tables \
-               -fdebug-compilation-dir=.
+USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -fno-asynchronous-unwind-tables
 USER_CFLAGS_x86_64 := -mgeneral-regs-only -mcmodel=small
 USER_CFLAGS += $(USER_CFLAGS_$(ARCH))
 USER_LDFLAGS := -static -nostdlib --build-id=sha1 -z max-page-size=4096 -z norelro \

@@ -43,6 +43,29 @@ enum kozo_object_type {
 #define KOZO_RIGHT_GRANT_REPLY 8u
 #define KOZO_RIGHTS_ALL 15u
 
+/* log2 of the size of an object of `type` (size_bits: an Untyped's size or
+ * a CNode's radix), or 0 when no such object can be made by Retype. */
+static inline unsigned kozo_object_size_bits(unsigned type, unsigned size_bits)
+{
+	switch (type) {
+	case KOZO_OBJ_UNTYPED:
+		return size_bits >= KOZO_UNTYPED_MIN_BITS && size_bits <= KOZO_UNTYPED_MAX_BITS
+			       ? size_bits : 0;
+	case KOZO_OBJ_TCB: return KOZO_TCB_SIZE_BITS;
+	case KOZO_OBJ_ENDPOINT: return KOZO_ENDPOINT_SIZE_BITS;
+	case KOZO_OBJ_NOTIFICATION: return KOZO_NOTIFICATION_SIZE_BITS;
+	case KOZO_OBJ_CNODE:
+		return size_bits >= KOZO_CNODE_MIN_RADIX && size_bits <= KOZO_CNODE_MAX_RADIX
+			       ? size_bits + KOZO_SLOT_SIZE_BITS : 0;
+	case KOZO_OBJ_FRAME:
+	case KOZO_OBJ_VSPACE:
+	case KOZO_OBJ_PT_L1:
+	case KOZO_OBJ_PT_L2:
+	case KOZO_OBJ_PT_L3: return KOZO_PAGE_SIZE_BITS;
+	default: return 0;
+	}
+}
+
 static inline const char *kozo_object_name(unsigned t)
 {
 	static const char *const names[KOZO_OBJ_TYPE_COUNT] = {

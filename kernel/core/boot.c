@@ -75,7 +75,7 @@ static struct slot *place(struct boot_state *b, word_t index, struct cap c)
 
 static int new_object(struct boot_state *b, unsigned type, unsigned size_bits, struct slot **out)
 {
-	void *mem = boot_alloc(b->in, object_size_bits(type, size_bits));
+	void *mem = boot_alloc(b->in, kozo_object_size_bits(type, size_bits));
 	if (!mem)
 		return KOZO_ERR_NOT_ENOUGH_MEMORY;
 	if (b->next_slot >= BIT(KOZO_INIT_CNODE_RADIX))
@@ -112,13 +112,10 @@ static int map_new_frame(struct boot_state *b, word_t vaddr, unsigned rights, bo
 	int err = ensure_tables(b, vaddr);
 	if (err)
 		return err;
-	word_t slot = b->next_slot;
 	err = new_object(b, KOZO_OBJ_FRAME, 0, out);
 	if (err)
 		return err;
-	err = vspace_map_frame(b->k, &(*out)->cap, &b->vspace, vaddr, rights, exec);
-	(void)slot;
-	return err;
+	return vspace_map_frame(b->k, &(*out)->cap, &b->vspace, vaddr, rights, exec);
 }
 
 struct page_plan { word_t vaddr; unsigned flags; struct slot *frame; };

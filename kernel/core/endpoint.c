@@ -9,31 +9,10 @@
 #include <kozo/fault.h>
 #include <kozo/syscall.h>
 
-static void ep_enqueue(struct endpoint *ep, struct tcb *t)
-{
-	t->blocked_on = ep;
-	t->queue_next = NULL;
-	t->queue_prev = ep->tail;
-	if (ep->tail)
-		ep->tail->queue_next = t;
-	else
-		ep->head = t;
-	ep->tail = t;
-}
-
 void ep_dequeue(struct endpoint *ep, struct tcb *t)
 {
-	if (t->queue_prev)
-		t->queue_prev->queue_next = t->queue_next;
-	else
-		ep->head = t->queue_next;
-	if (t->queue_next)
-		t->queue_next->queue_prev = t->queue_prev;
-	else
-		ep->tail = t->queue_prev;
-	t->queue_next = t->queue_prev = NULL;
-	t->blocked_on = NULL;
-	if (!ep->head)
+	tcb_queue_remove(&ep->q, t);
+	if (!ep->q.head)
 		ep->state = EP_IDLE;
 }
 
@@ -180,7 +159,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 	bool can_grant = c->rights & KOZO_RIGHT_GRANT;
 	bool wants_reply = is_call || t->pending_fault;
 	if (ep->state == EP_RECV) {
-		struct tcb *r = ep->head;
+		struct tcb *r = ep->q.head;
 		ep_dequeue(ep, r);
 		ipc_transfer(k, t, r, ep, c->w2, can_grant);
 		make_runnable(k, r);
@@ -197,7 +176,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 	t->ipc_badge = c->w2;
 	t->ipc_can_grant = can_grant;
 	t->ipc_is_call = wants_reply;
-	ep_enqueue(ep, t);
+	tcb_queue_append(&ep->q, t, ep);
 	ep->state = EP_SEND;
 	block(k, t, THREAD_BLOCKED_SEND);
 }
@@ -214,7 +193,7 @@ void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		return;
 	}
 	if (ep->state == EP_SEND) {
-		struct tcb *s = ep->head;
+		struct tcb *s = ep->q.head;
 		ep_dequeue(ep, s);
 		ipc_transfer(k, s, t, ep, s->ipc_badge, s->ipc_can_grant);
 		if (s->ipc_is_call) {
@@ -229,7 +208,7 @@ void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		ipc_set_error(t, KOZO_ERR_WOULD_BLOCK);
 		return;
 	}
-	ep_enqueue(ep, t);
+	tcb_queue_append(&ep->q, t, ep);
 	ep->state = EP_RECV;
 	block(k, t, THREAD_BLOCKED_RECV);
 }
@@ -286,8 +265,8 @@ void ep_send_fault(struct kernel *k, struct tcb *t)
 
 void ep_finalize(struct kernel *k, struct endpoint *ep)
 {
-	while (ep->head) {
-		struct tcb *t = ep->head;
+	while (ep->q.head) {
+		struct tcb *t = ep->q.head;
 		ep_dequeue(ep, t);
 		if (t->pending_fault) {
 			t->pending_fault = 0;

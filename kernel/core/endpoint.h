@@ -8,7 +8,7 @@
 enum ep_state { EP_IDLE = 0, EP_SEND, EP_RECV };
 
 struct endpoint {
-	struct tcb *head, *tail;
+	struct tcb_queue q;
 	uint32_t state;
 	uint32_t refs;
 	word_t reserved[5];

@@ -15,22 +15,13 @@ static void deliver(struct kernel *k, struct tcb *t, word_t word)
 
 void ntfn_dequeue(struct notification *n, struct tcb *t)
 {
-	if (t->queue_prev)
-		t->queue_prev->queue_next = t->queue_next;
-	else
-		n->head = t->queue_next;
-	if (t->queue_next)
-		t->queue_next->queue_prev = t->queue_prev;
-	else
-		n->tail = t->queue_prev;
-	t->queue_next = t->queue_prev = NULL;
-	t->blocked_on = NULL;
+	tcb_queue_remove(&n->q, t);
 }
 
 void ntfn_signal(struct kernel *k, struct notification *n, word_t badge)
 {
-	if (n->head) {
-		struct tcb *t = n->head;
+	if (n->q.head) {
+		struct tcb *t = n->q.head;
 		ntfn_dequeue(n, t);
 		deliver(k, t, n->word | badge);
 		n->word = 0;
@@ -56,14 +47,7 @@ void ntfn_wait(struct kernel *k, struct tcb *t, struct notification *n, bool blo
 		n->word = 0;
 		return;
 	}
-	t->blocked_on = n;
-	t->queue_next = NULL;
-	t->queue_prev = n->tail;
-	if (n->tail)
-		n->tail->queue_next = t;
-	else
-		n->head = t;
-	n->tail = t;
+	tcb_queue_append(&n->q, t, n);
 	t->state = THREAD_BLOCKED_NTFN;
 	sched_dequeue(&k->sched, t);
 }
@@ -83,8 +67,8 @@ void ntfn_unbind(struct tcb *t)
 
 void ntfn_finalize(struct kernel *k, struct notification *n)
 {
-	while (n->head) {
-		struct tcb *t = n->head;
+	while (n->q.head) {
+		struct tcb *t = n->q.head;
 		ntfn_dequeue(n, t);
 		ipc_set_error(t, KOZO_ERR_CANCELLED);
 		t->state = THREAD_RUNNABLE;

@@ -7,7 +7,7 @@
 
 struct notification {
 	word_t word;
-	struct tcb *head, *tail;
+	struct tcb_queue q;
 	struct tcb *bound;       /* TCB whose Recv also waits here */
 	uint32_t refs;
 	uint32_t pad;

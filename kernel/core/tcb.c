@@ -44,6 +44,32 @@ void tcb_set_mr(struct tcb *t, unsigned i, word_t v)
 		b->msg[i] = v;
 }
 
+void tcb_queue_append(struct tcb_queue *q, struct tcb *t, void *blocked_on)
+{
+	t->blocked_on = blocked_on;
+	t->queue_next = NULL;
+	t->queue_prev = q->tail;
+	if (q->tail)
+		q->tail->queue_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+void tcb_queue_remove(struct tcb_queue *q, struct tcb *t)
+{
+	if (t->queue_prev)
+		t->queue_prev->queue_next = t->queue_next;
+	else
+		q->head = t->queue_next;
+	if (t->queue_next)
+		t->queue_next->queue_prev = t->queue_prev;
+	else
+		q->tail = t->queue_prev;
+	t->queue_next = t->queue_prev = NULL;
+	t->blocked_on = NULL;
+}
+
 /* Take t out of whatever IPC it is blocked in. */
 static void cancel_ipc(struct tcb *t)
 {

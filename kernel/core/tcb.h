@@ -23,6 +23,13 @@ enum tcb_slot_index { TCB_CSPACE, TCB_VSPACE, TCB_IPC_FRAME, TCB_FAULT_EP, TCB_S
 
 struct endpoint;
 struct notification;
+struct tcb;
+
+/* A FIFO of blocked threads (an endpoint's or a notification's waiters),
+ * linked through tcb.queue_next/queue_prev. */
+struct tcb_queue {
+	struct tcb *head, *tail;
+};
 
 struct tcb {
 	struct arch_context ctx;      /* must stay first */
@@ -59,6 +66,11 @@ static inline const struct cap *tcb_cspace(const struct tcb *t) { return &t->slo
 /* Message register i of t (0..3 in registers, the rest in its IPC buffer). */
 word_t tcb_get_mr(const struct tcb *t, unsigned i);
 void tcb_set_mr(struct tcb *t, unsigned i, word_t v);
+
+/* Append t to q, recording the object it now blocks on. */
+void tcb_queue_append(struct tcb_queue *q, struct tcb *t, void *blocked_on);
+/* Take t (which is in q) out of it. */
+void tcb_queue_remove(struct tcb_queue *q, struct tcb *t);
 
 struct kernel;
 /* Stop t wherever it is: leave queues, cancel IPC, leave the run queue. */

@@ -13,27 +13,6 @@
 
 #define RETYPE_MAX_COUNT 256
 
-unsigned object_size_bits(unsigned type, unsigned size_bits)
-{
-	switch (type) {
-	case KOZO_OBJ_UNTYPED:
-		return size_bits >= KOZO_UNTYPED_MIN_BITS && size_bits <= KOZO_UNTYPED_MAX_BITS
-			       ? size_bits : 0;
-	case KOZO_OBJ_TCB: return KOZO_TCB_SIZE_BITS;
-	case KOZO_OBJ_ENDPOINT: return KOZO_ENDPOINT_SIZE_BITS;
-	case KOZO_OBJ_NOTIFICATION: return KOZO_NOTIFICATION_SIZE_BITS;
-	case KOZO_OBJ_CNODE:
-		return size_bits >= KOZO_CNODE_MIN_RADIX && size_bits <= KOZO_CNODE_MAX_RADIX
-			       ? size_bits + KOZO_SLOT_SIZE_BITS : 0;
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_VSPACE:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3: return KOZO_PAGE_SIZE_BITS;
-	default: return 0;
-	}
-}
-
 struct cap untyped_cap(void *base, unsigned size_bits, bool device)
 {
 	return (struct cap){
@@ -79,7 +58,7 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 	case KOZO_OBJ_PT_L1:
 	case KOZO_OBJ_PT_L2:
 	case KOZO_OBJ_PT_L3:
-		memset(base, 0, BIT(object_size_bits(type, size_bits)));
+		memset(base, 0, BIT(kozo_object_size_bits(type, size_bits)));
 		break;
 	default:
 		panic("object_create: type %u", type);
@@ -109,7 +88,7 @@ int untyped_invoke(struct invocation *inv)
 
 	if (type == KOZO_OBJ_NULL || type >= KOZO_OBJ_RETYPABLE_END)
 		return KOZO_ERR_INVALID_ARGUMENT;
-	unsigned obj_bits = object_size_bits((unsigned)type, size_arg > 64 ? 0 : (unsigned)size_arg);
+	unsigned obj_bits = kozo_object_size_bits((unsigned)type, size_arg > 64 ? 0 : (unsigned)size_arg);
 	if (obj_bits == 0)
 		return KOZO_ERR_RANGE;
 	if (count < 1 || count > RETYPE_MAX_COUNT)

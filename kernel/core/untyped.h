@@ -4,8 +4,6 @@
 
 #include "cap.h"
 
-/* log2 size of an object of type t, or 0 when it cannot be made. */
-unsigned object_size_bits(unsigned type, unsigned size_bits);
 /* Make a capability for a fresh untyped region. */
 struct cap untyped_cap(void *base, unsigned size_bits, bool device);
 struct kernel;

@@ -96,19 +96,6 @@ void vspace_unmap_cap(struct kernel *k, struct cap *c)
 	}
 }
 
-static int decode_target(const struct invocation *inv, word_t vaddr, word_t **root, word_t *asid)
-{
-	if (inv->extra_count < 1)
-		return KOZO_ERR_TRUNCATED_MESSAGE;
-	const struct cap *vs = &inv->extra[0]->cap;
-	if (vs->type != KOZO_OBJ_VSPACE)
-		return KOZO_ERR_INVALID_CAPABILITY;
-	if (vaddr >= ARCH_USER_TOP)
-		return KOZO_ERR_INVALID_ARGUMENT;
-	*root = (word_t *)vs->obj;
-	*asid = vs->w2;
-	return KOZO_OK;
-}
 
 int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vs, word_t vaddr,
 		     unsigned rights, bool exec)
@@ -170,12 +157,8 @@ int frame_invoke(struct invocation *inv)
 	struct cap *c = &inv->slot->cap;
 	switch (inv->label) {
 	case KOZO_FRAME_MAP: {
-		word_t *root, asid;
-		if (inv->len < 3)
+		if (inv->len < 3 || inv->extra_count < 1)
 			return KOZO_ERR_TRUNCATED_MESSAGE;
-		int err = decode_target(inv, inv->mr[0], &root, &asid);
-		if (err)
-			return err;
 		return vspace_map_frame(inv->k, c, &inv->extra[0]->cap, inv->mr[0],
 					(unsigned)inv->mr[1] & KOZO_RIGHTS_ALL, inv->mr[2] & 1);
 	}
@@ -196,12 +179,8 @@ int page_table_invoke(struct invocation *inv)
 	struct cap *c = &inv->slot->cap;
 	switch (inv->label) {
 	case KOZO_PAGE_TABLE_MAP: {
-		word_t *root, asid;
-		if (inv->len < 1)
+		if (inv->len < 1 || inv->extra_count < 1)
 			return KOZO_ERR_TRUNCATED_MESSAGE;
-		int err = decode_target(inv, inv->mr[0], &root, &asid);
-		if (err)
-			return err;
 		return vspace_map_table(inv->k, c, &inv->extra[0]->cap, inv->mr[0]);
 	}
 	case KOZO_PAGE_TABLE_UNMAP:

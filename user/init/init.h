@@ -61,8 +61,6 @@ bool slot_has_children(uint64_t s);
 uint64_t untyped_free_bytes(uint64_t s);
 /* A short description of the fixed slots ("init tcb"), or "". */
 const char *slot_note(uint64_t s);
-/* log2 size of an object, as the kernel carves it (0: invalid). */
-unsigned object_bits(unsigned type, unsigned size_bits);
 
 /* ---- alloc.c: Init's own objects ---- */
 /* Choose the Untyped Init carves its own objects from. */

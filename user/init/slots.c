@@ -89,32 +89,11 @@ void slots_record(uint64_t s, unsigned type, unsigned rights, uint64_t badge, ui
 	}
 }
 
-unsigned object_bits(unsigned type, unsigned size_bits)
-{
-	switch (type) {
-	case KOZO_OBJ_UNTYPED:
-		return size_bits >= KOZO_UNTYPED_MIN_BITS && size_bits <= KOZO_UNTYPED_MAX_BITS
-			       ? size_bits : 0;
-	case KOZO_OBJ_TCB: return KOZO_TCB_SIZE_BITS;
-	case KOZO_OBJ_ENDPOINT: return KOZO_ENDPOINT_SIZE_BITS;
-	case KOZO_OBJ_NOTIFICATION: return KOZO_NOTIFICATION_SIZE_BITS;
-	case KOZO_OBJ_CNODE:
-		return size_bits >= KOZO_CNODE_MIN_RADIX && size_bits <= KOZO_CNODE_MAX_RADIX
-			       ? size_bits + KOZO_SLOT_SIZE_BITS : 0;
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_VSPACE:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3: return KOZO_PAGE_SIZE_BITS;
-	default: return 0;
-	}
-}
-
 void slots_record_retype(uint64_t ut, unsigned type, unsigned size_bits, uint64_t dest,
 			 unsigned count)
 {
 	struct slot_info *u = slot_get(ut);
-	unsigned bits = object_bits(type, size_bits);
+	unsigned bits = kozo_object_size_bits(type, size_bits);
 	uint64_t start = 0;
 	if (u && u->type == KOZO_OBJ_UNTYPED && bits) {
 		/* The kernel's rule: natural alignment from the watermark, which
