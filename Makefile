@@ -30,7 +30,7 @@ test: deps
 	scripts/test.sh
 
 bench: deps
-	scripts/bench-crash.sh
+	scripts/bench.sh
 
 preflight:
 	scripts/preflight.sh $(ARCH)

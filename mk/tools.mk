@@ -1,7 +1,7 @@
 # Host tools: the crash collector kozo-crash (tools/crash) and its tests.
 #   make tools        $(HOSTBUILD)/kozo-crash, optimized, no sanitizers
 #   make crash-tests  test programs in $(HOSTBUILD)/crash/test, with sanitizers
-#   make crash-bench  unsanitized helpers for scripts/bench-crash.sh
+#   make crash-bench  unsanitized helpers for scripts/bench/crash.sh
 .PHONY: tools crash-tests crash-bench
 
 CRASH_OUT := $(HOSTBUILD)/crash

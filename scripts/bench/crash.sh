@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Crash-telemetry figures for `make bench`:
+# Crash-telemetry figures for `make bench` (scripts/bench.sh):
 #   crash: records ingested per second: N   (kozo-crash ingest, fresh database)
 #   crash: blake3 MiB/s: N (b3sum: M)        (64 MiB; b3sum uses all cores)
 # plus b3sum on one thread, the fair comparison for our portable C.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ${CRASH_MAKE:-make} -s crash-bench >&2
 
 records=${CRASH_BENCH_RECORDS:-20000}
