@@ -40,27 +40,32 @@ void alloc_init(void)
 		init_service_untyped = init_find_idle_untyped(12);
 }
 
-int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot)
+int init_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot)
 {
 	uint64_t s = slots_alloc(1);
 	if (!s)
 		return KOZO_ERR_RANGE;
+	int err = kozo_untyped_retype(ut, type, size_bits, KOZO_CAP_INIT_CNODE, 0, 0, s, 1);
+	if (err)
+		return err;
+	slots_record_retype(ut, type, size_bits, s, 1);
+	*slot = s;
+	return KOZO_OK;
+}
+
+int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot)
+{
 	int err = KOZO_ERR_NOT_ENOUGH_MEMORY;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (!init_service_untyped)
 			break;
-		err = kozo_untyped_retype(init_service_untyped, type, size_bits,
-					  KOZO_CAP_INIT_CNODE, 0, 0, s, 1);
+		err = init_retype_one(init_service_untyped, type, size_bits, slot);
 		if (err != KOZO_ERR_NOT_ENOUGH_MEMORY)
 			break;
 		/* Full: move on to a fresh Untyped. */
 		init_service_untyped = init_find_idle_untyped(20);
 	}
-	if (err)
-		return err;
-	slots_record_retype(init_service_untyped, type, size_bits, s, 1);
-	*slot = s;
-	return KOZO_OK;
+	return err;
 }
 
 void init_free_slot(uint64_t s)

@@ -68,6 +68,9 @@ void alloc_init(void);
 /* Retype one object for Init's internal use into a fresh slot.  Returns a
  * kozo_error; *slot receives the slot. */
 int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot);
+/* Retype one object from Untyped ut into a fresh slot of Init's CNode,
+ * keeping the slot mirror in step.  Returns a kozo_error. */
+int init_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot);
 /* Delete an object made by init_alloc_object (or anything in slot s). */
 void init_free_slot(uint64_t s);
 /* A non-device Untyped without children of at least 2^min_bits bytes, other
@@ -110,6 +113,7 @@ void cmd_delete(int argc, char **argv);
 void cmd_revoke(int argc, char **argv);
 void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
+void cmd_retypebench(int argc, char **argv);
 
 /* ---- child.c: the program selftest runs in a new address space ---- */
 extern const char child_text_start[], child_text_end[];

@@ -32,19 +32,6 @@ struct selftest {
 	uint64_t code_copy, cspace, fault_ep;
 };
 
-static int retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot)
-{
-	uint64_t s = slots_alloc(1);
-	if (!s)
-		return KOZO_ERR_RANGE;
-	int err = kozo_untyped_retype(ut, type, size_bits, KOZO_CAP_INIT_CNODE, 0, 0, s, 1);
-	if (err)
-		return err;
-	slots_record_retype(ut, type, size_bits, s, 1);
-	*slot = s;
-	return KOZO_OK;
-}
-
 static int derive_one(uint64_t src, bool mint, uint64_t badge, uint64_t *slot)
 {
 	uint64_t s = slots_alloc(1);
@@ -105,15 +92,15 @@ static bool make_objects(struct selftest *t)
 {
 	/* Frames first: they land at the Untyped's base, which the final
 	 * check looks for again. */
-	TRY("retype code frame", retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->code));
-	TRY("retype stack frame", retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->stack));
-	TRY("retype vspace", retype_one(t->ut, KOZO_OBJ_VSPACE, 0, &t->vspace));
-	TRY("retype pt-l1", retype_one(t->ut, KOZO_OBJ_PT_L1, 0, &t->l1));
-	TRY("retype pt-l2", retype_one(t->ut, KOZO_OBJ_PT_L2, 0, &t->l2));
-	TRY("retype pt-l3", retype_one(t->ut, KOZO_OBJ_PT_L3, 0, &t->l3));
-	TRY("retype tcb", retype_one(t->ut, KOZO_OBJ_TCB, 0, &t->tcb));
-	TRY("retype cnode", retype_one(t->ut, KOZO_OBJ_CNODE, CHILD_RADIX, &t->cnode));
-	TRY("retype endpoint", retype_one(t->ut, KOZO_OBJ_ENDPOINT, 0, &t->ep));
+	TRY("retype code frame", init_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->code));
+	TRY("retype stack frame", init_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->stack));
+	TRY("retype vspace", init_retype_one(t->ut, KOZO_OBJ_VSPACE, 0, &t->vspace));
+	TRY("retype pt-l1", init_retype_one(t->ut, KOZO_OBJ_PT_L1, 0, &t->l1));
+	TRY("retype pt-l2", init_retype_one(t->ut, KOZO_OBJ_PT_L2, 0, &t->l2));
+	TRY("retype pt-l3", init_retype_one(t->ut, KOZO_OBJ_PT_L3, 0, &t->l3));
+	TRY("retype tcb", init_retype_one(t->ut, KOZO_OBJ_TCB, 0, &t->tcb));
+	TRY("retype cnode", init_retype_one(t->ut, KOZO_OBJ_CNODE, CHILD_RADIX, &t->cnode));
+	TRY("retype endpoint", init_retype_one(t->ut, KOZO_OBJ_ENDPOINT, 0, &t->ep));
 	printf("selftest: retyped frame frame vspace pt-l1 pt-l2 pt-l3 tcb cnode endpoint "
 	       "into slots %lu..%lu from untyped %lu\n", t->code, t->ep, t->ut);
 	return true;
@@ -221,7 +208,7 @@ static bool check_reset(struct selftest *t, uint64_t base)
 	slots_forget_children(t->ut);
 	uint64_t size = 1ull << slot_get(t->ut)->size_bits;
 	uint64_t frame, paddr;
-	TRY("retype after revoke", retype_one(t->ut, KOZO_OBJ_FRAME, 0, &frame));
+	TRY("retype after revoke", init_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &frame));
 	int err = kozo_frame_get_address(frame, &paddr);
 	init_free_slot(frame);
 	TRY("frame address", err);

@@ -26,6 +26,8 @@ const struct command commands[] = {
 	  cmd_selftest },
 	{ "forbidden", "", "a thread touches kernel memory; the kernel survives",
 	  cmd_forbidden },
+	{ "retypebench", "", "cycles (instructions under -icount) per Untyped_Retype",
+	  cmd_retypebench },
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
