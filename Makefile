@@ -16,6 +16,7 @@ include mk/kernel.mk
 include mk/user.mk
 include mk/host.mk
 include mk/tools.mk
+include mk/fuzz.mk
 
 # Boot KOZO in QEMU with the Init shell on this terminal (Ctrl-A X leaves).
 run: deps kernel tools
