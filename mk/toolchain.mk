@@ -8,7 +8,7 @@ HOSTCC  := clang
 VERSION := $(shell cat VERSION)
 GIT_SHORT := $(shell git rev-parse --short=4 HEAD 2>/dev/null || echo nogit)
 BUILD_ID := $(VERSION)-$(GIT_SHORT)
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export SOURCE_DATE_EPOCH
 
 # Reproducibility: no absolute paths, no clock, deterministic archives.
