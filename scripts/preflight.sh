@@ -230,7 +230,7 @@ fi
 version=$(cat VERSION 2>/dev/null || true)
 if [[ ! $version =~ ^[0-9A-Za-z.+~-]+$ ]]; then
 	fail build-id "VERSION file '$version'" "one line like 0.0.1-dev" "git checkout VERSION"
-elif ! short=$(git rev-parse --short=4 HEAD 2>/dev/null); then
+elif ! short=$(git rev-parse HEAD 2>/dev/null | cut -c1-4) || [ -z "$short" ]; then
 	warn build-id "Build-ID $version-nogit: no git repository, so the Build-ID names no commit"
 elif [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null | head -n 1)" ]; then
 	warn build-id "Build-ID $version-$short, but the tree differs from that commit (uncommitted changes)"
