@@ -68,7 +68,8 @@ for arg in "$@"; do
 	esac
 done
 [ -n "$BUILD" ] || BUILD=build/$ARCH
-export LC_ALL=C # for this script's own tools; the checked value is $LC_ALL above
+locale=$LC_ALL # the value checked below; this script's own tools run in C
+export LC_ALL=C
 
 n_ok=0 n_fail=0 n_skip=0 n_warn=0
 say() { # status name text
@@ -214,8 +215,8 @@ fi
 
 if [ "$TZ" = UTC ]; then ok tz "TZ=UTC"
 else fail tz "TZ='$TZ'" "TZ=UTC (the Makefile sets it)" "drop TZ= from the make command line (and do not use make -e)"; fi
-if [ "$LC_ALL" = C ]; then ok locale "LC_ALL=C"
-else fail locale "LC_ALL='$LC_ALL'" "LC_ALL=C (the Makefile sets it)" "drop LC_ALL= from the make command line (and do not use make -e)"; fi
+if [ "$locale" = C ]; then ok locale "LC_ALL=C"
+else fail locale "LC_ALL='$locale'" "LC_ALL=C (the Makefile sets it)" "drop LC_ALL= from the make command line (and do not use make -e)"; fi
 
 # Recipes run through scripts/build-shell, which fixes the umask: tried
 # here from a caller with another umask.

@@ -34,7 +34,7 @@ die() { echo "repro-check: $*" >&2; exit 1; }
 compare_trees() {
 	local a=$1 b=$2 f bad=0 n_inner=0 n_same=0
 	local -a files differ=()
-	mapfile -t files < <({ cd "$a" && find build -type f; cd "$b" && find build -type f; } | sort -u)
+	mapfile -t files < <({ (cd "$a" && find build -type f); (cd "$b" && find build -type f); } 2>/dev/null | sort -u)
 	[ ${#files[@]} -gt 0 ] || { echo "repro-check: no build outputs in $a or $b"; return 1; }
 	printf '%-34s %-64s %s\n' artifact "sha256 (first build)" result
 	for f in "${files[@]}"; do
@@ -72,11 +72,18 @@ explain() {
 		return
 	fi
 	echo "(diffoscope is not installed: apt-get install -y diffoscope-minimal for a full report)"
-	cmp "$1" "$2" | head -n 1 || true
+	local at
+	at=$(cmp "$1" "$2" 2>/dev/null | awk '{ sub(/,$/, "", $5); print $5 - 1 }' || true)
+	echo "first difference at byte offset ${at:-?} (cmp)"
 	if [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+		llvm-readelf -SW "$1" 2>/dev/null | awk -v at="${at:-0}" '
+			function hex(s, i, n) { n = 0; s = tolower(s)
+				for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+				return n }
+			sub(/^ *\[ *[0-9]+\] */, "") && NF >= 5 && at >= hex($4) && at < hex($4) + hex($5) {
+				print "  it lies in section " $1 " (" $2 "): compare with llvm-objdump -s -j " $1 }'
 		echo "section tables (llvm-readelf -SW), first build < > second build:"
 		diff <(llvm-readelf -SW "$1" 2>&1) <(llvm-readelf -SW "$2" 2>&1) | head -n 40 || true
-		echo "then: llvm-objdump -s -j <section> on both, or llvm-readelf -n for the build-id note"
 	else
 		diff <(od -An -tx1 -w16 -v "$1") <(od -An -tx1 -w16 -v "$2") | head -n 20 || true
 	fi
