@@ -2,11 +2,15 @@
 # Each part of the tree has its fragment in mk/; this file only wires them.
 ARCH ?= x86_64
 ARCHES := x86_64 aarch64
+# debug | release; release refuses debug-only options (scripts/preflight.sh).
+CONFIG ?= debug
 BUILD := build/$(ARCH)
 HOSTBUILD := build/host
 
 export LC_ALL := C
 export TZ := UTC
+# Recipes run with umask 022 whatever the caller's (see the script).
+SHELL := scripts/build-shell
 
 .PHONY: all run debug test bench preflight deps compile_commands clean
 all: kernel
@@ -17,6 +21,28 @@ include mk/user.mk
 include mk/host.mk
 include mk/tools.mk
 include mk/fuzz.mk
+
+# The preflight gate runs while this file is read, so a refusal comes before
+# any rule.  Goals that install packages run scripts/deps.sh first: deps is
+# what installs the toolchain that preflight checks.
+GOALS := $(or $(MAKECMDGOALS),all)
+PREFLIGHT_VARS := ARCHES BUILD CONFIG CC LD HOSTCC OBJCOPY READELF LLVM_MAJOR MAKE_VERSION \
+                  SHELL TZ LC_ALL SOURCE_DATE_EPOCH KERNEL_CFLAGS KERNEL_LDFLAGS USER_CFLAGS USER_LDFLAGS \
+                  CFLAGS CPPFLAGS LDFLAGS
+shquote = '$(subst ','\'',$(1))'
+PREFLIGHT = scripts/preflight.sh $(1) $(call shquote,$(ARCH)) GOALS=$(call shquote,$(GOALS)) \
+            SOURCE_DATE_EPOCH_ORIGIN=$(call shquote,$(origin SOURCE_DATE_EPOCH)) \
+            $(foreach v,$(PREFLIGHT_VARS),$(v)=$(call shquote,$($(v))))
+ifneq ($(filter-out clean deps preflight,$(GOALS)),)
+ifneq ($(filter run debug test bench,$(GOALS)),)
+ifneq ($(shell scripts/deps.sh >&2 && echo ok),ok)
+$(error deps: packages are missing (see above))
+endif
+endif
+ifneq ($(shell $(call PREFLIGHT,--record $(if $(findstring s,$(filter-out -%,$(firstword $(MAKEFLAGS)))),--quiet,--brief)) >&2 && echo ok),ok)
+$(error preflight refused the build (see above))
+endif
+endif
 
 # Boot KOZO in QEMU with the Init shell on this terminal (Ctrl-A X leaves).
 run: deps kernel tools
@@ -34,7 +60,7 @@ bench: deps
 	scripts/bench.sh
 
 preflight:
-	scripts/preflight.sh $(ARCH)
+	@$(call PREFLIGHT)
 
 deps:
 	@scripts/deps.sh

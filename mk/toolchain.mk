@@ -4,11 +4,15 @@ CC      := clang
 LD      := ld.lld
 OBJCOPY := llvm-objcopy
 HOSTCC  := clang
+# Archives, should any be made: llvm-ar with D stores no time, uid or mode.
+AR      := llvm-ar
+ARFLAGS := rcsD
 
 VERSION := $(shell cat VERSION)
-GIT_SHORT := $(shell git rev-parse --short=4 HEAD 2>/dev/null || echo nogit)
+# Four hex digits, fixed: git's --short grows with the clone's object count.
+GIT_SHORT := $(or $(shell git rev-parse HEAD 2>/dev/null | cut -c1-4),nogit)
 BUILD_ID := $(VERSION)-$(GIT_SHORT)
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export SOURCE_DATE_EPOCH
 
 # Reproducibility: no absolute paths, no clock, deterministic archives.

@@ -29,7 +29,7 @@ crash-bench: $(HOSTBUILD)/kozo-crash $(CRASH_OUT)/bench/b3cli $(CRASH_OUT)/bench
 
 $(HOSTBUILD)/kozo-crash: $(CRASH_TOOL_OBJ)
 	@mkdir -p $(@D)
-	$(HOSTCC) -o $@ $^ $(CRASH_LIBS)
+	$(HOSTCC) -Wl,--build-id=sha1 -o $@ $^ $(CRASH_LIBS)
 
 $(CRASH_OUT)/tool/%.o: %.c
 	@mkdir -p $(@D)

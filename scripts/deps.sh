@@ -19,6 +19,7 @@ needs=(
 	"gdb gdb"
 	"/bin/busybox busybox-static"
 	"faketime faketime"
+	"disorderfs disorderfs"
 	"git git"
 	"make make"
 	"python3 python3"
