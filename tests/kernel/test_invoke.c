@@ -381,3 +381,31 @@ void test_debug_cap(void)
 	CHECK_ERR("bad_label", call(&h, dbg, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
 	kt_end(&h);
 }
+
+/* A thread reconfigures itself while the CNode holding every capability
+ * it names (its own TCB's included) lives only through its own CSpace slot.
+ * Replacing that slot destroys the CNode and then the thread; the kernel
+ * must not read the later capabilities of the same Configure from the
+ * emptied slots, nor leave links to them. */
+void test_tcb_configure_drops_own_cspace(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t other = kt_new(&h, KOZO_OBJ_CNODE, 4);
+	struct cnode_header *other_hdr = (struct cnode_header *)kt_slot(&h, other)->cap.obj;
+	CHECK_ERR("delete_cnode_cap", kt_delete(&h, KOZO_CAP_INIT_CNODE), KOZO_OK);
+	const word_t cfg[3] = { 0, KOZO_PRIORITY_MAX, 0 };
+	const word_t caps[3] = { other, KOZO_CAP_INIT_VSPACE, KOZO_CAP_INIT_IPC_BUFFER };
+	word_t err = host_invoke(&h, h.init, KOZO_CAP_INIT_TCB, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3, NULL, 0);
+	CHECK("configure_returned", err != HOST_PANICKED);
+	bool slots_empty = true;
+	for (unsigned i = 0; i < TCB_SLOTS; i++)
+		slots_empty &= slot_empty(&h.init->slots[i]);
+	CHECK("thread_lost_all_caps", slots_empty);
+	CHECK_EQ("thread_stopped", h.init->state, THREAD_INACTIVE);
+	CHECK("thread_not_current", h.k->current != h.init);
+	CHECK("init_cnode_emptied", slot_empty(kt_slot(&h, KOZO_CAP_INIT_VSPACE)));
+	CHECK_EQ("other_cnode_unreferenced", other_hdr->refs, 0);
+	kt_end(&h);
+}
