@@ -1,33 +1,35 @@
-/* Page-table entries in the x86_64 format, so the host port builds the
- * same tables the real one does; nothing walks them but the core.  There
- * is no kernel half to install and no TLB: both are only counted. */
+/* Page-table entries on the host, in a layout of the host's own (not
+ * x86_64's), so a test fails if the core ever assumes a port's bits:
+ *
+ *   63          52 51                12 11      3  2   1   0
+ *  +--------------+--------------------+---------+---+---+---+
+ *  |      0       |  physical address  |    0    | X | W | V |
+ *  +--------------+--------------------+---------+---+---+---+
+ *
+ * V valid, W writable, X executable; a table entry is V|W|X.  There is no
+ * kernel half to install and no TLB: both are only counted. */
 #include "machine.h"
 #include "kernel.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_U (1ull << 2)
-#define PTE_NX (1ull << 63)
+#define PTE_VALID (1ull << 0)
+#define PTE_WRITE (1ull << 1)
+#define PTE_EXEC (1ull << 2)
 #define PTE_ADDR 0x000ffffffffff000ull
 
 word_t arch_pte_table(paddr_t table)
 {
-	return (table & PTE_ADDR) | PTE_P | PTE_W | PTE_U;
+	return (table & PTE_ADDR) | PTE_VALID | PTE_WRITE | PTE_EXEC;
 }
 
 word_t arch_pte_page(paddr_t frame, unsigned rights, bool executable)
 {
-	word_t pte = (frame & PTE_ADDR) | PTE_P | PTE_U;
-	if (rights & KOZO_RIGHT_WRITE)
-		pte |= PTE_W;
-	if (!executable)
-		pte |= PTE_NX;
-	return pte;
+	return (frame & PTE_ADDR) | PTE_VALID | (rights & KOZO_RIGHT_WRITE ? PTE_WRITE : 0) |
+	       (executable ? PTE_EXEC : 0);
 }
 
 bool arch_pte_present(word_t pte)
 {
-	return pte & PTE_P;
+	return pte & PTE_VALID;
 }
 
 paddr_t arch_pte_addr(word_t pte)
