@@ -132,12 +132,14 @@ void tcb_finalize(struct kernel *k, struct tcb *t)
 		k->current = NULL;
 }
 
-/* Replace the capability in one of t's own slots by a copy of src's. */
-static void install_slot(struct kernel *k, struct tcb *t, unsigned which, struct slot *src)
+/* Replace the capability in one of t's own slots by a copy of src's.  The
+ * old one goes to *old, for the caller to delete once every new capability
+ * is in place: deleting it may empty the CNode the other sources live in. */
+static void install_slot(struct kernel *k, struct tcb *t, unsigned which, struct slot *src,
+			 struct slot *old)
 {
-	struct slot old = { 0 };
 	if (!slot_empty(&t->slots[which]))
-		cdt_move(&old, &t->slots[which]);
+		cdt_move(old, &t->slots[which]);
 	if (src) {
 		struct cap c = src->cap;
 		if (c.type == KOZO_OBJ_FRAME)
@@ -145,7 +147,6 @@ static void install_slot(struct kernel *k, struct tcb *t, unsigned which, struct
 		cdt_insert(src, &t->slots[which], &c);
 		cap_acquire(k, &c);
 	}
-	slot_delete(k, &old);
 }
 
 static int decode_configure(struct invocation *inv, struct tcb *t, struct slot **fault_ep)
@@ -201,16 +202,19 @@ int tcb_invoke(struct invocation *inv)
 		if (err)
 			return err;
 		/* --- no failure past this point --- */
-		install_slot(k, t, TCB_FAULT_EP, fault_ep);
+		struct slot old[TCB_SLOTS] = { 0 };
+		install_slot(k, t, TCB_FAULT_EP, fault_ep, &old[TCB_FAULT_EP]);
 		set_priority(k, t, (unsigned)mr[1]);
-		install_slot(k, t, TCB_CSPACE, inv->extra[0]);
+		install_slot(k, t, TCB_CSPACE, inv->extra[0], &old[TCB_CSPACE]);
 		if (inv->extra_count >= 2)
-			install_slot(k, t, TCB_VSPACE, inv->extra[1]);
+			install_slot(k, t, TCB_VSPACE, inv->extra[1], &old[TCB_VSPACE]);
 		if (inv->extra_count >= 3) {
 			t->ipc_buffer_addr = mr[2];
 			t->ipc_buffer_offset = mr[2] & MASK(KOZO_PAGE_SIZE_BITS);
-			install_slot(k, t, TCB_IPC_FRAME, inv->extra[2]);
+			install_slot(k, t, TCB_IPC_FRAME, inv->extra[2], &old[TCB_IPC_FRAME]);
 		}
+		for (unsigned i = 0; i < TCB_SLOTS; i++)
+			slot_delete(k, &old[i]);
 		return KOZO_OK;
 	}
 	case KOZO_TCB_WRITE_REGISTERS: {

@@ -1,0 +1,139 @@
+/* Shared fixtures of the kernel tests (see kt.h). */
+#include <stdio.h>
+#include "kt.h"
+
+bool kt_boot(struct host_kernel *h)
+{
+	word_t err = host_kernel_boot(h, NULL);
+	if (err != KOZO_OK)
+		return CHECK_ERR("boot", err, KOZO_OK);
+	return true;
+}
+
+void kt_end(struct host_kernel *h)
+{
+	char why[160] = "";
+	if (h->m) {
+		if (!CHECK_EQ("no_panic", h->m->panics, 0))
+			printf("  panic message: %s\n", h->m->panic_msg);
+		if (!h->dead)
+			check_true(kt_cdt_consistent(h, why, sizeof(why)), "cdt_consistent", why);
+	}
+	host_kernel_free(h);
+}
+
+static word_t cnode_op(struct host_kernel *h, word_t label, const word_t *mr, unsigned len,
+		       bool with_cap)
+{
+	const word_t caps[1] = { KOZO_CAP_INIT_CNODE };
+	return host_invoke(h, h->init, KOZO_CAP_INIT_CNODE, label, mr, len, caps, with_cap, NULL, 0);
+}
+
+word_t kt_copy(struct host_kernel *h, word_t dst, word_t src, unsigned rights)
+{
+	const word_t mr[5] = { dst, 64, src, 64, rights };
+	return cnode_op(h, KOZO_CNODE_COPY, mr, 5, true);
+}
+
+word_t kt_mint(struct host_kernel *h, word_t dst, word_t src, unsigned rights, word_t badge)
+{
+	const word_t mr[6] = { dst, 64, src, 64, rights, badge };
+	return cnode_op(h, KOZO_CNODE_MINT, mr, 6, true);
+}
+
+word_t kt_move(struct host_kernel *h, word_t dst, word_t src)
+{
+	const word_t mr[4] = { dst, 64, src, 64 };
+	return cnode_op(h, KOZO_CNODE_MOVE, mr, 4, true);
+}
+
+word_t kt_delete(struct host_kernel *h, word_t slot)
+{
+	const word_t mr[2] = { slot, 64 };
+	return cnode_op(h, KOZO_CNODE_DELETE, mr, 2, false);
+}
+
+word_t kt_revoke(struct host_kernel *h, word_t slot)
+{
+	const word_t mr[2] = { slot, 64 };
+	return cnode_op(h, KOZO_CNODE_REVOKE, mr, 2, false);
+}
+
+static word_t new_from(struct host_kernel *h, word_t ut, unsigned type, unsigned size_bits)
+{
+	word_t slot = host_slot_alloc(h, 1);
+	word_t err = host_retype(h, ut, type, size_bits, slot, 1);
+	if (!slot || err) {
+		CHECK_ERR("fixture_retype", err, KOZO_OK);
+		return 0;
+	}
+	return slot;
+}
+
+word_t kt_new(struct host_kernel *h, unsigned type, unsigned size_bits)
+{
+	return new_from(h, h->untyped, type, size_bits);
+}
+
+word_t kt_new_untyped(struct host_kernel *h, unsigned bits)
+{
+	return new_from(h, h->untyped, KOZO_OBJ_UNTYPED, bits);
+}
+
+bool kt_is_child(const struct slot *parent, const struct slot *child)
+{
+	for (const struct slot *c = parent->first_child; c; c = c->next_sibling)
+		if (c == child)
+			return child->parent == parent;
+	return false;
+}
+
+unsigned kt_children(const struct slot *s)
+{
+	unsigned n = 0;
+	for (const struct slot *c = s->first_child; c; c = c->next_sibling)
+		n++;
+	return n;
+}
+
+/* The links of one slot agree with its neighbours'. */
+static bool slot_links_ok(const struct slot *s, word_t index, char *why, size_t size)
+{
+	if (slot_empty(s)) {
+		if (s->parent || s->first_child || s->next_sibling || s->prev_sibling) {
+			snprintf(why, size, "empty slot %lu has links", (unsigned long)index);
+			return false;
+		}
+		return true;
+	}
+	if (s->parent && !kt_is_child(s->parent, s)) {
+		snprintf(why, size, "slot %lu not among its parent's children", (unsigned long)index);
+		return false;
+	}
+	if (!s->parent && s->prev_sibling) {
+		snprintf(why, size, "root slot %lu has a previous sibling", (unsigned long)index);
+		return false;
+	}
+	const struct slot *prev = NULL;
+	unsigned n = 0;
+	for (const struct slot *c = s->first_child; c; c = c->next_sibling) {
+		if (c->parent != s || c->prev_sibling != prev || slot_empty(c) || ++n > 100000) {
+			snprintf(why, size, "child list of slot %lu broken at child %u",
+				 (unsigned long)index, n);
+			return false;
+		}
+		prev = c;
+	}
+	return true;
+}
+
+bool kt_cdt_consistent(const struct host_kernel *h, char *why, size_t why_size)
+{
+	for (word_t i = 1; i < BIT(KOZO_INIT_CNODE_RADIX); i++)
+		if (!slot_links_ok(&h->cnode[i], i, why, why_size))
+			return false;
+	for (unsigned i = 0; i < TCB_SLOTS; i++)
+		if (!slot_links_ok(&h->init->slots[i], 10000 + i, why, why_size))
+			return false;
+	return true;
+}

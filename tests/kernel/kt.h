@@ -1,0 +1,39 @@
+/* Fixtures the kernel tests share, on top of the host harness: boot and
+ * tear down with the checks every test ends with, and one-line wrappers
+ * for the CNode and Untyped invocations Init makes. */
+#ifndef KOZO_TEST_KT_H
+#define KOZO_TEST_KT_H
+
+#include "check.h"
+#include "harness.h"
+#include "endpoint.h"
+#include "notification.h"
+
+/* Boot a fresh kernel; false (with a FAIL) if that did not work. */
+bool kt_boot(struct host_kernel *h);
+/* End a test: no panic happened, the capability tree of Init's CNode is
+ * consistent; then free everything. */
+void kt_end(struct host_kernel *h);
+
+/* CNode invocations on Init's root CNode, capability addresses at depth 64. */
+word_t kt_copy(struct host_kernel *h, word_t dst, word_t src, unsigned rights);
+word_t kt_mint(struct host_kernel *h, word_t dst, word_t src, unsigned rights, word_t badge);
+word_t kt_move(struct host_kernel *h, word_t dst, word_t src);
+word_t kt_delete(struct host_kernel *h, word_t slot);
+word_t kt_revoke(struct host_kernel *h, word_t slot);
+/* One new object of type from Init's largest Untyped in a fresh slot;
+ * returns the slot, 0 (with a FAIL) on error. */
+word_t kt_new(struct host_kernel *h, unsigned type, unsigned size_bits);
+/* A fresh Untyped of 2^bits bytes carved from Init's largest one. */
+word_t kt_new_untyped(struct host_kernel *h, unsigned bits);
+
+static inline struct slot *kt_slot(struct host_kernel *h, word_t cptr) { return &h->cnode[cptr]; }
+/* Is child directly below parent in the derivation tree? */
+bool kt_is_child(const struct slot *parent, const struct slot *child);
+/* Number of direct children of s. */
+unsigned kt_children(const struct slot *s);
+/* Check every link of the tree around Init's CNode; why gets the first
+ * inconsistency. */
+bool kt_cdt_consistent(const struct host_kernel *h, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,30 @@
+/* The kernel unit tests: each test boots its own kernel on the host port
+ * and ends with the checks of kt_end (no panic, consistent tree). */
+#include <string.h>
+#include "check.h"
+#include "tests.h"
+
+struct test {
+	const char *name;
+	void (*run)(void);
+};
+
+#define TEST_ENTRY(name) { #name, test_##name },
+static const struct test tests[] = { KERNEL_TESTS(TEST_ENTRY) };
+
+int main(int argc, char **argv);
+
+/* With arguments, only the tests whose names contain one of them run. */
+int main(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		bool wanted = argc < 2;
+		for (int a = 1; a < argc; a++)
+			wanted |= strstr(tests[i].name, argv[a]) != NULL;
+		if (!wanted)
+			continue;
+		check_begin(tests[i].name);
+		tests[i].run();
+	}
+	return check_summary();
+}

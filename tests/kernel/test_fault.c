@@ -1,0 +1,135 @@
+/* Faults as messages to the fault endpoint (include/kozo/fault.h). */
+#include <string.h>
+#include "kt.h"
+#include "tests.h"
+
+struct fault_setup {
+	word_t ep, badged;
+	struct tcb *handler, *faulter;
+};
+
+/* A handler blocked receiving on ep, and a faulter whose fault endpoint
+ * is ep badged 0x77. */
+static void fault_setup(struct host_kernel *h, struct fault_setup *f)
+{
+	word_t fs;
+	f->ep = kt_new(h, KOZO_OBJ_ENDPOINT, 0);
+	f->badged = host_slot_alloc(h, 1);
+	kt_mint(h, f->badged, f->ep, KOZO_RIGHTS_ALL, 0x77);
+	host_spawn(h, 100, NULL, &f->handler);
+	host_spawn(h, 10, &fs, &f->faulter);
+	const word_t cfg[3] = { f->badged, 10, 0 };
+	const word_t caps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, fs + 1 };
+	CHECK_ERR("configure_fault_ep", host_invoke(h, h->init, fs, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3,
+						    NULL, 0), KOZO_OK);
+	host_syscall(h, f->handler, KOZO_SYS_RECV, f->ep, 0, NULL, NULL);
+	f->faulter->ctx.regs[ARCH_REG_IP] = 0x401234;
+	f->faulter->ctx.regs[ARCH_REG_SP] = 0x7fff0000;
+	f->faulter->ctx.regs[ARCH_REG_FLAGS] = 0x246;
+}
+
+void test_fault_unknown_syscall(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	/* Linux getpid(39) with six recognizable arguments. */
+	const word_t args[4] = { 0xa2, 0xa3, 0xa4, 0xa5 };
+	host_syscall(&h, f.faulter, 39, 0xa0, 0xa1, args, NULL);
+	CHECK_EQ("faulter_waits", f.faulter->state, THREAD_BLOCKED_REPLY);
+	CHECK_EQ("handler_runnable", f.handler->state, THREAD_RUNNABLE);
+	struct host_msg m;
+	host_read_msg(f.handler, &m);
+	CHECK_EQ("label", m.label, KOZO_FAULT_UNKNOWN_SYSCALL);
+	CHECK_EQ("length", m.len, KOZO_FAULT_SYSCALL_LENGTH);
+	CHECK_EQ("badge", f.handler->ctx.regs[ARCH_REG_CAP], 0x77);
+	const word_t want[KOZO_FAULT_SYSCALL_LENGTH] = { 39, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
+							 0x401234, 0x7fff0000, 0x246 };
+	static const char *const names[KOZO_FAULT_SYSCALL_LENGTH] = {
+		"mr0_number", "mr1_arg0", "mr2_arg1", "mr3_arg2", "mr4_arg3", "mr5_arg4",
+		"mr6_arg5", "mr7_ip", "mr8_sp", "mr9_flags" };
+	for (unsigned i = 0; i < KOZO_FAULT_SYSCALL_LENGTH; i++)
+		CHECK_EQ(names[i], m.mr[i], want[i]);
+	const word_t ret[4] = { 1234 };
+	host_syscall(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 1), ret, NULL);
+	CHECK_EQ("faulter_resumed", f.faulter->state, THREAD_RUNNABLE);
+	CHECK_EQ("return_value", f.faulter->ctx.regs[ARCH_REG_RET], 1234);
+	CHECK_EQ("ip_unchanged", f.faulter->ctx.regs[ARCH_REG_IP], 0x401234);
+	CHECK_EQ("fault_cleared", f.faulter->pending_fault, 0);
+	kt_end(&h);
+}
+
+void test_fault_linux_personality(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	f.faulter->personality = KOZO_PERSONALITY_LINUX;
+	host_syscall(&h, f.faulter, KOZO_SYS_YIELD, 0, 0, NULL, NULL);
+	CHECK_EQ("native_number_is_a_fault", f.handler->ctx.regs[ARCH_REG_MR0], KOZO_SYS_YIELD);
+	CHECK_EQ("label", kozo_msginfo_label(f.handler->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_UNKNOWN_SYSCALL);
+	/* A reply with a non-zero label leaves the thread stopped. */
+	host_syscall(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(1, 0, 0, 0), NULL, NULL);
+	CHECK_EQ("stopped", f.faulter->state, THREAD_INACTIVE);
+	CHECK("not_scheduled", !sched_is_queued(&h.k->sched, f.faulter));
+	kt_end(&h);
+}
+
+void test_fault_no_handler(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct tcb *t;
+	host_spawn(&h, 10, NULL, &t);
+	host_console_clear(h.m);
+	host_syscall(&h, t, 60, 0, 0, NULL, NULL);
+	CHECK_EQ("stopped", t->state, THREAD_INACTIVE);
+	CHECK("logged", strstr(h.m->console, "no fault handler") != NULL);
+	CHECK_EQ("fault_counted", h.k->stats.faults, 1);
+	CHECK_ERR("cannot_trap_again", host_syscall(&h, t, 60, 0, 0, NULL, NULL), HOST_NOT_RUNNABLE);
+	kt_end(&h);
+}
+
+void test_fault_vm(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	CHECK_ERR("fault", host_fault(&h, f.faulter, KOZO_FAULT_VM, 0xdead000, 6, 14, false), KOZO_OK);
+	struct host_msg m;
+	host_read_msg(f.handler, &m);
+	CHECK_EQ("label", m.label, KOZO_FAULT_VM);
+	CHECK_EQ("length", m.len, KOZO_FAULT_VM_LENGTH);
+	CHECK_EQ("mr0_ip", m.mr[0], 0x401234);
+	CHECK_EQ("mr1_addr", m.mr[1], 0xdead000);
+	CHECK_EQ("mr2_not_exec", m.mr[2], 0);
+	CHECK_EQ("mr3_code", m.mr[3], 6);
+	const word_t new_ip[4] = { 0x402000 };
+	host_syscall(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, 1), new_ip, NULL);
+	CHECK_EQ("resumed", f.faulter->state, THREAD_RUNNABLE);
+	CHECK_EQ("new_ip", f.faulter->ctx.regs[ARCH_REG_IP], 0x402000);
+	CHECK_ERR("exception", host_fault(&h, f.faulter, KOZO_FAULT_USER_EXCEPTION, 0, 0x10, 13, false), KOZO_OK);
+	host_read_msg(f.handler, &m);
+	CHECK_EQ("exception_label", m.label, KOZO_FAULT_USER_EXCEPTION);
+	CHECK_EQ("exception_length", m.len, KOZO_FAULT_EXCEPTION_LENGTH);
+	CHECK("exception_mrs", m.mr[0] == 0x402000 && m.mr[1] == 0x7fff0000 && m.mr[3] == 13 && m.mr[4] == 0x10);
+	/* The fault endpoint goes away (with the TCB's copy, a descendant):
+	 * the faulter queued on it is stopped, not resumed. */
+	host_syscall(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	CHECK_EQ("retry_resumes", f.faulter->ctx.regs[ARCH_REG_IP], 0x402000);
+	host_fault(&h, f.faulter, KOZO_FAULT_VM, 0x1000, 4, 14, true);
+	CHECK_EQ("queued_on_endpoint", f.faulter->state, THREAD_BLOCKED_SEND);
+	CHECK_ERR("revoke_endpoint", kt_revoke(&h, f.ep), KOZO_OK);
+	CHECK_EQ("tcb_copy_revoked", f.faulter->slots[TCB_FAULT_EP].cap.type, KOZO_OBJ_NULL);
+	CHECK_ERR("delete_endpoint", kt_delete(&h, f.ep), KOZO_OK);
+	CHECK_EQ("faulter_stopped", f.faulter->state, THREAD_INACTIVE);
+	CHECK_EQ("fault_dropped", f.faulter->pending_fault, 0);
+	kt_end(&h);
+}

@@ -1,0 +1,411 @@
+/* Error paths of the CNode, TCB, IRQ, IOPort, Frame and Debug invocations,
+ * and of the invoked capability itself. */
+#include <string.h>
+#include "kt.h"
+#include "tests.h"
+
+static word_t call(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr,
+		   unsigned len, const word_t *caps, unsigned ncaps)
+{
+	return host_invoke(h, h->init, cptr, label, mr, len, caps, ncaps, NULL, 0);
+}
+
+void test_cnode_errors(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	word_t free_slot = host_slot_alloc(&h, 1), empty = host_slot_alloc(&h, 1);
+	const word_t cn = KOZO_CAP_INIT_CNODE, c0[1] = { cn };
+	struct { const char *name; word_t label; word_t mr[6]; unsigned len; unsigned ncaps; word_t want; } cases[] = {
+		{ "copy_truncated", KOZO_CNODE_COPY, { free_slot, 64, ep, 64 }, 4, 1, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "mint_truncated", KOZO_CNODE_MINT, { free_slot, 64, ep, 64, 15 }, 5, 1, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "move_truncated", KOZO_CNODE_MOVE, { free_slot, 64, ep }, 3, 1, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "delete_truncated", KOZO_CNODE_DELETE, { ep }, 1, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "revoke_truncated", KOZO_CNODE_REVOKE, { 0 }, 0, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "copy_no_source_cnode", KOZO_CNODE_COPY, { free_slot, 64, ep, 64, 15 }, 5, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "copy_dest_occupied", KOZO_CNODE_COPY, { ep, 64, ep, 64, 15 }, 5, 1, KOZO_ERR_DELETE_FIRST },
+		{ "copy_dest_depth_0", KOZO_CNODE_COPY, { free_slot, 0, ep, 64, 15 }, 5, 1, KOZO_ERR_RANGE },
+		{ "copy_dest_depth_65", KOZO_CNODE_COPY, { free_slot, 65, ep, 64, 15 }, 5, 1, KOZO_ERR_RANGE },
+		{ "copy_dest_depth_short", KOZO_CNODE_COPY, { free_slot, 63, ep, 64, 15 }, 5, 1, KOZO_ERR_FAILED_LOOKUP },
+		{ "copy_dest_slot_0", KOZO_CNODE_COPY, { 0, 64, ep, 64, 15 }, 5, 1, KOZO_ERR_FAILED_LOOKUP },
+		{ "copy_dest_out_of_range", KOZO_CNODE_COPY, { 4096, 64, ep, 64, 15 }, 5, 1, KOZO_ERR_FAILED_LOOKUP },
+		{ "copy_src_empty", KOZO_CNODE_COPY, { free_slot, 64, empty, 64, 15 }, 5, 1, KOZO_ERR_FAILED_LOOKUP },
+		{ "copy_src_depth_0", KOZO_CNODE_COPY, { free_slot, 64, ep, 0, 15 }, 5, 1, KOZO_ERR_RANGE },
+		{ "copy_src_out_of_range", KOZO_CNODE_COPY, { free_slot, 64, 1ull << 40, 64, 15 }, 5, 1, KOZO_ERR_FAILED_LOOKUP },
+		{ "copy_untyped", KOZO_CNODE_COPY, { free_slot, 64, h.untyped, 64, 15 }, 5, 1, KOZO_ERR_ILLEGAL_OPERATION },
+		{ "mint_untyped", KOZO_CNODE_MINT, { free_slot, 64, h.untyped, 64, 15, 1 }, 6, 1, KOZO_ERR_ILLEGAL_OPERATION },
+		{ "delete_slot_0", KOZO_CNODE_DELETE, { 0, 64 }, 2, 0, KOZO_ERR_FAILED_LOOKUP },
+		{ "delete_depth_0", KOZO_CNODE_DELETE, { ep, 0 }, 2, 0, KOZO_ERR_RANGE },
+		{ "delete_depth_huge", KOZO_CNODE_DELETE, { ep, ~0ull }, 2, 0, KOZO_ERR_RANGE },
+		{ "revoke_out_of_range", KOZO_CNODE_REVOKE, { 1ull << 12, 64 }, 2, 0, KOZO_ERR_FAILED_LOOKUP },
+		{ "bad_label", KOZO_TCB_RESUME, { 0 }, 0, 0, KOZO_ERR_ILLEGAL_OPERATION },
+		{ "label_huge", 1ull << 40, { 0 }, 0, 0, KOZO_ERR_ILLEGAL_OPERATION },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_ERR(cases[i].name, call(&h, cn, cases[i].label, cases[i].mr, cases[i].len, c0,
+					      cases[i].ncaps), cases[i].want);
+	CHECK("nothing_written", slot_empty(kt_slot(&h, free_slot)) && slot_empty(kt_slot(&h, empty)));
+	CHECK_EQ("ep_untouched", kt_children(kt_slot(&h, ep)), 0);
+	/* Source CNode given as a cap that is not a CNode. */
+	const word_t mr[5] = { free_slot, 64, ep, 64, 15 }, not_cnode[1] = { ep };
+	CHECK_ERR("source_root_not_cnode", call(&h, cn, KOZO_CNODE_COPY, mr, 5, not_cnode, 1),
+		  KOZO_ERR_FAILED_LOOKUP);
+	kt_end(&h);
+}
+
+/* The invoked capability and the extra capabilities of a message. */
+void test_invoke_errors(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t empty = host_slot_alloc(&h, 1);
+	const word_t mr[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, empty, 1 };
+	CHECK_ERR("invoke_empty_slot", call(&h, empty, KOZO_CNODE_COPY, NULL, 0, NULL, 0),
+		  KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("invoke_slot_0", call(&h, 0, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("invoke_guard_mismatch", call(&h, 1ull << 63, KOZO_CNODE_COPY, NULL, 0, NULL, 0),
+		  KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("invoke_vspace", call(&h, KOZO_CAP_INIT_VSPACE, KOZO_FRAME_MAP, NULL, 0, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	const word_t bad_extra[1] = { 1ull << 20 }, empty_extra[1] = { empty };
+	CHECK_ERR("extra_cap_unresolvable", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, mr, 6, bad_extra, 1),
+		  KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("extra_cap_empty", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, mr, 6, empty_extra, 1),
+		  KOZO_ERR_FAILED_LOOKUP);
+	CHECK("nothing_made", slot_empty(kt_slot(&h, empty)));
+	struct host_regs r;
+	const word_t info = kozo_msginfo(KOZO_UNTYPED_RETYPE, 0, 0, 0);
+	CHECK_ERR("send_reports_error", host_syscall(&h, h.init, KOZO_SYS_SEND, h.untyped, info, NULL, &r),
+		  KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("call_reply_label_is_error",
+		  (host_syscall(&h, h.init, KOZO_SYS_CALL, h.untyped, info, NULL, &r),
+		   kozo_msginfo_label(r.info)), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("recv_on_untyped", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, h.untyped, 0, NULL, NULL),
+		  KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("recv_on_empty", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, empty, 0, NULL, NULL),
+		  KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("recv_unresolvable", host_syscall(&h, h.init, KOZO_SYS_RECV, 1ull << 30, 0, NULL, NULL),
+		  KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("reply_without_caller", host_syscall(&h, h.init, KOZO_SYS_REPLY, 0, 0, NULL, NULL), KOZO_OK);
+	CHECK_ERR("yield", host_syscall(&h, h.init, KOZO_SYS_YIELD, 0, 0, NULL, NULL), KOZO_OK);
+	host_console_clear(h.m);
+	CHECK_ERR("debug_putchar", host_syscall(&h, h.init, KOZO_SYS_DEBUG_PUTCHAR, 'Z', 0, NULL, NULL),
+		  KOZO_OK);
+	CHECK("putchar_reached_console", strcmp(h.m->console, "Z") == 0);
+	kt_end(&h);
+}
+
+void test_tcb_errors(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
+	word_t frame = kt_new(&h, KOZO_OBJ_FRAME, 0);
+	word_t fresh = kt_new(&h, KOZO_OBJ_TCB, 0);
+	word_t nt_ro = host_slot_alloc(&h, 1);
+	kt_copy(&h, nt_ro, nt, KOZO_RIGHT_WRITE);
+	const word_t cn = KOZO_CAP_INIT_CNODE, vs = KOZO_CAP_INIT_VSPACE;
+	struct { const char *name; word_t label; word_t mr[4]; unsigned len; word_t caps[3];
+		 unsigned ncaps; word_t want; } cases[] = {
+		{ "configure_truncated", KOZO_TCB_CONFIGURE, { 0, 0 }, 2, { cn }, 1, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "configure_no_cspace", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "configure_fault_ep_unresolvable", KOZO_TCB_CONFIGURE, { 1ull << 30, 0, 0 }, 3, { cn }, 1, KOZO_ERR_FAILED_LOOKUP },
+		{ "configure_fault_ep_not_endpoint", KOZO_TCB_CONFIGURE, { nt, 0, 0 }, 3, { cn }, 1, KOZO_ERR_INVALID_CAPABILITY },
+		{ "configure_priority_too_high", KOZO_TCB_CONFIGURE, { 0, 256, 0 }, 3, { cn }, 1, KOZO_ERR_RANGE },
+		{ "configure_cspace_not_cnode", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { ep }, 1, KOZO_ERR_INVALID_CAPABILITY },
+		{ "configure_vspace_not_vspace", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, cn }, 2, KOZO_ERR_INVALID_CAPABILITY },
+		{ "configure_buffer_not_frame", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, vs, ep }, 3, KOZO_ERR_INVALID_CAPABILITY },
+		{ "configure_buffer_misaligned", KOZO_TCB_CONFIGURE, { 0, 0, 0x1100 }, 3, { cn, vs, frame }, 3, KOZO_ERR_ALIGNMENT },
+		{ "write_registers_truncated", KOZO_TCB_WRITE_REGISTERS, { 0 }, 1, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "write_registers_count_past_message", KOZO_TCB_WRITE_REGISTERS, { 0, 3, 1 }, 3, { 0 }, 0, KOZO_ERR_RANGE },
+		{ "write_registers_count_huge", KOZO_TCB_WRITE_REGISTERS, { 0, ~0ull }, 2, { 0 }, 0, KOZO_ERR_RANGE },
+		{ "write_registers_resume_unconfigured", KOZO_TCB_WRITE_REGISTERS, { 1, 0 }, 2, { 0 }, 0, KOZO_ERR_ILLEGAL_OPERATION },
+		{ "read_registers_truncated", KOZO_TCB_READ_REGISTERS, { 0 }, 0, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "read_registers_too_many", KOZO_TCB_READ_REGISTERS, { ARCH_REG_COUNT + 1 }, 1, { 0 }, 0, KOZO_ERR_RANGE },
+		{ "resume_unconfigured", KOZO_TCB_RESUME, { 0 }, 0, { 0 }, 0, KOZO_ERR_ILLEGAL_OPERATION },
+		{ "set_priority_truncated", KOZO_TCB_SET_PRIORITY, { 0 }, 0, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "set_priority_too_high", KOZO_TCB_SET_PRIORITY, { 256 }, 1, { 0 }, 0, KOZO_ERR_RANGE },
+		{ "bind_no_cap", KOZO_TCB_BIND_NOTIFICATION, { 0 }, 0, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "bind_not_notification", KOZO_TCB_BIND_NOTIFICATION, { 0 }, 0, { ep }, 1, KOZO_ERR_INVALID_CAPABILITY },
+		{ "bind_without_read", KOZO_TCB_BIND_NOTIFICATION, { 0 }, 0, { nt_ro }, 1, KOZO_ERR_INSUFFICIENT_RIGHTS },
+		{ "unbind_unbound", KOZO_TCB_UNBIND_NOTIFICATION, { 0 }, 0, { 0 }, 0, KOZO_ERR_ILLEGAL_OPERATION },
+		{ "personality_truncated", KOZO_TCB_SET_PERSONALITY, { 0 }, 0, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
+		{ "personality_unknown", KOZO_TCB_SET_PERSONALITY, { 2 }, 1, { 0 }, 0, KOZO_ERR_INVALID_ARGUMENT },
+		{ "bad_label", KOZO_CNODE_COPY, { 0 }, 0, { 0 }, 0, KOZO_ERR_ILLEGAL_OPERATION },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_ERR(cases[i].name, call(&h, fresh, cases[i].label, cases[i].mr, cases[i].len,
+					      cases[i].caps, cases[i].ncaps), cases[i].want);
+	struct tcb *t = host_object(&h, fresh);
+	CHECK("fresh_still_unconfigured", tcb_cspace(t)->type == KOZO_OBJ_NULL && t->state == THREAD_INACTIVE);
+	const word_t self[2] = { 0, 0 };
+	CHECK_ERR("write_own_registers", call(&h, KOZO_CAP_INIT_TCB, KOZO_TCB_WRITE_REGISTERS, self, 2, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	/* Bind twice, then to a second thread. */
+	const word_t bind[1] = { nt };
+	CHECK_ERR("bind", call(&h, fresh, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
+	CHECK_ERR("bind_twice", call(&h, fresh, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("bind_bound_notification", call(&h, KOZO_CAP_INIT_TCB, KOZO_TCB_BIND_NOTIFICATION, NULL, 0,
+						  bind, 1), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("unbind", call(&h, fresh, KOZO_TCB_UNBIND_NOTIFICATION, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK("unbound", t->bound_ntfn == NULL && ((struct notification *)host_object(&h, nt))->bound == NULL);
+	/* A thread may not raise a priority above its own. */
+	struct tcb *low;
+	word_t low_slot;
+	host_spawn(&h, 10, &low_slot, &low);
+	const word_t prio11[1] = { 11 }, prio10[1] = { 10 };
+	CHECK_ERR("low_raises_itself", host_invoke(&h, low, low_slot, KOZO_TCB_SET_PRIORITY, prio11, 1,
+						   NULL, 0, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("low_keeps_its_own", host_invoke(&h, low, low_slot, KOZO_TCB_SET_PRIORITY, prio10, 1,
+						   NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_EQ("priority", low->priority, 10);
+	kt_end(&h);
+}
+
+void test_tcb_registers(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct tcb *t;
+	word_t ts;
+	host_spawn(&h, 50, &ts, &t);
+	CHECK_ERR("suspend", call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_EQ("suspended", t->state, THREAD_INACTIVE);
+	CHECK("not_queued", !sched_is_queued(&h.k->sched, t));
+	word_t mr[2 + KOZO_X86_REG_COUNT] = { 1, KOZO_X86_REG_COUNT };
+	for (unsigned i = 0; i < KOZO_X86_REG_COUNT; i++)
+		mr[2 + i] = 0x1000 + i;
+	mr[2 + KOZO_X86_RFLAGS] = ~0ull;
+	uint64_t sanitized = h.m->contexts_sanitized;
+	CHECK_ERR("write_and_resume", call(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + KOZO_X86_REG_COUNT,
+					   NULL, 0), KOZO_OK);
+	CHECK_EQ("resumed", t->state, THREAD_RUNNABLE);
+	CHECK_EQ("sanitized", h.m->contexts_sanitized, sanitized + 1);
+	CHECK_EQ("ip_written", t->ctx.regs[KOZO_X86_RIP], 0x1000);
+	CHECK_EQ("r15_written", t->ctx.regs[KOZO_X86_R15], 0x1000 + KOZO_X86_R15);
+	CHECK_EQ("flags_sanitized", t->ctx.regs[KOZO_X86_RFLAGS], 0xcd7 | 0x200);
+	word_t out[KOZO_X86_REG_COUNT] = { 0 };
+	const word_t count[1] = { KOZO_X86_REG_COUNT };
+	CHECK_ERR("read", host_invoke(&h, h.init, ts, KOZO_TCB_READ_REGISTERS, count, 1, NULL, 0, out,
+				      KOZO_X86_REG_COUNT), KOZO_OK);
+	bool same = true;
+	for (unsigned i = 0; i < KOZO_X86_REG_COUNT; i++)
+		same &= out[i] == t->ctx.regs[i];
+	CHECK("read_matches", same);
+	CHECK_EQ("read_reply_length", kozo_msginfo_length(h.init->ctx.regs[ARCH_REG_INFO]), KOZO_X86_REG_COUNT);
+	const word_t linux[1] = { KOZO_PERSONALITY_LINUX };
+	CHECK_ERR("personality", call(&h, ts, KOZO_TCB_SET_PERSONALITY, linux, 1, NULL, 0), KOZO_OK);
+	CHECK_EQ("personality_set", t->personality, KOZO_PERSONALITY_LINUX);
+	kt_end(&h);
+}
+
+void test_irq_errors(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t s = host_slot_alloc(&h, 2), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
+	const word_t irq5[3] = { 5, s, 64 }, irq24[3] = { HOST_IRQ_LINES, s, 64 }, irq64[3] = { 64, s, 64 };
+	const word_t huge[3] = { ~0ull, s, 64 }, occupied[3] = { 5, ep, 64 }, depth0[3] = { 5, s, 0 };
+	const word_t ctl = KOZO_CAP_IRQ_CONTROL;
+	CHECK_ERR("get_truncated", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 2, cn, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("get_no_cnode", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("get_invalid_line", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq24, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_past_irq_count", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq64, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_huge", call(&h, ctl, KOZO_IRQ_CONTROL_GET, huge, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_occupied", call(&h, ctl, KOZO_IRQ_CONTROL_GET, occupied, 3, cn, 1), KOZO_ERR_DELETE_FIRST);
+	CHECK_ERR("get_depth_0", call(&h, ctl, KOZO_IRQ_CONTROL_GET, depth0, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("control_bad_label", call(&h, ctl, KOZO_IRQ_HANDLER_ACK, irq5, 3, cn, 1), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("get", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, cn, 1), KOZO_OK);
+	CHECK_EQ("handler_type", kt_slot(&h, s)->cap.type, KOZO_OBJ_IRQ_HANDLER);
+	CHECK("handler_child_of_control", kt_is_child(kt_slot(&h, ctl), kt_slot(&h, s)));
+	const word_t again[3] = { 5, s + 1, 64 };
+	CHECK_ERR("get_twice", call(&h, ctl, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1), KOZO_ERR_REVOKE_FIRST);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), nt_ro = host_slot_alloc(&h, 1);
+	kt_copy(&h, nt_ro, nt, KOZO_RIGHT_READ);
+	const word_t epc[1] = { ep }, ro[1] = { nt_ro };
+	CHECK_ERR("set_no_cap", call(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, NULL, 0),
+		  KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("set_not_notification", call(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, epc, 1),
+		  KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("set_without_write", call(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ro, 1),
+		  KOZO_ERR_INSUFFICIENT_RIGHTS);
+	CHECK_ERR("handler_bad_label", call(&h, s, KOZO_IRQ_CONTROL_GET, NULL, 0, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK("line_still_masked", h.m->irq_masked[5]);
+	CHECK_ERR("delete_handler", kt_delete(&h, s), KOZO_OK);
+	CHECK_EQ("refs_dropped", h.k->irq_refs[5], 0);
+	CHECK_ERR("get_after_delete", call(&h, ctl, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1), KOZO_OK);
+	kt_end(&h);
+}
+
+void test_irq_delivery(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t handler = host_slot_alloc(&h, 1);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), badged = host_slot_alloc(&h, 1);
+	kt_mint(&h, badged, nt, KOZO_RIGHTS_ALL, 0x8);
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { 3, handler, 64 }, ntc[1] = { badged };
+	call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1);
+	CHECK_ERR("set_notification", call(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1), KOZO_OK);
+	CHECK("unmasked_by_set", !h.m->irq_masked[3]);
+	struct tcb *waiter;
+	host_spawn(&h, 100, NULL, &waiter);
+	host_syscall(&h, waiter, KOZO_SYS_RECV, nt, 0, NULL, NULL);
+	CHECK_EQ("waiting", waiter->state, THREAD_BLOCKED_NTFN);
+	CHECK("irq", host_irq(&h, 3));
+	CHECK("masked_after_irq", h.m->irq_masked[3]);
+	CHECK_EQ("woken", waiter->state, THREAD_RUNNABLE);
+	CHECK_EQ("badge_delivered", waiter->ctx.regs[ARCH_REG_CAP], 0x8);
+	CHECK_EQ("irq_counted", h.k->stats.irqs, 1);
+	CHECK_ERR("ack", call(&h, handler, KOZO_IRQ_HANDLER_ACK, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK("unmasked_by_ack", !h.m->irq_masked[3]);
+	CHECK("spurious_irq_harmless", host_irq(&h, 7) && host_irq(&h, 1000));
+	CHECK_ERR("clear", call(&h, handler, KOZO_IRQ_HANDLER_CLEAR, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK("masked_by_clear", h.m->irq_masked[3]);
+	CHECK("notification_cap_dropped", slot_empty(&h.k->irq_ntfn[3]));
+	CHECK("irq_after_clear", host_irq(&h, 3));
+	CHECK_EQ("nothing_signalled", ((struct notification *)host_object(&h, nt))->word, 0);
+	kt_end(&h);
+}
+
+void test_ioport(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	const word_t io = KOZO_CAP_IOPORT;
+	h.m->ioports[0x60] = 0x12;
+	h.m->ioports[0x61] = 0x34;
+	h.m->ioports[0x62] = 0x56;
+	h.m->ioports[0x63] = 0x78;
+	word_t v = 0;
+	const word_t p60[1] = { 0x60 };
+	CHECK_ERR("in8", host_invoke(&h, h.init, io, KOZO_IOPORT_IN8, p60, 1, NULL, 0, &v, 1), KOZO_OK);
+	CHECK_EQ("in8_value", v, 0x12);
+	CHECK_ERR("in16", host_invoke(&h, h.init, io, KOZO_IOPORT_IN16, p60, 1, NULL, 0, &v, 1), KOZO_OK);
+	CHECK_EQ("in16_value", v, 0x3412);
+	CHECK_ERR("in32", host_invoke(&h, h.init, io, KOZO_IOPORT_IN32, p60, 1, NULL, 0, &v, 1), KOZO_OK);
+	CHECK_EQ("in32_value", v, 0x78563412);
+	const word_t out[2] = { 0x3f8, 0xabcd };
+	CHECK_ERR("out16", call(&h, io, KOZO_IOPORT_OUT16, out, 2, NULL, 0), KOZO_OK);
+	CHECK("out16_value", h.m->ioports[0x3f8] == 0xcd && h.m->ioports[0x3f9] == 0xab);
+	CHECK_ERR("out_truncated", call(&h, io, KOZO_IOPORT_OUT8, out, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("in_truncated", call(&h, io, KOZO_IOPORT_IN8, NULL, 0, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	const word_t top[1] = { 0xffff }, past[1] = { 0x10000 };
+	CHECK_ERR("in8_last_port", call(&h, io, KOZO_IOPORT_IN8, top, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("in16_past_end", call(&h, io, KOZO_IOPORT_IN16, top, 1, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("port_too_big", call(&h, io, KOZO_IOPORT_IN8, past, 1, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("bad_label", call(&h, io, KOZO_FRAME_MAP, p60, 1, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	word_t copy = host_slot_alloc(&h, 1);
+	CHECK_ERR("copy_ioport", kt_copy(&h, copy, io, KOZO_RIGHTS_ALL), KOZO_OK);
+	CHECK_ERR("copy_works", call(&h, copy, KOZO_IOPORT_IN8, p60, 1, NULL, 0), KOZO_OK);
+	kt_end(&h);
+}
+
+void test_frame_map(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	const word_t va = 0x100000000000ull;   /* a PML4 entry Init does not use */
+	word_t f = kt_new(&h, KOZO_OBJ_FRAME, 0), l1 = kt_new(&h, KOZO_OBJ_PT_L1, 0);
+	word_t l2 = kt_new(&h, KOZO_OBJ_PT_L2, 0), l3 = kt_new(&h, KOZO_OBJ_PT_L3, 0);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	const word_t vs[1] = { KOZO_CAP_INIT_VSPACE }, notvs[1] = { ep };
+	const word_t map[3] = { va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, 0 };
+	word_t paddr = 0;
+	CHECK_ERR("get_address", host_invoke(&h, h.init, f, KOZO_FRAME_GET_ADDRESS, NULL, 0, NULL, 0, &paddr, 1), KOZO_OK);
+	CHECK_EQ("address_is_physical", paddr, arch_kernel_to_phys((void *)kt_slot(&h, f)->cap.obj));
+	CHECK("address_in_ram", host_phys_in_ram(paddr, KOZO_PAGE_SIZE));
+	CHECK_ERR("map_truncated", call(&h, f, KOZO_FRAME_MAP, map, 2, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("map_no_vspace", call(&h, f, KOZO_FRAME_MAP, map, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("map_no_tables", call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("map_not_vspace", call(&h, f, KOZO_FRAME_MAP, map, 3, notvs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	const word_t odd[3] = { va + 8, KOZO_RIGHT_READ, 0 }, kernel_half[3] = { ARCH_USER_TOP, KOZO_RIGHT_READ, 0 };
+	const word_t no_read[3] = { va, KOZO_RIGHT_WRITE, 0 };
+	CHECK_ERR("map_misaligned", call(&h, f, KOZO_FRAME_MAP, odd, 3, vs, 1), KOZO_ERR_ALIGNMENT);
+	CHECK_ERR("map_kernel_half", call(&h, f, KOZO_FRAME_MAP, kernel_half, 3, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
+	const word_t pt[1] = { va };
+	CHECK_ERR("pt_truncated", call(&h, l1, KOZO_PAGE_TABLE_MAP, NULL, 0, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("l2_before_l1", call(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("map_l1", call(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("map_l1_again", call(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("map_l2", call(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("map_l3", call(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("map_no_read_right", call(&h, f, KOZO_FRAME_MAP, no_read, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
+	CHECK_ERR("map_frame", call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
+	CHECK("frame_marked_mapped", (kt_slot(&h, f)->cap.w3 & CAP_MAPPED) && kt_slot(&h, f)->cap.w2 == va);
+	CHECK_ERR("map_frame_twice", call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	word_t g = kt_new(&h, KOZO_OBJ_FRAME, 0);
+	CHECK_ERR("map_over_mapping", call(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_DELETE_FIRST);
+	word_t copy = host_slot_alloc(&h, 1);
+	kt_copy(&h, copy, f, KOZO_RIGHTS_ALL);
+	CHECK_EQ("copy_starts_unmapped", kt_slot(&h, copy)->cap.w3, 0);
+	uint64_t flushes = h.m->tlb_flushes;
+	CHECK_ERR("unmap", call(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_EQ("tlb_flushed", h.m->tlb_flushes, flushes + 1);
+	CHECK_EQ("flushed_address", h.m->last_flush_vaddr, va);
+	CHECK_EQ("cap_unmapped", kt_slot(&h, f)->cap.w3, 0);
+	CHECK_ERR("remap_other_frame", call(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("delete_mapped_frame", kt_delete(&h, g), KOZO_OK);
+	CHECK_EQ("delete_flushes", h.m->tlb_flushes, flushes + 2);
+	CHECK_ERR("unmap_unmapped", call(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("frame_bad_label", call(&h, f, KOZO_PAGE_TABLE_MAP, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("pt_bad_label", call(&h, l3, KOZO_FRAME_MAP, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("pt_unmap", call(&h, l3, KOZO_PAGE_TABLE_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	kt_end(&h);
+}
+
+void test_debug_cap(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	const word_t dbg = KOZO_CAP_DEBUG;
+	const word_t too_long[2] = { 0, 33 }, missing_name[2] = { 0, 9 }, ctrl[3] = { 0, 1, '\n' };
+	CHECK_ERR("truncated", call(&h, dbg, KOZO_DEBUG_PANIC, too_long, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("name_too_long", call(&h, dbg, KOZO_DEBUG_PANIC, too_long, 2, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("name_missing", call(&h, dbg, KOZO_DEBUG_PANIC, missing_name, 2, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("name_unprintable", call(&h, dbg, KOZO_DEBUG_PANIC, ctrl, 3, NULL, 0), KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("bad_label", call(&h, dbg, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	kt_end(&h);
+}
+
+/* A thread reconfigures itself while the CNode holding every capability
+ * it names (its own TCB's included) lives only through its own CSpace slot.
+ * Replacing that slot destroys the CNode and then the thread; the kernel
+ * must not read the later capabilities of the same Configure from the
+ * emptied slots, nor leave links to them. */
+void test_tcb_configure_drops_own_cspace(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t other = kt_new(&h, KOZO_OBJ_CNODE, 4);
+	struct cnode_header *other_hdr = (struct cnode_header *)kt_slot(&h, other)->cap.obj;
+	CHECK_ERR("delete_cnode_cap", kt_delete(&h, KOZO_CAP_INIT_CNODE), KOZO_OK);
+	const word_t cfg[3] = { 0, KOZO_PRIORITY_MAX, 0 };
+	const word_t caps[3] = { other, KOZO_CAP_INIT_VSPACE, KOZO_CAP_INIT_IPC_BUFFER };
+	word_t err = host_invoke(&h, h.init, KOZO_CAP_INIT_TCB, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3, NULL, 0);
+	CHECK("configure_returned", err != HOST_PANICKED);
+	bool slots_empty = true;
+	for (unsigned i = 0; i < TCB_SLOTS; i++)
+		slots_empty &= slot_empty(&h.init->slots[i]);
+	CHECK("thread_lost_all_caps", slots_empty);
+	CHECK_EQ("thread_stopped", h.init->state, THREAD_INACTIVE);
+	CHECK("thread_not_current", h.k->current != h.init);
+	CHECK("init_cnode_emptied", slot_empty(kt_slot(&h, KOZO_CAP_INIT_VSPACE)));
+	CHECK_EQ("other_cnode_unreferenced", other_hdr->refs, 0);
+	kt_end(&h);
+}

@@ -1,0 +1,23 @@
+/* Every kernel test, one function each; main.c runs them in order. */
+#ifndef KOZO_TEST_TESTS_H
+#define KOZO_TEST_TESTS_H
+
+#define KERNEL_TESTS(X) \
+	X(boot_state) X(boot_bad_elf) X(harness_panic_trap) \
+	X(cdt_copy_mint) X(cdt_move) X(cdt_delete_lifts_children) X(cdt_rights) \
+	X(cdt_mint_badge) X(cdt_cnode_guard) \
+	X(retype_basic) X(retype_count_and_alignment) X(retype_exhaustion) X(retype_errors) \
+	X(retype_after_delete) X(revoke_untyped) X(revoke_removes_from_queues) \
+	X(delete_last_cap) X(cnode_errors) X(invoke_errors) \
+	X(tcb_errors) X(tcb_registers) X(irq_errors) X(irq_delivery) X(ioport) X(frame_map) \
+	X(debug_cap) X(tcb_configure_drops_own_cspace) \
+	X(ipc_send_fifo) X(ipc_recv_fifo) X(ipc_badge) X(ipc_call_reply) X(ipc_long_message) \
+	X(ipc_cap_transfer) X(ipc_unwrap) X(ipc_endpoint_deleted) X(ipc_server_deleted) \
+	X(ntfn_signal_wait) X(ntfn_blocking) X(ntfn_bound) X(ntfn_deleted) \
+	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm)
+
+#define DECLARE_TEST(name) void test_##name(void);
+KERNEL_TESTS(DECLARE_TEST)
+#undef DECLARE_TEST
+
+#endif
