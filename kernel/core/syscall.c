@@ -1,6 +1,7 @@
 /* System call entry: decode the trap, look the capability up, dispatch. */
 #include "cnode.h"
 #include "endpoint.h"
+#include "fastpath.h"
 #include "invocation.h"
 #include "kernel.h"
 #include "kprintf.h"
@@ -209,6 +210,8 @@ void kernel_syscall(struct kernel *k)
 	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	k->stats.syscalls++;
 
+	if ((nr == KOZO_SYS_CALL || nr == KOZO_SYS_REPLY_RECV) && fastpath_syscall(k, t, nr))
+		return;
 	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
 	    nr >= KOZO_SYS_END) {
 		unknown_syscall(k, t);
