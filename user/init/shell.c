@@ -26,6 +26,10 @@ const struct command commands[] = {
 	  cmd_selftest },
 	{ "forbidden", "", "a thread touches kernel memory; the kernel survives",
 	  cmd_forbidden },
+	{ "ipcbench", "[rounds]", "IPC round trips: instructions per Call/ReplyRecv",
+	  cmd_ipcbench },
+	{ "ipctest", "", "IPC checks: fast path, badges, caps, IRQ, faults, deletion",
+	  cmd_ipctest },
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
