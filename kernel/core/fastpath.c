@@ -36,6 +36,20 @@ static bool runs_next(const struct sched *s, const struct tcb *from, const struc
 	       s->tail[from->priority] == from;
 }
 
+/* cspace_lookup(root, cptr, 64, false) for the usual CSpace, one CNode
+ * whose guard and radix take all 64 bits; deeper ones take the loop. */
+static int lookup(const struct cap *root, word_t cptr, struct slot **out)
+{
+	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
+	if (root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64 || guard_bits == 0)
+		return cspace_lookup(root, cptr, 64, false, out);
+	word_t index = cptr & MASK(radix);
+	if (cptr >> radix != (root->w2 & MASK(guard_bits)) || index == 0)
+		return KOZO_ERR_FAILED_LOOKUP;
+	*out = &cnode_slots(root)[index];
+	return KOZO_OK;
+}
+
 /* All conditions of the fast path, without side effects. */
 static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr,
 			     struct fastpath *fp)
@@ -48,7 +62,7 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 	    t->personality != KOZO_PERSONALITY_NATIVE)
 		return false;
 	/* An endpoint capability (Call: to send on; ReplyRecv: to wait on). */
-	if (cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s) != KOZO_OK ||
+	if (lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], &s) != KOZO_OK ||
 	    s->cap.type != KOZO_OBJ_ENDPOINT)
 		return false;
 	fp->ep = (struct endpoint *)s->cap.obj;
@@ -77,12 +91,20 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 	return tcb_vspace_root(fp->to) && runs_next(&k->sched, t, fp->to);
 }
 
+/* The first len message registers, as the general path copies them
+ * (the receiver's others keep their values). */
 static void copy_mrs(const struct tcb *from, struct tcb *to, unsigned len)
 {
-	static const unsigned reg[KOZO_FASTPATH_MRS] = { ARCH_REG_MR0, ARCH_REG_MR1,
-							 ARCH_REG_MR2, ARCH_REG_MR3 };
-	for (unsigned i = 0; i < len; i++)
-		to->ctx.regs[reg[i]] = from->ctx.regs[reg[i]];
+	const word_t *f = from->ctx.regs;
+	word_t *r = to->ctx.regs;
+	if (len > 0)
+		r[ARCH_REG_MR0] = f[ARCH_REG_MR0];
+	if (len > 1)
+		r[ARCH_REG_MR1] = f[ARCH_REG_MR1];
+	if (len > 2)
+		r[ARCH_REG_MR2] = f[ARCH_REG_MR2];
+	if (len > 3)
+		r[ARCH_REG_MR3] = f[ARCH_REG_MR3];
 }
 
 /* `to` takes `from`'s place among the runnable threads.  At the same
