@@ -36,6 +36,10 @@
  *   FRAME_GET_ADDRESS -> reply MR0 physical address
  *   DEBUG_PANIC       MR0 address, MR1 user name length; user name bytes in
  *                     the IPC buffer from msg[2]: a deliberate test panic
+ *   DEBUG_STATS       -> reply MR0 IPC fast-path hits, MR1 messages through
+ *                     the general (slow) path (each Send/Call/Reply/fault
+ *                     transfer counts once), MR2 system calls, MR3 faults,
+ *                     MR4 interrupts: counters since boot
  */
 #ifndef KOZO_INVOCATION_H
 #define KOZO_INVOCATION_H
@@ -73,6 +77,7 @@ enum kozo_invocation {
 	KOZO_FRAME_UNMAP,
 	KOZO_FRAME_GET_ADDRESS,
 	KOZO_DEBUG_PANIC,
+	KOZO_DEBUG_STATS,
 	KOZO_INVOCATION_COUNT
 };
 

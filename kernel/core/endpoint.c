@@ -9,13 +9,6 @@
 #include <kozo/fault.h>
 #include <kozo/syscall.h>
 
-void ep_dequeue(struct endpoint *ep, struct tcb *t)
-{
-	tcb_queue_remove(&ep->q, t);
-	if (!ep->q.head)
-		ep->state = EP_IDLE;
-}
-
 void ipc_set_error(struct tcb *t, int err)
 {
 	t->ctx.regs[ARCH_REG_SYSNO] = (word_t)err;

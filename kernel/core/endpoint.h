@@ -27,7 +27,12 @@ void ep_reply(struct kernel *k, struct tcb *t);
 /* Deliver t's pending fault message to its fault endpoint. */
 void ep_send_fault(struct kernel *k, struct tcb *t);
 /* Remove t from the queue it blocks in. */
-void ep_dequeue(struct endpoint *ep, struct tcb *t);
+static inline void ep_dequeue(struct endpoint *ep, struct tcb *t)
+{
+	tcb_queue_remove(&ep->q, t);
+	if (!ep->q.head)
+		ep->state = EP_IDLE;
+}
 /* Last capability gone: wake every waiter with KOZO_ERR_CANCELLED. */
 void ep_finalize(struct kernel *k, struct endpoint *ep);
 /* Set the result registers of a thread woken without a message. */

@@ -1,6 +1,7 @@
 /* System call entry: decode the trap, look the capability up, dispatch. */
 #include "cnode.h"
 #include "endpoint.h"
+#include "fastpath.h"
 #include "invocation.h"
 #include "kernel.h"
 #include "kprintf.h"
@@ -203,12 +204,10 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 		ipc_set_error(t, KOZO_ERR_INVALID_CAPABILITY);
 }
 
-void kernel_syscall(struct kernel *k)
+/* Everything but the fast path; kept out of line so that kernel_syscall
+ * stays a few instructions on the way to fastpath_syscall. */
+static __attribute__((noinline)) void syscall_general(struct kernel *k, struct tcb *t, word_t nr)
 {
-	struct tcb *t = k->current;
-	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
-	k->stats.syscalls++;
-
 	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
 	    nr >= KOZO_SYS_END) {
 		unknown_syscall(k, t);
@@ -239,4 +238,14 @@ void kernel_syscall(struct kernel *k)
 		break;
 	}
 	kernel_schedule(k);
+}
+
+void kernel_syscall(struct kernel *k)
+{
+	struct tcb *t = k->current;
+	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
+	k->stats.syscalls++;
+	if ((nr == KOZO_SYS_CALL || nr == KOZO_SYS_REPLY_RECV) && fastpath_syscall(k, t, nr))
+		return;
+	syscall_general(k, t, nr);
 }

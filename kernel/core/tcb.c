@@ -16,12 +16,6 @@ struct kozo_ipc_buffer *tcb_ipc_buffer(const struct tcb *t)
 	return (struct kozo_ipc_buffer *)(f->obj + t->ipc_buffer_offset);
 }
 
-word_t *tcb_vspace_root(const struct tcb *t)
-{
-	const struct cap *v = &t->slots[TCB_VSPACE].cap;
-	return v->type == KOZO_OBJ_VSPACE ? (word_t *)v->obj : NULL;
-}
-
 static const unsigned mr_regs[KOZO_FASTPATH_MRS] = { ARCH_REG_MR0, ARCH_REG_MR1, ARCH_REG_MR2,
 						     ARCH_REG_MR3 };
 
@@ -42,32 +36,6 @@ void tcb_set_mr(struct tcb *t, unsigned i, word_t v)
 	struct kozo_ipc_buffer *b = tcb_ipc_buffer(t);
 	if (b && i < KOZO_MSG_MAX_LENGTH)
 		b->msg[i] = v;
-}
-
-void tcb_queue_append(struct tcb_queue *q, struct tcb *t, void *blocked_on)
-{
-	t->blocked_on = blocked_on;
-	t->queue_next = NULL;
-	t->queue_prev = q->tail;
-	if (q->tail)
-		q->tail->queue_next = t;
-	else
-		q->head = t;
-	q->tail = t;
-}
-
-void tcb_queue_remove(struct tcb_queue *q, struct tcb *t)
-{
-	if (t->queue_prev)
-		t->queue_prev->queue_next = t->queue_next;
-	else
-		q->head = t->queue_next;
-	if (t->queue_next)
-		t->queue_next->queue_prev = t->queue_prev;
-	else
-		q->tail = t->queue_prev;
-	t->queue_next = t->queue_prev = NULL;
-	t->blocked_on = NULL;
 }
 
 /* Take t out of whatever IPC it is blocked in. */

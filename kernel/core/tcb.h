@@ -59,18 +59,46 @@ _Static_assert(sizeof(struct tcb) <= (1u << KOZO_TCB_SIZE_BITS), "TCB fits its o
 
 /* The thread's IPC buffer in kernel view, or NULL when it has none. */
 struct kozo_ipc_buffer *tcb_ipc_buffer(const struct tcb *t);
-/* The thread's page-table root, or NULL. */
-word_t *tcb_vspace_root(const struct tcb *t);
+/* The thread's page-table root, or NULL.  Inline: every return to user
+ * mode and the IPC fast path ask. */
+static inline word_t *tcb_vspace_root(const struct tcb *t)
+{
+	const struct cap *v = &t->slots[TCB_VSPACE].cap;
+	return v->type == KOZO_OBJ_VSPACE ? (word_t *)v->obj : NULL;
+}
 static inline const struct cap *tcb_cspace(const struct tcb *t) { return &t->slots[TCB_CSPACE].cap; }
 
 /* Message register i of t (0..3 in registers, the rest in its IPC buffer). */
 word_t tcb_get_mr(const struct tcb *t, unsigned i);
 void tcb_set_mr(struct tcb *t, unsigned i, word_t v);
 
-/* Append t to q, recording the object it now blocks on. */
-void tcb_queue_append(struct tcb_queue *q, struct tcb *t, void *blocked_on);
-/* Take t (which is in q) out of it. */
-void tcb_queue_remove(struct tcb_queue *q, struct tcb *t);
+/* Append t to q, recording the object it now blocks on; tcb_queue_remove
+ * takes t (which is in q) out of it.  Inline for the IPC fast path. */
+static inline void tcb_queue_append(struct tcb_queue *q, struct tcb *t, void *blocked_on)
+{
+	t->blocked_on = blocked_on;
+	t->queue_next = NULL;
+	t->queue_prev = q->tail;
+	if (q->tail)
+		q->tail->queue_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static inline void tcb_queue_remove(struct tcb_queue *q, struct tcb *t)
+{
+	if (t->queue_prev)
+		t->queue_prev->queue_next = t->queue_next;
+	else
+		q->head = t->queue_next;
+	if (t->queue_next)
+		t->queue_next->queue_prev = t->queue_prev;
+	else
+		q->tail = t->queue_prev;
+	t->queue_next = t->queue_prev = NULL;
+	t->blocked_on = NULL;
+}
 
 struct kernel;
 /* Stop t wherever it is: leave queues, cancel IPC, leave the run queue. */

@@ -4,8 +4,6 @@
 #include <printf.h>
 #include <serial.h>
 
-#define CONSOLE_IRQ_BADGE 1
-
 void console_init(void)
 {
 	/* Until the UART answers, printf goes through the kernel's putchar. */

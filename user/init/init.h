@@ -82,6 +82,7 @@ extern uint64_t init_service_untyped;
 extern unsigned init_priority;
 
 /* ---- console.c ---- */
+#define CONSOLE_IRQ_BADGE 1 /* the serial IRQ's bit in the input notification */
 void console_init(void);
 
 /* ---- shell.c ---- */
@@ -118,10 +119,44 @@ void cmd_retypebench(int argc, char **argv);
 /* ---- child.c: the program selftest runs in a new address space ---- */
 extern const char child_text_start[], child_text_end[];
 void child_entry(uint64_t endpoint);
+void child_ipc_server(uint64_t endpoint);
 #define CHILD_LABEL_ADD 1  /* MR0 + MR1 -> reply MR0 */
 #define CHILD_ARG_A 20
 #define CHILD_ARG_B 21
 #define CHILD_LABEL_ECHO 2 /* the sum again, transformed: the proof */
 #define CHILD_LABEL_DONE 3
+#define CHILD_LABEL_STAMP 4 /* ipc server: reply MR0, MR1 = receive, reply times */
+
+/* ---- selftest.c: Init's scratch window for filling frames ---- */
+#define SCRATCH_VADDR 0x100000000000ull
+/* Map the tables under SCRATCH_VADDR in Init's VSpace (once). */
+int init_scratch_window(void);
+/* Map three tables (PT_L1..PT_L3 slots) under vaddr; present ones are fine. */
+int init_map_tables(uint64_t vspace, uint64_t vaddr, const uint64_t tables[3]);
+
+/* ---- ipcthread.c: threads for the IPC commands ---- */
+struct ipc_thread {
+	uint64_t tcb;
+	int local;            /* Init's address space: its stack/buffer index, else -1 */
+	uint64_t objs[12];    /* slots to delete when it stops, in this order */
+	unsigned nobjs;
+};
+/* Start fn(arg) at init_priority.  own_space: in a new address space
+ * holding a copy of the child program (fn must be in it), a CSpace whose
+ * slot 1 is a copy of Init's capability `arg` (fn gets cptr 1), and an
+ * IPC buffer; otherwise in Init's address space and CSpace, with its own
+ * stack and IPC buffer.  fault_ep: Init's endpoint cptr for its faults, or
+ * 0.  Returns a kozo_error. */
+int ipc_thread_start(struct ipc_thread *t, void (*fn)(uint64_t), uint64_t arg, bool own_space,
+		     uint64_t fault_ep);
+/* Delete the thread and everything made for it. */
+void ipc_thread_stop(struct ipc_thread *t);
+/* The kernel's counters (KOZO_DEBUG_STATS): fast-path hits, slow-path
+ * messages, syscalls, faults, interrupts. */
+struct kernel_counters { uint64_t fast, slow, syscalls, faults, irqs; };
+void read_counters(struct kernel_counters *c);
+
+void cmd_ipcbench(int argc, char **argv);
+void cmd_ipctest(int argc, char **argv);
 
 #endif

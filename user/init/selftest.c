@@ -23,8 +23,6 @@
 #define CHILD_EP_SLOT 1
 #define SELFTEST_BADGE 0x77
 #define FAULT_BADGE 0x66
-/* Init maps frames here to fill them: its own tables for this window. */
-#define SCRATCH_VADDR 0x100000000000ull
 
 struct selftest {
 	uint64_t ut;
@@ -50,7 +48,7 @@ static int derive_one(uint64_t src, bool mint, uint64_t badge, uint64_t *slot)
 
 /* Map the three tables under vaddr in vspace (tables from the given
  * slots).  A level already present is fine. */
-static int map_tables(uint64_t vspace, uint64_t vaddr, const uint64_t tables[3])
+int init_map_tables(uint64_t vspace, uint64_t vaddr, const uint64_t tables[3])
 {
 	for (int i = 0; i < 3; i++) {
 		int err = kozo_page_table_map(tables[i], vspace, vaddr);
@@ -61,7 +59,7 @@ static int map_tables(uint64_t vspace, uint64_t vaddr, const uint64_t tables[3])
 }
 
 /* Init's scratch window: tables made once, kept for later runs. */
-static int scratch_window(void)
+int init_scratch_window(void)
 {
 	static bool ready;
 	uint64_t t[3];
@@ -73,7 +71,7 @@ static int scratch_window(void)
 		if (err)
 			return err;
 	}
-	int err = map_tables(KOZO_CAP_INIT_VSPACE, SCRATCH_VADDR, t);
+	int err = init_map_tables(KOZO_CAP_INIT_VSPACE, SCRATCH_VADDR, t);
 	ready = err == KOZO_OK;
 	return err;
 }
@@ -115,7 +113,7 @@ static bool build_address_space(struct selftest *t)
 	}
 	/* Fill the code frame through Init's own window, then hand a copy of
 	 * the cap to the child's space (a frame cap maps once). */
-	TRY("scratch tables", scratch_window());
+	TRY("scratch tables", init_scratch_window());
 	TRY("map code frame in init",
 	    kozo_frame_map(t->code, KOZO_CAP_INIT_VSPACE, SCRATCH_VADDR,
 			   KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false));
@@ -125,7 +123,7 @@ static bool build_address_space(struct selftest *t)
 	TRY("copy code frame cap", derive_one(t->code, false, 0, &t->code_copy));
 
 	uint64_t tables[3] = { t->l1, t->l2, t->l3 };
-	TRY("map child tables", map_tables(t->vspace, CHILD_CODE, tables));
+	TRY("map child tables", init_map_tables(t->vspace, CHILD_CODE, tables));
 	TRY("map child code", kozo_frame_map(t->code_copy, t->vspace, CHILD_CODE,
 					     KOZO_RIGHT_READ, true));
 	TRY("map child stack", kozo_frame_map(t->stack, t->vspace, CHILD_STACK,

@@ -28,6 +28,10 @@ const struct command commands[] = {
 	  cmd_forbidden },
 	{ "retypebench", "", "cycles (instructions under -icount) per Untyped_Retype",
 	  cmd_retypebench },
+	{ "ipcbench", "[rounds]", "IPC round trips: instructions per Call/ReplyRecv",
+	  cmd_ipcbench },
+	{ "ipctest", "", "IPC checks: fast path, badges, caps, IRQ, faults, deletion",
+	  cmd_ipctest },
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);

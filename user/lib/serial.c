@@ -9,12 +9,14 @@
 #define UART_THR 0 /* transmit holding (write) */
 #define UART_IER 1 /* interrupt enable */
 #define UART_FCR 2 /* FIFO control (write) */
+#define UART_IIR 2 /* interrupt identification (read) */
 #define UART_LCR 3 /* line control */
 #define UART_MCR 4 /* modem control */
 #define UART_LSR 5 /* line status */
 #define UART_DLL 0 /* divisor, with LCR.DLAB */
 #define UART_DLM 1
 #define IER_RX_AVAILABLE 0x01
+#define IER_THR_EMPTY 0x02
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07 /* FIFOs on, both cleared, RX trigger 1 byte */
@@ -119,4 +121,20 @@ int serial_getc(void)
 		}
 	}
 	return (unsigned char)uart.ring[uart.tail++ % sizeof(uart.ring)];
+}
+
+uint64_t serial_irq_roundtrip(void)
+{
+	if (!uart.ntfn)
+		return 0;
+	uint64_t word = 0;
+	/* The transmitter is idle, so enabling its interrupt raises one. */
+	reg_out(UART_IER, IER_RX_AVAILABLE | IER_THR_EMPTY);
+	for (unsigned i = 0; i < 1000 && !word; i++)
+		word |= kozo_poll(uart.ntfn);
+	reg_out(UART_IER, IER_RX_AVAILABLE);
+	(void)reg_in(UART_IIR);
+	kozo_irq_handler_ack(uart.irq_handler);
+	drain();
+	return word;
 }

@@ -20,6 +20,11 @@ int serial_enable_rx_irq(uint64_t irq_handler, uint64_t ntfn);
 /* Write n bytes, "\n" as "\r\n".  Usable as a kozo_output_fn. */
 void serial_write(const char *s, size_t n);
 
+/* Raise the UART's transmitter-empty interrupt once and return the bits
+ * it signalled on the input notification (0 when none came), proving the
+ * IRQ -> Notification path.  Call it between reads only. */
+uint64_t serial_irq_roundtrip(void);
+
 /* The next received byte; blocks (on the notification) until one comes. */
 int serial_getc(void);
 

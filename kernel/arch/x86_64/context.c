@@ -45,6 +45,9 @@ _Static_assert(CTX_FPU % 16 == 0, "FXSAVE needs a 16-byte aligned area");
 #define SYSRET_RIP_LIMIT (ARCH_USER_TOP - KOZO_PAGE_SIZE)
 
 static struct tcb *fpu_loaded;  /* whose FXSAVE image is in the FPU */
+/* The segment bases in the MSRs (user mode cannot change them: CR4.FSGSBASE
+ * stays clear); a non-canonical start value forces the first write. */
+static uint64_t fs_loaded = ~0ull, gs_loaded = ~0ull;
 
 static bool canonical(uint64_t v)
 {
@@ -97,20 +100,15 @@ static void idle(struct kernel *k)
 		cpu_idle_once();
 }
 
-/* Pick up k->current and resume it.  Threads that cannot be resumed as they
- * are get the fault the hardware would have given them, and the core
- * decides again. */
-_Noreturn void arch_return_to_user(void)
+/* The thread to resume: k->current, once it can be resumed as it is. */
+static struct tcb *resumable(struct kernel *k, word_t **root)
 {
-	struct kernel *k = &kernel;
 	struct tcb *t;
-	word_t *root;
-
 	for (;;) {
 		idle(k);
 		t = k->current;
-		root = tcb_vspace_root(t);
-		if (!root) {
+		*root = tcb_vspace_root(t);
+		if (!*root) {
 			kernel_user_fault(k, KOZO_FAULT_VM, t->ctx.regs[KOZO_X86_RIP], 0, 14, true);
 			continue;
 		}
@@ -120,8 +118,21 @@ _Noreturn void arch_return_to_user(void)
 			kernel_user_fault(k, KOZO_FAULT_USER_EXCEPTION, 0, 0, 13, false);
 			continue;
 		}
-		break;
+		return t;
 	}
+}
+
+/* Pick up k->current and resume it.  Threads that cannot be resumed as they
+ * are get the fault the hardware would have given them, and the core
+ * decides again (resumable). */
+_Noreturn void arch_return_to_user(void)
+{
+	struct kernel *k = &kernel;
+	struct tcb *t = k->current;
+	word_t *root = t ? tcb_vspace_root(t) : NULL;
+
+	if (unlikely(!root || t->ctx.regs[KOZO_X86_RIP] >= ARCH_USER_TOP))
+		t = resumable(k, &root);
 
 	struct arch_context *c = &t->ctx;
 	uint64_t *r = c->regs;
@@ -138,8 +149,14 @@ _Noreturn void arch_return_to_user(void)
 		r[KOZO_X86_FS_BASE] = 0;
 	if (!canonical(r[KOZO_X86_GS_BASE]))
 		r[KOZO_X86_GS_BASE] = 0;
-	wrmsr(MSR_FS_BASE, r[KOZO_X86_FS_BASE]);
-	wrmsr(MSR_GS_BASE, r[KOZO_X86_GS_BASE]);
+	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
+		fs_loaded = r[KOZO_X86_FS_BASE];
+		wrmsr(MSR_FS_BASE, fs_loaded);
+	}
+	if (r[KOZO_X86_GS_BASE] != gs_loaded) {
+		gs_loaded = r[KOZO_X86_GS_BASE];
+		wrmsr(MSR_GS_BASE, gs_loaded);
+	}
 	r[KOZO_X86_RFLAGS] = (r[KOZO_X86_RFLAGS] & ~RFLAGS_NEVER) | RFLAGS_FORCED;
 
 	/* SYSRET sets RCX = RIP and R11 = RFLAGS; use it when the thread's

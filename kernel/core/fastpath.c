@@ -1,0 +1,157 @@
+/* The IPC fast path (seL4's fastpath_call / fastpath_reply_recv).
+ *
+ * A Call to a receiver that already waits, or a ReplyRecv to a caller
+ * that waits for the reply, with at most KOZO_FASTPATH_MRS message
+ * registers and no capabilities: the message goes register to register,
+ * the partner runs next, and nothing else is looked at (no IPC buffer, no
+ * fault, no scheduler decision).  Every condition is in fastpath_applies();
+ * anything else goes to the general path (endpoint.c), whose result this
+ * reproduces exactly: same registers, same reply link, same queues, same
+ * thread chosen to run. */
+#include "fastpath.h"
+#include "cnode.h"
+#include "endpoint.h"
+#include "kernel.h"
+#include "notification.h"
+#include <kozo/errors.h>
+#include <kozo/invocation.h>
+#include <kozo/syscall.h>
+
+struct fastpath {
+	struct endpoint *ep;  /* Call: the destination; ReplyRecv: where t then waits */
+	struct tcb *to;       /* the thread that runs next */
+	word_t badge;         /* delivered to `to` */
+};
+
+/* Would the general path run `to` next?  It makes `to` runnable at the
+ * tail of its priority's queue, takes `from` out of its queue and runs the
+ * head of the highest non-empty one.  `from` is running, so it heads the
+ * highest non-empty queue (kernel_schedule chose it): `to` wins if its
+ * priority is higher, or equal with `from` alone at that priority. */
+static bool runs_next(const struct sched *s, const struct tcb *from, const struct tcb *to)
+{
+	if (to->priority > from->priority)
+		return true;
+	return to->priority == from->priority && s->head[from->priority] == from &&
+	       s->tail[from->priority] == from;
+}
+
+/* cspace_lookup(root, cptr, 64, false) for the usual CSpace, one CNode
+ * whose guard and radix take all 64 bits; deeper ones take the loop. */
+static int lookup(const struct cap *root, word_t cptr, struct slot **out)
+{
+	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
+	if (root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64 || guard_bits == 0)
+		return cspace_lookup(root, cptr, 64, false, out);
+	word_t index = cptr & MASK(radix);
+	if (cptr >> radix != (root->w2 & MASK(guard_bits)) || index == 0)
+		return KOZO_ERR_FAILED_LOOKUP;
+	*out = &cnode_slots(root)[index];
+	return KOZO_OK;
+}
+
+/* All conditions of the fast path, without side effects. */
+static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr,
+			     struct fastpath *fp)
+{
+	word_t info = t->ctx.regs[ARCH_REG_INFO];
+	struct slot *s;
+
+	/* A short message without capabilities from a native thread. */
+	if (kozo_msginfo_length(info) > KOZO_FASTPATH_MRS || kozo_msginfo_extra_caps(info) != 0 ||
+	    t->personality != KOZO_PERSONALITY_NATIVE)
+		return false;
+	/* An endpoint capability (Call: to send on; ReplyRecv: to wait on). */
+	if (lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], &s) != KOZO_OK ||
+	    s->cap.type != KOZO_OBJ_ENDPOINT)
+		return false;
+	fp->ep = (struct endpoint *)s->cap.obj;
+	if (nr == KOZO_SYS_CALL) {
+		/* A receiver waits, and owes no reply to an earlier caller
+		 * (the general path would cancel that one). */
+		if (!(s->cap.rights & KOZO_RIGHT_WRITE) || fp->ep->state != EP_RECV)
+			return false;
+		fp->to = fp->ep->q.head;
+		fp->badge = cap_badge(&s->cap);
+		if (fp->to->reply_to)
+			return false;
+	} else {
+		/* A caller waits for our reply (not a faulted thread), and t
+		 * will block: no sender queued, no signal pending. */
+		if (!(s->cap.rights & KOZO_RIGHT_READ) || fp->ep->state == EP_SEND)
+			return false;
+		if (t->bound_ntfn && t->bound_ntfn->word)
+			return false;
+		fp->to = t->reply_to;
+		fp->badge = 0;
+		if (!fp->to || fp->to->pending_fault)
+			return false;
+	}
+	/* The partner can run at once, and the scheduler would pick it. */
+	return tcb_vspace_root(fp->to) && runs_next(&k->sched, t, fp->to);
+}
+
+/* The first len message registers, as the general path copies them
+ * (the receiver's others keep their values). */
+static void copy_mrs(const struct tcb *from, struct tcb *to, unsigned len)
+{
+	const word_t *f = from->ctx.regs;
+	word_t *r = to->ctx.regs;
+	if (len > 0)
+		r[ARCH_REG_MR0] = f[ARCH_REG_MR0];
+	if (len > 1)
+		r[ARCH_REG_MR1] = f[ARCH_REG_MR1];
+	if (len > 2)
+		r[ARCH_REG_MR2] = f[ARCH_REG_MR2];
+	if (len > 3)
+		r[ARCH_REG_MR3] = f[ARCH_REG_MR3];
+}
+
+/* `to` takes `from`'s place among the runnable threads.  At the same
+ * priority `from` is alone in its queue (runs_next), so `to` simply
+ * replaces it; the bitmap stays as it is. */
+static void hand_over(struct sched *s, struct tcb *from, struct tcb *to)
+{
+	if (to->priority == from->priority) {
+		s->head[from->priority] = s->tail[from->priority] = to;
+		return;
+	}
+	sched_dequeue(s, from);
+	sched_enqueue(s, to);
+}
+
+bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr)
+{
+	struct fastpath fp;
+	if (!fastpath_applies(k, t, nr, &fp))
+		return false;
+	/* --- POINT OF NO RETURN --- */
+	struct tcb *to = fp.to;
+	word_t info = t->ctx.regs[ARCH_REG_INFO];
+	unsigned len = kozo_msginfo_length(info);
+	k->stats.fastpath_hits++;
+
+	copy_mrs(t, to, len);
+	to->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
+	to->ctx.regs[ARCH_REG_CAP] = fp.badge;
+	to->ctx.regs[ARCH_REG_INFO] = kozo_msginfo(kozo_msginfo_label(info), 0, 0, len);
+	to->state = THREAD_RUNNABLE;
+	if (nr == KOZO_SYS_CALL) {
+		/* t waits for the reply `to` now owes it (link_reply). */
+		ep_dequeue(fp.ep, to);
+		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
+		to->reply_to = t;
+		t->reply_from = to;
+		t->state = THREAD_BLOCKED_REPLY;
+	} else {
+		/* The reply capability is used up; t waits on the endpoint. */
+		t->reply_to = NULL;
+		to->reply_from = NULL;
+		tcb_queue_append(&fp.ep->q, t, fp.ep);
+		fp.ep->state = EP_RECV;
+		t->state = THREAD_BLOCKED_RECV;
+	}
+	hand_over(&k->sched, t, to);
+	k->current = to;
+	return true;
+}
