@@ -35,7 +35,11 @@
  *   FRAME_UNMAP
  *   FRAME_GET_ADDRESS -> reply MR0 physical address
  *   DEBUG_PANIC       MR0 address, MR1 user name length; user name bytes in
- *                     the IPC buffer from msg[2]: a deliberate test panic
+ *                     the IPC buffer from msg[2] (at most 32 printable
+ *                     ASCII bytes): a deliberate test panic with the
+ *                     message "Capability violation at %p by user '%s'"
+ *   DEBUG_FAULT       no arguments: the kernel takes a deliberate
+ *                     kernel-mode page fault, which panics
  */
 #ifndef KOZO_INVOCATION_H
 #define KOZO_INVOCATION_H
@@ -73,6 +77,7 @@ enum kozo_invocation {
 	KOZO_FRAME_UNMAP,
 	KOZO_FRAME_GET_ADDRESS,
 	KOZO_DEBUG_PANIC,
+	KOZO_DEBUG_FAULT,
 	KOZO_INVOCATION_COUNT
 };
 

@@ -27,6 +27,8 @@ const struct command commands[] = {
 	{ "forbidden", "", "a thread touches kernel memory; the kernel survives",
 	  cmd_forbidden },
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
+	{ "panic", "[<user> [<address>]] | fault",
+	  "deliberate kernel panic (crash telemetry test)", cmd_panic },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
 
