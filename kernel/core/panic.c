@@ -104,3 +104,22 @@ const char *ksym_lookup(const struct ksym *table, size_t count, uint64_t end, ui
 	}
 	return table[lo].name;
 }
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+bool panic_frame_is_entry(const char *name)
+{
+	static const char *const entries[] = {
+		"kernel_syscall", "kernel_user_fault", "kernel_irq", "kernel_timer_tick",
+	};
+
+	for (size_t i = 0; name && i < ARRAY_SIZE(entries); i++)
+		if (str_eq(name, entries[i]))
+			return true;
+	return false;
+}

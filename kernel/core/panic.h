@@ -17,6 +17,7 @@
 #ifndef KOZO_CORE_PANIC_H
 #define KOZO_CORE_PANIC_H
 
+#include "types.h"
 #include "panic_record.h"
 
 #define PANIC_ADDR(x) ((struct panic_arg){ KOZO_PANIC_ARG_ADDRESS, (uint64_t)(x), NULL })
@@ -62,5 +63,11 @@ struct ksym {
 /* The name of the function containing image offset off, or NULL when off
  * is before the first or at/after end (the end of the text). */
 const char *ksym_lookup(const struct ksym *table, size_t count, uint64_t end, uint64_t off);
+
+/* True for the core's entry points (kernel.h: kernel_syscall, ...): a
+ * port's frame walk ends after one of them.  The frames above say only how
+ * the CPU entered the kernel (SYSCALL, a trap, an interrupt), which varies
+ * with the machine, not with the bug, and would split one Crash-ID. */
+bool panic_frame_is_entry(const char *name);
 
 #endif

@@ -95,7 +95,8 @@ static void add_frame(struct panic_frame *f, uint64_t addr, unsigned back)
 /* The frame-pointer chain from the panic (or fault) site: each frame is
  * [saved RBP, return address].  Every RBP must lie in the image's data
  * (all kernel stacks are there) and grow, so a corrupt chain ends the walk
- * instead of faulting or looping.  Return addresses are named one byte
+ * instead of faulting or looping; the walk also ends at the core's entry
+ * point (panic_frame_is_entry).  Return addresses are named one byte
  * back: a call to a _Noreturn function can be its caller's last bytes. */
 static size_t walk_frames(const uint64_t *r, bool fault, struct panic_frame *out, size_t max)
 {
@@ -105,7 +106,8 @@ static size_t walk_frames(const uint64_t *r, bool fault, struct panic_frame *out
 	size_t n = 0;
 
 	add_frame(&out[n++], r[KOZO_X86_PANIC_RIP], fault ? 0 : 1);
-	while (n < max && rbp % 8 == 0 && rbp >= lo && rbp <= hi - 16) {
+	while (n < max && !panic_frame_is_entry(out[n - 1].name) && rbp % 8 == 0 &&
+	       rbp >= lo && rbp <= hi - 16) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 		uint64_t next = frame[0], ra = frame[1];
 
