@@ -33,6 +33,16 @@
 	movq %r15, panic_regs+PR_R15(%rip)
 .endm
 
+/* A selector or a control register, through RAX, into panic_regs. */
+.macro SAVE_SEL reg, off
+	movw %\reg, %ax
+	movq %rax, panic_regs+\off(%rip)
+.endm
+.macro SAVE_CR reg, off
+	movq %\reg, %rax
+	movq %rax, panic_regs+\off(%rip)
+.endm
+
 /* RFLAGS is pushed before cli so the record shows the caller's IF. */
 .macro ENTER
 	pushfq
@@ -78,27 +88,17 @@ panic_common:
 	movq %rax, panic_regs+PR_RIP(%rip)
 	leaq 8(%rsp), %rax              /* the caller's RSP before the call */
 	movq %rax, panic_regs+PR_RSP(%rip)
-	xorl %eax, %eax
-	movw %cs, %ax
-	movq %rax, panic_regs+PR_CS(%rip)
-	movw %ss, %ax
-	movq %rax, panic_regs+PR_SS(%rip)
-	movw %ds, %ax
-	movq %rax, panic_regs+PR_DS(%rip)
-	movw %es, %ax
-	movq %rax, panic_regs+PR_ES(%rip)
-	movw %fs, %ax
-	movq %rax, panic_regs+PR_FS(%rip)
-	movw %gs, %ax
-	movq %rax, panic_regs+PR_GS(%rip)
-	movq %cr0, %rax
-	movq %rax, panic_regs+PR_CR0(%rip)
-	movq %cr2, %rax
-	movq %rax, panic_regs+PR_CR2(%rip)
-	movq %cr3, %rax
-	movq %rax, panic_regs+PR_CR3(%rip)
-	movq %cr4, %rax
-	movq %rax, panic_regs+PR_CR4(%rip)
+	xorl %eax, %eax                 /* selectors fill only AX */
+	SAVE_SEL cs, PR_CS
+	SAVE_SEL ss, PR_SS
+	SAVE_SEL ds, PR_DS
+	SAVE_SEL es, PR_ES
+	SAVE_SEL fs, PR_FS
+	SAVE_SEL gs, PR_GS
+	SAVE_CR cr0, PR_CR0
+	SAVE_CR cr2, PR_CR2
+	SAVE_CR cr3, PR_CR3
+	SAVE_CR cr4, PR_CR4
 	leaq panic_stack_top(%rip), %rsp
 	xorl %ebp, %ebp                 /* the frame walk starts from panic_regs */
 	cld
