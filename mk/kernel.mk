@@ -11,7 +11,10 @@ KERNEL_S_SRC := $(sort $(wildcard kernel/arch/$(ARCH)/*.S))
 # Objects keep their source's full name: context.c and context.S coexist.
 KERNEL_OBJS := $(sort $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_C_SRC) $(KERNEL_S_SRC)))
 
+# Frame pointers, leaf functions included: the panic path walks the RBP
+# chain for the record's stack frames (docs/CRASH-TELEMETRY.md has the cost).
 KERNEL_CFLAGS := $(filter-out -nostdlib,$(FREESTANDING)) -fno-asynchronous-unwind-tables \
+                 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
                  -Ikernel/arch/$(ARCH) -Ikernel/core -DKOZO_BUILD_ID='"$(BUILD_ID)"'
 KERNEL_LDFLAGS := -nostdlib -static --build-id=sha1 -z max-page-size=0x1000 -z norelro \
                   --no-undefined
@@ -60,9 +63,25 @@ $(KERNEL_OBJDIR)/kernel/arch/$(ARCH)/init_elf.S.o: kernel/arch/$(ARCH)/init_elf.
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -DINIT_ELF_PATH='"$(INIT_ELF)"' -MMD -MP -c $< -o $@
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDSCRIPT) $(INIT_ELF)
-	$(LD) $(KERNEL_LDFLAGS) -T $(KERNEL_LDSCRIPT) $(KERNEL_OBJS) -o $@.tmp
+# Two links, for the embedded function table (scripts/ksyms.sh): the first
+# with an empty table, the second with the table of the first.  The table
+# lives in .rodata, after all code, so no function moves between the two;
+# the rule checks that by generating the table again from the result.
+KSYMS_DIR := $(KERNEL_OBJDIR)/ksyms
+KSYMS_LINK = $(LD) $(KERNEL_LDFLAGS) -T $(KERNEL_LDSCRIPT) $(KERNEL_OBJS)
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDSCRIPT) $(INIT_ELF) scripts/ksyms.sh
+	@mkdir -p $(KSYMS_DIR)
+	scripts/ksyms.sh --empty > $(KSYMS_DIR)/ksyms0.c
+	$(CC) $(KERNEL_CFLAGS) -c $(KSYMS_DIR)/ksyms0.c -o $(KSYMS_DIR)/ksyms0.o
+	$(KSYMS_LINK) $(KSYMS_DIR)/ksyms0.o -o $@.pass1
+	scripts/ksyms.sh $@.pass1 _image_base > $(KSYMS_DIR)/ksyms.c
+	$(CC) $(KERNEL_CFLAGS) -c $(KSYMS_DIR)/ksyms.c -o $(KSYMS_DIR)/ksyms.o
+	$(KSYMS_LINK) $(KSYMS_DIR)/ksyms.o -o $@.tmp
+	@scripts/ksyms.sh $@.tmp _image_base | cmp -s - $(KSYMS_DIR)/ksyms.c || \
+		{ echo "kozo.elf: functions moved between the two links" >&2; exit 1; }
 	$(call KERNEL_CHECK_IMAGE,$@.tmp)
+	@rm -f $@.pass1
 	@mv $@.tmp $@
 
 -include $(KERNEL_OBJS:.o=.d)

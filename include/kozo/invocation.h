@@ -35,11 +35,15 @@
  *   FRAME_UNMAP
  *   FRAME_GET_ADDRESS -> reply MR0 physical address
  *   DEBUG_PANIC       MR0 address, MR1 user name length; user name bytes in
- *                     the IPC buffer from msg[2]: a deliberate test panic
+ *                     the IPC buffer from msg[2] (at most 32 printable
+ *                     ASCII bytes): a deliberate test panic with the
+ *                     message "Capability violation at %p by user '%s'"
  *   DEBUG_STATS       -> reply MR0 IPC fast-path hits, MR1 messages through
  *                     the general (slow) path (each Send/Call/Reply/fault
  *                     transfer counts once), MR2 system calls, MR3 faults,
  *                     MR4 interrupts: counters since boot
+ *   DEBUG_FAULT       no arguments: the kernel takes a deliberate
+ *                     kernel-mode page fault, which panics
  */
 #ifndef KOZO_INVOCATION_H
 #define KOZO_INVOCATION_H
@@ -78,6 +82,7 @@ enum kozo_invocation {
 	KOZO_FRAME_GET_ADDRESS,
 	KOZO_DEBUG_PANIC,
 	KOZO_DEBUG_STATS,
+	KOZO_DEBUG_FAULT,
 	KOZO_INVOCATION_COUNT
 };
 

@@ -13,4 +13,21 @@ enum kozo_x86_64_reg {
 	KOZO_X86_REG_COUNT
 };
 
+/* The register section of an x86_64 panic record (<kozo/panic_record.h>),
+ * in this order: the kernel's registers where panic() was called, or where
+ * a kernel-mode exception was taken.  VECTOR is the exception vector, or
+ * all ones for a panic() call; ERROR is the exception's error code. */
+enum kozo_x86_64_panic_reg {
+	KOZO_X86_PANIC_RAX, KOZO_X86_PANIC_RBX, KOZO_X86_PANIC_RCX, KOZO_X86_PANIC_RDX,
+	KOZO_X86_PANIC_RSI, KOZO_X86_PANIC_RDI, KOZO_X86_PANIC_RBP, KOZO_X86_PANIC_RSP,
+	KOZO_X86_PANIC_R8, KOZO_X86_PANIC_R9, KOZO_X86_PANIC_R10, KOZO_X86_PANIC_R11,
+	KOZO_X86_PANIC_R12, KOZO_X86_PANIC_R13, KOZO_X86_PANIC_R14, KOZO_X86_PANIC_R15,
+	KOZO_X86_PANIC_RIP, KOZO_X86_PANIC_RFLAGS,
+	KOZO_X86_PANIC_CS, KOZO_X86_PANIC_SS, KOZO_X86_PANIC_DS, KOZO_X86_PANIC_ES,
+	KOZO_X86_PANIC_FS, KOZO_X86_PANIC_GS,
+	KOZO_X86_PANIC_CR0, KOZO_X86_PANIC_CR2, KOZO_X86_PANIC_CR3, KOZO_X86_PANIC_CR4,
+	KOZO_X86_PANIC_VECTOR, KOZO_X86_PANIC_ERROR,
+	KOZO_X86_PANIC_REG_COUNT
+};
+
 #endif

@@ -16,6 +16,7 @@
 #define KOZO_CORE_ARCH_H
 
 #include "types.h"
+#include "panic.h"
 #include <arch_defs.h>
 
 struct kernel;
@@ -52,7 +53,9 @@ void arch_irq_unmask(word_t irq);
 int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
 		const word_t *mr, unsigned len, word_t *out, unsigned *out_len);
 
-/* A broken kernel invariant: report and stop.  Never for user mistakes. */
-_Noreturn void panic(const char *fmt, ...);
+/* A broken kernel invariant: panic_typed() (panic.h) reports and stops.
+ * A deliberate kernel-mode fault, for the debug capability's test of the
+ * kernel-fault panic path: the port's exception handler panics. */
+_Noreturn void arch_debug_fault(void);
 
 #endif

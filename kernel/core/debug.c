@@ -1,6 +1,7 @@
 /* The debug capability: Init's way to trigger a deliberate test panic, so
  * the crash telemetry path can be exercised end to end, and to read the
- * kernel's counters (the IPC tests and benchmark use them). */
+ * kernel's counters.  The user's bytes are checked like any other input: a
+ * bad length or a non-printable byte is an error code, never a panic. */
 #include "invocation.h"
 #include "kernel.h"
 #include <kozo/errors.h>
@@ -8,6 +9,27 @@
 
 #define DEBUG_USER_MAX 32
 
+/* DEBUG_PANIC: MR0 address, MR1 user name length, the name from MR2 on,
+ * eight bytes per register, least significant first. */
+static int decode_debug_panic(const struct invocation *inv, word_t *addr, char *user)
+{
+	if (inv->len < 2)
+		return KOZO_ERR_TRUNCATED_MESSAGE;
+	word_t ulen = inv->mr[1];
+	if (ulen > DEBUG_USER_MAX || inv->len < 2 + (ulen + 7) / 8)
+		return KOZO_ERR_RANGE;
+	for (word_t i = 0; i < ulen; i++) {
+		char c = (char)(inv->mr[2 + i / 8] >> (8 * (i % 8)));
+		if (c < 0x20 || c > 0x7e)
+			return KOZO_ERR_INVALID_ARGUMENT;
+		user[i] = c;
+	}
+	user[ulen] = '\0';
+	*addr = inv->mr[0];
+	return KOZO_OK;
+}
+
+/* DEBUG_STATS: the kernel's counters (the IPC tests and benchmark use them). */
 static int debug_stats(struct invocation *inv)
 {
 	const struct kernel_stats *st = &inv->k->stats;
@@ -22,22 +44,23 @@ static int debug_stats(struct invocation *inv)
 
 int debug_invoke(struct invocation *inv)
 {
-	if (inv->label == KOZO_DEBUG_STATS)
-		return debug_stats(inv);
-	if (inv->label != KOZO_DEBUG_PANIC)
-		return KOZO_ERR_ILLEGAL_OPERATION;
-	if (inv->len < 2)
-		return KOZO_ERR_TRUNCATED_MESSAGE;
-	word_t addr = inv->mr[0], ulen = inv->mr[1];
-	if (ulen > DEBUG_USER_MAX || inv->len < 2 + (ulen + 7) / 8)
-		return KOZO_ERR_RANGE;
 	char user[DEBUG_USER_MAX + 1];
-	for (word_t i = 0; i < ulen; i++) {
-		char c = (char)(inv->mr[2 + i / 8] >> (8 * (i % 8)));
-		if (c < 0x20 || c > 0x7e)
-			return KOZO_ERR_INVALID_ARGUMENT;
-		user[i] = c;
+	word_t addr;
+
+	switch (inv->label) {
+	case KOZO_DEBUG_STATS:
+		return debug_stats(inv);
+	case KOZO_DEBUG_PANIC: {
+		int err = decode_debug_panic(inv, &addr, user);
+		if (err)
+			return err;
+		/* --- point of no return --- */
+		panic("Capability violation at %p by user '%s'", PANIC_ADDR(addr),
+		      PANIC_USER(user));
 	}
-	user[ulen] = '\0';
-	panic("Capability violation at 0x%lx by user '%s'", (unsigned long)addr, user);
+	case KOZO_DEBUG_FAULT:
+		arch_debug_fault();
+	default:
+		return KOZO_ERR_ILLEGAL_OPERATION;
+	}
 }

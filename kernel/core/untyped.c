@@ -61,7 +61,7 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 		memset(base, 0, BIT(kozo_object_size_bits(type, size_bits)));
 		break;
 	default:
-		panic("object_create: type %u", type);
+		panic("object_create: type %u", PANIC_INT(type));
 	}
 	return c;
 }

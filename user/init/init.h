@@ -115,6 +115,7 @@ void cmd_revoke(int argc, char **argv);
 void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
 void cmd_retypebench(int argc, char **argv);
+void cmd_panic(int argc, char **argv);
 
 /* ---- child.c: the program selftest runs in a new address space ---- */
 extern const char child_text_start[], child_text_end[];

@@ -33,6 +33,8 @@ const struct command commands[] = {
 	{ "ipctest", "", "IPC checks: fast path, badges, caps, IRQ, faults, deletion",
 	  cmd_ipctest },
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
+	{ "panic", "[<user> [<address>]] | fault",
+	  "deliberate kernel panic (crash telemetry test)", cmd_panic },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
 

@@ -49,7 +49,7 @@ bool host_phys_in_ram(paddr_t p, size_t len)
 void *arch_phys_to_kernel(paddr_t p)
 {
 	if (!host_phys_in_ram(p, 0))
-		panic("phys_to_kernel: %lx outside RAM", (unsigned long)p);
+		panic("phys_to_kernel: %p outside RAM", PANIC_ADDR(p));
 	return host_machine_active->ram + (p - HOST_RAM_BASE);
 }
 
@@ -58,6 +58,6 @@ paddr_t arch_kernel_to_phys(const void *v)
 	const struct host_machine *m = host_machine_active;
 	uintptr_t a = (uintptr_t)v, ram = (uintptr_t)(m ? m->ram : NULL);
 	if (!m || a < ram || a - ram > m->ram_size)
-		panic("kernel_to_phys: %p outside RAM", v);
+		panic("kernel_to_phys: %p outside RAM", PANIC_ADDR(v));
 	return HOST_RAM_BASE + (a - ram);
 }

@@ -1,24 +1,20 @@
-/* panic() on the host: a broken kernel invariant.  The message is kept in
- * the machine; with a trap armed (the harness arms one around every kernel
- * entry) panic longjmps back so a test can report it as a failure, else
- * the process aborts, which ASan and libFuzzer report as a crash. */
-#include <stdarg.h>
+/* panic_typed() on the host: a broken kernel invariant.  The message is
+ * rendered into the machine (panic_render, as a console shows it); with a
+ * trap armed (the harness arms one around every kernel entry) panic
+ * longjmps back so a test can report it as a failure, else the process
+ * aborts, which ASan and libFuzzer report as a crash. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "machine.h"
-#include "kprintf.h"
 #include "arch.h"
 
-_Noreturn void panic(const char *fmt, ...)
+_Noreturn void panic_typed(const char *fmt, const struct panic_arg *args, size_t nargs)
 {
 	struct host_machine *m = host_machine_active;
 	char local[HOST_PANIC_MSG_SIZE];
 	char *msg = m ? m->panic_msg : local;
-	va_list ap;
 
-	va_start(ap, fmt);
-	kvsnprintf(msg, HOST_PANIC_MSG_SIZE, fmt, ap);
-	va_end(ap);
+	panic_render(msg, HOST_PANIC_MSG_SIZE, fmt, args, nargs);
 	if (m) {
 		m->panics++;
 		if (m->panic_trap) {
@@ -29,4 +25,11 @@ _Noreturn void panic(const char *fmt, ...)
 	}
 	fprintf(stderr, "KOZO PANIC: %s\n", msg);
 	abort();
+}
+
+/* The real ports take a kernel-mode page fault, which panics through their
+ * exception path; the host has no such path, so it panics directly. */
+_Noreturn void arch_debug_fault(void)
+{
+	panic("kernel fault: deliberate fault through the debug capability");
 }

@@ -30,6 +30,41 @@
  * arch_context: the word at `kernel` points at the current thread's regs. */
 #define KERNEL_CURRENT 0
 
+/* panic.S: byte offsets into panic_regs[], which follows enum
+ * kozo_x86_64_panic_reg (panic.c checks them at compile time). */
+#define PR_RAX (0 * 8)
+#define PR_RBX (1 * 8)
+#define PR_RCX (2 * 8)
+#define PR_RDX (3 * 8)
+#define PR_RSI (4 * 8)
+#define PR_RDI (5 * 8)
+#define PR_RBP (6 * 8)
+#define PR_RSP (7 * 8)
+#define PR_R8 (8 * 8)
+#define PR_R9 (9 * 8)
+#define PR_R10 (10 * 8)
+#define PR_R11 (11 * 8)
+#define PR_R12 (12 * 8)
+#define PR_R13 (13 * 8)
+#define PR_R14 (14 * 8)
+#define PR_R15 (15 * 8)
+#define PR_RIP (16 * 8)
+#define PR_RFLAGS (17 * 8)
+#define PR_CS (18 * 8)
+#define PR_SS (19 * 8)
+#define PR_DS (20 * 8)
+#define PR_ES (21 * 8)
+#define PR_FS (22 * 8)
+#define PR_GS (23 * 8)
+#define PR_CR0 (24 * 8)
+#define PR_CR2 (25 * 8)
+#define PR_CR3 (26 * 8)
+#define PR_CR4 (27 * 8)
+#define PR_VECTOR (28 * 8)
+#define PR_ERROR (29 * 8)
+#define PANIC_STACK_SIZE 16384
+#define PANIC_NESTED_STACK_SIZE 2048
+
 #define SEL_USER_DS_ASM 0x23
 #define SEL_USER_CS_ASM 0x2b
 

@@ -116,6 +116,13 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline void cpu_pause(void) { __asm__ volatile("pause"); }
 
 /* Wait for an interrupt with interrupts enabled for exactly that long: the

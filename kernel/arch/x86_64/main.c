@@ -55,7 +55,7 @@ static struct boot_info_in boot_in;
 static const void *early_phys(uint64_t p, uint64_t len)
 {
 	if (p + len > EARLY_MAP_END || p + len < p)
-		panic("multiboot: structure at %lx beyond the early map", (unsigned long)p);
+		panic("multiboot: structure at %p beyond the early map", PANIC_ADDR(p));
 	return (const void *)(KERNEL_VMA + p);
 }
 
@@ -71,7 +71,7 @@ static void reserve(uint64_t start, uint64_t end)
 static void multiboot_parse(uint32_t magic, uint32_t mbi_phys)
 {
 	if (magic != MB_BOOT_MAGIC)
-		panic("boot: not started by a Multiboot loader (magic %x)", magic);
+		panic("boot: not started by a Multiboot loader (magic %x)", PANIC_INT(magic));
 	const struct mb_info *mbi = early_phys(mbi_phys, sizeof(*mbi));
 	if (!(mbi->flags & MB_INFO_MMAP))
 		panic("boot: the loader gave no memory map");
@@ -150,6 +150,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t mbi_phys)
 	kprintf("\nKOZO %s x86_64\n", KOZO_BUILD_ID);
 	cpu_init();
 	multiboot_parse(magic, mbi_phys);
+	hwid_init();                /* reads the BIOS area through the early map */
 	paging_init(ram, ram_count);
 	gdt_init();
 	idt_init();
@@ -169,7 +170,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t mbi_phys)
 	kernel.build_id = KOZO_BUILD_ID;
 	int err = kernel_boot(&kernel, &boot_in);
 	if (err)
-		panic("boot: kernel_boot failed with error %d", err);
+		panic("boot: kernel_boot failed with error %d", PANIC_INT(err));
 
 	lapic_timer_start(TIMER_PERIOD_US);
 	arch_return_to_user();

@@ -98,7 +98,7 @@ static void map_image(void)
 		uint64_t pdi = ((uint64_t)v >> 21) & 511, pti = ((uint64_t)v >> 12) & 511;
 
 		if (pdi - first_pd >= IMAGE_PTS)
-			panic("paging: kernel image larger than %u MiB", IMAGE_PTS * 2);
+			panic("paging: kernel image larger than %u MiB", PANIC_INT(IMAGE_PTS * 2));
 		word_t *pt = image_pt[pdi - first_pd];
 		image_pd[pdi] = image_phys(pt) | PTE_P | PTE_W;
 		word_t flags = PTE_P | pte_global;
@@ -138,12 +138,12 @@ void *paging_map_device(paddr_t p)
 	paddr_t base = p & ~(PAGE_2M - 1);
 
 	if (!pd)
-		panic("paging: device at %lx beyond the direct map", (unsigned long)p);
+		panic("paging: device at %p beyond the direct map", PANIC_ADDR(p));
 	word_t *e = &pd[(p >> 21) & 511];
 	if (*e && (*e & PTE_ADDR) == base && (*e & PTE_PCD))
 		return arch_phys_to_kernel(p);
 	if (*e)
-		panic("paging: device at %lx inside RAM", (unsigned long)p);
+		panic("paging: device at %p inside RAM", PANIC_ADDR(p));
 	*e = base | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT | pte_global | pte_nx;
 	invlpg((uint64_t)arch_phys_to_kernel(base));
 	return arch_phys_to_kernel(p);

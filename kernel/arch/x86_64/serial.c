@@ -1,7 +1,7 @@
 /* The two 16550 UARTs: COM1 (serial 0) carries the kernel log and, through
  * an IOPort capability, Init's shell; COM2 (serial 1) is reserved for the
- * panic record and initialised here only so the panic path can poll it.
- * The kernel writes COM1 by polling, with its interrupts left to Init. */
+ * panic record: only the panic path initialises and writes it.  The kernel
+ * writes both by polling, with COM1's interrupts left to Init. */
 #include "kernel.h"
 #include "cpu.h"
 #include "x86.h"
@@ -43,7 +43,6 @@ static void uart_init(uint16_t base)
 void serial_init(void)
 {
 	uart_init(COM1);
-	uart_init(COM2);
 }
 
 static void uart_putc(uint16_t base, char c)
@@ -77,4 +76,24 @@ void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen)
 	*alen = LOG_SIZE - head;
 	*b = log_ring;
 	*blen = head;
+}
+
+void serial_console_raw(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			uart_putc(COM1, '\r');
+		uart_putc(COM1, *s);
+	}
+}
+
+void serial_panic_init(void)
+{
+	uart_init(COM2);
+}
+
+void serial_panic_write(const uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		uart_putc(COM2, (char)buf[i]);
 }

@@ -3,20 +3,12 @@
  * From user mode: a #PF becomes a VM fault, any other exception a user
  * exception, both for the core to send to the thread's fault handler; an
  * interrupt goes to the core as a timer tick or an IRQ.  From kernel mode:
- * an interrupt is one that woke the idle loop; an exception is a kernel bug,
- * reported on serial 0 before panic() stops the machine. */
+ * an interrupt is one that woke the idle loop; an exception is a kernel bug:
+ * it panics through panic.S with the fault's registers (panic_fault). */
 #include "kernel.h"
 #include "kprintf.h"
 #include "cpu.h"
 #include "x86.h"
-
-/* Pushed by trap_from_kernel in entry.S, lowest address first. */
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
-};
 
 #define VEC_NMI 2
 #define VEC_DOUBLE_FAULT 8
@@ -27,17 +19,24 @@ struct trap_frame {
 
 extern char syscall_entry[];
 
-static const char *const exception_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
-	"coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-	"#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
-	"#MF x87 error", "#AC alignment check", "#MC machine check",
-	"#XM SIMD exception", "#VE virtualization", "#CP control protection",
-	"reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
-	"#HV hypervisor injection", "#VC VMM communication", "#SX security",
-	"reserved",
-};
+/* Each exception's name, and the format of its kernel-fault panic: the
+ * name is in the format, so it is part of the Crash-ID. */
+#define EXCEPTIONS(X)                                                          \
+	X("#DE divide error") X("#DB debug") X("NMI") X("#BP breakpoint")      \
+	X("#OF overflow") X("#BR bound range") X("#UD invalid opcode")         \
+	X("#NM no FPU") X("#DF double fault") X("coprocessor overrun")         \
+	X("#TS invalid TSS") X("#NP segment not present") X("#SS stack fault") \
+	X("#GP general protection") X("#PF page fault") X("reserved")          \
+	X("#MF x87 error") X("#AC alignment check") X("#MC machine check")     \
+	X("#XM SIMD exception") X("#VE virtualization")                        \
+	X("#CP control protection") X("reserved") X("reserved") X("reserved")  \
+	X("reserved") X("reserved") X("reserved") X("#HV hypervisor injection") \
+	X("#VC VMM communication") X("#SX security") X("reserved")
+#define EXC_NAME(n) n,
+#define EXC_FAULT_FORMAT(n) "kernel fault: " n " at %p (address %p, error %x)",
+static const char *const exception_names[32] = { EXCEPTIONS(EXC_NAME) };
+static const char *const fault_formats[32] = { EXCEPTIONS(EXC_FAULT_FORMAT) };
+
 
 static void interrupt(uint64_t vector)
 {
@@ -87,8 +86,8 @@ _Noreturn void trap_user(uint64_t vector, uint64_t error)
 	else if (vector >= 32)
 		interrupt(vector);
 	else if (vector == VEC_NMI || vector == VEC_DOUBLE_FAULT || vector == VEC_MACHINE_CHECK)
-		panic("%s in user mode at %lx", exception_names[vector],
-		      (unsigned long)k->current->ctx.regs[KOZO_X86_RIP]);
+		panic("%s in user mode at %p", PANIC_TEXT(exception_names[vector]),
+		      PANIC_ADDR(k->current->ctx.regs[KOZO_X86_RIP]));
 	else if (vector == VEC_PAGE_FAULT)
 		kernel_user_fault(k, KOZO_FAULT_VM, read_cr2(), error, vector,
 				  error & PF_INSTRUCTION_FETCH);
@@ -97,32 +96,14 @@ _Noreturn void trap_user(uint64_t vector, uint64_t error)
 	arch_return_to_user();
 }
 
-static void dump_frame(const struct trap_frame *f)
-{
-	kprintf("KERNEL FAULT: vector %lu (%s), error 0x%lx\n", (unsigned long)f->vector,
-		exception_names[f->vector], (unsigned long)f->error);
-	kprintf("  RIP %016lx  CS %04lx  RFLAGS %016lx\n", (unsigned long)f->rip,
-		(unsigned long)f->cs, (unsigned long)f->rflags);
-	kprintf("  RSP %016lx  SS %04lx  CR2 %016lx  CR3 %016lx\n", (unsigned long)f->rsp,
-		(unsigned long)f->ss, (unsigned long)read_cr2(), (unsigned long)read_cr3());
-	kprintf("  RAX %016lx  RBX %016lx  RCX %016lx\n", (unsigned long)f->rax,
-		(unsigned long)f->rbx, (unsigned long)f->rcx);
-	kprintf("  RDX %016lx  RSI %016lx  RDI %016lx\n", (unsigned long)f->rdx,
-		(unsigned long)f->rsi, (unsigned long)f->rdi);
-	kprintf("  RBP %016lx  R8  %016lx  R9  %016lx\n", (unsigned long)f->rbp,
-		(unsigned long)f->r8, (unsigned long)f->r9);
-	kprintf("  R10 %016lx  R11 %016lx  R12 %016lx\n", (unsigned long)f->r10,
-		(unsigned long)f->r11, (unsigned long)f->r12);
-	kprintf("  R13 %016lx  R14 %016lx  R15 %016lx\n", (unsigned long)f->r13,
-		(unsigned long)f->r14, (unsigned long)f->r15);
-}
-
 void trap_kernel(struct trap_frame *f)
 {
 	if (f->vector >= 32) {
 		interrupt(f->vector);
 		return;
 	}
-	dump_frame(f);
-	panic("kernel fault: %s at %lx", exception_names[f->vector], (unsigned long)f->rip);
+	const struct panic_arg args[] = {
+		PANIC_ADDR(f->rip), PANIC_ADDR(read_cr2()), PANIC_INT(f->error),
+	};
+	panic_fault(fault_formats[f->vector], args, ARRAY_SIZE(args), f);
 }

@@ -12,6 +12,7 @@
 #define KOZO_X86_H
 
 #include "kernel.h"
+#include "panic.h"
 
 #define KERNEL_VMA 0xffffffff80000000ull
 #define DIRECT_MAP_BASE 0xffff800000000000ull
@@ -47,6 +48,22 @@ void serial_init(void);
 /* The console log ring: the oldest bytes are in a[0..alen), the rest in
  * b[0..blen).  For the panic record. */
 void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen);
+/* Serial 0 without the log ring, for the nested-panic line. */
+void serial_console_raw(const char *s);
+/* Serial 1 (COM2), the panic channel: nothing else touches it. */
+void serial_panic_init(void);
+void serial_panic_write(const uint8_t *buf, size_t len);
+
+/* Hardware identifiers for panic records, read once at boot (hwid.c):
+ * hwid_init() while the early map covers the BIOS area; hwid_args() fills
+ * up to max HWID arguments and returns how many. */
+#define HWID_MAX 4
+void hwid_init(void);
+size_t hwid_args(struct panic_arg *out, size_t max);
+
+/* The kernel's function table, generated at link time (scripts/ksyms.sh). */
+extern const struct ksym ksyms[];
+extern const size_t ksym_count;
 
 void cpu_init(void);          /* features, control registers; first of all */
 void syscall_init(void);
@@ -71,8 +88,15 @@ unsigned lapic_id(void);
 void ioapic_init(void);
 unsigned ioapic_pins(void);
 
+/* Pushed by trap_from_kernel in entry.S, lowest address first. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
 /* Trap dispatch, called from entry.S. */
-struct trap_frame;
 _Noreturn void trap_user(uint64_t vector, uint64_t error);
 void trap_kernel(struct trap_frame *f);
 
@@ -82,5 +106,13 @@ _Noreturn void context_iret(const struct arch_context *c);
 _Noreturn void arch_return_to_user(void);
 
 extern struct kernel kernel;
+
+/* panic.S: a kernel-mode exception panics with the fault's registers. */
+_Noreturn void panic_fault(const char *fmt, const struct panic_arg *args, size_t nargs,
+			   const struct trap_frame *f);
+/* panic.c, called by panic.S on the panic stack (f NULL for panic()). */
+_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
+			    const struct trap_frame *f);
+_Noreturn void panic_nested(void);
 
 #endif

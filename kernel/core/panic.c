@@ -1,0 +1,125 @@
+/* The portable half of the panic path: rendering a typed message for the
+ * console and finding a function name in the kernel's symbol table.  Both
+ * run on the panic stack, so: no allocation, no globals, bounded loops. */
+#include "panic.h"
+#include "kprintf.h"
+
+/* Appends s[0..n) to buf at *pos, keeping room for the NUL. */
+static void put(char *buf, size_t size, size_t *pos, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && *pos + 1 < size; i++)
+		buf[(*pos)++] = s[i];
+}
+
+static size_t str_len(const char *s, size_t cap)
+{
+	size_t n = 0;
+
+	while (s && n < cap && s[n])
+		n++;
+	return n;
+}
+
+static bool is_flag_or_width(char c)
+{
+	return c == '-' || c == '+' || c == ' ' || c == '#' || c == '.' ||
+	       (c >= '0' && c <= '9') || c == 'h' || c == 'l' || c == 'z' || c == 'j' ||
+	       c == 't';
+}
+
+static bool is_conversion(char c)
+{
+	return c == 's' || c == 'p' || c == 'x' || c == 'X' || c == 'd' || c == 'i' ||
+	       c == 'u';
+}
+
+/* One argument as the conversion conv asks; a string argument is shown
+ * as is whatever the conversion, a number in the conversion's base. */
+static void put_arg(char *buf, size_t size, size_t *pos, char conv, const struct panic_arg *a)
+{
+	char num[24];
+	size_t n;
+
+	if (a->kind != KOZO_PANIC_ARG_ADDRESS && a->kind != KOZO_PANIC_ARG_INTEGER) {
+		put(buf, size, pos, a->str, str_len(a->str, KOZO_PANIC_MAX_STR));
+		return;
+	}
+	if (conv == 'p')
+		n = ksnprintf(num, sizeof(num), "0x%lx", (unsigned long)a->value);
+	else if (conv == 'x' || conv == 'X')
+		n = ksnprintf(num, sizeof(num), "%lx", (unsigned long)a->value);
+	else if (conv == 'd' || conv == 'i')
+		n = ksnprintf(num, sizeof(num), "%ld", (long)a->value);
+	else
+		n = ksnprintf(num, sizeof(num), "%lu", (unsigned long)a->value);
+	put(buf, size, pos, num, n);
+}
+
+size_t panic_render(char *buf, size_t size, const char *fmt, const struct panic_arg *args,
+		    size_t nargs)
+{
+	size_t pos = 0, next = 0;
+	size_t len = str_len(fmt, KOZO_PANIC_MAX_FORMAT);
+
+	if (!buf || size == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (fmt[i] != '%') {
+			put(buf, size, &pos, &fmt[i], 1);
+			continue;
+		}
+		size_t j = i + 1;
+		while (j < len && is_flag_or_width(fmt[j]))
+			j++;
+		if (j < len && fmt[j] == '%' && j == i + 1) {
+			put(buf, size, &pos, "%", 1);
+			i = j;
+		} else if (j < len && is_conversion(fmt[j])) {
+			if (args && next < nargs)
+				put_arg(buf, size, &pos, fmt[j], &args[next++]);
+			else
+				put(buf, size, &pos, "<?>", 3);
+			i = j;
+		} else {
+			put(buf, size, &pos, "%", 1); /* not a conversion: literal */
+		}
+	}
+	buf[pos] = '\0';
+	return pos;
+}
+
+const char *ksym_lookup(const struct ksym *table, size_t count, uint64_t end, uint64_t off)
+{
+	size_t lo = 0, hi = count;
+
+	if (!table || count == 0 || off < table[0].offset || off >= end)
+		return NULL;
+	while (hi - lo > 1) { /* table[lo].offset <= off < table[hi].offset */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (table[mid].offset <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return table[lo].name;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+bool panic_frame_is_entry(const char *name)
+{
+	static const char *const entries[] = {
+		"kernel_syscall", "kernel_user_fault", "kernel_irq", "kernel_timer_tick",
+	};
+
+	for (size_t i = 0; name && i < ARRAY_SIZE(entries); i++)
+		if (str_eq(name, entries[i]))
+			return true;
+	return false;
+}

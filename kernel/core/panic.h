@@ -1,0 +1,73 @@
+/* panic(): a broken kernel invariant.  Never for user mistakes.
+ *
+ * A panic carries a constant format string and typed arguments, so the
+ * crash collector can tell an address or a user name from the message
+ * around it (and hash only the message: docs/CRASH-TELEMETRY.md):
+ *
+ *   panic("retype: watermark past end");
+ *   panic("Capability violation at %p by user '%s'",
+ *         PANIC_ADDR(addr), PANIC_USER(name));
+ *
+ * Each conversion (%s %p %x %d %u %i, with flags, width and length
+ * modifiers ignored) takes the next argument; the argument's kind decides
+ * how it is shown and anonymized.  At most KOZO_PANIC_MAX_ARGS arguments.
+ * The port's panic_typed() masks interrupts, saves the registers, switches
+ * to a reserved stack, writes "KOZO PANIC: <message>" on serial 0 and the
+ * record of <kozo/panic_record.h> on serial 1 only, and halts. */
+#ifndef KOZO_CORE_PANIC_H
+#define KOZO_CORE_PANIC_H
+
+#include "types.h"
+#include "panic_record.h"
+
+#define PANIC_ADDR(x) ((struct panic_arg){ KOZO_PANIC_ARG_ADDRESS, (uint64_t)(x), NULL })
+#define PANIC_INT(x) ((struct panic_arg){ KOZO_PANIC_ARG_INTEGER, (uint64_t)(x), NULL })
+#define PANIC_USER(s) ((struct panic_arg){ KOZO_PANIC_ARG_USER, 0, (s) })
+#define PANIC_TEXT(s) ((struct panic_arg){ KOZO_PANIC_ARG_TEXT, 0, (s) })
+#define PANIC_HWID(s) ((struct panic_arg){ KOZO_PANIC_ARG_HWID, 0, (s) })
+
+/* Implemented by the port in assembly (kernel/arch/<arch>/panic.S). */
+_Noreturn void panic_typed(const char *fmt, const struct panic_arg *args, size_t nargs);
+
+/* panic(fmt) or panic(fmt, PANIC_xxx(...), ...): up to eight arguments.
+ * A bare integer where a PANIC_xxx belongs fails -Wmissing-braces. */
+#define PANIC_PICK_(_0, _1, _2, _3, _4, _5, _6, _7, _8, name, ...) name
+#define PANIC_0_(fmt) panic_typed((fmt), NULL, 0)
+#define PANIC_N_(fmt, ...)                                                     \
+	panic_typed((fmt), (const struct panic_arg[]){ __VA_ARGS__ },          \
+		    sizeof((const struct panic_arg[]){ __VA_ARGS__ }) /        \
+			    sizeof(struct panic_arg))
+#define panic(...)                                                             \
+	PANIC_PICK_(__VA_ARGS__, PANIC_N_, PANIC_N_, PANIC_N_, PANIC_N_,      \
+		    PANIC_N_, PANIC_N_, PANIC_N_, PANIC_N_, PANIC_0_, _)(__VA_ARGS__)
+
+/* A failed assertion is a panic like any other.  The expression becomes
+ * part of the format string (so of the Crash-ID); it should hold no '%'. */
+#define kassert(c) ((c) ? (void)0 : panic("assertion failed: " #c))
+
+/* ---- portable helpers of the ports' panic paths (kernel/core/panic.c) ---- */
+
+/* Render the message the way a console shows it (real values, unlike the
+ * collector): fmt with each conversion replaced by its argument.  Always
+ * NUL-terminates buf; returns the length written. */
+size_t panic_render(char *buf, size_t size, const char *fmt, const struct panic_arg *args,
+		    size_t nargs);
+
+/* One entry of the kernel's function table, generated at link time
+ * (scripts/ksyms.sh): sorted by offset from the image base. */
+struct ksym {
+	uint32_t offset;
+	const char *name;
+};
+
+/* The name of the function containing image offset off, or NULL when off
+ * is before the first or at/after end (the end of the text). */
+const char *ksym_lookup(const struct ksym *table, size_t count, uint64_t end, uint64_t off);
+
+/* True for the core's entry points (kernel.h: kernel_syscall, ...): a
+ * port's frame walk ends after one of them.  The frames above say only how
+ * the CPU entered the kernel (SYSCALL, a trap, an interrupt), which varies
+ * with the machine, not with the bug, and would split one Crash-ID. */
+bool panic_frame_is_entry(const char *name);
+
+#endif
