@@ -240,7 +240,9 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k, struct t
 	kernel_schedule(k);
 }
 
-void kernel_syscall(struct kernel *k)
+/* No tail call to syscall_general: kernel_syscall must stay on the stack,
+ * where a panic's frame walk ends (panic_frame_is_entry). */
+__attribute__((disable_tail_calls)) void kernel_syscall(struct kernel *k)
 {
 	struct tcb *t = k->current;
 	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
