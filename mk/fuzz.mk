@@ -2,34 +2,50 @@
 #   fuzz/<target>/fuzz_<target>.c   LLVMFuzzerTestOneInput
 #   fuzz/<target>/corpus/           seed corpus, minimized with -merge=1
 #   fuzz/<target>/regressions/      every crash found, replayed by make test
-#   make fuzz-build   $(HOSTBUILD)/fuzz/<target>
+#   make fuzz-build   $(HOSTBUILD)/fuzz/<target>, and ipc-planted: fuzz/ipc
+#                     on a kernel with a planted rights-amplification bug in
+#                     Mint, which the fuzzer must find (its self-check)
 #   make fuzz         each target for FUZZ_SECONDS (default 600), figures
 .PHONY: fuzz-build fuzz
 
 FUZZ_OUT := $(HOSTBUILD)/fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS := $(sort $(patsubst fuzz/%/,%,$(dir $(wildcard fuzz/*/fuzz_*.c))))
-FUZZ_CFLAGS := $(HOST_CFLAGS) -fsanitize=fuzzer-no-link -Ifuzz
+FUZZ_BUILDS := $(FUZZ_TARGETS) ipc-planted
+FUZZ_COVERAGE := -fsanitize=fuzzer-no-link
+FUZZ_CFLAGS = $(HOST_CFLAGS) $(FUZZ_COVERAGE) -Ifuzz
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 
-# Sources each target links besides its own file.
+# Per build: its main file (default fuzz/<t>/fuzz_<t>.c), the sources it
+# links besides, include paths and defines.
 FUZZ_SRC_crashlog := $(filter-out tools/crash/crashdb.c,$(CRASH_LIB_SRC))
 FUZZ_INC_crashlog := -Itools/crash
 
-fuzz-build: $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
+# fuzz/ipc drives kernel/core through the host port and its harness.
+FUZZ_SRC_ipc := $(HOST_KERNEL_SRC)
+FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/core
+FUZZ_MAIN_ipc-planted := fuzz/ipc/fuzz_ipc.c
+FUZZ_SRC_ipc-planted := $(FUZZ_SRC_ipc)
+FUZZ_INC_ipc-planted := $(FUZZ_INC_ipc)
+FUZZ_DEFS_ipc-planted := -DKOZO_FUZZ_PLANT_MINT_BUG
+
+fuzz-build: $(addprefix $(FUZZ_OUT)/,$(FUZZ_BUILDS))
 
 fuzz: deps fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
 
-# $(1) = target: its objects live in $(FUZZ_OUT)/obj/$(1) (flags differ
-# per target, e.g. a planted bug).
+# $(1) = build: its objects live in $(FUZZ_OUT)/obj/$(1), since flags
+# differ per build.  The invariant checker and the harness are not
+# coverage-instrumented: their branches are no progress in the kernel.
 define FUZZ_TARGET_RULES
-FUZZ_OBJS_$(1) := $$(patsubst %.c,$(FUZZ_OUT)/obj/$(1)/%.o,fuzz/$(1)/fuzz_$(1).c $$(FUZZ_SRC_$(1)))
+FUZZ_MAIN_$(1) ?= fuzz/$(1)/fuzz_$(1).c
+FUZZ_OBJS_$(1) := $$(patsubst %.c,$(FUZZ_OUT)/obj/$(1)/%.o,$$(FUZZ_MAIN_$(1)) $$(FUZZ_SRC_$(1)))
 $(FUZZ_OUT)/obj/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$(HOSTCC) $(FUZZ_CFLAGS) $$(FUZZ_INC_$(1)) $$(FUZZ_DEFS_$(1)) -MMD -MP -c -o $$@ $$<
+	$(HOSTCC) $$(FUZZ_CFLAGS) $$(FUZZ_INC_$(1)) $$(FUZZ_DEFS_$(1)) -MMD -MP -c -o $$@ $$<
+$(FUZZ_OUT)/obj/$(1)/kernel/arch/host/invariants.o $(FUZZ_OUT)/obj/$(1)/kernel/arch/host/harness.o: FUZZ_COVERAGE :=
 $(FUZZ_OUT)/$(1): $$(FUZZ_OBJS_$(1))
 	$(HOSTCC) $(FUZZ_LDFLAGS) -o $$@ $$^ $$(FUZZ_LIBS_$(1))
 -include $$(FUZZ_OBJS_$(1):.o=.d)
 endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULES,$(t))))
+$(foreach t,$(FUZZ_BUILDS),$(eval $(call FUZZ_TARGET_RULES,$(t))))

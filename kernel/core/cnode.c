@@ -161,6 +161,12 @@ static int derive_cap(const struct cap *src, unsigned rights, bool mint, word_t 
 {
 	struct cap c = *src;
 	c.rights = src->rights & rights & KOZO_RIGHTS_ALL;
+#ifdef KOZO_FUZZ_PLANT_MINT_BUG
+	/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk):
+	 * Mint grants the requested rights whatever the source had. */
+	if (mint)
+		c.rights = rights & KOZO_RIGHTS_ALL;
+#endif
 	switch (src->type) {
 	case KOZO_OBJ_FRAME:
 	case KOZO_OBJ_PT_L1:

@@ -7,11 +7,22 @@
 
 struct host_machine *host_machine_active;
 
-struct host_machine *host_machine_create(size_t ram_size)
+/* The last machine destroyed, kept for the next one of the same size: a
+ * fuzzer makes a machine per input, and fresh host pages for its RAM cost
+ * more than the input's whole run. */
+static struct host_machine *spare;
+
+static struct host_machine *machine_alloc(size_t ram_size)
 {
-	if (ram_size < (1u << 16) || ram_size > HOST_RAM_MAX || (ram_size & (ram_size - 1)))
-		return NULL;
-	struct host_machine *m = calloc(1, sizeof(*m));
+	struct host_machine *m = spare;
+	if (m && m->ram_size == ram_size) {
+		spare = NULL;
+		uint8_t *ram = m->ram;
+		memset(m, 0, sizeof(*m));
+		m->ram = ram;
+		return m;
+	}
+	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
 	m->ram = aligned_alloc(ram_size, ram_size);
@@ -19,6 +30,16 @@ struct host_machine *host_machine_create(size_t ram_size)
 		free(m);
 		return NULL;
 	}
+	return m;
+}
+
+struct host_machine *host_machine_create(size_t ram_size)
+{
+	if (ram_size < (1u << 16) || ram_size > HOST_RAM_MAX || (ram_size & (ram_size - 1)))
+		return NULL;
+	struct host_machine *m = machine_alloc(ram_size);
+	if (!m)
+		return NULL;
 	m->ram_size = ram_size;
 	memset(m->ram, HOST_RAM_POISON, ram_size);
 	for (unsigned i = 0; i < HOST_IRQ_LINES; i++)
@@ -33,8 +54,11 @@ void host_machine_destroy(struct host_machine *m)
 		return;
 	if (host_machine_active == m)
 		host_machine_active = NULL;
-	free(m->ram);
-	free(m);
+	if (spare) {
+		free(spare->ram);
+		free(spare);
+	}
+	spare = m;
 }
 
 bool host_phys_in_ram(paddr_t p, size_t len)

@@ -1,0 +1,342 @@
+/* fuzz/ipc: the capability IPC boundary.  Each input is a program of
+ * system calls and invocations made by several threads in several CSpaces
+ * on a freshly booted kernel (kernel/core through the host port, exactly
+ * the code QEMU runs).  After every step the kernel's invariants are
+ * checked (kernel/arch/host/invariants.h), and after the operations where
+ * a simple model predicts the result, the result is compared with it:
+ *
+ *   Mint/Copy   the new capability has exactly the source's rights ANDed
+ *               with the requested ones, and the requested badge (or the
+ *               source's, when that one is badged)
+ *   any op      an occupied destination slot is refused, and an operation
+ *               that fails changes no slot of Init's CNode
+ *   Delete      the slot is empty afterwards; Revoke: it has no children
+ *   Retype      on failure the Untyped's watermark is unchanged
+ *
+ * A kernel panic on any input is a bug.  Init's debug capability (whose
+ * purpose is a deliberate panic) is deleted before the program runs.
+ *
+ * Input format: a sequence of steps, each an opcode byte and a thread
+ * byte followed by the bytes that opcode reads, in the order the code
+ * reads them (every read is sequenced, so an input means the same with
+ * any compiler); a missing byte reads as zero. */
+#include <string.h>
+
+#include "fuzz.h"
+#include "harness.h"
+#include "invariants.h"
+#include "cnode.h"
+
+#define RAM_SIZE (1u << 20)
+#define MAX_THREADS 6
+#define MAX_STEPS 64
+#define WORK_SLOTS 16      /* slots the program names besides the fixed ones */
+#define FULL_DEPTH 64      /* Init names its slots with all 64 bits */
+#define SMALL_RADIX 4      /* CNodes made for other threads' CSpaces */
+
+struct program {
+	const uint8_t *data;
+	size_t size, pos;
+	struct host_kernel h;
+	word_t thread_slot[MAX_THREADS];  /* TCB caps in Init's CNode */
+	unsigned threads;
+	word_t work;                      /* first work slot */
+	char msg[INVARIANT_MSG_SIZE];
+};
+
+/* KOZO_FUZZ_TRACE=1 in the environment prints each step and its result:
+ * the way to read what a crashing input does. */
+static bool tracing;
+
+static word_t traced(const char *what, word_t cptr, word_t result)
+{
+	if (!tracing)
+		return result;
+	fprintf(stderr, "  %-12s cptr %#lx -> ", what, (unsigned long)cptr);
+	if (result == HOST_PANICKED)
+		fprintf(stderr, "PANIC\n");
+	else if (result == HOST_NOT_RUNNABLE)
+		fprintf(stderr, "(the thread is not runnable)\n");
+	else if (result >= KOZO_SYSCALL_BASE)
+		fprintf(stderr, "(blocked)\n");   /* the register still holds the number */
+	else
+		fprintf(stderr, "%s\n", kozo_error_name((unsigned)result));
+	return result;
+}
+
+static uint8_t next(struct program *p)
+{
+	return p->pos < p->size ? p->data[p->pos++] : 0;
+}
+
+static word_t next_word(struct program *p)
+{
+	word_t w = 0;
+	for (int i = 0; i < 8; i++)
+		w |= (word_t)next(p) << (8 * i);
+	return w;
+}
+
+/* A capability address: mostly slots that hold something or are free in
+ * Init's CNode, sometimes the fixed capabilities, sometimes nonsense. */
+static word_t pick_cptr(struct program *p)
+{
+	uint8_t b = next(p);
+	const struct kozo_bootinfo *bi = p->h.bootinfo;
+	switch (b >> 5) {
+	case 0: return b & 15;                                   /* fixed caps, 0 = null */
+	case 1: if (!(b & 31))
+			return p->h.untyped;                     /* the largest */
+		return bi->untyped.end > bi->untyped.start
+		       ? bi->untyped.start + (b & 31) % (bi->untyped.end - bi->untyped.start) : b;
+	case 2: return next_word(p);                             /* anything at all */
+	default: return p->work + b % WORK_SLOTS;
+	}
+}
+
+static word_t pick_depth(struct program *p)
+{
+	uint8_t b = next(p);
+	return b < 240 ? FULL_DEPTH : b - 240 + 60;         /* mostly 64 */
+}
+
+static struct tcb *thread(struct program *p, unsigned i)
+{
+	word_t s = p->thread_slot[i % p->threads];
+	const struct slot *slot = &p->h.cnode[s];
+	return slot->cap.type == KOZO_OBJ_TCB ? (struct tcb *)slot->cap.obj : NULL;
+}
+
+static const struct slot *init_slot(struct program *p, word_t cptr)
+{
+	return cptr < ((word_t)1 << KOZO_INIT_CNODE_RADIX) && cptr ? &p->h.cnode[cptr] : NULL;
+}
+
+/* ---- the model's expectations ---- */
+
+static void expect_derived(struct program *p, const struct slot *dest, struct cap src,
+			   bool mint, word_t rights, word_t badge)
+{
+	const struct cap *c = &dest->cap;
+	REQUIRE(c->type == src.type);
+	REQUIRE(c->rights == (src.rights & rights));
+	bool badged = src.type == KOZO_OBJ_ENDPOINT || src.type == KOZO_OBJ_NOTIFICATION;
+	if (badged && mint)
+		REQUIRE(cap_badge(c) == (cap_badge(&src) ? cap_badge(&src) : badge));
+	else if (badged)
+		REQUIRE(cap_badge(c) == cap_badge(&src));
+}
+
+/* CNode Copy or Mint within Init's CNode, with a model check. */
+static void op_derive(struct program *p, struct tcb *t, bool mint)
+{
+	word_t dest = pick_cptr(p), src = pick_cptr(p), rights = next(p) & 15;
+	word_t badge = next(p) & 3 ? next(p) : next_word(p);
+	word_t dest_depth = pick_depth(p), src_depth = pick_depth(p);
+	word_t mr[6] = { dest, dest_depth, src, src_depth, rights, badge };
+	word_t root = next(p) & 7 ? KOZO_CAP_INIT_CNODE : pick_cptr(p);
+	const struct slot *d = init_slot(p, dest), *s = init_slot(p, src);
+	bool dest_full = d && !slot_empty(d);
+	struct cap before = s ? s->cap : (struct cap){ 0 };
+	word_t err = traced(mint ? "mint" : "copy", src,
+			    host_invoke(&p->h, t, root, mint ? KOZO_CNODE_MINT : KOZO_CNODE_COPY,
+					mr, mint ? 6 : 5, &root, 1, NULL, 0));
+	if (err == KOZO_OK && t == p->h.init && root == KOZO_CAP_INIT_CNODE &&
+	    mr[1] == FULL_DEPTH && mr[3] == FULL_DEPTH) {
+		REQUIRE(!dest_full);
+		expect_derived(p, d, before, mint, rights, badge);
+	}
+}
+
+static void op_move(struct program *p, struct tcb *t)
+{
+	word_t dest = pick_cptr(p), src = pick_cptr(p);
+	word_t dest_depth = pick_depth(p), src_depth = pick_depth(p);
+	word_t mr[4] = { dest, dest_depth, src, src_depth };
+	word_t root = KOZO_CAP_INIT_CNODE;
+	const struct slot *d = init_slot(p, dest);
+	bool dest_full = d && !slot_empty(d);
+	word_t err = traced("move", src,
+			    host_invoke(&p->h, t, root, KOZO_CNODE_MOVE, mr, 4, &root, 1, NULL, 0));
+	if (err == KOZO_OK && t == p->h.init && src != dest)
+		REQUIRE(!dest_full);
+}
+
+static void op_remove(struct program *p, struct tcb *t, bool revoke)
+{
+	word_t slot = pick_cptr(p), depth = pick_depth(p);
+	word_t mr[2] = { slot, depth };
+	word_t err = traced(revoke ? "revoke" : "delete", slot,
+			    host_invoke(&p->h, t, KOZO_CAP_INIT_CNODE,
+					revoke ? KOZO_CNODE_REVOKE : KOZO_CNODE_DELETE, mr, 2, NULL,
+					0, NULL, 0));
+	const struct slot *s = init_slot(p, slot);
+	if (err == KOZO_OK && t == p->h.init && s && mr[1] == FULL_DEPTH) {
+		if (revoke)
+			REQUIRE(s->first_child == NULL);
+		else
+			REQUIRE(slot_empty(s));
+	}
+}
+
+static void op_retype(struct program *p, struct tcb *t)
+{
+	word_t ut = pick_cptr(p);
+	word_t type = next(p) % 16, size_bits = next(p) % 72, offset = pick_cptr(p);
+	word_t count = next(p) % 5;
+	word_t mr[6] = { type, size_bits, 0, 0, offset, count };
+	if (next(p) & 1) {   /* into Init's CNode itself, as Init addresses it */
+		mr[2] = 0;
+		mr[3] = 0;
+	} else {
+		mr[2] = pick_cptr(p);
+		mr[3] = pick_depth(p);
+	}
+	word_t root = KOZO_CAP_INIT_CNODE;
+	const struct slot *u = init_slot(p, ut);
+	word_t watermark = u && u->cap.type == KOZO_OBJ_UNTYPED ? u->cap.w2 : 0;
+	word_t err = traced("retype", ut,
+			    host_invoke(&p->h, t, ut, KOZO_UNTYPED_RETYPE, mr, 6, &root, 1, NULL, 0));
+	if (err != KOZO_OK && err != HOST_PANICKED && u && u->cap.type == KOZO_OBJ_UNTYPED &&
+	    t == p->h.init)
+		REQUIRE(u->cap.w2 == watermark);
+}
+
+/* A thread of its own in Init's VSpace; sometimes with a CSpace of its
+ * own: a small CNode holding a copy of some capability. */
+static void op_spawn(struct program *p)
+{
+	if (p->threads == MAX_THREADS)
+		return;
+	unsigned prio = next(p);
+	bool own_cspace = next(p) & 1;
+	word_t slot;
+	struct tcb *t;
+	if (host_spawn(&p->h, prio, &slot, &t) != KOZO_OK)
+		return;
+	p->thread_slot[p->threads++] = slot;
+	if (!own_cspace)
+		return;
+	word_t cn = host_slot_alloc(&p->h, 2);
+	if (!cn || host_retype(&p->h, p->h.untyped, KOZO_OBJ_CNODE, SMALL_RADIX, cn, 1) != KOZO_OK)
+		return;
+	/* A guard makes the small CNode resolve 64-bit addresses. */
+	word_t root = KOZO_CAP_INIT_CNODE;
+	word_t mint[6] = { cn + 1, FULL_DEPTH, cn, FULL_DEPTH, KOZO_RIGHTS_ALL,
+			   FULL_DEPTH - SMALL_RADIX };
+	if (host_invoke(&p->h, p->h.init, root, KOZO_CNODE_MINT, mint, 6, &root, 1, NULL, 0))
+		return;
+	word_t index = 1 + next(p) % 15, src = pick_cptr(p), rights = next(p) & 15;
+	word_t copy[5] = { index, SMALL_RADIX, src, FULL_DEPTH, rights };
+	word_t small = cn;
+	traced("copy-in", small,
+	       host_invoke(&p->h, p->h.init, small, KOZO_CNODE_COPY, copy, 5, &root, 1, NULL, 0));
+	word_t conf[3] = { 0, prio, 0 };
+	word_t caps[3] = { cn + 1, 0, 0 };
+	traced("configure", slot,
+	       host_invoke(&p->h, p->h.init, slot, KOZO_TCB_CONFIGURE, conf, 3, caps, 3, NULL, 0));
+}
+
+static void op_ipc(struct program *p, struct tcb *t, uint8_t which)
+{
+	static const word_t sysno[] = { KOZO_SYS_CALL, KOZO_SYS_REPLY_RECV, KOZO_SYS_SEND,
+					KOZO_SYS_NB_SEND, KOZO_SYS_RECV, KOZO_SYS_NB_RECV,
+					KOZO_SYS_REPLY, KOZO_SYS_YIELD };
+	struct host_msg m = { 0 };
+	word_t cptr = pick_cptr(p);
+	m.label = next(p) & 1 ? next(p) : next_word(p);
+	m.len = next(p) % (KOZO_MSG_MAX_LENGTH + 8);   /* too long too, sometimes */
+	m.extra_caps = next(p) % 4;
+	for (unsigned i = 0; i < KOZO_MSG_MAX_LENGTH && i < m.len; i++)
+		m.mr[i] = i < 4 ? next_word(p) : i;
+	for (unsigned i = 0; i < m.extra_caps; i++)
+		m.caps[i] = pick_cptr(p);
+	static const char *const names[] = { "call", "reply-recv", "send", "nb-send",
+					     "recv", "nb-recv", "reply", "yield" };
+	traced(names[which % 8], cptr, host_send_msg(&p->h, t, sysno[which % 8], cptr, &m, NULL));
+}
+
+static void op_tcb(struct program *p, struct tcb *t)
+{
+	static const word_t labels[] = { KOZO_TCB_RESUME, KOZO_TCB_SUSPEND,
+					 KOZO_TCB_SET_PRIORITY, KOZO_TCB_BIND_NOTIFICATION,
+					 KOZO_TCB_UNBIND_NOTIFICATION, KOZO_TCB_CONFIGURE,
+					 KOZO_TCB_SET_PERSONALITY, KOZO_TCB_READ_REGISTERS };
+	word_t target = next(p) & 1 ? p->thread_slot[next(p) % p->threads] : pick_cptr(p);
+	word_t label = labels[next(p) % 8];
+	word_t arg0 = label == KOZO_TCB_CONFIGURE ? pick_cptr(p) : next(p), arg1 = next(p);
+	word_t mr[3] = { arg0, arg1, 0 };
+	word_t caps[3] = { pick_cptr(p), 0, 0 };
+	if (label == KOZO_TCB_CONFIGURE && next(p) & 1)
+		caps[0] = KOZO_CAP_INIT_CNODE;
+	unsigned ncaps = label == KOZO_TCB_CONFIGURE ? 3 : 1;
+	traced("tcb", target, host_invoke(&p->h, t, target, label, mr, 3, caps, ncaps, NULL, 0));
+}
+
+static void op_fault(struct program *p, struct tcb *t)
+{
+	unsigned kind = next(p) & 1 ? KOZO_FAULT_VM : KOZO_FAULT_USER_EXCEPTION;
+	word_t addr = next_word(p), code = next(p), vector = next(p);
+	bool exec = next(p) & 1;
+	traced("fault", addr, host_fault(&p->h, t, kind, addr, code, vector, exec));
+}
+
+static void step(struct program *p)
+{
+	uint8_t op = next(p);
+	struct tcb *t = thread(p, next(p));
+	if (!t)
+		return;
+	switch (op % 12) {
+	case 0: op_retype(p, t); break;
+	case 1: op_derive(p, t, false); break;
+	case 2: op_derive(p, t, true); break;
+	case 3: op_move(p, t); break;
+	case 4: op_remove(p, t, false); break;
+	case 5: op_remove(p, t, true); break;
+	case 6: op_spawn(p); break;
+	case 7: case 8: op_ipc(p, t, next(p)); break;
+	case 9: op_tcb(p, t); break;
+	case 10: op_fault(p, t); break;
+	case 11: {
+		word_t irq = next(p);
+		traced("irq", irq, host_irq(&p->h, irq) ? KOZO_OK : HOST_PANICKED);
+		break;
+	}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct program p;
+	memset(&p, 0, sizeof(p));
+	tracing = getenv("KOZO_FUZZ_TRACE") != NULL;
+	p.data = data;
+	p.size = size;
+	struct host_boot_options opt = { .ram_size = RAM_SIZE };
+	word_t err = host_kernel_boot(&p.h, &opt);
+	REQUIRE(err == KOZO_OK);
+	p.thread_slot[0] = KOZO_CAP_INIT_TCB;
+	p.threads = 1;
+	p.work = host_slot_alloc(&p.h, WORK_SLOTS);
+	REQUIRE(p.work);
+	word_t del[2] = { KOZO_CAP_DEBUG, FULL_DEPTH };
+	REQUIRE(host_invoke(&p.h, p.h.init, KOZO_CAP_INIT_CNODE, KOZO_CNODE_DELETE, del, 2, NULL,
+			    0, NULL, 0) == KOZO_OK);
+	REQUIRE(kernel_invariants_hold(&p.h, p.msg));
+	for (unsigned n = 0; n < MAX_STEPS && p.pos < p.size; n++) {
+		if (tracing)
+			fprintf(stderr, "step %u at byte %zu:\n", n, p.pos);
+		step(&p);
+		if (p.h.dead) {
+			fprintf(stderr, "kernel panic: %s\n", p.h.m->panic_msg);
+			REQUIRE(!p.h.dead);
+		}
+		if (!kernel_invariants_hold(&p.h, p.msg)) {
+			fprintf(stderr, "after step %u: %s\n", n, p.msg);
+			REQUIRE(!"kernel invariant broken");
+		}
+	}
+	host_kernel_free(&p.h);
+	return 0;
+}

@@ -1,0 +1,386 @@
+/* Walk a host kernel's state and check its invariants (see invariants.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "invariants.h"
+#include "cnode.h"
+#include "endpoint.h"
+#include "notification.h"
+
+/* Bounds on list walks: a longer list is a cycle. */
+#define WALK_LIMIT (1u << 20)
+
+/* A growable array of distinct pointers (objects seen), with a count each. */
+struct seen {
+	const void **ptr;
+	unsigned *count;
+	size_t n, cap;
+};
+
+/* One object's memory, from a capability that is no copy of another. */
+struct extent {
+	uintptr_t start, end;
+	uint8_t type;
+	const struct slot *slot;
+};
+
+struct walk {
+	const struct host_kernel *h;
+	char *msg;
+	bool broken;
+	struct seen cnodes, tcbs, endpoints, ntfns;
+	struct extent *extents;
+	size_t n_extents, cap_extents;
+	const struct slot **todo;   /* CNode slot arrays still to visit */
+	unsigned *todo_radix;
+	size_t n_todo, cap_todo;
+};
+
+static bool fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(struct walk *w, const char *fmt, ...)
+{
+	if (!w->broken) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(w->msg, INVARIANT_MSG_SIZE, fmt, ap);
+		va_end(ap);
+		w->broken = true;
+	}
+	return false;
+}
+
+static void *grow(void *p, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return p;
+	size_t next = *cap ? *cap * 2 : 64;
+	void *q = realloc(p, next * elem);
+	if (!q)
+		abort();   /* the host is out of memory: not the kernel's fault */
+	*cap = next;
+	return q;
+}
+
+/* Count one more sighting of p; true when it is the first. */
+static bool seen_add(struct seen *s, const void *p)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->ptr[i] == p) {
+			s->count[i]++;
+			return false;
+		}
+	size_t cap = s->cap;
+	s->ptr = grow(s->ptr, &cap, s->n, sizeof(*s->ptr));
+	s->count = grow(s->count, &s->cap, s->n, sizeof(*s->count));
+	s->cap = cap;
+	s->ptr[s->n] = p;
+	s->count[s->n++] = 1;
+	return true;
+}
+
+static void seen_free(struct seen *s)
+{
+	free(s->ptr);
+	free(s->count);
+}
+
+static bool in_ram(const struct walk *w, const void *p, size_t len)
+{
+	const uint8_t *b = p, *ram = w->h->m->ram;
+	return b >= ram && len <= w->h->m->ram_size && b - ram <= (ptrdiff_t)(w->h->m->ram_size - len);
+}
+
+/* Memory types: the object's size in bytes; 0 for capabilities to no memory. */
+static size_t object_bytes(const struct cap *c)
+{
+	switch (c->type) {
+	case KOZO_OBJ_UNTYPED: return (size_t)1 << cap_untyped_size_bits(c);
+	case KOZO_OBJ_CNODE: return (size_t)1 << (cap_cnode_radix(c) + KOZO_SLOT_SIZE_BITS);
+	case KOZO_OBJ_TCB: case KOZO_OBJ_ENDPOINT: case KOZO_OBJ_NOTIFICATION:
+	case KOZO_OBJ_FRAME: case KOZO_OBJ_VSPACE: case KOZO_OBJ_PT_L1:
+	case KOZO_OBJ_PT_L2: case KOZO_OBJ_PT_L3:
+		return (size_t)1 << kozo_object_size_bits(c->type, 0);
+	default: return 0;
+	}
+}
+
+static void visit_cnode(struct walk *w, const struct cap *c)
+{
+	const struct slot *slots = cnode_slots(c);
+	if (!seen_add(&w->cnodes, slots))
+		return;
+	size_t cap = w->cap_todo;
+	w->todo = grow(w->todo, &cap, w->n_todo, sizeof(*w->todo));
+	w->todo_radix = grow(w->todo_radix, &w->cap_todo, w->n_todo, sizeof(*w->todo_radix));
+	w->cap_todo = cap;
+	w->todo[w->n_todo] = slots;
+	w->todo_radix[w->n_todo++] = cap_cnode_radix(c);
+}
+
+static void check_slot(struct walk *w, const struct slot *s);
+
+static void visit_tcb(struct walk *w, const struct tcb *t)
+{
+	if (!seen_add(&w->tcbs, t))
+		return;
+	for (unsigned i = 0; i < TCB_SLOTS; i++)
+		check_slot(w, &t->slots[i]);
+}
+
+/* The tree links around s agree with each other. */
+static void check_tree(struct walk *w, const struct slot *s)
+{
+	if (slot_empty(s)) {
+		if (s->parent || s->first_child || s->next_sibling || s->prev_sibling)
+			fail(w, "empty slot %p still linked in the derivation tree", (void *)s);
+		return;
+	}
+	if (s->parent) {
+		if (slot_empty(s->parent)) {
+			fail(w, "slot %p has an empty parent", (void *)s);
+			return;
+		}
+		const struct slot *c = s->parent->first_child;
+		unsigned steps = 0;
+		while (c && c != s && ++steps < WALK_LIMIT)
+			c = c->next_sibling;
+		if (c != s)
+			fail(w, "slot %p (%s) missing from its parent's children", (void *)s,
+			     kozo_object_name(s->cap.type));
+	} else if (s->prev_sibling || s->next_sibling) {
+		fail(w, "root slot %p has siblings", (void *)s);
+	}
+	const struct slot *prev = NULL;
+	unsigned steps = 0;
+	for (const struct slot *c = s->first_child; c; c = c->next_sibling) {
+		if (++steps >= WALK_LIMIT) {
+			fail(w, "children of slot %p form a cycle", (void *)s);
+			return;
+		}
+		if (c->parent != s || c->prev_sibling != prev) {
+			fail(w, "child %p of slot %p badly linked", (void *)c, (void *)s);
+			return;
+		}
+		prev = c;
+	}
+}
+
+/* A copy never has more rights than its source, nor another badge. */
+static void check_derivation(struct walk *w, const struct slot *s)
+{
+	const struct slot *p = s->parent;
+	if (!p || p->cap.type != s->cap.type || s->cap.type == KOZO_OBJ_UNTYPED)
+		return;
+	if (s->cap.rights & ~p->cap.rights)
+		fail(w, "%s capability %p has rights %#x beyond its parent's %#x",
+		     kozo_object_name(s->cap.type), (void *)s, s->cap.rights, p->cap.rights);
+	bool badged = s->cap.type == KOZO_OBJ_ENDPOINT || s->cap.type == KOZO_OBJ_NOTIFICATION;
+	if (badged && cap_badge(&p->cap) && cap_badge(&s->cap) != cap_badge(&p->cap))
+		fail(w, "badge %#lx of a copy of a cap badged %#lx", (unsigned long)cap_badge(&s->cap),
+		     (unsigned long)cap_badge(&p->cap));
+}
+
+static void add_extent(struct walk *w, const struct slot *s)
+{
+	size_t bytes = object_bytes(&s->cap);
+	bool original = !s->parent || s->parent->cap.type == KOZO_OBJ_UNTYPED;
+	if (!bytes || !original)
+		return;
+	if (!in_ram(w, (const void *)s->cap.obj, bytes)) {
+		fail(w, "%s object at %#lx outside RAM", kozo_object_name(s->cap.type),
+		     (unsigned long)s->cap.obj);
+		return;
+	}
+	if (s->cap.obj & (bytes - 1) && s->cap.type != KOZO_OBJ_UNTYPED) {
+		fail(w, "%s object at %#lx not naturally aligned", kozo_object_name(s->cap.type),
+		     (unsigned long)s->cap.obj);
+		return;
+	}
+	w->extents = grow(w->extents, &w->cap_extents, w->n_extents, sizeof(*w->extents));
+	w->extents[w->n_extents++] = (struct extent){ s->cap.obj, s->cap.obj + bytes, s->cap.type, s };
+	if (s->parent) {   /* retyped: inside the parent's used part */
+		const struct cap *u = &s->parent->cap;
+		if (s->cap.obj < u->obj || s->cap.obj + bytes > u->obj + u->w2)
+			fail(w, "%s object [%#lx, %#lx) outside its untyped's used [%#lx, %#lx)",
+			     kozo_object_name(s->cap.type), (unsigned long)s->cap.obj,
+			     (unsigned long)(s->cap.obj + bytes), (unsigned long)u->obj,
+			     (unsigned long)(u->obj + u->w2));
+	}
+}
+
+static void check_slot(struct walk *w, const struct slot *s)
+{
+	check_tree(w, s);
+	if (slot_empty(s))
+		return;
+	check_derivation(w, s);
+	const struct cap *c = &s->cap;
+	if (c->type == KOZO_OBJ_UNTYPED && c->w2 > ((word_t)1 << cap_untyped_size_bits(c)))
+		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)c->w2);
+	add_extent(w, s);
+	switch (c->type) {
+	case KOZO_OBJ_CNODE: visit_cnode(w, c); break;
+	case KOZO_OBJ_TCB: visit_tcb(w, (const struct tcb *)c->obj); break;
+	case KOZO_OBJ_ENDPOINT: seen_add(&w->endpoints, (const void *)c->obj); break;
+	case KOZO_OBJ_NOTIFICATION: seen_add(&w->ntfns, (const void *)c->obj); break;
+	default: break;
+	}
+}
+
+static int extent_order(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	/* An Untyped before what it contains. */
+	return (x->type != KOZO_OBJ_UNTYPED) - (y->type != KOZO_OBJ_UNTYPED);
+}
+
+/* Objects other than Untyped never overlap each other. */
+static void check_overlaps(struct walk *w)
+{
+	if (w->n_extents)
+		qsort(w->extents, w->n_extents, sizeof(*w->extents), extent_order);
+	const struct extent *last = NULL;
+	for (size_t i = 0; i < w->n_extents; i++) {
+		const struct extent *e = &w->extents[i];
+		if (e->type == KOZO_OBJ_UNTYPED)
+			continue;
+		/* Capabilities whose source was deleted become roots: several
+		 * can name one object.  Two retypes must never. */
+		bool same = last && e->start == last->start && e->end == last->end &&
+			    e->type == last->type && !(e->slot->parent && last->slot->parent);
+		if (last && e->start < last->end && !same)
+			fail(w, "%s [%#lx, %#lx) overlaps %s [%#lx, %#lx)", kozo_object_name(e->type),
+			     (unsigned long)e->start, (unsigned long)e->end,
+			     kozo_object_name(last->type), (unsigned long)last->start,
+			     (unsigned long)last->end);
+		if (!last || e->end > last->end)
+			last = e;
+	}
+}
+
+/* Walk a FIFO of blocked threads: links, and each waits on `object` in
+ * `state`.  Returns its length, or -1 when broken. */
+static long check_queue(struct walk *w, const struct tcb_queue *q, const void *object,
+			unsigned state, const char *what)
+{
+	const struct tcb *prev = NULL;
+	long n = 0;
+	for (const struct tcb *t = q->head; t; t = t->queue_next) {
+		if (++n >= WALK_LIMIT || !in_ram(w, t, sizeof(*t)))
+			return fail(w, "%s queue broken (cycle or wild pointer)", what), -1;
+		if (t->queue_prev != prev)
+			return fail(w, "%s queue: back link of thread %lu wrong", what,
+				    (unsigned long)t->id), -1;
+		if (t->blocked_on != object || t->state != state)
+			return fail(w, "%s queue: thread %lu in state %u blocks on %p, not here",
+				    what, (unsigned long)t->id, t->state, t->blocked_on), -1;
+		if (t->refs == 0)
+			return fail(w, "%s queue holds a deleted thread", what), -1;
+		prev = t;
+	}
+	if (q->tail != prev)
+		return fail(w, "%s queue tail wrong", what), -1;
+	return n;
+}
+
+static void check_endpoint(struct walk *w, const struct endpoint *ep, unsigned caps)
+{
+	if (ep->refs < caps) {
+		fail(w, "endpoint %p: %u references but %u capabilities", (void *)ep, ep->refs, caps);
+		return;
+	}
+	unsigned state = ep->state == EP_SEND ? THREAD_BLOCKED_SEND : THREAD_BLOCKED_RECV;
+	long n = check_queue(w, &ep->q, ep, state, "endpoint");
+	if (n >= 0 && (n == 0) != (ep->state == EP_IDLE))
+		fail(w, "endpoint state %u with %ld waiters", ep->state, n);
+}
+
+static void check_notification(struct walk *w, const struct notification *n, unsigned caps)
+{
+	if (n->refs < caps) {
+		fail(w, "notification: %u references but %u capabilities", n->refs, caps);
+		return;
+	}
+	check_queue(w, &n->q, n, THREAD_BLOCKED_NTFN, "notification");
+	if (n->bound && n->bound->bound_ntfn != n)
+		fail(w, "notification bound to a thread bound elsewhere");
+}
+
+static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
+{
+	if (t->refs < caps)
+		fail(w, "thread %lu: %u references but %u capabilities", (unsigned long)t->id,
+		     t->refs, caps);
+	if (t->state == THREAD_RUNNABLE && !sched_is_queued(&w->h->k->sched, t))
+		fail(w, "runnable thread %lu not in a run queue", (unsigned long)t->id);
+	if (t->state != THREAD_RUNNABLE && sched_is_queued(&w->h->k->sched, t))
+		fail(w, "thread %lu in state %u sits in a run queue", (unsigned long)t->id, t->state);
+	if (t->reply_to && t->reply_to->reply_from != t)
+		fail(w, "thread %lu owes a reply to a thread that expects none from it",
+		     (unsigned long)t->id);
+	if (t->reply_from && t->reply_from->reply_to != t)
+		fail(w, "thread %lu waits for a reply nobody owes it", (unsigned long)t->id);
+	if (t->bound_ntfn && t->bound_ntfn->bound != t)
+		fail(w, "thread %lu bound to a notification bound elsewhere", (unsigned long)t->id);
+}
+
+static void check_run_queues(struct walk *w)
+{
+	const struct sched *s = &w->h->k->sched;
+	for (unsigned p = 0; p < SCHED_PRIORITIES; p++) {
+		bool bit = s->bitmap[p / 64] >> (p % 64) & 1;
+		if (bit != (s->head[p] != NULL)) {
+			fail(w, "run queue %u: bitmap says %d", p, bit);
+			return;
+		}
+		unsigned steps = 0;
+		for (const struct tcb *t = s->head[p]; t; t = t->sched_next) {
+			if (++steps >= WALK_LIMIT || !in_ram(w, t, sizeof(*t))) {
+				fail(w, "run queue %u broken", p);
+				return;
+			}
+			if (t->state != THREAD_RUNNABLE || t->priority != p)
+				fail(w, "run queue %u holds thread %lu in state %u, priority %u", p,
+				     (unsigned long)t->id, t->state, t->priority);
+		}
+	}
+}
+
+bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_SIZE])
+{
+	struct walk w = { .h = h, .msg = msg };
+	msg[0] = '\0';
+	visit_tcb(&w, h->init);
+	w.tcbs.count[0] = 0;   /* reached as the root, not through a capability */
+	for (unsigned i = 0; i < IRQ_COUNT; i++)
+		check_slot(&w, &h->k->irq_ntfn[i]);
+	/* CNodes found while walking join the list; slot 0 is the header. */
+	for (size_t i = 0; i < w.n_todo; i++)
+		for (size_t j = 1; j < (size_t)1 << w.todo_radix[i]; j++)
+			check_slot(&w, &w.todo[i][j]);
+	check_overlaps(&w);
+	for (size_t i = 0; i < w.cnodes.n; i++) {
+		const struct cnode_header *hd = w.cnodes.ptr[i];
+		if (hd->refs < w.cnodes.count[i])
+			fail(&w, "cnode: %u references but %u capabilities", hd->refs,
+			     w.cnodes.count[i]);
+	}
+	for (size_t i = 0; i < w.tcbs.n; i++)
+		check_tcb(&w, w.tcbs.ptr[i], w.tcbs.count[i]);
+	for (size_t i = 0; i < w.endpoints.n; i++)
+		check_endpoint(&w, w.endpoints.ptr[i], w.endpoints.count[i]);
+	for (size_t i = 0; i < w.ntfns.n; i++)
+		check_notification(&w, w.ntfns.ptr[i], w.ntfns.count[i]);
+	check_run_queues(&w);
+	seen_free(&w.cnodes);
+	seen_free(&w.tcbs);
+	seen_free(&w.endpoints);
+	seen_free(&w.ntfns);
+	free(w.extents);
+	free(w.todo);
+	free(w.todo_radix);
+	return !w.broken;
+}

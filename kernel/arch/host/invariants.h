@@ -1,0 +1,29 @@
+/* The kernel's invariants, checked by walking its state from the outside.
+ * Used by fuzz/ipc after every step and by tests that want the same
+ * assurance; it reads kernel/core's structures and never changes them.
+ *
+ * What is checked, from Init's CSpace and every thread, CNode, endpoint and
+ * notification reachable from it:
+ *   - the capability derivation tree: parent, child and sibling links agree;
+ *   - rights only shrink from a capability to a copy of it, and a badge,
+ *     once set, stays;
+ *   - every object lies inside the Untyped it was retyped from, below that
+ *     Untyped's watermark, and no two objects overlap;
+ *   - an Untyped's watermark stays within its region;
+ *   - no object has fewer references than capabilities seen naming it;
+ *   - endpoint and notification queues are well linked, every thread in
+ *     one blocks on that very object in the matching state, and the run
+ *     queues hold only runnable threads. */
+#ifndef KOZO_HOST_INVARIANTS_H
+#define KOZO_HOST_INVARIANTS_H
+
+#include <stddef.h>
+#include "harness.h"
+
+#define INVARIANT_MSG_SIZE 256
+
+/* True when every invariant holds; otherwise false with the first broken
+ * one described in msg. */
+bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_SIZE]);
+
+#endif
