@@ -60,6 +60,9 @@ struct boot_info_in {
 	size_t init_elf_size;
 	word_t arch_id;
 	word_t serial_irq;
+	paddr_t serial_paddr;           /* console UART registers, 0: none (I/O ports) */
+	struct boot_region device[4];   /* device registers Init may map */
+	unsigned device_count;
 	bool has_ioports;
 	paddr_t kernel_start, kernel_end;
 };
