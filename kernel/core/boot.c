@@ -48,6 +48,28 @@ struct boot_state {
 	word_t tables_start, tables_end;
 };
 
+void boot_add_free(struct boot_info_in *in, paddr_t start, paddr_t end)
+{
+	start = ALIGN_UP(start, KOZO_PAGE_SIZE);
+	end &= ~(paddr_t)(KOZO_PAGE_SIZE - 1);
+	if (start >= end)
+		return;
+	if (in->free_count == ARRAY_SIZE(in->free)) {
+		kprintf("mem: free list full, %lx-%lx unused\n", (unsigned long)start,
+			(unsigned long)end);
+		return;
+	}
+	in->free[in->free_count++] = (struct boot_region){ start, end };
+}
+
+void boot_log_free(const struct boot_info_in *in)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < in->free_count; i++)
+		total += in->free[i].end - in->free[i].start;
+	kprintf("mem: %u free regions, %lu KiB\n", in->free_count, (unsigned long)(total >> 10));
+}
+
 /* Take 2^bits bytes, naturally aligned, from the free regions. */
 static void *boot_alloc(struct boot_info_in *in, unsigned bits)
 {

@@ -67,6 +67,12 @@ struct boot_info_in {
 	paddr_t kernel_start, kernel_end;
 };
 
+/* Ports fill in->free with this: [start, end) trimmed to whole pages (a
+ * full list drops the range with a log line). */
+void boot_add_free(struct boot_info_in *in, paddr_t start, paddr_t end);
+/* Log the free list's size ("mem: N free regions, K KiB"). */
+void boot_log_free(const struct boot_info_in *in);
+
 /* Build Init (CSpace, VSpace, image, IPC buffer, BootInfo, stack), give it
  * all remaining memory as Untyped, make it current.  Returns a kozo_error. */
 int kernel_boot(struct kernel *k, struct boot_info_in *in);

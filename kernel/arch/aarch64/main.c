@@ -54,41 +54,23 @@ static void pmu_init(void)
 	isb();
 }
 
-static void add_free(paddr_t start, paddr_t end)
-{
-	start = ALIGN_UP(start, KOZO_PAGE_SIZE);
-	end &= ~(paddr_t)(KOZO_PAGE_SIZE - 1);
-	if (start >= end)
-		return;
-	if (boot_in.free_count == ARRAY_SIZE(boot_in.free)) {
-		kprintf("mem: free list full, %lx-%lx unused\n", (unsigned long)start,
-			(unsigned long)end);
-		return;
-	}
-	boot_in.free[boot_in.free_count++] = (struct boot_region){ start, end };
-}
-
 /* All RAM the direct map covers except the image.  The DTB (at RAM's
  * base) is read by now and may be given away. */
 static void free_memory(void)
 {
 	paddr_t limit = paging_direct_map_end();
 	paddr_t ks = arch_kernel_to_phys(_kernel_start), ke = arch_kernel_to_phys(_kernel_end);
-	uint64_t total = 0;
 
 	for (unsigned i = 0; i < ram_count; i++) {
 		paddr_t s = ram[i].start, e = ram[i].end < limit ? ram[i].end : limit;
 		if (ks < e && ke > s) {
-			add_free(s, ks);
-			add_free(ke, e);
+			boot_add_free(&boot_in, s, ks);
+			boot_add_free(&boot_in, ke, e);
 		} else {
-			add_free(s, e);
+			boot_add_free(&boot_in, s, e);
 		}
 	}
-	for (unsigned i = 0; i < boot_in.free_count; i++)
-		total += boot_in.free[i].end - boot_in.free[i].start;
-	kprintf("mem: %u free regions, %lu KiB\n", boot_in.free_count,
-		(unsigned long)(total >> 10));
+	boot_log_free(&boot_in);
 }
 
 _Noreturn void kmain(paddr_t dtb, uint64_t entry_el);
