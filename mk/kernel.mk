@@ -40,6 +40,13 @@ define KERNEL_CHECK_IMAGE
 endef
 endif
 
+ifeq ($(ARCH),aarch64)
+# The kernel never touches FP/SIMD registers: user threads' are switched
+# lazily (kernel/arch/aarch64/context.c).
+KERNEL_CFLAGS += -mgeneral-regs-only
+KERNEL_LDSCRIPT := kernel/arch/aarch64/kernel.ld
+endif
+
 # Recompile when the Build-ID changes (it is compiled into the kernel).
 KERNEL_BUILD_ID_STAMP := $(KERNEL_OBJDIR)/build-id
 $(KERNEL_BUILD_ID_STAMP): FORCE

@@ -3,15 +3,16 @@
 INIT_ELF := $(BUILD)/init.elf
 USER_OBJDIR := $(BUILD)
 
-USER_LIB_SRC := $(sort $(wildcard user/lib/*.c))
+USER_LIB_SRC := $(sort $(wildcard user/lib/*.c user/lib/arch/$(ARCH)/*.c))
 USER_INIT_SRC := $(sort $(filter-out user/init/child.c,$(wildcard user/init/*.c)))
-USER_INIT_ASM := $(sort $(wildcard user/init/*.S))
+USER_INIT_ASM := $(sort $(wildcard user/init/*.S user/init/arch/$(ARCH)/*.S))
 # The child program runs copied into another address space: compiled
 # position independent, and checked to reference nothing outside itself.
 USER_CHILD_SRC := user/init/child.c
 
 USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -fno-asynchronous-unwind-tables
 USER_CFLAGS_x86_64 := -mgeneral-regs-only -mcmodel=small
+USER_CFLAGS_aarch64 := -mgeneral-regs-only
 USER_CFLAGS += $(USER_CFLAGS_$(ARCH))
 USER_LDFLAGS := -static -nostdlib --build-id=sha1 -z max-page-size=4096 -z norelro \
                 --no-undefined -T user/init/init.ld

@@ -53,6 +53,8 @@ struct kozo_bootinfo {
 	char build_id[32];
 	uint64_t kernel_phys_start, kernel_phys_end; /* informative */
 	uint64_t serial_irq;             /* the console UART's IRQ number */
+	uint64_t serial_paddr;           /* its registers (a device Untyped lists
+					  * them), 0: none (x86_64 uses I/O ports) */
 };
 _Static_assert(sizeof(struct kozo_bootinfo) <= 4096, "BootInfo fits a page");
 

@@ -48,6 +48,28 @@ struct boot_state {
 	word_t tables_start, tables_end;
 };
 
+void boot_add_free(struct boot_info_in *in, paddr_t start, paddr_t end)
+{
+	start = ALIGN_UP(start, KOZO_PAGE_SIZE);
+	end &= ~(paddr_t)(KOZO_PAGE_SIZE - 1);
+	if (start >= end)
+		return;
+	if (in->free_count == ARRAY_SIZE(in->free)) {
+		kprintf("mem: free list full, %lx-%lx unused\n", (unsigned long)start,
+			(unsigned long)end);
+		return;
+	}
+	in->free[in->free_count++] = (struct boot_region){ start, end };
+}
+
+void boot_log_free(const struct boot_info_in *in)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < in->free_count; i++)
+		total += in->free[i].end - in->free[i].start;
+	kprintf("mem: %u free regions, %lu KiB\n", in->free_count, (unsigned long)(total >> 10));
+}
+
 /* Take 2^bits bytes, naturally aligned, from the free regions. */
 static void *boot_alloc(struct boot_info_in *in, unsigned bits)
 {
@@ -185,32 +207,40 @@ static int load_elf(struct boot_state *b, word_t *entry)
 	return KOZO_OK;
 }
 
-/* Cut every remaining free region into naturally aligned power-of-two
- * blocks, largest first, one Untyped capability each. */
+/* Cut [start, end) into naturally aligned power-of-two blocks, largest
+ * first, one Untyped capability each. */
+static void give_region(struct boot_state *b, struct kozo_bootinfo *bi, paddr_t start,
+			paddr_t end, bool device)
+{
+	paddr_t cur = ALIGN_UP(start, BIT(UNTYPED_MIN_BITS));
+	while (cur < end && end - cur >= BIT(UNTYPED_MIN_BITS)) {
+		unsigned bits = UNTYPED_MIN_BITS;
+		while (bits < KOZO_UNTYPED_MAX_BITS && IS_ALIGNED(cur, bits + 1) &&
+		       end - cur >= BIT(bits + 1))
+			bits++;
+		if (bi->untyped_count == KOZO_BOOTINFO_MAX_UNTYPED ||
+		    b->next_slot >= BIT(KOZO_INIT_CNODE_RADIX)) {
+			kprintf("kozo: boot: untyped list full, 0x%lx bytes unused\n",
+				(unsigned long)(end - cur));
+			break;
+		}
+		struct kozo_untyped_desc *d = &bi->untyped_list[bi->untyped_count++];
+		d->paddr = cur;
+		d->size_bits = (uint8_t)bits;
+		d->is_device = device;
+		place(b, b->next_slot++, untyped_cap(arch_phys_to_kernel(cur), bits, device));
+		cur += BIT(bits);
+	}
+}
+
+/* Every remaining free region, then the device regions, as Untyped. */
 static void give_untyped(struct boot_state *b, struct kozo_bootinfo *bi)
 {
 	bi->untyped.start = b->next_slot;
-	for (unsigned i = 0; i < b->in->free_count; i++) {
-		paddr_t cur = ALIGN_UP(b->in->free[i].start, BIT(UNTYPED_MIN_BITS));
-		paddr_t end = b->in->free[i].end;
-		while (cur < end && end - cur >= BIT(UNTYPED_MIN_BITS)) {
-			unsigned bits = UNTYPED_MIN_BITS;
-			while (bits < KOZO_UNTYPED_MAX_BITS && IS_ALIGNED(cur, bits + 1) &&
-			       end - cur >= BIT(bits + 1))
-				bits++;
-			if (bi->untyped_count == KOZO_BOOTINFO_MAX_UNTYPED ||
-			    b->next_slot >= BIT(KOZO_INIT_CNODE_RADIX)) {
-				kprintf("kozo: boot: untyped list full, 0x%lx bytes unused\n",
-					(unsigned long)(end - cur));
-				break;
-			}
-			struct kozo_untyped_desc *d = &bi->untyped_list[bi->untyped_count++];
-			d->paddr = cur;
-			d->size_bits = (uint8_t)bits;
-			place(b, b->next_slot++, untyped_cap(arch_phys_to_kernel(cur), bits, false));
-			cur += BIT(bits);
-		}
-	}
+	for (unsigned i = 0; i < b->in->free_count; i++)
+		give_region(b, bi, b->in->free[i].start, b->in->free[i].end, false);
+	for (unsigned i = 0; i < b->in->device_count && i < ARRAY_SIZE(b->in->device); i++)
+		give_region(b, bi, b->in->device[i].start, b->in->device[i].end, true);
 	bi->untyped.end = b->next_slot;
 }
 
@@ -306,6 +336,7 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	bi->image_frames = (struct kozo_slot_range){ frames_start, frames_end };
 	bi->image_tables = (struct kozo_slot_range){ frames_end, frames_end };
 	bi->serial_irq = in->serial_irq;
+	bi->serial_paddr = in->serial_paddr;
 	bi->kernel_phys_start = in->kernel_start;
 	bi->kernel_phys_end = in->kernel_end;
 	copy_string(bi->build_id, sizeof(bi->build_id), k->build_id);
@@ -314,7 +345,8 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 
 	uint64_t total = 0;
 	for (uint64_t i = 0; i < bi->untyped_count; i++)
-		total += BIT(bi->untyped_list[i].size_bits);
+		if (!bi->untyped_list[i].is_device)
+			total += BIT(bi->untyped_list[i].size_bits);
 	kprintf("kozo: Init: %lu image/stack frames, %lu untyped blocks (%lu KiB), first free slot %lu\n",
 		(unsigned long)(frames_end - frames_start), (unsigned long)bi->untyped_count,
 		(unsigned long)(total >> 10), (unsigned long)bi->empty.start);

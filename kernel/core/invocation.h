@@ -4,11 +4,16 @@
 #ifndef KOZO_CORE_INVOCATION_H
 #define KOZO_CORE_INVOCATION_H
 
+#include "arch.h"
 #include "cap.h"
 #include <kozo/message.h>
 
-#define INVOCATION_MAX_MRS 24
-#define INVOCATION_MAX_OUT 24
+/* Enough for TCB_WriteRegisters / ReadRegisters of a whole register file
+ * (aarch64: 35 registers, plus resume flag and count). */
+#define INVOCATION_MAX_MRS 40
+#define INVOCATION_MAX_OUT 40
+_Static_assert(INVOCATION_MAX_MRS >= ARCH_REG_COUNT + 2, "WriteRegisters takes every register");
+_Static_assert(INVOCATION_MAX_OUT >= ARCH_REG_COUNT, "ReadRegisters returns every register");
 
 struct kernel;
 struct tcb;

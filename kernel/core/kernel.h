@@ -60,9 +60,18 @@ struct boot_info_in {
 	size_t init_elf_size;
 	word_t arch_id;
 	word_t serial_irq;
+	paddr_t serial_paddr;           /* console UART registers, 0: none (I/O ports) */
+	struct boot_region device[4];   /* device registers Init may map */
+	unsigned device_count;
 	bool has_ioports;
 	paddr_t kernel_start, kernel_end;
 };
+
+/* Ports fill in->free with this: [start, end) trimmed to whole pages (a
+ * full list drops the range with a log line). */
+void boot_add_free(struct boot_info_in *in, paddr_t start, paddr_t end);
+/* Log the free list's size ("mem: N free regions, K KiB"). */
+void boot_log_free(const struct boot_info_in *in);
 
 /* Build Init (CSpace, VSpace, image, IPC buffer, BootInfo, stack), give it
  * all remaining memory as Untyped, make it current.  Returns a kozo_error. */

@@ -7,10 +7,11 @@
 #include "invoke.h"
 #include <printf.h>
 #include <syscall.h>
+#include <layout_arch.h>
 #include <thread_arch.h>
 
-#define KERNEL_TEXT_ADDR 0xffffffff80100000ull  /* kernel image, upper half */
-#define KERNEL_DIRECT_MAP 0xffff800000100000ull /* physical memory, as the kernel sees it */
+#define KERNEL_TEXT_ADDR KOZO_ARCH_KERNEL_TEXT
+#define KERNEL_DIRECT_MAP KOZO_ARCH_KERNEL_DIRECT_MAP
 #define FAULT_BADGE 0xfa
 #define REPORT_BADGE 0xbd
 #define REPORT_READ 1

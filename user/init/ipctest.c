@@ -252,7 +252,7 @@ static void fault_resumed(uint64_t value)
 
 static void fault_thread(uint64_t arg)
 {
-	__asm__ volatile("ud2");
+	__asm__ volatile(KOZO_ARCH_UNDEFINED_INSN);
 	fault_resumed(arg); /* never: the handler moves us on */
 }
 
@@ -270,15 +270,15 @@ static void test_fault(uint64_t ep)
 	}
 	uint64_t info = kozo_recv(ep, &badge, mr);
 	bool ok = badge == FAULT_BADGE && kozo_msginfo_label(info) == KOZO_FAULT_USER_EXCEPTION &&
-		  mr[3] == 6; /* #UD */
+		  mr[3] == KOZO_ARCH_UNDEFINED_VECTOR;
 	uint64_t where = mr[0];
 	if (ok) {
 		/* Resume it elsewhere, with another argument. */
 		ok = kozo_tcb_read_registers(t.tcb, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK &&
-		     regs[KOZO_X86_RIP] == where;
-		regs[KOZO_X86_RIP] = (uint64_t)fault_resumed;
-		regs[KOZO_X86_RDI] = RESUME_VALUE;
-		regs[KOZO_X86_RSP] = (regs[KOZO_X86_RSP] & ~15ull) - 8;
+		     regs[KOZO_ARCH_REG_IP] == where;
+		regs[KOZO_ARCH_REG_IP] = (uint64_t)fault_resumed;
+		regs[KOZO_ARCH_REG_ARG0] = RESUME_VALUE;
+		regs[KOZO_ARCH_REG_SP] = kozo_arch_entry_sp(regs[KOZO_ARCH_REG_SP]);
 		ok = ok && kozo_tcb_write_registers(t.tcb, false, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK;
 		uint64_t none[4] = { 0 };
 		kozo_reply(kozo_msginfo(0, 0, 0, 0), none);

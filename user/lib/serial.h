@@ -1,6 +1,7 @@
-/* 16550 UART console through an IOPort capability.  Output polls the line
- * status register; input is interrupt-driven: the UART's IRQ signals a
- * Notification, the reader drains the receive FIFO and acknowledges. */
+/* The console UART: a 16550 through an IOPort capability (x86_64) or a
+ * PL011 through its mapped registers (aarch64).  Output polls the UART;
+ * input is interrupt-driven: the UART's IRQ signals a Notification, the
+ * reader drains the receive FIFO and acknowledges. */
 #ifndef KOZO_USER_SERIAL_H
 #define KOZO_USER_SERIAL_H
 
@@ -9,9 +10,11 @@
 
 #define SERIAL_COM1 0x3f8
 
-/* Program the UART at base (8N1, FIFOs on, interrupts off) through the
- * IOPort capability `ioport`.  Returns a kozo_error. */
-int serial_init(uint64_t ioport, uint16_t base);
+/* Program the UART (8N1, FIFOs on, interrupts off).  base is its first
+ * I/O port, reached through the IOPort capability `ioport` (x86_64), or
+ * the virtual address its registers are mapped at (aarch64; ioport is
+ * unused).  Returns a kozo_error. */
+int serial_init(uint64_t ioport, uint64_t base);
 
 /* Route receive interrupts: irq_handler must already signal ntfn (see
  * kozo_irq_handler_set_notification).  Without this, input is polled. */

@@ -97,8 +97,7 @@ static void multiboot_parse(uint32_t magic, uint32_t mbi_phys)
 	}
 }
 
-/* Add [start, end) minus every reserved range to the free list, trimmed
- * to whole pages. */
+/* Add [start, end) minus every reserved range to the free list. */
 static void add_free(paddr_t start, paddr_t end, unsigned from)
 {
 	for (unsigned i = from; i < reserved_count; i++) {
@@ -112,22 +111,12 @@ static void add_free(paddr_t start, paddr_t end, unsigned from)
 			add_free(re, end, i + 1);
 		return;
 	}
-	start = ALIGN_UP(start, KOZO_PAGE_SIZE);
-	end &= ~(paddr_t)(KOZO_PAGE_SIZE - 1);
-	if (start >= end)
-		return;
-	if (boot_in.free_count == ARRAY_SIZE(boot_in.free)) {
-		kprintf("mem: free list full, %lx-%lx unused\n", (unsigned long)start,
-			(unsigned long)end);
-		return;
-	}
-	boot_in.free[boot_in.free_count++] = (struct boot_region){ start, end };
+	boot_add_free(&boot_in, start, end);
 }
 
 static void free_memory(void)
 {
 	paddr_t limit = paging_direct_map_end();
-	uint64_t total = 0;
 
 	reserve(0, LOW_MEMORY_END);
 	reserve((paddr_t)_kernel_phys_start, (paddr_t)_bss_end_phys);
@@ -136,10 +125,7 @@ static void free_memory(void)
 		if (ram[i].start < end)
 			add_free(ram[i].start, end, 0);
 	}
-	for (unsigned i = 0; i < boot_in.free_count; i++)
-		total += boot_in.free[i].end - boot_in.free[i].start;
-	kprintf("mem: %u free regions, %lu KiB\n", boot_in.free_count,
-		(unsigned long)(total >> 10));
+	boot_log_free(&boot_in);
 }
 
 _Noreturn void kmain(uint32_t magic, uint32_t mbi_phys);

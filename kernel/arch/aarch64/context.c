@@ -1,0 +1,107 @@
+/* Thread contexts: their initial and sanitised state, the lazy FP/SIMD
+ * switch, and the way back to EL0 (address space, registers).
+ *
+ * FP/SIMD: CPACR_EL1.FPEN traps EL0's first FP/SIMD instruction after a
+ * switch to another thread; fpu_trap() then saves the registers of their
+ * previous owner and loads the thread's.  Threads that never use FP/SIMD
+ * (KOZO's own user space is built with -mgeneral-regs-only) never pay. */
+#include "kernel.h"
+#include "aarch64.h"
+#include "asm_offsets.h"
+#include "cpu.h"
+#include <stddef.h>
+
+_Static_assert(offsetof(struct kernel, current) == KERNEL_CURRENT, "entry.S finds current at kernel+0");
+_Static_assert(offsetof(struct tcb, ctx) == 0, "entry.S stores registers at the TCB's start");
+_Static_assert(offsetof(struct arch_context, regs[KOZO_A64_PC]) == CTX_PC, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, regs[KOZO_A64_SP]) == CTX_SP, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, regs[KOZO_A64_SPSR]) == CTX_SPSR, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X0]) == CTX_X(0), "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X30]) == CTX_X(30), "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, regs[KOZO_A64_TPIDR]) == CTX_TPIDR, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
+_Static_assert(CTX_FPU % 16 == 0, "the Q registers are stored 16-byte aligned");
+_Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31, FPSR, FPCR");
+
+/* SPSR_EL1 bits a thread owns: N Z C V.  Everything else is forced: EL0t
+ * (M = 0), AArch64, D A I F clear, no single step, no illegal state. */
+#define SPSR_USER_WRITABLE 0xf0000000ull
+#define CPACR_FPEN_ALL (3ull << 20)   /* no FP/SIMD traps at EL0 or EL1 */
+
+static struct tcb *fpu_owner;  /* whose registers are in the FP/SIMD unit */
+
+void arch_context_init(struct arch_context *c)
+{
+	for (unsigned i = 0; i < ARCH_REG_COUNT; i++)
+		c->regs[i] = 0;
+	c->fpu_valid = 0;
+	/* A new thread may occupy the memory of the FP/SIMD owner. */
+	if (fpu_owner == (struct tcb *)c)
+		fpu_owner = NULL;
+}
+
+void arch_context_sanitize(struct arch_context *c)
+{
+	c->regs[KOZO_A64_SPSR] &= SPSR_USER_WRITABLE;
+}
+
+void fpu_trap(struct kernel *k)
+{
+	struct tcb *t = k->current;
+
+	write_sysreg(cpacr_el1, CPACR_FPEN_ALL);
+	isb();
+	if (fpu_owner && fpu_owner != t) {
+		fpu_save(fpu_owner->ctx.fpu);
+		fpu_owner->ctx.fpu_valid = 1;
+	}
+	if (!t->ctx.fpu_valid) {
+		for (unsigned i = 0; i < ARRAY_SIZE(t->ctx.fpu); i++)
+			t->ctx.fpu[i] = 0;    /* FPCR 0: round to nearest, no traps */
+		t->ctx.fpu_valid = 1;
+	}
+	fpu_load(t->ctx.fpu);
+	fpu_owner = t;
+}
+
+/* FP/SIMD stays enabled only while its owner runs. */
+static void fpu_switch(struct tcb *t)
+{
+	write_sysreg(cpacr_el1, fpu_owner == t ? CPACR_FPEN_ALL : 0);
+}
+
+/* Wait, interrupts enabled, until some interrupt makes a thread runnable.
+ * The interrupt is taken on this same stack (trap_el1_irq) and runs the
+ * core to completion before WFI's caller looks again. */
+static void idle(struct kernel *k)
+{
+	while (!k->current)
+		cpu_idle_once();
+}
+
+/* Pick up k->current and resume it.  A thread without an address space
+ * gets the fault it would take, and the core decides again.  Everything
+ * else a thread can put in its registers faults at EL0, not here: a PC in
+ * the kernel's half or misaligned, an SP misaligned (SCTLR_EL1.SA0). */
+_Noreturn void arch_return_to_user(void)
+{
+	struct kernel *k = &kernel;
+	struct tcb *t;
+	word_t *root;
+
+	for (;;) {
+		idle(k);
+		t = k->current;
+		root = tcb_vspace_root(t);
+		if (root)
+			break;
+		/* Instruction abort, translation fault level 0. */
+		kernel_user_fault(k, KOZO_FAULT_VM, t->ctx.regs[KOZO_A64_PC], 0x82000004ull,
+				  0x20, true);
+	}
+	fpu_switch(t);
+	/* The VSpace capability in the TCB names the ASID (cap.h: w2). */
+	paging_activate(arch_kernel_to_phys(root), t->slots[TCB_VSPACE].cap.w2);
+	arch_context_sanitize(&t->ctx);
+	context_eret(&t->ctx);
+}

@@ -1,0 +1,89 @@
+/* The two PL011 UARTs (PrimeCell UART PL011 TRM, DDI 0183): UART0 at
+ * 0x09000000 (serial 0) carries the kernel log and, through a device
+ * Frame Init maps, Init's shell; the secure UART at 0x09040000 (serial 1,
+ * present with secure=on) is reserved for the panic record.  The kernel
+ * writes both by polling; UART0's receive interrupt is Init's. */
+#include "kernel.h"
+#include "aarch64.h"
+#include "cpu.h"
+
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_IBRD 0x24
+#define UART_FBRD 0x28
+#define UART_LCR_H 0x2c
+#define UART_CR 0x30
+#define UART_IMSC 0x38
+#define FR_TXFF (1u << 5)
+#define LCR_H_8N1_FIFO 0x70    /* WLEN 8 bits, FIFOs enabled */
+#define CR_UARTEN_TXE_RXE 0x301
+
+#define LOG_SIZE 2048
+
+static uintptr_t uart0, crash_uart;
+static char log_ring[LOG_SIZE];
+static uint64_t log_written;  /* bytes ever logged; the ring keeps the last */
+
+/* 115200 baud from virt's 24 MHz UART clock: 24e6 / (16 * 115200) = 13.02
+ * (IBRD 13, FBRD 1).  QEMU ignores the rate; real PL011s do not. */
+static void uart_init(uintptr_t base)
+{
+	mmio_write32(base + UART_CR, 0);
+	mmio_write32(base + UART_IMSC, 0);
+	mmio_write32(base + UART_IBRD, 13);
+	mmio_write32(base + UART_FBRD, 1);
+	mmio_write32(base + UART_LCR_H, LCR_H_8N1_FIFO);
+	mmio_write32(base + UART_CR, CR_UARTEN_TXE_RXE);
+}
+
+/* Runs on boot.S's early tables, which map the devices' first GiB. */
+void serial_init(void)
+{
+	uart0 = (uintptr_t)arch_phys_to_kernel(VIRT_UART0);
+	crash_uart = (uintptr_t)arch_phys_to_kernel(VIRT_SECURE_UART);
+	uart_init(uart0);
+	uart_init(crash_uart);
+}
+
+static void uart_putc(uintptr_t base, char c)
+{
+	/* Bounded: a missing UART must not hang the kernel. */
+	for (unsigned i = 0; i < 100000 && (mmio_read32(base + UART_FR) & FR_TXFF); i++)
+		;
+	mmio_write32(base + UART_DR, (uint8_t)c);
+}
+
+void arch_console_putc(char c)
+{
+	log_ring[log_written++ % LOG_SIZE] = c;
+	if (!uart0)
+		return;
+	if (c == '\n')
+		uart_putc(uart0, '\r');
+	uart_putc(uart0, c);
+}
+
+void serial_crash_write(const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	for (size_t i = 0; i < n; i++)
+		uart_putc(crash_uart, (char)p[i]);
+}
+
+void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen)
+{
+	size_t head = log_written % LOG_SIZE;
+
+	if (log_written < LOG_SIZE) {
+		*a = log_ring;
+		*alen = log_written;
+		*b = log_ring;
+		*blen = 0;
+		return;
+	}
+	*a = log_ring + head;
+	*alen = LOG_SIZE - head;
+	*b = log_ring;
+	*blen = head;
+}
