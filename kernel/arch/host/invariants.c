@@ -247,10 +247,12 @@ static void check_overlaps(struct walk *w)
 		const struct extent *e = &w->extents[i];
 		if (e->type == KOZO_OBJ_UNTYPED)
 			continue;
-		/* Capabilities whose source was deleted become roots: several
-		 * can name one object.  Two retypes must never. */
+		/* Copies whose source was deleted move up the tree (to the
+		 * Untyped, or to the root), so several capabilities there can
+		 * name one object.  Two objects made at one address would
+		 * show as more capabilities than references (check_*). */
 		bool same = last && e->start == last->start && e->end == last->end &&
-			    e->type == last->type && !(e->slot->parent && last->slot->parent);
+			    e->type == last->type;
 		if (last && e->start < last->end && !same)
 			fail(w, "%s [%#lx, %#lx) overlaps %s [%#lx, %#lx)", kozo_object_name(e->type),
 			     (unsigned long)e->start, (unsigned long)e->end,
