@@ -17,6 +17,7 @@ include mk/user.mk
 include mk/host.mk
 include mk/tools.mk
 include mk/fuzz.mk
+include mk/linux.mk
 
 # Boot KOZO in QEMU with the Init shell on this terminal (Ctrl-A X leaves).
 run: deps kernel tools
