@@ -15,6 +15,8 @@ FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 # Sources each target links besides its own file.
 FUZZ_SRC_crashlog := $(filter-out tools/crash/crashdb.c,$(CRASH_LIB_SRC))
 FUZZ_INC_crashlog := -Itools/crash
+FUZZ_SRC_linux := $(sort $(wildcard user/linux/lx_*.c)) tests/linux/testmem.c
+FUZZ_INC_linux := -Iuser/linux -Itests/linux
 
 fuzz-build: $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
 
