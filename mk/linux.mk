@@ -50,3 +50,13 @@ $(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_FILES) $(BUSYBOX)
 		bin/busybox=$(BUSYBOX) $(foreach f,$(LINUX_FILES),$(patsubst tests/linux/files/%,%,$(f))=$(f))
 
 -include $(LINUX_TEST_OBJS:.o=.d)
+
+# The server is part of Init: its objects join Init's link (mk/user.mk).
+LINUX_USER_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(LINUX_SRC) user/linux/server.c) \
+                   $(USER_OBJDIR)/user/linux/archive.o
+USER_OBJS += $(LINUX_USER_OBJS)
+$(INIT_ELF): $(LINUX_USER_OBJS)
+$(USER_OBJDIR)/user/linux/server.o: USER_CFLAGS += -Iuser/init
+$(USER_OBJDIR)/user/linux/archive.o: user/linux/archive.S $(LINUX_ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -DLINUX_ARCHIVE_PATH='"$(LINUX_ARCHIVE)"' -MMD -MP -c $< -o $@

@@ -114,6 +114,7 @@ void cmd_revoke(int argc, char **argv);
 void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
 void cmd_retypebench(int argc, char **argv);
+void cmd_linux(int argc, char **argv); /* user/linux/server.c */
 
 /* ---- child.c: the program selftest runs in a new address space ---- */
 extern const char child_text_start[], child_text_end[];

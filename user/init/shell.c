@@ -29,6 +29,8 @@ const struct command commands[] = {
 	{ "retypebench", "", "cycles (instructions under -icount) per Untyped_Retype",
 	  cmd_retypebench },
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
+	{ "linux", "<path> [args...]", "run a static Linux x86_64 program from the archive",
+	  cmd_linux },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
 
