@@ -31,7 +31,13 @@ LINUX_PROGS_OUT := $(BUILD)/linux
 LINUX_PROGS := $(patsubst tests/linux/progs/%.c,$(LINUX_PROGS_OUT)/%,$(wildcard tests/linux/progs/*.c))
 MUSL_CFLAGS := -static -O2 -Wl,--build-id=none -ffile-prefix-map=$(CURDIR)/= -fno-ident
 
-linux-progs: $(LINUX_PROGS)
+# A corrupt ELF for the refusal test: the hello program cut short.
+LINUX_CORRUPT := $(LINUX_PROGS_OUT)/corrupt
+linux-progs: $(LINUX_PROGS) $(LINUX_CORRUPT)
+
+$(LINUX_CORRUPT): $(LINUX_PROGS_OUT)/hello
+	head -c 300 $< >$@
+	chmod +x $@
 
 $(LINUX_PROGS_OUT)/%: tests/linux/progs/%.c
 	@mkdir -p $(@D)
@@ -45,8 +51,8 @@ BUSYBOX ?= /bin/busybox
 
 linux-archive: $(LINUX_ARCHIVE)
 
-$(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_FILES) $(BUSYBOX)
-	scripts/mkarchive.py $@ tmp/ $(foreach p,$(LINUX_PROGS),bin/$(notdir $(p))=$(p)) \
+$(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_CORRUPT) $(LINUX_FILES) $(BUSYBOX)
+	scripts/mkarchive.py $@ tmp/ $(foreach p,$(LINUX_PROGS) $(LINUX_CORRUPT),bin/$(notdir $(p))=$(p)) \
 		bin/busybox=$(BUSYBOX) $(foreach f,$(LINUX_FILES),$(patsubst tests/linux/files/%,%,$(f))=$(f))
 
 -include $(LINUX_TEST_OBJS:.o=.d)

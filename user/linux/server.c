@@ -479,11 +479,9 @@ void cmd_linux(int argc, char **argv)
 		return;
 	}
 	memset(&srv, 0, sizeof(srv));
-	int status = 1 << 8;
+	int status = 126 << 8;  /* a shell's "cannot execute" */
 	if (load(argv[1], argc - 1, argv + 1))
 		status = serve();
-	else
-		printf("linux: %s not started\n", argv[1]);
 	teardown();
 	if (status & 0x7f)
 		printf("linux: exit status %d (killed by signal %d, %s)\n", 128 + (status & 0x7f),
