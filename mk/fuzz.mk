@@ -20,6 +20,8 @@ FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 # links besides, include paths and defines.
 FUZZ_SRC_crashlog := $(filter-out tools/crash/crashdb.c,$(CRASH_LIB_SRC))
 FUZZ_INC_crashlog := -Itools/crash
+FUZZ_SRC_linux := $(sort $(wildcard user/linux/lx_*.c)) tests/linux/testmem.c
+FUZZ_INC_linux := -Iuser/linux -Itests/linux
 
 # fuzz/ipc drives kernel/core through the host port and its harness.
 FUZZ_SRC_ipc := $(HOST_KERNEL_SRC)

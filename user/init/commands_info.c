@@ -7,10 +7,14 @@ void cmd_help(int argc, char **argv)
 	int width = 0;
 	char head[80];
 	for (unsigned i = 0; i < command_count; i++) {
+		if (!commands[i].fn)
+			continue;   /* not on this architecture */
 		int n = snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].usage);
 		width = n > width ? n : width;
 	}
 	for (unsigned i = 0; i < command_count; i++) {
+		if (!commands[i].fn)
+			continue;
 		snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].usage);
 		printf("  %-*s  %s\n", width, head, commands[i].help);
 	}

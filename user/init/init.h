@@ -93,7 +93,7 @@ struct command {
 	const char *name;
 	const char *usage;  /* arguments, for "usage: name <usage>" */
 	const char *help;
-	command_fn fn;
+	command_fn fn;      /* NULL: not on this architecture */
 };
 extern const struct command commands[];
 extern const unsigned command_count;
@@ -116,6 +116,9 @@ void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
 void cmd_retypebench(int argc, char **argv);
 void cmd_panic(int argc, char **argv);
+/* user/linux/server.c, linked on the architectures whose Linux programs
+ * the server runs; NULL elsewhere, and the shell leaves the command out. */
+void cmd_linux(int argc, char **argv) __attribute__((weak));
 
 /* ---- child.c: the program selftest runs in a new address space ---- */
 extern const char child_text_start[], child_text_end[];

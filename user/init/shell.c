@@ -35,6 +35,8 @@ const struct command commands[] = {
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
 	{ "panic", "[<user> [<address>]] | fault",
 	  "deliberate kernel panic (crash telemetry test)", cmd_panic },
+	{ "linux", "<path> [args...]", "run a static Linux x86_64 program from the archive",
+	  cmd_linux },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
 
@@ -111,7 +113,7 @@ static int split(char *line, char **argv)
 static void run(int argc, char **argv)
 {
 	for (unsigned i = 0; i < command_count; i++) {
-		if (strcmp(commands[i].name, argv[0]) == 0) {
+		if (commands[i].fn && strcmp(commands[i].name, argv[0]) == 0) {
 			commands[i].fn(argc, argv);
 			return;
 		}

@@ -1,0 +1,72 @@
+# The Linux compatibility server (user/linux): host builds of its
+# translation layer for tests, and the Linux test programs and archive.
+#   make linux-host-tests  $(HOSTBUILD)/linux/test_lx (sanitizers)
+#   make linux-progs       the musl test programs in $(LINUX_PROGS_OUT)
+#   make linux-archive     $(LINUX_ARCHIVE), embedded in Init
+.PHONY: linux-host-tests linux-progs linux-archive linux-gen-check
+
+LINUX_SRC := $(sort $(wildcard user/linux/lx_*.c))
+LINUX_HOST_OUT := $(HOSTBUILD)/linux
+LINUX_HOST_CFLAGS := $(HOST_CFLAGS) -Iuser/linux -Itests/linux
+LINUX_TEST_OBJS := $(patsubst %.c,$(LINUX_HOST_OUT)/obj/%.o,$(LINUX_SRC) tests/linux/testmem.c \
+                   tests/linux/test_lx.c)
+
+linux-host-tests: $(LINUX_HOST_OUT)/test_lx
+
+$(LINUX_HOST_OUT)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(LINUX_HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LINUX_HOST_OUT)/test_lx: $(LINUX_TEST_OBJS)
+	$(HOSTCC) $(filter -fsanitize%,$(HOST_CFLAGS)) -o $@ $^
+
+# The syscall table and docs/LINUX-ABI.md come from user/linux/syscalls.def.
+linux-gen-check:
+	scripts/gen-linux-syscalls.py --check
+
+# Linux test programs: static musl binaries from tests/linux/progs.  The
+# build-id is left out and paths are mapped so the bytes do not depend on
+# where the tree is.
+LINUX_PROGS_OUT := $(BUILD)/linux
+LINUX_PROGS := $(patsubst tests/linux/progs/%.c,$(LINUX_PROGS_OUT)/%,$(wildcard tests/linux/progs/*.c))
+MUSL_CFLAGS := -static -O2 -Wl,--build-id=none -ffile-prefix-map=$(CURDIR)/= -fno-ident
+
+# A corrupt ELF for the refusal test: the hello program cut short.
+LINUX_CORRUPT := $(LINUX_PROGS_OUT)/corrupt
+linux-progs: $(LINUX_PROGS) $(LINUX_CORRUPT)
+
+$(LINUX_CORRUPT): $(LINUX_PROGS_OUT)/hello
+	head -c 300 $< >$@
+	chmod +x $@
+
+$(LINUX_PROGS_OUT)/%: tests/linux/progs/%.c
+	@mkdir -p $(@D)
+	musl-gcc $(MUSL_CFLAGS) -o $@ $<
+
+# The archive: test programs, Debian's busybox (copied, never committed) and
+# a few files from tests/linux/files.  mkarchive.py sorts and fixes times.
+LINUX_ARCHIVE := $(LINUX_PROGS_OUT)/archive.cpio
+LINUX_FILES := $(sort $(shell find tests/linux/files -type f 2>/dev/null))
+BUSYBOX ?= /bin/busybox
+
+linux-archive: $(LINUX_ARCHIVE)
+
+$(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_CORRUPT) $(LINUX_FILES) $(BUSYBOX)
+	scripts/mkarchive.py $@ tmp/ $(foreach p,$(LINUX_PROGS) $(LINUX_CORRUPT),bin/$(notdir $(p))=$(p)) \
+		bin/busybox=$(BUSYBOX) $(foreach f,$(LINUX_FILES),$(patsubst tests/linux/files/%,%,$(f))=$(f))
+
+-include $(LINUX_TEST_OBJS:.o=.d)
+
+# The server is part of Init: its objects join Init's link (mk/user.mk).
+# It runs x86_64 programs only so far; Init of other architectures goes
+# without it (the shell hides the command: cmd_linux is weak in init.h).
+ifeq ($(ARCH),x86_64)
+LINUX_USER_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(LINUX_SRC) user/linux/server.c) \
+                   $(USER_OBJDIR)/user/linux/archive.o
+USER_OBJS += $(LINUX_USER_OBJS)
+$(INIT_ELF): $(LINUX_USER_OBJS)
+$(USER_OBJDIR)/user/linux/server.o: USER_CFLAGS += -Iuser/init
+$(USER_OBJDIR)/user/linux/archive.o: user/linux/archive.S $(LINUX_ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -DLINUX_ARCHIVE_PATH='"$(LINUX_ARCHIVE)"' -MMD -MP -c $< -o $@
+endif

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Write the Linux server's read-only archive: cpio "newc", reproducibly.
+
+  scripts/mkarchive.py OUT ENTRY...
+    ENTRY  path=source   a file: its bytes from source; mode 0755 when source
+                         is executable, else 0644
+           path/         a directory (mode 0755)
+
+Entries are written sorted by path, each directory before what it holds
+(parents are added when missing), with inode numbers counted from 1, uid
+and gid 0, and every mtime SOURCE_DATE_EPOCH (0 when unset): the same
+inputs give the same bytes, whoever builds it and whenever."""
+import os
+import sys
+
+
+def header(ino, mode, mtime, size, name):
+    fields = [ino, mode, 0, 0, 1, mtime, size, 0, 0, 0, 0, len(name) + 1, 0]
+    return b'070701' + b''.join(b'%08x' % f for f in fields)
+
+
+def pad4(b):
+    return b + b'\0' * (-len(b) % 4)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    out, specs = sys.argv[1], sys.argv[2:]
+    mtime = int(os.environ.get('SOURCE_DATE_EPOCH', '0') or 0)
+    entries = {}  # path -> (mode, data)
+    for spec in specs:
+        if spec.endswith('/') and '=' not in spec:
+            path, src = spec.rstrip('/'), None
+        else:
+            path, _, src = spec.partition('=')
+        path = path.strip('/')
+        if not path or '..' in path.split('/'):
+            sys.exit(f'mkarchive: bad archive path in {spec!r}')
+        parts = path.split('/')
+        for i in range(1, len(parts)):
+            entries.setdefault('/'.join(parts[:i]), (0o040755, b''))
+        if src is None:
+            entries[path] = (0o040755, b'')
+        else:
+            data = open(src, 'rb').read()
+            mode = 0o100755 if os.access(src, os.X_OK) else 0o100644
+            entries[path] = (mode, data)
+    blob = b''
+    for ino, path in enumerate(sorted(entries), 1):
+        mode, data = entries[path]
+        name = path.encode()
+        blob += pad4(header(ino, mode, mtime, len(data), name) + name + b'\0')
+        blob += pad4(data)
+    blob += pad4(header(0, 0, 0, 0, b'TRAILER!!!') + b'TRAILER!!!\0')
+    tmp = out + '.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(blob)
+    os.replace(tmp, out)
+
+
+main()

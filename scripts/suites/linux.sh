@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Linux programs on KOZO (issue 8): boot in QEMU, run rung 1 (static musl
+# hello) and rung 2 (Debian's busybox) with Init's `linux` command, and
+# compare output and exit status with the same binaries run on this host.
+# The server's own lines ("linux: ...") are set apart from the program's
+# output before comparing.  Bad input: bad pointers, unknown calls, a
+# faulting program, a corrupt ELF.  Each check prints PASS/FAIL <name>; the
+# last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ARCH=x86_64
+KERNEL=build/$ARCH/kozo.elf
+P=build/$ARCH/linux
+BB=${BUSYBOX:-/bin/busybox}
+TMP=$(mktemp -d /tmp/kozo-linux.XXXXXX)
+trap 'stop_qemu; rm -rf "$TMP"' EXIT
+. scripts/lib/qemu-shell.sh
+
+pass=0 fail=0
+check() { # name, then a command that succeeds when the check passes
+	local name=$1; shift
+	if "$@"; then echo "PASS $name"; pass=$((pass + 1))
+	else echo "FAIL $name"; fail=$((fail + 1)); failed=1; fi
+}
+
+if ! make -s kernel linux-progs >"$TMP/build.log" 2>&1; then
+	cat "$TMP/build.log"; echo "FAIL build"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# What the program printed (the server's "linux: " lines removed), and the
+# exit status the server reported.
+prog_out() { grep -v '^linux: ' <<<"$OUT"; }
+status_of() { sed -n 's/^linux: exit status \([0-9]*\).*/\1/p' <<<"$OUT" | tail -n 1; }
+same() { # name expected-output expected-status
+	local name=$1 want=$2 want_status=$3 got
+	got=$(prog_out)
+	if [ "$got" = "$want" ] && [ "$(status_of)" = "$want_status" ]; then
+		echo "PASS $name"; pass=$((pass + 1))
+	else
+		echo "FAIL $name"; fail=$((fail + 1)); failed=1
+		diff <(printf '%s\n' "$want" "status $want_status") <(printf '%s\n' "$got" "status $(status_of)") | head -n 20
+	fi
+}
+# Run on the host with argv[0] as KOZO gives it; output and status.
+host() { # argv0 binary args...
+	local a0=$1 bin=$2; shift 2
+	HOST_OUT=$( (exec -a "$a0" "$bin" "$@") 2>/dev/null); HOST_STATUS=$?
+}
+# Send keys to the console one piece at a time (the program reads them).
+type_keys() { local k; for k in "$@"; do printf '%s' "$k" >&3; sleep 0.3; done; }
+
+failed=
+start_qemu tcg
+if ! wait_for 0 'kozo> ' 30; then
+	check "boot to the kozo> prompt" false
+else
+	# ---- rung 1: static musl hello built from tests/linux/progs/hello.c ----
+	run_cmd "linux /bin/hello" 60
+	host /bin/hello "$P/hello"
+	same "rung 1: hello (write, printf) = host" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/hello x two args" 60
+	host /bin/hello "$P/hello" x two args
+	same "rung 1: hello with arguments, exit status 7 = host" "$HOST_OUT" "$HOST_STATUS"
+
+	# ---- rung 2: Debian's busybox, unmodified ----
+	run_cmd "linux /bin/busybox echo hello from busybox" 60
+	host /bin/busybox "$BB" echo hello from busybox
+	same "rung 2: busybox echo = host" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox cat /etc/motd" 60
+	host /bin/busybox "$BB" cat tests/linux/files/etc/motd
+	same "rung 2: busybox cat of an archive file = host" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox ls /" 60
+	mkdir -p "$TMP/root/bin" "$TMP/root/etc" "$TMP/root/tmp"
+	host /bin/busybox "$BB" ls "$TMP/root"
+	same "rung 2: busybox ls / = host listing of the same tree" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox ls /bin" 60
+	same "rung 2: busybox ls /bin lists the archive" "$(printf 'badcalls\nbusybox\ncorrupt\ncrash\nhello')" 0
+	run_cmd "linux /bin/busybox uname -a" 60
+	same "rung 2: busybox uname -a = the documented KOZO values" \
+		"Linux kozo 6.1.0-kozo #1 KOZO x86_64 GNU/Linux" 0
+	run_cmd "linux /bin/busybox wc /etc/fruits" 60
+	host /bin/busybox "$BB" wc <tests/linux/files/etc/fruits
+	same "rung 2: busybox wc = host" "$HOST_OUT /etc/fruits" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox sort /etc/fruits" 60
+	host /bin/busybox "$BB" sort tests/linux/files/etc/fruits
+	same "rung 2: busybox sort = host" "$HOST_OUT" "$HOST_STATUS"
+
+	# Standard input from the console: two lines, then Ctrl-D.
+	from=$(log_size)
+	type_keys $'linux /bin/busybox wc\r'
+	sleep 2
+	type_keys $'one two\r' $'three\r' $'\x04'
+	wait_prompt "$from" 60
+	OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
+	host /bin/busybox "$BB" wc <<<$'one two\nthree'
+	got=$(prog_out | tail -n 1)
+	check "rung 2: busybox wc reads the console until Ctrl-D = host" \
+		test "$got" = "$HOST_OUT" -a "$(status_of)" = 0
+
+	# ---- bad input ----
+	run_cmd "linux /bin/badcalls" 60
+	host /bin/badcalls "$P/badcalls"
+	same "bad pointers give EFAULT, unknown calls ENOSYS (= host)" "$HOST_OUT" "$HOST_STATUS"
+	check "unknown syscall logged once" test "$(grep -c 'unsupported syscall 999' <<<"$OUT")" = 1
+	run_cmd "linux /bin/crash" 60
+	host /bin/crash "$P/crash"
+	same "a faulting program is killed: SIGSEGV, status 139 (= host)" "$HOST_OUT" "$HOST_STATUS"
+	check "the server names the signal" grep -q 'killed by signal 11, SIGSEGV' <<<"$OUT"
+	run_cmd "linux /bin/crash ill" 60
+	host /bin/crash "$P/crash" ill
+	same "an undefined instruction: SIGILL, status 132 (= host)" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/corrupt" 60
+	check "a corrupt ELF is refused with a reason" \
+		grep -q '^linux: /bin/corrupt: not a program KOZO can run: ' <<<"$OUT"
+	run_cmd "linux /bin/nothere" 60
+	check "a missing program is reported" grep -q 'no such program' <<<"$OUT"
+	run_cmd "linux" 20
+	check "linux without a path prints its usage" grep -q '^usage: linux ' <<<"$OUT"
+	run_cmd "linux /bin/hello" 60
+	host /bin/hello "$P/hello"
+	same "programs still run after the crashes" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "selftest" 30
+	check "the kernel and Init go on (selftest)" grep -q 'selftest: all ok' <<<"$OUT"
+	check "nothing written to the panic channel" test ! -s "$RUN/panic.log"
+fi
+if [ -n "$failed" ] || [ -n "${KOZO_TRANSCRIPT:-}" ]; then
+	echo "--- serial transcript ---"; tr -d '\r' <"$RUN/serial.log" | tail -n 150
+	echo "--- end of transcript ---"
+fi
+stop_qemu
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,531 @@
+/* Host unit tests of the Linux translation layer (user/linux/lx_*.c), with
+ * sanitizers.  Each test prints "PASS name" or "FAIL name: why".
+ *
+ *   test_lx [program.elf]   the ELF (e.g. the musl hello) exercises the loader */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lx.h"
+#include "testmem.h"
+
+static int failures, passes;
+static const char *current;
+static bool current_failed;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	if (current_failed)
+		return;
+	current_failed = true;
+	printf("FAIL %s: ", current);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+#define CHECK(cond, ...)                    \
+	do {                                \
+		if (!(cond))                \
+			fail(__VA_ARGS__);  \
+	} while (0)
+#define EQ(a, b) CHECK((int64_t)(a) == (int64_t)(b), "line %d: %s = %lld, want %lld", __LINE__, #a, \
+		       (long long)(a), (long long)(b))
+
+/* ---- a tiny archive writer (newc) ---- */
+static uint8_t arc[8192];
+static size_t arc_len;
+
+static void arc_add(const char *name, unsigned mode, const char *data)
+{
+	size_t n = strlen(name) + 1, size = data ? strlen(data) : 0;
+	arc_len += (size_t)sprintf((char *)arc + arc_len,
+				   "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1u,
+				   mode, 0u, 0u, 1u, 1700000000u, size, 0u, 0u, 0u, 0u, n, 0u);
+	memcpy(arc + arc_len, name, n);
+	arc_len = (arc_len + n + 3) & ~(size_t)3;
+	if (size)
+		memcpy(arc + arc_len, data, size);
+	arc_len = (arc_len + size + 3) & ~(size_t)3;
+}
+
+static void arc_build(void)
+{
+	arc_len = 0;
+	memset(arc, 0, sizeof(arc));
+	arc_add("bin", 040755, NULL);
+	arc_add("etc", 040755, NULL);
+	arc_add("etc/motd", 0100644, "hello from the archive\n");
+	arc_add("etc/words", 0100644, "pear\napple\nfig\n");
+	arc_add("TRAILER!!!", 0, NULL);
+}
+
+/* ---- a process with a scratch area for arguments ---- */
+static struct lx_fs fs;
+static struct testmem mem;
+static struct lx_proc proc;
+static char out[4096];
+static size_t out_len;
+static uint64_t logged_nr[16];
+static unsigned logged;
+
+#define SCRATCH 0x10000000ull
+#define SCRATCH_LEN (4 * LX_PAGE)
+#define RO_PAGE 0x20000000ull
+
+static void console(void *ctx, const char *s, size_t n)
+{
+	if (n > sizeof(out) - out_len)
+		n = sizeof(out) - out_len;
+	memcpy(out + out_len, s, n);
+	out_len += n;
+}
+
+static void log_nr(void *ctx, uint64_t nr, const char *name)
+{
+	if (logged < 16)
+		logged_nr[logged] = nr;
+	logged++;
+}
+
+static uint64_t clock_ns(void *ctx)
+{
+	return 1500000000ull;
+}
+
+static void setup(void)
+{
+	arc_build();
+	const char *why = NULL;
+	if (lx_fs_init(&fs, arc, arc_len, &why))
+		fail("archive: %s", why);
+	testmem_reset(&mem);
+	struct lx_mem ops = testmem_ops(&mem);
+	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
+				.now_ns = clock_ns };
+	lx_proc_init(&proc, &fs, &ops, &host, 42);
+	mem.p = &proc;
+	struct lx_vma v = { .start = SCRATCH, .end = SCRATCH + SCRATCH_LEN,
+			    .prot = LX_PROT_READ | LX_PROT_WRITE };
+	lx_vma_map(&proc, &v);
+	struct lx_vma ro = { .start = RO_PAGE, .end = RO_PAGE + LX_PAGE, .prot = LX_PROT_READ };
+	lx_vma_map(&proc, &ro);
+	out_len = 0;
+	logged = 0;
+}
+
+static int64_t sys(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		   uint64_t a5, struct lx_action *act)
+{
+	uint64_t a[6] = { a0, a1, a2, a3, a4, a5 };
+	struct lx_action local;
+	if (!act)
+		act = &local;
+	lx_syscall(&proc, nr, a, act);
+	testmem_apply(&mem, act);
+	return act->ret;
+}
+#define SYS(nr, ...) sys(LX_NR_##nr, __VA_ARGS__)
+
+static uint64_t put_str(uint64_t at, const char *s)
+{
+	if (proc.mem.write(proc.mem.ctx, at, s, strlen(s) + 1))
+		fail("put_str");
+	return at;
+}
+
+static void get(uint64_t at, void *buf, size_t n)
+{
+	if (proc.mem.read(proc.mem.ctx, at, buf, n))
+		fail("get at %llx", (unsigned long long)at);
+}
+
+/* ---- tests ---- */
+
+static void test_write_console(void)
+{
+	uint64_t s = put_str(SCRATCH, "hi there\n");
+	EQ(SYS(write, 1, s, 9, 0, 0, 0, NULL), 9);
+	CHECK(out_len == 9 && memcmp(out, "hi there\n", 9) == 0, "console got '%.*s'", (int)out_len, out);
+	EQ(SYS(write, 1, 0x1234, 5, 0, 0, 0, NULL), -LX_EFAULT);
+	EQ(SYS(write, 9, s, 1, 0, 0, 0, NULL), -LX_EBADF);
+	EQ(SYS(write, 0, s, 1, 0, 0, 0, NULL), -LX_EBADF);
+	EQ(SYS(write, 1, s, 0, 0, 0, 0, NULL), 0);
+}
+
+static void test_writev(void)
+{
+	uint64_t a = put_str(SCRATCH + 100, "hello, "), b = put_str(SCRATCH + 200, "printf\n");
+	uint8_t iov[32];
+	uint64_t v[4] = { a, 7, b, 7 };
+	memcpy(iov, v, sizeof(iov));
+	proc.mem.write(proc.mem.ctx, SCRATCH, iov, sizeof(iov));
+	EQ(SYS(writev, 1, SCRATCH, 2, 0, 0, 0, NULL), 14);
+	CHECK(out_len == 14 && memcmp(out, "hello, printf\n", 14) == 0, "writev output");
+	EQ(SYS(writev, 1, 0x999, 2, 0, 0, 0, NULL), -LX_EFAULT);
+	EQ(SYS(writev, 1, SCRATCH, 5000, 0, 0, 0, NULL), -LX_EINVAL);
+}
+
+static void test_open_read_close(void)
+{
+	uint64_t path = put_str(SCRATCH, "/etc/motd"), buf = SCRATCH + 1024;
+	int64_t fd = SYS(openat, (uint64_t)LX_AT_FDCWD, path, LX_O_RDONLY, 0, 0, 0, NULL);
+	EQ(fd, 3);
+	char got[64] = { 0 };
+	EQ(SYS(read, fd, buf, 5, 0, 0, 0, NULL), 5);
+	EQ(SYS(read, fd, buf + 5, 100, 0, 0, 0, NULL), 18);
+	get(buf, got, 23);
+	CHECK(memcmp(got, "hello from the archive\n", 23) == 0, "read content '%s'", got);
+	EQ(SYS(read, fd, buf, 100, 0, 0, 0, NULL), 0);
+	EQ(SYS(lseek, fd, 6, 0, 0, 0, 0, NULL), 6);
+	EQ(SYS(read, fd, RO_PAGE, 4, 0, 0, 0, NULL), -LX_EFAULT);
+	EQ(SYS(close, fd, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(close, fd, 0, 0, 0, 0, 0, NULL), -LX_EBADF);
+	put_str(SCRATCH, "/etc/nope");
+	EQ(SYS(open, SCRATCH, 0, 0, 0, 0, 0, NULL), -LX_ENOENT);
+	put_str(SCRATCH, "/etc/motd");
+	EQ(SYS(open, SCRATCH, LX_O_WRONLY, 0, 0, 0, 0, NULL), -LX_EROFS);
+	EQ(SYS(open, 0xdead0000, 0, 0, 0, 0, 0, NULL), -LX_EFAULT);
+	put_str(SCRATCH, "etc/../etc/./motd");
+	EQ(SYS(open, SCRATCH, 0, 0, 0, 0, 0, NULL), 3);
+}
+
+static void test_sendfile_cat(void)
+{
+	uint64_t path = put_str(SCRATCH, "/etc/words");
+	int64_t fd = SYS(open, path, 0, 0, 0, 0, 0, NULL);
+	EQ(SYS(sendfile, 1, fd, 0, 1 << 20, 0, 0, NULL), 15);
+	CHECK(out_len == 15 && memcmp(out, "pear\napple\nfig\n", 15) == 0, "sendfile output");
+	EQ(SYS(sendfile, 1, fd, 0, 100, 0, 0, NULL), 0);
+	EQ(SYS(sendfile, 1, 0, 0, 100, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(sendfile, 1, 9, 0, 100, 0, 0, NULL), -LX_EBADF);
+}
+
+static void test_stat(void)
+{
+	uint8_t st[LX_STAT_SIZE];
+	uint64_t path = put_str(SCRATCH, "/etc/motd"), buf = SCRATCH + 2048;
+	EQ(SYS(newfstatat, (uint64_t)LX_AT_FDCWD, path, buf, 0, 0, 0, NULL), 0);
+	get(buf, st, sizeof(st));
+	uint32_t mode;
+	uint64_t size, mtime;
+	memcpy(&mode, st + LX_ST_MODE, 4);
+	memcpy(&size, st + LX_ST_SIZE, 8);
+	memcpy(&mtime, st + LX_ST_MTIME, 8);
+	EQ(mode, LX_S_IFREG | 0644);
+	EQ(size, 23);
+	EQ(mtime, 1700000000);
+	put_str(SCRATCH, "/");
+	EQ(SYS(stat, SCRATCH, buf, 0, 0, 0, 0, NULL), 0);
+	get(buf, st, sizeof(st));
+	memcpy(&mode, st + LX_ST_MODE, 4);
+	EQ(mode & LX_S_IFMT, LX_S_IFDIR);
+	EQ(SYS(fstat, 1, buf, 0, 0, 0, 0, NULL), 0);
+	put_str(SCRATCH, "");
+	EQ(SYS(newfstatat, 1, SCRATCH, buf, LX_AT_EMPTY_PATH, 0, 0, NULL), 0);
+	get(buf, st, sizeof(st));
+	memcpy(&mode, st + LX_ST_MODE, 4);
+	EQ(mode & LX_S_IFMT, LX_S_IFCHR);
+	EQ(SYS(fstat, 1, RO_PAGE, 0, 0, 0, 0, NULL), -LX_EFAULT);
+}
+
+/* ls /: getdents64 lists ".", "..", then the archive's top level. */
+static void test_getdents(void)
+{
+	uint64_t path = put_str(SCRATCH, "/");
+	int64_t fd = SYS(openat, (uint64_t)LX_AT_FDCWD, path, LX_O_RDONLY | LX_O_DIRECTORY, 0, 0, 0, NULL);
+	EQ(fd, 3);
+	uint64_t buf = SCRATCH + LX_PAGE;
+	int64_t n = SYS(getdents64, fd, buf, 2 * LX_PAGE, 0, 0, 0, NULL);
+	CHECK(n > 0, "getdents64 returned %lld", (long long)n);
+	uint8_t d[2 * LX_PAGE];
+	get(buf, d, (size_t)n);
+	char names[256] = "";
+	for (int64_t off = 0; off < n;) {
+		uint16_t reclen = (uint16_t)(d[off + 16] | d[off + 17] << 8);
+		strcat(names, (char *)d + off + 19);
+		strcat(names, " ");
+		if (reclen == 0)
+			break;
+		off += reclen;
+	}
+	CHECK(strcmp(names, ". .. bin etc tmp ") == 0, "names '%s'", names);
+	EQ(SYS(getdents64, fd, buf, LX_PAGE, 0, 0, 0, NULL), 0);
+	EQ(SYS(lseek, fd, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(getdents64, fd, buf, 10, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(getdents64, 1, buf, LX_PAGE, 0, 0, 0, NULL), -LX_ENOTDIR);
+}
+
+static void test_tmp(void)
+{
+	uint64_t path = put_str(SCRATCH, "/tmp/x"), data = put_str(SCRATCH + 100, "abc");
+	int64_t fd = SYS(open, path, LX_O_CREAT | LX_O_RDWR, 0644, 0, 0, 0, NULL);
+	EQ(fd, 3);
+	EQ(SYS(write, fd, data, 3, 0, 0, 0, NULL), 3);
+	EQ(SYS(lseek, fd, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(read, fd, SCRATCH + 200, 10, 0, 0, 0, NULL), 3);
+	EQ(SYS(open, path, LX_O_CREAT | LX_O_EXCL, 0, 0, 0, 0, NULL), -LX_EEXIST);
+	EQ(SYS(unlink, path, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(unlink, path, 0, 0, 0, 0, 0, NULL), -LX_ENOENT);
+	put_str(SCRATCH, "/etc/new");
+	EQ(SYS(open, SCRATCH, LX_O_CREAT | LX_O_WRONLY, 0644, 0, 0, 0, NULL), -LX_EROFS);
+	put_str(SCRATCH, "/tmp/d");
+	EQ(SYS(mkdir, SCRATCH, 0755, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(rmdir, SCRATCH, 0, 0, 0, 0, 0, NULL), 0);
+}
+
+static void test_stdin(void)
+{
+	struct lx_action act;
+	EQ(SYS(read, 0, SCRATCH, 100, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_NEED_INPUT);
+	lx_feed_input(&proc, "line\n", 5);
+	EQ(SYS(read, 0, SCRATCH, 100, 0, 0, 0, &act), 5);
+	EQ(act.kind, LX_ACT_RETURN);
+	lx_feed_input(&proc, "", 0);
+	EQ(SYS(read, 0, SCRATCH, 100, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_RETURN);
+	SYS(read, 0, SCRATCH, 100, 0, 0, 0, &act);
+	EQ(act.kind, LX_ACT_NEED_INPUT);
+	lx_feed_input(&proc, "x", 1);
+	EQ(SYS(read, 0, RO_PAGE, 100, 0, 0, 0, &act), -LX_EFAULT);
+}
+
+static void test_startup_calls(void)
+{
+	struct lx_action act;
+	EQ(SYS(arch_prctl, LX_ARCH_SET_FS, 0x5000, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_SET_FS);
+	EQ(act.addr, 0x5000);
+	EQ(SYS(arch_prctl, LX_ARCH_SET_FS, 1ull << 63, 0, 0, 0, 0, NULL), -LX_EPERM);
+	EQ(SYS(arch_prctl, 0x3001, 0, 0, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(set_tid_address, SCRATCH, 0, 0, 0, 0, 0, NULL), 1);
+	EQ(SYS(set_robust_list, SCRATCH, 24, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(rseq, SCRATCH, 32, 0, 0, 0, 0, NULL), -LX_ENOSYS);
+	EQ(SYS(ioctl, 1, LX_TIOCGWINSZ, SCRATCH, 0, 0, 0, NULL), -LX_ENOTTY);
+	EQ(SYS(ioctl, 7, LX_TIOCGWINSZ, SCRATCH, 0, 0, 0, NULL), -LX_EBADF);
+	EQ(SYS(prlimit64, 0, LX_RLIMIT_STACK, 0, SCRATCH, 0, 0, NULL), 0);
+	uint64_t lim[2];
+	get(SCRATCH, lim, 16);
+	EQ(lim[0], 8 << 20);
+	EQ(SYS(prlimit64, 0, LX_RLIMIT_STACK, SCRATCH, 0, 0, 0, NULL), -LX_EPERM);
+	memcpy(proc.exe, "/bin/busybox", 13);
+	uint64_t path = put_str(SCRATCH, "/proc/self/exe");
+	EQ(SYS(readlink, path, SCRATCH + 100, 4096, 0, 0, 0, NULL), 12);
+	char got[16] = { 0 };
+	get(SCRATCH + 100, got, 12);
+	CHECK(strcmp(got, "/bin/busybox") == 0, "readlink '%s'", got);
+	EQ(SYS(getrandom, SCRATCH, 8, 1, 0, 0, 0, NULL), 8);
+	EQ(SYS(getrandom, RO_PAGE, 8, 1, 0, 0, 0, NULL), -LX_EFAULT);
+	EQ(SYS(uname, SCRATCH, 0, 0, 0, 0, 0, NULL), 0);
+	char uts[LX_UTS_SIZE];
+	get(SCRATCH, uts, sizeof(uts));
+	CHECK(strcmp(uts, "Linux") == 0 && strcmp(uts + 65, "kozo") == 0 &&
+	      strcmp(uts + 4 * 65, "x86_64") == 0, "uname fields");
+	EQ(SYS(uname, RO_PAGE, 0, 0, 0, 0, 0, NULL), -LX_EFAULT);
+	EQ(SYS(getuid, 0, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(exit_group, 3, 0, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_EXIT);
+	EQ(act.status, 3 << 8);
+}
+
+static void test_brk_mmap(void)
+{
+	struct lx_action act;
+	proc.brk_start = proc.brk = 0x600000;
+	EQ(SYS(brk, 0, 0, 0, 0, 0, 0, NULL), 0x600000);
+	EQ(SYS(brk, 0x602100, 0, 0, 0, 0, 0, NULL), 0x602100);
+	uint64_t v = 0x1122334455667788ull;
+	CHECK(proc.mem.write(proc.mem.ctx, 0x602000, &v, 8) == 0, "write to the heap");
+	EQ(SYS(brk, 0x601000, 0, 0, 0, 0, 0, &act), 0x601000);
+	EQ(act.kind, LX_ACT_UNMAP);
+	CHECK(proc.mem.write(proc.mem.ctx, 0x602000, &v, 8) != 0, "heap page gone after shrink");
+	EQ(SYS(brk, 0x100, 0, 0, 0, 0, 0, NULL), 0x601000);
+	int64_t m = SYS(mmap, 0, 3 * LX_PAGE, LX_PROT_READ | LX_PROT_WRITE,
+			LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, (uint64_t)-1, 0, NULL);
+	CHECK(m > 0 && m % LX_PAGE == 0, "mmap returned %llx", (long long)m);
+	CHECK(proc.mem.write(proc.mem.ctx, (uint64_t)m + LX_PAGE, &v, 8) == 0, "write mmapped");
+	EQ(SYS(mprotect, (uint64_t)m, LX_PAGE, LX_PROT_READ, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_PROTECT);
+	CHECK(proc.mem.write(proc.mem.ctx, (uint64_t)m, &v, 8) != 0, "read-only after mprotect");
+	CHECK(proc.mem.write(proc.mem.ctx, (uint64_t)m + LX_PAGE, &v, 8) == 0, "rest still writable");
+	EQ(SYS(munmap, (uint64_t)m + LX_PAGE, LX_PAGE, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_UNMAP);
+	CHECK(proc.mem.read(proc.mem.ctx, (uint64_t)m + LX_PAGE, &v, 8) != 0, "hole after munmap");
+	CHECK(proc.mem.read(proc.mem.ctx, (uint64_t)m + 2 * LX_PAGE, &v, 8) == 0, "after the hole");
+	EQ(SYS(mmap, 0, 0, 3, 0x22, (uint64_t)-1, 0, NULL), -LX_EINVAL);
+	EQ(SYS(mmap, 0, LX_PAGE, 3, 0x20, (uint64_t)-1, 0, NULL), -LX_EINVAL);
+	EQ(SYS(mmap, 0, ~0ull, 3, 0x22, (uint64_t)-1, 0, NULL), -LX_EINVAL);
+	EQ(SYS(mmap, 0x1001, LX_PAGE, 3, 0x32, (uint64_t)-1, 0, NULL), -LX_EINVAL);
+	EQ(SYS(munmap, 0x1001, LX_PAGE, 0, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(mprotect, 0x70000000, LX_PAGE, 1, 0, 0, 0, NULL), -LX_ENOMEM);
+	/* A file mapping shows the file's bytes. */
+	uint64_t path = put_str(SCRATCH, "/etc/words");
+	int64_t fd = SYS(open, path, 0, 0, 0, 0, 0, NULL);
+	int64_t f = SYS(mmap, 0, LX_PAGE, LX_PROT_READ, LX_MAP_PRIVATE, (uint64_t)fd, 0, NULL);
+	char w[6] = { 0 };
+	get((uint64_t)f, w, 5);
+	CHECK(strcmp(w, "pear\n") == 0, "file mapping shows '%s'", w);
+}
+
+static void test_table(void)
+{
+	/* Every number the table calls supported or partial has a handler
+	 * (nothing logged), every errno entry returns its errno, unknown
+	 * numbers give ENOSYS and are logged once. */
+	unsigned bad = 0;
+	for (uint64_t nr = 0; nr < LX_NR_MAX; nr++) {
+		unsigned err, st = lx_syscall_status(nr, &err);
+		setup();
+		int64_t r = sys(nr, 0, 0, 0, 0, 0, 0, NULL);
+		if ((st == LX_ST_SUPPORTED || st == LX_ST_PARTIAL) && logged) {
+			if (bad++ < 5)
+				fail("%s (%llu) is in the table but has no handler", lx_syscall_name(nr),
+				     (unsigned long long)nr);
+		}
+		if (st == LX_ST_ERRNO && r != -(int64_t)err && bad++ < 5)
+			fail("%s returns %lld, table says -%u", lx_syscall_name(nr), (long long)r, err);
+		if (st == LX_ST_UNKNOWN && (r != -LX_ENOSYS || logged != 1) && bad++ < 5)
+			fail("unknown %llu: %lld, logged %u", (unsigned long long)nr, (long long)r, logged);
+	}
+	setup();
+	sys(999, 0, 0, 0, 0, 0, 0, NULL);
+	sys(999, 0, 0, 0, 0, 0, 0, NULL);
+	sys(1u << 20, 0, 0, 0, 0, 0, 0, NULL);
+	EQ(logged, 2);
+	EQ(SYS(rseq, 0, 0, 0, 0, 0, 0, NULL), -LX_ENOSYS);
+	EQ(SYS(rseq, 0, 0, 0, 0, 0, 0, NULL), -LX_ENOSYS);
+	EQ(logged, 3);
+}
+
+static void test_paths(void)
+{
+	char abs[LX_PATH_MAX];
+	EQ(lx_fs_resolve(&fs, 0, "a//b/./c/../d/", abs), 0);
+	CHECK(strcmp(abs, "/a/b/d") == 0, "resolve '%s'", abs);
+	EQ(lx_fs_resolve(&fs, 0, "../../..", abs), 0);
+	CHECK(strcmp(abs, "/") == 0, "resolve .. past root '%s'", abs);
+	char longp[600];
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	EQ(lx_fs_resolve(&fs, 0, longp, abs), -LX_ENAMETOOLONG);
+	uint64_t p = SCRATCH + LX_PAGE - 3;
+	proc.mem.write(proc.mem.ctx, p, "abc", 3);  /* no NUL before the end of the area */
+	uint64_t end = SCRATCH + SCRATCH_LEN - 3;
+	proc.mem.write(proc.mem.ctx, end, "abc", 3);
+	EQ(SYS(open, end, 0, 0, 0, 0, 0, NULL), -LX_EFAULT);
+	put_str(SCRATCH, "/tmp");
+	EQ(SYS(chdir, SCRATCH, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(getcwd, SCRATCH, 100, 0, 0, 0, 0, NULL), 5);
+	EQ(SYS(getcwd, SCRATCH, 2, 0, 0, 0, 0, NULL), -LX_ERANGE);
+}
+
+static void test_bad_archives(void)
+{
+	const char *why = NULL;
+	static struct lx_fs f2;
+	EQ(lx_fs_init(&f2, (const uint8_t *)"junk", 4, &why), -LX_EINVAL);
+	arc_build();
+	EQ(lx_fs_init(&f2, arc, arc_len - 20, &why), -LX_EINVAL);
+	CHECK(why != NULL, "a reason");
+	uint8_t bad[8192];
+	memcpy(bad, arc, arc_len);
+	memcpy(bad + 94, "FFFFFFFF", 8);  /* namesize of the first entry */
+	EQ(lx_fs_init(&f2, bad, arc_len, &why), -LX_EINVAL);
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	static uint8_t buf[1 << 22];
+	*len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return buf;
+}
+
+static void test_elf(const char *path)
+{
+	const char *why = NULL;
+	struct lx_image img;
+	uint8_t junk[200] = "\177ELF";
+	EQ(lx_load_elf(&proc, junk, sizeof(junk), &img, &why), -LX_ENOEXEC);
+	EQ(lx_load_elf(&proc, junk, 3, &img, &why), -LX_ENOEXEC);
+	CHECK(why && strcmp(why, "not an ELF file") == 0, "reason '%s'", why);
+	size_t len;
+	uint8_t *elf = path ? read_file(path, &len) : NULL;
+	if (!elf) {
+		fail("cannot read the test program %s", path ? path : "(none given)");
+		return;
+	}
+	EQ(lx_load_elf(&proc, elf, len, &img, &why), 0);
+	static const char *argv[] = { "/bin/hello", "a" }, *envp[] = { "HOME=/" };
+	uint8_t rnd[16] = { 1, 2, 3 };
+	uint64_t sp;
+	EQ(lx_build_stack(&proc, &img, 2, argv, 1, envp, rnd, &sp), 0);
+	EQ(sp % 16, 0);
+	uint64_t w[4];
+	get(sp, w, sizeof(w));
+	EQ(w[0], 2);
+	char s[16] = { 0 };
+	get(w[1], s, 11);
+	CHECK(strcmp(s, "/bin/hello") == 0, "argv[0] '%s'", s);
+	EQ(w[3], 0);
+	/* The entry point's page holds the program's bytes. */
+	uint8_t code[16];
+	get(img.entry, code, sizeof(code));
+	uint64_t off = 0;
+	CHECK(lx_vma_find(&proc, img.entry) != NULL, "entry mapped");
+	(void)off;
+	/* Corruptions are refused, each with a reason. */
+	static uint8_t c[1 << 22];
+	size_t pos[] = { 4, 18, 32, 54, 56 };
+	for (unsigned i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
+		memcpy(c, elf, len);
+		c[pos[i]] ^= 0x40;
+		setup();
+		why = NULL;
+		CHECK(lx_load_elf(&proc, c, len, &img, &why) == -LX_ENOEXEC && why,
+		      "corruption at %zu accepted", pos[i]);
+	}
+	memcpy(c, elf, len);
+	setup();
+	CHECK(lx_load_elf(&proc, c, 100, &img, &why) == -LX_ENOEXEC, "truncated file accepted");
+}
+
+#define RUN(fn, ...)                                                     \
+	do {                                                             \
+		current = #fn;                                           \
+		current_failed = false;                                  \
+		setup();                                                 \
+		fn(__VA_ARGS__);                                         \
+		if (current_failed)                                      \
+			failures++;                                      \
+		else {                                                   \
+			printf("PASS %s\n", #fn);                        \
+			passes++;                                        \
+		}                                                        \
+	} while (0)
+
+int main(int argc, char **argv)
+{
+	RUN(test_write_console);
+	RUN(test_writev);
+	RUN(test_open_read_close);
+	RUN(test_sendfile_cat);
+	RUN(test_stat);
+	RUN(test_getdents);
+	RUN(test_tmp);
+	RUN(test_stdin);
+	RUN(test_startup_calls);
+	RUN(test_brk_mmap);
+	RUN(test_table);
+	RUN(test_paths);
+	RUN(test_bad_archives);
+	RUN(test_elf, argc > 1 ? argv[1] : NULL);
+	return failures ? 1 : 0;
+}

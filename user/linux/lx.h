@@ -1,0 +1,174 @@
+/* The Linux syscall translation layer: pure C, no system calls of its own,
+ * compiled into Init (the server, user/linux/server.c) and, unchanged, into
+ * the host unit tests (tests/linux) and the fuzzer (fuzz/linux).
+ *
+ *   fault message (nr, a0..a5) --lx_syscall--> struct lx_action
+ *                                                 RETURN    reply ret
+ *                                                 EXIT      the process is gone
+ *                                                 NEED_INPUT  feed stdin, call again
+ *                                                 SET_FS    set FS base, reply ret
+ *                                                 UNMAP     drop pages, reply ret
+ *                                                 PROTECT   remap pages, reply ret
+ *
+ * The process's memory is reached only through struct lx_mem: copy-in and
+ * copy-out callbacks that check the address range and return -LX_EFAULT.
+ * Nothing here trusts a number from the process: every length is clamped,
+ * every index checked, so any input gives an errno or a valid action. */
+#ifndef KOZO_LINUX_LX_H
+#define KOZO_LINUX_LX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lx_abi.h"
+#include "lx_fs.h"
+
+#define LX_PAGE 4096ull
+#define LX_PAGE_DOWN(a) ((a) & ~(LX_PAGE - 1))
+/* Process address space: [LX_USER_MIN, LX_USER_TOP).  The server shows the
+ * same pages to itself at LX_WINDOW + address, so the top is half of the
+ * 47-bit user half. */
+#define LX_USER_MIN 0x10000ull
+#define LX_USER_TOP 0x400000000000ull
+#define LX_STACK_TOP 0x3ff000000000ull
+#define LX_STACK_MAX (8ull << 20)
+#define LX_MMAP_TOP 0x3f0000000000ull
+#define LX_BRK_MAX (256ull << 20)
+
+#define LX_MAX_FDS 32
+#define LX_MAX_VMAS 64
+#define LX_STDIN_BUF 512
+
+/* Process memory access.  read/write copy n bytes or return -LX_EFAULT (a
+ * partial copy is allowed to have happened).  ctx is the callbacks' own. */
+struct lx_mem {
+	int (*read)(void *ctx, uint64_t addr, void *dst, size_t n);
+	int (*write)(void *ctx, uint64_t addr, const void *src, size_t n);
+	void *ctx;
+};
+
+/* Where console output goes, and what unknown calls are reported to. */
+struct lx_host {
+	void (*console_write)(void *ctx, const char *s, size_t n);
+	void (*log_unsupported)(void *ctx, uint64_t nr, const char *name);
+	uint64_t (*now_ns)(void *ctx); /* time since boot; NULL: always 0 */
+	void *ctx;
+};
+
+/* A region of the address space: [start, end), page aligned.  File-backed
+ * regions show file bytes [off, off + file_len) from their start (the ELF
+ * loader's segments), zeros after. */
+struct lx_vma {
+	uint64_t start, end;
+	unsigned prot;          /* LX_PROT_* */
+	unsigned flags;         /* LX_VMA_* */
+	const uint8_t *file;    /* NULL: anonymous */
+	uint64_t file_len;      /* bytes of file to show from start + file_skip */
+	uint64_t file_skip;     /* the region starts this far into the mapping */
+};
+#define LX_VMA_STACK 1
+#define LX_VMA_HEAP 2
+
+enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR };
+
+struct lx_fd {
+	uint8_t kind;
+	uint8_t cloexec;
+	uint32_t flags;         /* O_* status flags */
+	int node;               /* lx_fs node index */
+	uint64_t pos;           /* files: byte offset; directories: entry index */
+};
+
+struct lx_proc {
+	struct lx_mem mem;
+	struct lx_host host;
+	struct lx_fs *fs;
+	struct lx_fd fds[LX_MAX_FDS];
+	struct lx_vma vmas[LX_MAX_VMAS];
+	unsigned nvmas;
+	uint64_t brk_start, brk;        /* heap: [brk_start, brk) */
+	uint64_t mmap_next;             /* next address for a non-fixed mmap (down) */
+	uint64_t fs_base;
+	uint64_t tid_address, robust_list;
+	uint64_t sigmask;
+	uint64_t rng;                   /* getrandom state (xorshift64*) */
+	int cwd;                        /* node index */
+	unsigned umask;
+	char exe[LX_PATH_MAX];          /* readlink /proc/self/exe */
+	char comm[16];
+	/* stdin: bytes the server fed, not yet read; eof after Ctrl-D */
+	char in_buf[LX_STDIN_BUF];
+	unsigned in_len;
+	bool in_eof;
+	uint8_t logged[LX_NR_MAX / 8 + 1]; /* unsupported numbers already logged */
+};
+
+enum lx_action_kind {
+	LX_ACT_RETURN,      /* reply ret */
+	LX_ACT_EXIT,        /* the process ended with wait status `status` */
+	LX_ACT_NEED_INPUT,  /* stdin is empty: lx_feed_input, then repeat the call */
+	LX_ACT_SET_FS,      /* set the thread's FS base to addr, reply ret */
+	LX_ACT_UNMAP,       /* drop present pages in [addr, addr + len), reply ret */
+	LX_ACT_PROTECT,     /* present pages in [addr, addr + len) get prot, reply ret */
+};
+
+struct lx_action {
+	unsigned kind;
+	int64_t ret;
+	uint64_t addr, len;     /* page aligned, inside the user range */
+	unsigned prot;
+	int status;             /* EXIT: Linux wait status (code << 8, or signal) */
+};
+
+/* Set p up empty: fds 0-2 on the console, cwd "/".  fs may be shared by
+ * several processes in turn; mem and host are copied. */
+void lx_proc_init(struct lx_proc *p, struct lx_fs *fs, const struct lx_mem *mem,
+		  const struct lx_host *host, uint64_t seed);
+
+/* Translate one system call.  Always fills *act; never fails otherwise. */
+void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct lx_action *act);
+
+/* Give stdin bytes (the server's console line discipline), or EOF when n is
+ * 0.  Bytes beyond the buffer's room are dropped; returns how many fit. */
+size_t lx_feed_input(struct lx_proc *p, const char *s, size_t n);
+
+/* ---- memory map (lx_mm.c) ---- */
+
+/* The region holding addr, or NULL. */
+const struct lx_vma *lx_vma_find(const struct lx_proc *p, uint64_t addr);
+/* Add a region, replacing whatever was in [start, end).  Returns 0 or
+ * -LX_ENOMEM (table full) / -LX_EINVAL (bad range). */
+int lx_vma_map(struct lx_proc *p, const struct lx_vma *v);
+/* Remove [start, end) from every region (splitting).  0 or -LX_ENOMEM. */
+int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end);
+/* Fill one page for a first touch at page address va (write: the access
+ * writes).  Returns the protection to map it with, or -1 when the access
+ * is not allowed (the process gets SIGSEGV). */
+int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[LX_PAGE]);
+
+/* ---- program loading (lx_elf.c) ---- */
+
+struct lx_image {
+	uint64_t entry, phdr, phnum, phent, base_end;
+};
+/* Check a static x86_64 ELF executable and add its segments as regions.
+ * Returns 0, or -LX_ENOEXEC with *why set to a reason for the user. */
+int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,
+		const char **why);
+/* Make the stack region and write argv, envp and auxv on it through
+ * p->mem; *sp is the initial stack pointer.  random16 feeds AT_RANDOM. */
+int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
+		   const char *const *argv, int envc, const char *const *envp,
+		   const uint8_t random16[16], uint64_t *sp);
+
+/* The name of syscall nr ("?" if none). */
+const char *lx_syscall_name(uint64_t nr);
+/* Its status in the table: LX_ST_* */
+unsigned lx_syscall_status(uint64_t nr, unsigned *err);
+enum { LX_ST_UNKNOWN, LX_ST_SUPPORTED, LX_ST_PARTIAL, LX_ST_ERRNO };
+
+/* Signal names for exit reports ("SIGSEGV"), NULL if unknown. */
+const char *lx_signal_name(int sig);
+
+#endif

@@ -1,0 +1,228 @@
+/* Loading a static x86_64 ELF executable: check it, describe its segments
+ * as regions (their pages are filled on first touch), and build the
+ * initial stack the System V ABI promises (argc, argv, envp, auxv).
+ * The ELF file is untrusted input: every field is checked before use and
+ * a refusal says why. */
+#include <string.h>
+
+#include "lx.h"
+
+#define EHDR_SIZE 64
+#define PHDR_SIZE 56
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+#define ET_EXEC 2
+#define ET_DYN 3
+#define EM_X86_64 62
+#define MAX_PHNUM 64
+
+static uint64_t get(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+struct phdr {
+	uint64_t type, flags, offset, vaddr, filesz, memsz;
+};
+
+static void read_phdr(const uint8_t *p, struct phdr *h)
+{
+	h->type = get(p, 4);
+	h->flags = get(p + 4, 4);
+	h->offset = get(p + 8, 8);
+	h->vaddr = get(p + 16, 8);
+	h->filesz = get(p + 32, 8);
+	h->memsz = get(p + 40, 8);
+}
+
+static int refuse(const char **why, const char *reason)
+{
+	*why = reason;
+	return -LX_ENOEXEC;
+}
+
+/* Check one PT_LOAD against the file and the address space. */
+static const char *check_load(const struct phdr *h, size_t size)
+{
+	if (h->filesz > h->memsz)
+		return "a segment's file size exceeds its memory size";
+	if (h->offset > size || size - h->offset < h->filesz)
+		return "a segment lies past the end of the file";
+	if (h->vaddr < LX_USER_MIN || h->vaddr >= LX_USER_TOP || LX_USER_TOP - h->vaddr < h->memsz)
+		return "a segment lies outside the user address range";
+	if (h->vaddr % LX_PAGE != h->offset % LX_PAGE)
+		return "a segment's address and file offset disagree modulo the page size";
+	return NULL;
+}
+
+int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,
+		const char **why)
+{
+	static const char *unused;
+	if (!why)
+		why = &unused;
+	if (size < EHDR_SIZE || memcmp(elf, "\177ELF", 4) != 0)
+		return refuse(why, "not an ELF file");
+	if (elf[4] != 2 || elf[5] != 1)
+		return refuse(why, "not a 64-bit little-endian ELF file");
+	uint64_t type = get(elf + 16, 2), machine = get(elf + 18, 2);
+	if (machine != EM_X86_64)
+		return refuse(why, "not an x86_64 program");
+	if (type != ET_EXEC && type != ET_DYN)
+		return refuse(why, "not an executable");
+	uint64_t entry = get(elf + 24, 8), phoff = get(elf + 32, 8);
+	uint64_t phent = get(elf + 54, 2), phnum = get(elf + 56, 2);
+	if (phent != PHDR_SIZE || phnum == 0 || phnum > MAX_PHNUM || phoff > size ||
+	    (size - phoff) / PHDR_SIZE < phnum)
+		return refuse(why, "bad program header table");
+	uint64_t lo = ~0ull, hi = 0, phdr_addr = 0;
+	bool entry_ok = false;
+	unsigned loads = 0;
+	for (uint64_t i = 0; i < phnum; i++) {
+		struct phdr h;
+		read_phdr(elf + phoff + i * PHDR_SIZE, &h);
+		if (h.type == PT_INTERP)
+			return refuse(why, "dynamically linked (has an interpreter); only static programs run");
+		if (h.type != PT_LOAD || h.memsz == 0)
+			continue;
+		const char *bad = check_load(&h, size);
+		if (bad)
+			return refuse(why, bad);
+		loads++;
+		if (h.vaddr < lo)
+			lo = h.vaddr;
+		if (h.vaddr + h.memsz > hi)
+			hi = h.vaddr + h.memsz;
+		if (entry >= h.vaddr && entry - h.vaddr < h.memsz && h.flags & PF_X)
+			entry_ok = true;
+		if (phoff >= h.offset && phoff - h.offset < h.filesz &&
+		    h.filesz - (phoff - h.offset) >= phnum * PHDR_SIZE)
+			phdr_addr = h.vaddr + (phoff - h.offset);
+	}
+	if (type == ET_DYN)
+		return refuse(why, "position-independent executables are not supported yet");
+	if (!loads)
+		return refuse(why, "no loadable segment");
+	if (!entry_ok)
+		return refuse(why, "the entry point is not in an executable segment");
+	if (hi > LX_MMAP_TOP - LX_BRK_MAX - LX_STACK_MAX)
+		return refuse(why, "the program lies where the heap and mappings go");
+	/* Valid: now describe the segments.  Later segments win on a shared
+	 * page, as with Linux's MAP_FIXED mappings of each. */
+	for (uint64_t i = 0; i < phnum; i++) {
+		struct phdr h;
+		read_phdr(elf + phoff + i * PHDR_SIZE, &h);
+		if (h.type != PT_LOAD || h.memsz == 0)
+			continue;
+		uint64_t start = LX_PAGE_DOWN(h.vaddr), lead = h.vaddr - start;
+		struct lx_vma v = {
+			.start = start,
+			.end = LX_PAGE_DOWN(h.vaddr + h.memsz + LX_PAGE - 1),
+			.prot = (h.flags & PF_R ? LX_PROT_READ : 0u) |
+				(h.flags & PF_W ? LX_PROT_WRITE : 0u) | (h.flags & PF_X ? LX_PROT_EXEC : 0u),
+			.file = elf + h.offset - lead,
+			.file_len = h.filesz + lead,
+		};
+		int err = lx_vma_map(p, &v);
+		if (err)
+			return refuse(why, "too many segments");
+	}
+	img->entry = entry;
+	img->phdr = phdr_addr;
+	img->phnum = phnum;
+	img->phent = PHDR_SIZE;
+	img->base_end = hi;
+	p->brk_start = p->brk = LX_PAGE_DOWN(hi + LX_PAGE - 1);
+	return 0;
+}
+
+#define MAX_ARGS 64
+#define MAX_STRINGS (64 * 1024)
+
+static int put64(struct lx_proc *p, uint64_t *sp, uint64_t v)
+{
+	uint8_t b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	*sp -= 8;
+	return p->mem.write(p->mem.ctx, *sp, b, 8);
+}
+
+static int put_bytes(struct lx_proc *p, uint64_t *sp, const void *s, size_t n, uint64_t *at)
+{
+	*sp -= n;
+	*at = *sp;
+	return p->mem.write(p->mem.ctx, *sp, s, n);
+}
+
+int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
+		   const char *const *argv, int envc, const char *const *envp,
+		   const uint8_t random16[16], uint64_t *sp_out)
+{
+	if (argc < 0 || envc < 0 || argc > MAX_ARGS || envc > MAX_ARGS)
+		return -LX_E2BIG;
+	size_t total = 0;
+	for (int i = 0; i < argc; i++)
+		total += strlen(argv[i]) + 1;
+	for (int i = 0; i < envc; i++)
+		total += strlen(envp[i]) + 1;
+	if (total > MAX_STRINGS)
+		return -LX_E2BIG;
+	struct lx_vma stack = { .start = LX_STACK_TOP - LX_STACK_MAX, .end = LX_STACK_TOP,
+				.prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_STACK };
+	int err = lx_vma_map(p, &stack);
+	if (err)
+		return err;
+	p->mmap_next = LX_MMAP_TOP;
+
+	uint64_t sp = LX_STACK_TOP, argp[MAX_ARGS], envpp[MAX_ARGS], rnd = 0, execfn = 0;
+	static const char platform[] = "x86_64";
+	uint64_t plat = 0;
+	err = put_bytes(p, &sp, p->exe, strlen(p->exe) + 1, &execfn);
+	for (int i = envc; i-- > 0 && !err;)
+		err = put_bytes(p, &sp, envp[i], strlen(envp[i]) + 1, &envpp[i]);
+	for (int i = argc; i-- > 0 && !err;)
+		err = put_bytes(p, &sp, argv[i], strlen(argv[i]) + 1, &argp[i]);
+	if (!err)
+		err = put_bytes(p, &sp, platform, sizeof(platform), &plat);
+	sp &= ~15ull;
+	if (!err)
+		err = put_bytes(p, &sp, random16, 16, &rnd);
+
+	const uint64_t aux[][2] = {
+		{ LX_AT_PHDR, img->phdr }, { LX_AT_PHENT, img->phent }, { LX_AT_PHNUM, img->phnum },
+		{ LX_AT_PAGESZ, LX_PAGE }, { LX_AT_BASE, 0 }, { LX_AT_FLAGS, 0 },
+		{ LX_AT_ENTRY, img->entry }, { LX_AT_UID, 0 }, { LX_AT_EUID, 0 }, { LX_AT_GID, 0 },
+		{ LX_AT_EGID, 0 }, { LX_AT_HWCAP, 0 }, { LX_AT_CLKTCK, 100 }, { LX_AT_SECURE, 0 },
+		{ LX_AT_RANDOM, rnd }, { LX_AT_EXECFN, execfn }, { 15 /* AT_PLATFORM */, plat },
+		{ LX_AT_NULL, 0 },
+	};
+	unsigned naux = sizeof(aux) / sizeof(aux[0]);
+	/* After everything below, sp must be 16-byte aligned. */
+	uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * naux;
+	if (words % 2)
+		sp -= 8;
+	for (unsigned i = naux; i-- > 0 && !err;) {
+		err = put64(p, &sp, aux[i][1]);
+		if (!err)
+			err = put64(p, &sp, aux[i][0]);
+	}
+	if (!err)
+		err = put64(p, &sp, 0);
+	for (int i = envc; i-- > 0 && !err;)
+		err = put64(p, &sp, envpp[i]);
+	if (!err)
+		err = put64(p, &sp, 0);
+	for (int i = argc; i-- > 0 && !err;)
+		err = put64(p, &sp, argp[i]);
+	if (!err)
+		err = put64(p, &sp, (uint64_t)argc);
+	*sp_out = sp;
+	return err;
+}

@@ -1,0 +1,332 @@
+/* The process's memory map: a sorted table of regions (struct lx_vma).
+ * Pages are not allocated here: the server fills a page on first touch
+ * (a VM fault, or a copy-in/out) with lx_page_fill, so mmap and brk only
+ * edit the table, and munmap/mprotect tell the server which present pages
+ * to drop or remap. */
+#include <string.h>
+
+#include "lx_internal.h"
+
+const struct lx_vma *lx_vma_find(const struct lx_proc *p, uint64_t addr)
+{
+	for (unsigned i = 0; i < p->nvmas; i++)
+		if (addr >= p->vmas[i].start && addr < p->vmas[i].end)
+			return &p->vmas[i];
+	return NULL;
+}
+
+static bool range_ok(uint64_t start, uint64_t end)
+{
+	return start < end && start >= LX_USER_MIN && end <= LX_USER_TOP &&
+	       start % LX_PAGE == 0 && end % LX_PAGE == 0;
+}
+
+static void remove_at(struct lx_proc *p, unsigned i)
+{
+	memmove(&p->vmas[i], &p->vmas[i + 1], (p->nvmas - i - 1) * sizeof(p->vmas[0]));
+	p->nvmas--;
+}
+
+static void insert_at(struct lx_proc *p, unsigned i, const struct lx_vma *v)
+{
+	memmove(&p->vmas[i + 1], &p->vmas[i], (p->nvmas - i) * sizeof(p->vmas[0]));
+	p->vmas[i] = *v;
+	p->nvmas++;
+}
+
+/* Move v's start to s (inside it), keeping its file view in place. */
+static void trim_front(struct lx_vma *v, uint64_t s)
+{
+	v->file_skip += s - v->start;
+	v->start = s;
+}
+
+int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end)
+{
+	if (!range_ok(start, end))
+		return -LX_EINVAL;
+	for (unsigned i = 0; i < p->nvmas;) {
+		struct lx_vma *v = &p->vmas[i];
+		if (v->end <= start || v->start >= end) {
+			i++;
+			continue;
+		}
+		if (v->start >= start && v->end <= end) {
+			remove_at(p, i);
+			continue;
+		}
+		if (v->start < start && v->end > end) {
+			/* A hole in the middle: the right part becomes a new region. */
+			if (p->nvmas >= LX_MAX_VMAS)
+				return -LX_ENOMEM;
+			struct lx_vma right = *v;
+			trim_front(&right, end);
+			v->end = start;
+			insert_at(p, i + 1, &right);
+			return 0;
+		}
+		if (v->start < start)
+			v->end = start;
+		else
+			trim_front(v, end);
+		i++;
+	}
+	return 0;
+}
+
+/* Neighbouring anonymous regions with the same protection become one, so
+ * brk growth and mprotect back and forth do not fill the table. */
+static void coalesce(struct lx_proc *p)
+{
+	for (unsigned i = 0; i + 1 < p->nvmas;) {
+		struct lx_vma *a = &p->vmas[i], *b = &p->vmas[i + 1];
+		if (a->end == b->start && !a->file && !b->file && a->prot == b->prot &&
+		    a->flags == b->flags) {
+			a->end = b->end;
+			remove_at(p, i + 1);
+		} else {
+			i++;
+		}
+	}
+}
+
+int lx_vma_map(struct lx_proc *p, const struct lx_vma *v)
+{
+	if (!range_ok(v->start, v->end))
+		return -LX_EINVAL;
+	/* Unmapping splits at most one region, the insert adds one. */
+	if (p->nvmas + 2 > LX_MAX_VMAS)
+		return -LX_ENOMEM;
+	lx_vma_unmap(p, v->start, v->end);
+	unsigned i = 0;
+	while (i < p->nvmas && p->vmas[i].start < v->start)
+		i++;
+	insert_at(p, i, v);
+	coalesce(p);
+	return 0;
+}
+
+int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[LX_PAGE])
+{
+	const struct lx_vma *v = lx_vma_find(p, va);
+	if (!v || va % LX_PAGE)
+		return -1;
+	if (write ? !(v->prot & LX_PROT_WRITE) : !(v->prot & (LX_PROT_READ | LX_PROT_EXEC)))
+		return -1;
+	memset(page, 0, LX_PAGE);
+	if (v->file) {
+		uint64_t o = va - v->start + v->file_skip;
+		if (o < v->file_len) {
+			uint64_t n = v->file_len - o;
+			memcpy(page, v->file + o, n < LX_PAGE ? n : LX_PAGE);
+		}
+	}
+	return (int)v->prot;
+}
+
+/* True when no region meets [start, end). */
+static bool range_free(const struct lx_proc *p, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < p->nvmas; i++)
+		if (p->vmas[i].start < end && p->vmas[i].end > start)
+			return false;
+	return true;
+}
+
+/* An address for len bytes below the last one handed out; 0 if none. */
+static uint64_t find_free(struct lx_proc *p, uint64_t len)
+{
+	uint64_t top = p->mmap_next;
+	while (top >= LX_USER_MIN + len && top - len >= p->brk_start + LX_BRK_MAX) {
+		uint64_t s = top - len;
+		bool clash = false;
+		for (unsigned i = 0; i < p->nvmas; i++) {
+			if (p->vmas[i].start < top && p->vmas[i].end > s) {
+				top = p->vmas[i].start;  /* go below the one in the way */
+				clash = true;
+				break;
+			}
+		}
+		if (!clash) {
+			p->mmap_next = s;
+			return s;
+		}
+	}
+	return 0;
+}
+
+static uint64_t page_up(uint64_t x, bool *overflow)
+{
+	if (x > ~0ull - (LX_PAGE - 1)) {
+		*overflow = true;
+		return 0;
+	}
+	return (x + LX_PAGE - 1) & ~(LX_PAGE - 1);
+}
+
+
+void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
+{
+	uint64_t addr = a[0], flags = a[3], off = a[5];
+	unsigned prot = (unsigned)a[2];
+	int64_t fd = (int32_t)a[4];
+	bool overflow = false;
+	uint64_t len = page_up(a[1], &overflow);
+	act->ret = -LX_EINVAL;
+	if (!a[1] || overflow || len > LX_USER_TOP || off % LX_PAGE ||
+	    prot & ~(unsigned)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return;
+	unsigned type = flags & (LX_MAP_SHARED | LX_MAP_PRIVATE);
+	if (type != LX_MAP_SHARED && type != LX_MAP_PRIVATE)
+		return;
+	struct lx_vma v = { .prot = prot };
+	if (!(flags & LX_MAP_ANONYMOUS)) {
+		if (fd < 0 || fd >= LX_MAX_FDS || p->fds[fd].kind == LX_FD_NONE) {
+			act->ret = -LX_EBADF;
+			return;
+		}
+		const struct lx_fd *f = &p->fds[fd];
+		const uint8_t *data = f->kind == LX_FD_FILE ? lx_fs_data(p->fs, f->node) : NULL;
+		if (!data || (type == LX_MAP_SHARED && prot & LX_PROT_WRITE)) {
+			act->ret = -LX_ENODEV;  /* /tmp files and the console cannot be mapped */
+			return;
+		}
+		uint64_t size = p->fs->nodes[f->node].size;
+		v.file = data + (off < size ? off : size);
+		v.file_len = off < size ? size - off : 0;
+	}
+	bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
+	if (fixed) {
+		if (addr % LX_PAGE || addr < LX_USER_MIN || addr > LX_USER_TOP - len)
+			return;
+		if (flags & LX_MAP_FIXED_NOREPLACE && !range_free(p, addr, addr + len)) {
+			act->ret = -LX_EEXIST;
+			return;
+		}
+	} else {
+		addr = find_free(p, len);
+		if (!addr) {
+			act->ret = -LX_ENOMEM;
+			return;
+		}
+	}
+	v.start = addr;
+	v.end = addr + len;
+	int err = lx_vma_map(p, &v);
+	if (err) {
+		act->ret = err;
+		return;
+	}
+	act->ret = (int64_t)addr;
+	if (fixed) {
+		/* Pages of what was there before must go. */
+		act->kind = LX_ACT_UNMAP;
+		act->addr = addr;
+		act->len = len;
+	}
+}
+
+
+void lx_sys_munmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
+{
+	bool overflow = false;
+	uint64_t len = page_up(a[1], &overflow);
+	if (!a[1] || overflow || a[0] % LX_PAGE || a[0] < LX_USER_MIN || len > LX_USER_TOP ||
+	    a[0] > LX_USER_TOP - len) {
+		act->ret = -LX_EINVAL;
+		return;
+	}
+	int err = lx_vma_unmap(p, a[0], a[0] + len);
+	act->ret = err;
+	if (!err) {
+		act->kind = LX_ACT_UNMAP;
+		act->addr = a[0];
+		act->len = len;
+	}
+}
+
+
+void lx_sys_mprotect(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
+{
+	bool overflow = false;
+	uint64_t start = a[0], len = page_up(a[1], &overflow);
+	unsigned prot = (unsigned)a[2];
+	act->ret = -LX_EINVAL;
+	if (overflow || start % LX_PAGE || prot & ~(unsigned)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return;
+	if (len == 0) {
+		act->ret = 0;
+		return;
+	}
+	if (start < LX_USER_MIN || len > LX_USER_TOP || start > LX_USER_TOP - len) {
+		act->ret = -LX_ENOMEM;
+		return;
+	}
+	uint64_t end = start + len;
+	/* Every page must be mapped (Linux: ENOMEM otherwise). */
+	for (uint64_t at = start; at < end;) {
+		const struct lx_vma *v = lx_vma_find(p, at);
+		if (!v) {
+			act->ret = -LX_ENOMEM;
+			return;
+		}
+		at = v->end;
+	}
+	struct lx_vma pieces[LX_MAX_VMAS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->nvmas; i++) {
+		struct lx_vma v = p->vmas[i];
+		if (v.end <= start || v.start >= end)
+			continue;
+		if (v.start < start)
+			trim_front(&v, start);
+		if (v.end > end)
+			v.end = end;
+		v.prot = prot;
+		pieces[n++] = v;
+	}
+	if (p->nvmas + 2 > LX_MAX_VMAS) {
+		act->ret = -LX_ENOMEM;
+		return;
+	}
+	lx_vma_unmap(p, start, end);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = 0;
+		while (k < p->nvmas && p->vmas[k].start < pieces[i].start)
+			k++;
+		insert_at(p, k, &pieces[i]);
+	}
+	coalesce(p);
+	act->ret = 0;
+	act->kind = LX_ACT_PROTECT;
+	act->addr = start;
+	act->len = len;
+	act->prot = prot;
+}
+
+
+void lx_sys_brk(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
+{
+	uint64_t want = a[0];
+	act->ret = (int64_t)p->brk;
+	if (want < p->brk_start || want - p->brk_start > LX_BRK_MAX)
+		return;
+	bool overflow = false;
+	uint64_t old_end = page_up(p->brk, &overflow), new_end = page_up(want, &overflow);
+	if (new_end > old_end) {
+		if (!range_free(p, old_end, new_end))
+			return;
+		struct lx_vma v = { .start = old_end, .end = new_end,
+				    .prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_HEAP };
+		if (lx_vma_map(p, &v))
+			return;
+	} else if (new_end < old_end) {
+		if (lx_vma_unmap(p, new_end, old_end))
+			return;
+		act->kind = LX_ACT_UNMAP;
+		act->addr = new_end;
+		act->len = old_end - new_end;
+	}
+	p->brk = want;
+	act->ret = (int64_t)want;
+}

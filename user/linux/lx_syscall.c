@@ -1,0 +1,399 @@
+/* lx_syscall: one Linux system call in, one action out.  File calls are in
+ * lx_file.c, memory calls in lx_mm.c; this file has the dispatcher, the
+ * process, identity, time and signal calls, and the table lookups.
+ *
+ * Dispatch: a handler answers, or the table (syscalls.def) says which
+ * errno the call gets.  A number with no handler that the table calls
+ * supported would be a table bug: it gets ENOSYS and is logged like an
+ * unknown number (the host tests check no such number exists). */
+#include <string.h>
+
+#include "lx_internal.h"
+
+struct lx_sysent {
+	const char *name;
+	uint8_t status, err;
+};
+#define LX_ENTRY(nr, name, status, err) [nr] = { #name, LX_ST_##status, err },
+static const struct lx_sysent systab[LX_NR_MAX] = { LX_SYSCALL_TABLE(LX_ENTRY) };
+
+const char *lx_syscall_name(uint64_t nr)
+{
+	return nr < LX_NR_MAX && systab[nr].name ? systab[nr].name : "?";
+}
+
+unsigned lx_syscall_status(uint64_t nr, unsigned *err)
+{
+	if (nr >= LX_NR_MAX || !systab[nr].name) {
+		*err = LX_ENOSYS;
+		return LX_ST_UNKNOWN;
+	}
+	*err = systab[nr].err;
+	return systab[nr].status;
+}
+
+const char *lx_signal_name(int sig)
+{
+	static const char *const names[] = {
+		[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL", [5] = "SIGTRAP",
+		[6] = "SIGABRT", [7] = "SIGBUS", [8] = "SIGFPE", [9] = "SIGKILL", [10] = "SIGUSR1",
+		[11] = "SIGSEGV", [12] = "SIGUSR2", [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM",
+	};
+	return sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])) ? names[sig] : NULL;
+}
+
+void lx_proc_init(struct lx_proc *p, struct lx_fs *fs, const struct lx_mem *mem,
+		  const struct lx_host *host, uint64_t seed)
+{
+	memset(p, 0, sizeof(*p));
+	p->mem = *mem;
+	p->host = *host;
+	p->fs = fs;
+	for (int i = 0; i < 3; i++)
+		p->fds[i] = (struct lx_fd){ .kind = LX_FD_CONSOLE,
+					    .flags = i == 0 ? LX_O_RDONLY : LX_O_WRONLY };
+	p->cwd = 0;
+	p->umask = 022;
+	p->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+	p->mmap_next = LX_MMAP_TOP;
+	memcpy(p->exe, "/", 2);
+}
+
+size_t lx_feed_input(struct lx_proc *p, const char *s, size_t n)
+{
+	if (n == 0) {
+		p->in_eof = true;
+		return 0;
+	}
+	size_t room = sizeof(p->in_buf) - p->in_len;
+	if (n > room)
+		n = room;
+	memcpy(p->in_buf + p->in_len, s, n);
+	p->in_len += (unsigned)n;
+	return n;
+}
+
+static uint64_t rng_next(struct lx_proc *p)
+{
+	uint64_t x = p->rng;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	p->rng = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+/* Seconds since the epoch in the process's clocks: the archive's time
+ * (SOURCE_DATE_EPOCH) plus time since boot. */
+static uint64_t now_ns(struct lx_proc *p, bool realtime)
+{
+	uint64_t t = p->host.now_ns ? p->host.now_ns(p->host.ctx) : 0;
+	return realtime ? t + p->fs->mtime * 1000000000ull : t;
+}
+
+static int64_t put_time(struct lx_proc *p, uint64_t addr, uint64_t ns, uint64_t div)
+{
+	uint8_t b[16];
+	lx_put64(b, ns / 1000000000ull);
+	lx_put64(b + 8, ns % 1000000000ull / div);
+	return lx_copy_out(p, addr, b, 16) ? -LX_EFAULT : 0;
+}
+
+static void uts_field(uint8_t *uts, int i, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(uts + i * LX_UTS_LEN, s, n < LX_UTS_LEN - 1 ? n : LX_UTS_LEN - 1);
+}
+
+/* The fixed uname answer; docs/LINUX-ABI.md lists it. */
+static int64_t do_uname(struct lx_proc *p, uint64_t addr)
+{
+	uint8_t uts[LX_UTS_SIZE];
+	memset(uts, 0, sizeof(uts));
+	uts_field(uts, 0, "Linux");
+	uts_field(uts, 1, "kozo");
+	uts_field(uts, 2, "6.1.0-kozo");
+	uts_field(uts, 3, "#1 KOZO");
+	uts_field(uts, 4, "x86_64");
+	uts_field(uts, 5, "(none)");
+	return lx_copy_out(p, addr, uts, sizeof(uts)) ? -LX_EFAULT : 0;
+}
+
+static int64_t do_rlimit(struct lx_proc *p, uint64_t res, uint64_t old)
+{
+	if (res > 15)
+		return -LX_EINVAL;
+	uint64_t cur = LX_RLIM_INFINITY, max = LX_RLIM_INFINITY;
+	if (res == LX_RLIMIT_STACK)
+		cur = LX_STACK_MAX;
+	else if (res == LX_RLIMIT_NOFILE)
+		cur = max = LX_MAX_FDS;
+	if (!old)
+		return 0;
+	uint8_t b[16];
+	lx_put64(b, cur);
+	lx_put64(b + 8, max);
+	return lx_copy_out(p, old, b, 16) ? -LX_EFAULT : 0;
+}
+
+static int64_t do_getrandom(struct lx_proc *p, uint64_t buf, uint64_t len, uint64_t flags)
+{
+	if (flags & ~7ull)
+		return -LX_EINVAL;
+	if (len > 1u << 20)
+		len = 1u << 20;
+	uint8_t b[LX_BOUNCE];
+	for (uint64_t done = 0; done < len;) {
+		size_t n = len - done < sizeof(b) ? (size_t)(len - done) : sizeof(b);
+		for (size_t i = 0; i < n; i += 8) {
+			uint8_t w[8];
+			lx_put64(w, rng_next(p));
+			memcpy(b + i, w, n - i < 8 ? n - i : 8);
+		}
+		if (lx_copy_out(p, buf + done, b, n))
+			return done ? (int64_t)done : -LX_EFAULT;
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t do_sigaction(struct lx_proc *p, const uint64_t a[6])
+{
+	uint64_t sig = a[0];
+	if (a[3] != 8 || sig < 1 || sig > 64 ||
+	    (a[1] && (sig == LX_SIGKILL || sig == 19 /* SIGSTOP */)))
+		return -LX_EINVAL;
+	uint8_t sa[32];
+	if (a[1] && lx_copy_in(p, a[1], sa, sizeof(sa)))
+		return -LX_EFAULT;
+	if (a[2]) {
+		memset(sa, 0, sizeof(sa));  /* SIG_DFL: handlers are never run */
+		if (lx_copy_out(p, a[2], sa, sizeof(sa)))
+			return -LX_EFAULT;
+	}
+	return 0;
+}
+
+static int64_t do_sigprocmask(struct lx_proc *p, const uint64_t a[6])
+{
+	if (a[3] != 8)
+		return -LX_EINVAL;
+	uint64_t set = 0;
+	if (a[1]) {
+		uint8_t b[8];
+		if (lx_copy_in(p, a[1], b, 8))
+			return -LX_EFAULT;
+		set = lx_get64(b);
+		if (a[0] > 2)
+			return -LX_EINVAL;
+	}
+	if (a[2]) {
+		uint8_t b[8];
+		lx_put64(b, p->sigmask);
+		if (lx_copy_out(p, a[2], b, 8))
+			return -LX_EFAULT;
+	}
+	if (a[1]) {
+		uint64_t keep = (1ull << (LX_SIGKILL - 1)) | (1ull << (19 - 1));
+		if (a[0] == 0)
+			p->sigmask |= set;
+		else if (a[0] == 1)
+			p->sigmask &= ~set;
+		else
+			p->sigmask = set;
+		p->sigmask &= ~keep;
+	}
+	return 0;
+}
+
+static int64_t do_prctl(struct lx_proc *p, const uint64_t a[6])
+{
+	if (a[0] == LX_PR_SET_NAME) {
+		char name[16];
+		for (size_t i = 0; i < sizeof(name); i++) {
+			if (lx_copy_in(p, a[1] + i, &name[i], 1))
+				return -LX_EFAULT;
+			if (!name[i])
+				break;
+		}
+		name[15] = '\0';
+		memcpy(p->comm, name, sizeof(name));
+		return 0;
+	}
+	if (a[0] == LX_PR_GET_NAME)
+		return lx_copy_out(p, a[1], p->comm, sizeof(p->comm)) ? -LX_EFAULT : 0;
+	return -LX_EINVAL;
+}
+
+static int64_t do_futex(struct lx_proc *p, const uint64_t a[6])
+{
+	switch (a[1] & LX_FUTEX_CMD_MASK) {
+	case LX_FUTEX_WAKE:
+		return 0;  /* one thread: nobody waits */
+	case LX_FUTEX_WAIT: {
+		uint8_t b[4];
+		if (a[0] % 4)
+			return -LX_EINVAL;
+		if (lx_copy_in(p, a[0], b, 4))
+			return -LX_EFAULT;
+		/* Equal or not, no other thread could ever wake us. */
+		return -LX_EAGAIN;
+	}
+	default:
+		return -LX_ENOSYS;
+	}
+}
+
+static int64_t do_arch_prctl(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
+{
+	if (a[0] == LX_ARCH_SET_FS) {
+		if (a[1] >= 0x800000000000ull)
+			return -LX_EPERM;  /* not canonical in the user half */
+		p->fs_base = a[1];
+		act->kind = LX_ACT_SET_FS;
+		act->addr = a[1];
+		return 0;
+	}
+	if (a[0] == LX_ARCH_GET_FS) {
+		uint8_t b[8];
+		lx_put64(b, p->fs_base);
+		return lx_copy_out(p, a[1], b, 8) ? -LX_EFAULT : 0;
+	}
+	return -LX_EINVAL;
+}
+
+static int64_t do_times(struct lx_proc *p, const uint64_t a[6], uint64_t nr)
+{
+	uint8_t z[144];
+	memset(z, 0, sizeof(z));
+	if (nr == LX_NR_getrusage) {
+		if ((int64_t)a[0] < -1 || (int64_t)a[0] > 1)
+			return -LX_EINVAL;
+		return lx_copy_out(p, a[1], z, 144) ? -LX_EFAULT : 0;
+	}
+	if (a[0] && lx_copy_out(p, a[0], z, 32))
+		return -LX_EFAULT;
+	return (int64_t)(now_ns(p, false) / 10000000ull);  /* clock ticks at 100 Hz */
+}
+
+static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act)
+{
+	switch (nr) {
+	case LX_NR_exit:
+	case LX_NR_exit_group:
+		act->kind = LX_ACT_EXIT;
+		act->status = (int)(a[0] & 0xff) << 8;
+		return 0;
+	case LX_NR_arch_prctl: return do_arch_prctl(p, a, act);
+	case LX_NR_set_tid_address: p->tid_address = a[0]; return 1;
+	case LX_NR_set_robust_list:
+		if (a[1] != 24)
+			return -LX_EINVAL;
+		p->robust_list = a[0];
+		return 0;
+	case LX_NR_getpid:
+	case LX_NR_gettid:
+	case LX_NR_getpgrp:
+	case LX_NR_getsid:
+	case LX_NR_getpgid: return 1;
+	case LX_NR_getppid:
+	case LX_NR_getuid:
+	case LX_NR_getgid:
+	case LX_NR_geteuid:
+	case LX_NR_getegid:
+	case LX_NR_getgroups:
+	case LX_NR_setpgid:
+	case LX_NR_sched_yield:
+	case LX_NR_madvise:
+	case LX_NR_nanosleep:
+	case LX_NR_clock_nanosleep: return 0;
+	case LX_NR_umask: {
+		unsigned old = p->umask;
+		p->umask = (unsigned)a[0] & 0777;
+		return old;
+	}
+	case LX_NR_uname: return do_uname(p, a[0]);
+	case LX_NR_getrlimit: return do_rlimit(p, a[0], a[1]);
+	case LX_NR_prlimit64:
+		if (a[0] != 0 && a[0] != 1)
+			return -LX_ESRCH;
+		if (a[2])
+			return -LX_EPERM;
+		return do_rlimit(p, a[1], a[3]);
+	case LX_NR_getrandom: return do_getrandom(p, a[0], a[1], a[2]);
+	case LX_NR_rt_sigaction: return do_sigaction(p, a);
+	case LX_NR_rt_sigprocmask: return do_sigprocmask(p, a);
+	case LX_NR_sigaltstack: {
+		if (a[1]) {
+			uint8_t ss[24];
+			memset(ss, 0, sizeof(ss));
+			lx_put32(ss + 8, 2);  /* SS_DISABLE */
+			if (lx_copy_out(p, a[1], ss, sizeof(ss)))
+				return -LX_EFAULT;
+		}
+		return 0;
+	}
+	case LX_NR_prctl: return do_prctl(p, a);
+	case LX_NR_futex: return do_futex(p, a);
+	case LX_NR_clock_gettime:
+		if (a[0] > 11)
+			return -LX_EINVAL;
+		return put_time(p, a[1], now_ns(p, a[0] == 0 || a[0] == 5 || a[0] == 8 || a[0] == 11), 1);
+	case LX_NR_clock_getres:
+		if (a[0] > 11)
+			return -LX_EINVAL;
+		return a[1] ? put_time(p, a[1], 1, 1) : 0;
+	case LX_NR_gettimeofday: return a[0] ? put_time(p, a[0], now_ns(p, true), 1000) : 0;
+	case LX_NR_time: {
+		uint64_t s = now_ns(p, true) / 1000000000ull;
+		uint8_t b[8];
+		lx_put64(b, s);
+		if (a[0] && lx_copy_out(p, a[0], b, 8))
+			return -LX_EFAULT;
+		return (int64_t)s;
+	}
+	case LX_NR_sched_getaffinity: {
+		uint8_t b[8] = { 1 };
+		if (a[1] < 8)
+			return -LX_EINVAL;
+		return lx_copy_out(p, a[2], b, 8) ? -LX_EFAULT : 8;
+	}
+	case LX_NR_getrusage:
+	case LX_NR_times: return do_times(p, a, nr);
+	case LX_NR_mmap: lx_sys_mmap(p, a, act); return act->ret;
+	case LX_NR_munmap: lx_sys_munmap(p, a, act); return act->ret;
+	case LX_NR_mprotect: lx_sys_mprotect(p, a, act); return act->ret;
+	case LX_NR_brk: lx_sys_brk(p, a, act); return act->ret;
+	default: return lx_file_syscall(p, nr, a, act);
+	}
+}
+
+static void log_once(struct lx_proc *p, uint64_t nr)
+{
+	uint64_t bit = nr < LX_NR_MAX ? nr : LX_NR_MAX;  /* big numbers share one bit */
+	if (p->logged[bit / 8] & (1u << (bit % 8)))
+		return;
+	p->logged[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	if (p->host.log_unsupported)
+		p->host.log_unsupported(p->host.ctx, nr, lx_syscall_name(nr));
+}
+
+void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct lx_action *act)
+{
+	*act = (struct lx_action){ .kind = LX_ACT_RETURN };
+	unsigned err, status = lx_syscall_status(nr, &err);
+	int64_t r = LX_UNHANDLED;
+	if (status == LX_ST_SUPPORTED || status == LX_ST_PARTIAL)
+		r = do_misc(p, nr, args, act);
+	if (r == LX_UNHANDLED) {
+		/* The table's errno; ENOSYS (and any table bug) is logged once. */
+		if (status == LX_ST_ERRNO && err != LX_ENOSYS) {
+			r = -(int64_t)err;
+		} else {
+			r = -LX_ENOSYS;
+			log_once(p, nr);
+		}
+		*act = (struct lx_action){ .kind = LX_ACT_RETURN };
+	}
+	act->ret = r;
+}
