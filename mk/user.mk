@@ -4,13 +4,13 @@ INIT_ELF := $(BUILD)/init.elf
 USER_OBJDIR := $(BUILD)
 
 USER_LIB_SRC := $(sort $(wildcard user/lib/*.c user/lib/arch/$(ARCH)/*.c))
-USER_INIT_SRC := $(sort $(filter-out user/init/child.c,$(wildcard user/init/*.c)))
+USER_INIT_SRC := $(sort $(filter-out user/init/child.c,$(wildcard user/init/*.c user/init/arch/$(ARCH)/*.c)))
 USER_INIT_ASM := $(sort $(wildcard user/init/*.S user/init/arch/$(ARCH)/*.S))
 # The child program runs copied into another address space: compiled
 # position independent, and checked to reference nothing outside itself.
 USER_CHILD_SRC := user/init/child.c
 
-USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -fno-asynchronous-unwind-tables
+USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -Iuser/init -fno-asynchronous-unwind-tables
 USER_CFLAGS_x86_64 := -mgeneral-regs-only -mcmodel=small
 USER_CFLAGS_aarch64 := -mgeneral-regs-only
 USER_CFLAGS += $(USER_CFLAGS_$(ARCH))

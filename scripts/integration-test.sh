@@ -142,6 +142,8 @@ scenario() {
 	run_cmd "forbidden" 20
 	check "forbidden: kernel read faults" has "thread faulted at $FORBIDDEN_READ (VM fault, kernel survived)"
 	check "forbidden: direct-map write faults" has_re "thread faulted at $FORBIDDEN_WRITE_RE \(VM fault, kernel survived\)"
+	check "forbidden: the panic channel is out of reach" \
+		has_re "^forbidden: .*(COM2|secure PL011).*: (illegal operation|failed lookup)$"
 	expect_cmd "shell answers after forbidden" "help" "selftest"
 
 	expect_cmd "unknown command -> usage line" "frobnicate" "unknown command 'frobnicate'; try help"

@@ -27,7 +27,9 @@
  *   IRQ_HANDLER_ACK, IRQ_HANDLER_CLEAR
  *   IRQ_HANDLER_SET_NOTIFICATION C0 notification
  *   IOPORT_IN8/16/32  MR0 port -> reply MR0 value
- *   IOPORT_OUT8/16/32 MR0 port, MR1 value
+ *   IOPORT_OUT8/16/32 MR0 port, MR1 value  (ports outside the capability's
+ *                     range: RANGE; the kernel's own panic channel, COM2
+ *                     0x2f8-0x2ff, whatever the range: ILLEGAL_OPERATION)
  *   PAGE_TABLE_MAP    MR0 virtual address; C0 VSpace  (PT_L1..PT_L3)
  *   PAGE_TABLE_UNMAP
  *   FRAME_MAP         MR0 virtual address, MR1 rights (READ/WRITE; no

@@ -103,6 +103,12 @@ void cmd_forbidden(int argc, char **argv)
 		expect_fault(ep, KERNEL_DIRECT_MAP, "write the kernel's direct map at");
 	}
 out:
+	{
+		const char *what;
+		int err = try_panic_channel(&what);
+		printf("forbidden: %s: %s\n", what,
+		       err ? kozo_error_name((unsigned)err) : "REACHABLE (a kernel bug)");
+	}
 	/* Deleting the TCB cancels the pending fault reply. */
 	init_free_slot(tcb);
 	init_free_slot(rep);

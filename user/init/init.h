@@ -120,6 +120,12 @@ void cmd_panic(int argc, char **argv);
  * the server runs; NULL elsewhere, and the shell leaves the command out. */
 void cmd_linux(int argc, char **argv) __attribute__((weak));
 
+/* ---- arch/<arch>/panic_channel.c ---- */
+/* Try to reach the UART of the panic channel (serial 1) from user space;
+ * returns the error that stopped it (KOZO_OK: it was reachable, a bug) and
+ * in *what a description of the attempt. */
+int try_panic_channel(const char **what);
+
 /* ---- child.c: the program selftest runs in a new address space ---- */
 extern const char child_text_start[], child_text_end[];
 void child_entry(uint64_t endpoint);

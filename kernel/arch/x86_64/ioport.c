@@ -1,12 +1,18 @@
 /* IOPort capabilities: user-space access to a range of x86 I/O ports,
  * checked on every access (the TSS has no I/O bitmap and IOPL is 0, so
- * user space cannot execute in/out itself).  A capability covering COM2
- * could write to the panic channel; Init holds the full-range one. */
+ * user space cannot execute in/out itself).  Whatever a capability's
+ * range, the panic channel (COM2) stays the kernel's: a forged or garbled
+ * record there would reach the crash collector as the kernel's word. */
 #include "kernel.h"
 #include "cpu.h"
 #include "x86.h"
 #include <kozo/errors.h>
 #include <kozo/invocation.h>
+
+static bool ioport_reserved(word_t port, unsigned width)
+{
+	return port + width > PANIC_UART_PORT && port < PANIC_UART_PORT + PANIC_UART_PORTS;
+}
 
 /* The access of width bytes at port lies inside the capability's range. */
 static bool ioport_allowed(const struct cap *c, word_t port, unsigned width)
@@ -39,6 +45,8 @@ int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
 		return KOZO_ERR_TRUNCATED_MESSAGE;
 	if (!ioport_allowed(c, mr[0], width))
 		return KOZO_ERR_RANGE;
+	if (ioport_reserved(mr[0], width))
+		return KOZO_ERR_ILLEGAL_OPERATION;
 
 	uint16_t port = (uint16_t)mr[0];
 	if (in) {

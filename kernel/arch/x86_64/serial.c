@@ -7,7 +7,7 @@
 #include "x86.h"
 
 #define COM1 0x3f8
-#define COM2 0x2f8
+#define COM2 PANIC_UART_PORT
 
 /* 16550 registers, as offsets from the base port (PC16550D data sheet). */
 #define UART_DATA 0

@@ -50,7 +50,10 @@ void serial_init(void);
 void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen);
 /* Serial 0 without the log ring, for the nested-panic line. */
 void serial_console_raw(const char *s);
-/* Serial 1 (COM2), the panic channel: nothing else touches it. */
+/* Serial 1 (COM2), the panic channel: nothing else touches it, and no
+ * IOPort capability reaches its eight ports (ioport.c). */
+#define PANIC_UART_PORT 0x2f8
+#define PANIC_UART_PORTS 8
 void serial_panic_init(void);
 void serial_panic_write(const uint8_t *buf, size_t len);
 
