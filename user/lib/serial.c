@@ -64,9 +64,14 @@ int serial_getc(void)
 	drain();
 	while (uart.head == uart.tail) {
 		if (uart.ntfn) {
+			/* Acknowledge before draining: the kernel masked the line
+			 * when the interrupt came, and a byte arriving while it
+			 * was masked raised no edge the IOAPIC kept.  Drained
+			 * after the unmask, that byte is read now, and the next
+			 * one raises a fresh edge. */
 			kozo_wait(uart.ntfn);
-			drain();
 			kozo_irq_handler_ack(uart.irq_handler);
+			drain();
 		} else {
 			kozo_yield();
 			drain();
