@@ -178,11 +178,12 @@ void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 {
 	struct endpoint *ep = (struct endpoint *)c->obj;
 	struct notification *bound = t->bound_ntfn;
-	if (bound && bound->word) {
+	if (bound && bound->active) {
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
 		t->ctx.regs[ARCH_REG_CAP] = bound->word;
 		t->ctx.regs[ARCH_REG_INFO] = 0;
 		bound->word = 0;
+		bound->active = 0;
 		return;
 	}
 	if (ep->state == EP_SEND) {

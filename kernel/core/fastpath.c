@@ -80,7 +80,7 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 		 * will block: no sender queued, no signal pending. */
 		if (!(s->cap.rights & KOZO_RIGHT_READ) || fp->ep->state == EP_SEND)
 			return false;
-		if (t->bound_ntfn && t->bound_ntfn->word)
+		if (t->bound_ntfn && t->bound_ntfn->active)
 			return false;
 		fp->to = t->reply_to;
 		fp->badge = 0;

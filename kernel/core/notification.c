@@ -1,4 +1,6 @@
-/* Notifications: Signal ORs a badge into the word; Wait takes it. */
+/* Notifications: Signal ORs a badge into the word and makes the
+ * notification active; Wait takes the word.  As in seL4, a signal through
+ * an unbadged capability (badge 0) still wakes a waiter, with word 0. */
 #include "notification.h"
 #include "endpoint.h"
 #include "kernel.h"
@@ -25,6 +27,7 @@ void ntfn_signal(struct kernel *k, struct notification *n, word_t badge)
 		ntfn_dequeue(n, t);
 		deliver(k, t, n->word | badge);
 		n->word = 0;
+		n->active = 0;
 		return;
 	}
 	struct tcb *b = n->bound;
@@ -33,18 +36,21 @@ void ntfn_signal(struct kernel *k, struct notification *n, word_t badge)
 		ep_dequeue((struct endpoint *)b->blocked_on, b);
 		deliver(k, b, n->word | badge);
 		n->word = 0;
+		n->active = 0;
 		return;
 	}
 	n->word |= badge;
+	n->active = 1;
 }
 
 void ntfn_wait(struct kernel *k, struct tcb *t, struct notification *n, bool blocking)
 {
-	if (n->word || !blocking) {
-		t->ctx.regs[ARCH_REG_SYSNO] = n->word || blocking ? KOZO_OK : KOZO_ERR_WOULD_BLOCK;
+	if (n->active || !blocking) {
+		t->ctx.regs[ARCH_REG_SYSNO] = n->active ? KOZO_OK : KOZO_ERR_WOULD_BLOCK;
 		t->ctx.regs[ARCH_REG_CAP] = n->word;
 		t->ctx.regs[ARCH_REG_INFO] = 0;
 		n->word = 0;
+		n->active = 0;
 		return;
 	}
 	tcb_queue_append(&n->q, t, n);

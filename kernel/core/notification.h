@@ -10,7 +10,7 @@ struct notification {
 	struct tcb_queue q;
 	struct tcb *bound;       /* TCB whose Recv also waits here */
 	uint32_t refs;
-	uint32_t pad;
+	uint32_t active;         /* signalled since the last Wait, even with badge 0 */
 	word_t reserved[3];
 };
 _Static_assert(sizeof(struct notification) <= (1u << KOZO_NOTIFICATION_SIZE_BITS), "ntfn size");

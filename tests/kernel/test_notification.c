@@ -102,3 +102,30 @@ void test_ntfn_deleted(void)
 	CHECK("unbound", bound->bound_ntfn == NULL);
 	kt_end(&h);
 }
+
+/* As in seL4, a signal through an unbadged capability counts: it leaves
+ * the notification active (a later Wait returns at once with word 0), or
+ * wakes a waiter. */
+void test_ntfn_unbadged_signal(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
+	struct host_regs r;
+	CHECK_ERR("poll_idle", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, nt, 0, NULL, &r),
+		  KOZO_ERR_WOULD_BLOCK);
+	CHECK_ERR("signal_badge_0", host_syscall(&h, h.init, KOZO_SYS_SEND, nt, 0, NULL, NULL), KOZO_OK);
+	CHECK_ERR("wait_returns", host_syscall(&h, h.init, KOZO_SYS_RECV, nt, 0, NULL, &r), KOZO_OK);
+	CHECK_EQ("wait_word_0", r.badge, 0);
+	CHECK_EQ("init_not_blocked", h.init->state, THREAD_RUNNABLE);
+	CHECK_ERR("consumed", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, nt, 0, NULL, &r),
+		  KOZO_ERR_WOULD_BLOCK);
+	struct tcb *w;
+	host_spawn(&h, 10, NULL, &w);
+	host_syscall(&h, w, KOZO_SYS_RECV, nt, 0, NULL, NULL);
+	CHECK_EQ("waiter_blocks", w->state, THREAD_BLOCKED_NTFN);
+	host_syscall(&h, h.init, KOZO_SYS_SEND, nt, 0, NULL, NULL);
+	CHECK_EQ("waiter_woken_by_badge_0", w->state, THREAD_RUNNABLE);
+	kt_end(&h);
+}

@@ -13,7 +13,7 @@
 	X(debug_cap) X(tcb_configure_drops_own_cspace) \
 	X(ipc_send_fifo) X(ipc_recv_fifo) X(ipc_badge) X(ipc_call_reply) X(ipc_long_message) \
 	X(ipc_cap_transfer) X(ipc_unwrap) X(ipc_endpoint_deleted) X(ipc_server_deleted) \
-	X(ntfn_signal_wait) X(ntfn_blocking) X(ntfn_bound) X(ntfn_deleted) \
+	X(ntfn_signal_wait) X(ntfn_blocking) X(ntfn_bound) X(ntfn_deleted) X(ntfn_unbadged_signal) \
 	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm)
 
 #define DECLARE_TEST(name) void test_##name(void);
