@@ -3,30 +3,7 @@
 #define KOZO_ARCH_DEFS_H
 
 #include <stdint.h>
-#include <kozo/regs_x86_64.h>
-
-#define ARCH_REG_COUNT KOZO_X86_REG_COUNT
-#define ARCH_REG_IP KOZO_X86_RIP
-#define ARCH_REG_SP KOZO_X86_RSP
-#define ARCH_REG_FLAGS KOZO_X86_RFLAGS
-#define ARCH_REG_SYSNO KOZO_X86_RAX
-#define ARCH_REG_CAP KOZO_X86_RDI
-#define ARCH_REG_INFO KOZO_X86_RSI
-#define ARCH_REG_MR0 KOZO_X86_RDX
-#define ARCH_REG_MR1 KOZO_X86_R10
-#define ARCH_REG_MR2 KOZO_X86_R8
-#define ARCH_REG_MR3 KOZO_X86_R9
-#define ARCH_REG_ARG0 KOZO_X86_RDI
-#define ARCH_REG_ARG1 KOZO_X86_RSI
-#define ARCH_REG_ARG2 KOZO_X86_RDX
-#define ARCH_REG_ARG3 KOZO_X86_R10
-#define ARCH_REG_ARG4 KOZO_X86_R8
-#define ARCH_REG_ARG5 KOZO_X86_R9
-#define ARCH_REG_RET KOZO_X86_RAX
-#define ARCH_REG_TLS KOZO_X86_FS_BASE
-
-#define ARCH_USER_TOP 0x0000800000000000ull
-#define ARCH_ID 1
+#include "reg_roles.h"
 
 /* Saved user state; regs[] in enum kozo_x86_64_reg order.  The entry code
  * in entry.S addresses it through the offsets in asm_offsets.h. */
