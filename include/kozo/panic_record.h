@@ -90,7 +90,7 @@ enum kozo_panic_arg_kind {
 #define KOZO_PANIC_MAX_STR 128u  /* string argument */
 #define KOZO_PANIC_MAX_NAME 64u  /* frame function name */
 #define KOZO_PANIC_MAX_ARGS 16u
-#define KOZO_PANIC_MAX_REGS 34u  /* aarch64: x0..x30, sp, elr, spsr */
+#define KOZO_PANIC_MAX_REGS 48u  /* x86_64 sends 30, aarch64 42 */
 #define KOZO_PANIC_MAX_FRAMES 64u
 
 /* Payload sizes of the fixed-size sections. */

@@ -19,4 +19,25 @@ enum kozo_aarch64_reg {
 	KOZO_A64_REG_COUNT
 };
 
+/* The register section of an aarch64 panic record (<kozo/panic_record.h>),
+ * in this order: the kernel's registers where panic() was called, or where
+ * an exception from EL1 was taken.
+ *
+ *   X0..X30, SP  the general registers and the stack pointer (SP_EL1)
+ *   PC           panic(): the return address (X30); a fault: ELR_EL1
+ *   PSTATE       panic(): DAIF at entry | CurrentEL | SPSel (NZCV is not
+ *                kept across a call); a fault: its SPSR_EL1
+ *   ESR, FAR     ESR_EL1, FAR_EL1: the fault's syndrome and address (for
+ *                panic(), those of the last exception, the system call)
+ *   ELR, SPSR    ELR_EL1, SPSR_EL1 as the panic path found them
+ *   SCTLR, TTBR0, TTBR1, CURRENTEL   the EL1 system registers */
+enum kozo_aarch64_panic_reg {
+	KOZO_A64_PANIC_X0, KOZO_A64_PANIC_X29 = 29, KOZO_A64_PANIC_X30 = 30,
+	KOZO_A64_PANIC_SP, KOZO_A64_PANIC_PC, KOZO_A64_PANIC_PSTATE,
+	KOZO_A64_PANIC_ESR, KOZO_A64_PANIC_FAR, KOZO_A64_PANIC_ELR, KOZO_A64_PANIC_SPSR,
+	KOZO_A64_PANIC_SCTLR, KOZO_A64_PANIC_TTBR0, KOZO_A64_PANIC_TTBR1,
+	KOZO_A64_PANIC_CURRENTEL,
+	KOZO_A64_PANIC_REG_COUNT
+};
+
 #endif

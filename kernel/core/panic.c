@@ -123,3 +123,33 @@ bool panic_frame_is_entry(const char *name)
 			return true;
 	return false;
 }
+
+static void add_frame(const struct panic_walk *w, struct panic_frame *f, uint64_t addr,
+		      unsigned back)
+{
+	f->offset = addr - w->image_base;
+	f->name = ksym_lookup(w->syms, w->nsyms, w->text_end - w->image_base, f->offset - back);
+}
+
+size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, uint64_t fp,
+			 struct panic_frame *out, size_t max)
+{
+	size_t n = 0;
+
+	if (max == 0)
+		return 0;
+	add_frame(w, &out[n++], pc, exact ? 0 : 1);
+	while (n < max && !panic_frame_is_entry(out[n - 1].name) && fp % 8 == 0 &&
+	       fp >= w->stack_lo && w->stack_hi >= 16 && fp <= w->stack_hi - 16) {
+		const uint64_t *frame = (const uint64_t *)(uintptr_t)fp;
+		uint64_t next = frame[0], ra = frame[1];
+
+		if (ra <= w->image_base || ra >= w->text_end)
+			break;
+		add_frame(w, &out[n++], ra, 1);
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return n;
+}

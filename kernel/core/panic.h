@@ -70,4 +70,27 @@ const char *ksym_lookup(const struct ksym *table, size_t count, uint64_t end, ui
  * with the machine, not with the bug, and would split one Crash-ID. */
 bool panic_frame_is_entry(const char *name);
 
+/* Where a port's frame-pointer walk may look: the function table, the
+ * image (return addresses lie in (image_base, text_end)) and the kernel's
+ * stacks (every frame record lies in [stack_lo, stack_hi - 16]). */
+struct panic_walk {
+	const struct ksym *syms;
+	size_t nsyms;
+	uint64_t image_base, text_end;
+	uint64_t stack_lo, stack_hi;
+};
+
+/* The frames of a panic: pc first (named as is when exact, one byte back
+ * when it is a return address), then the frame-pointer chain from fp.
+ * Both ports' frame records are two words, [caller's frame pointer, return
+ * address] (x86_64 RBP, aarch64 X29).  The walk ends at a core entry point
+ * (panic_frame_is_entry), at max frames, or at the first record that is
+ * misaligned, outside the stacks, not growing, or whose return address is
+ * outside the text: a corrupt chain ends the walk, it never faults or
+ * loops.  Return addresses are named one byte back, since a call to a
+ * _Noreturn function can be its caller's last instruction.  Returns the
+ * number of frames written (at least 1 when max > 0). */
+size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, uint64_t fp,
+			 struct panic_frame *out, size_t max);
+
 #endif

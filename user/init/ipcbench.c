@@ -1,8 +1,9 @@
 /* ipcbench: Call/ReplyRecv round trips between Init (the client) and a
  * server thread (child_ipc_server), in Init's address space and in another
- * one.  Each figure is rdtsc ticks per round trip, from just before the
- * client's Call to just after it returns: under QEMU -icount shift=0 that
- * is the number of guest instructions (docs/PERFORMANCE.md).
+ * one.  Each figure is cycle-counter ticks (rdtsc, PMCCNTR_EL0) per round
+ * trip, from just before the client's Call to just after it returns: under
+ * QEMU -icount shift=0 that is the number of guest instructions
+ * (docs/PERFORMANCE.md).
  *
  *   fast-0, fast-4   0 and 4 message registers: the fast path
  *   slow-10          10 message registers (6 through the IPC buffers)
@@ -161,8 +162,8 @@ void cmd_ipcbench(int argc, char **argv)
 		init_free_slot(ep);
 		return;
 	}
-	printf("ipcbench: %lu round trips per case after %u warm-up; rdtsc ticks "
-	       "(= guest instructions under -icount shift=0)\n", rounds, WARMUP);
+	printf("ipcbench: %lu round trips per case after %u warm-up; " KOZO_ARCH_CYCLES_NAME
+	       " ticks (= guest instructions under -icount shift=0)\n", rounds, WARMUP);
 	bench_space(false, ep, cap, rounds);
 	bench_space(true, ep, cap, rounds);
 	init_free_slot(cap);

@@ -84,6 +84,12 @@ uint64_t serial_irq_roundtrip(void)
 {
 	if (!uart.ntfn)
 		return 0;
+	/* A signal can be pending from input serial_getc() drained without
+	 * waiting (its interrupt then stays masked until an ack): consume it
+	 * and unmask, so that only a new interrupt counts below. */
+	drain();
+	(void)kozo_poll(uart.ntfn);
+	kozo_irq_handler_ack(uart.irq_handler);
 	uint64_t word = 0;
 	/* The transmitter is idle, so enabling its interrupt raises one. */
 	serial_hw_tx_irq(true);

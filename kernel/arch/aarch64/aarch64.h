@@ -43,19 +43,33 @@ void serial_init(void);
 /* The console log ring: the oldest bytes are in a[0..alen), the rest in
  * b[0..blen).  For the panic record. */
 void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen);
-/* Serial 1, the crash channel: write n bytes by polling.  Only the panic
- * path calls it. */
-void serial_crash_write(const void *buf, size_t n);
+/* Serial 0 without the log ring, for the nested-panic line. */
+void serial_console_raw(const char *s);
+/* Serial 1, the secure PL011: the panic channel.  Only the panic path
+ * touches it: serial_panic_init() sets it up, serial_panic_write() writes
+ * n bytes by polling. */
+void serial_panic_init(void);
+void serial_panic_write(const uint8_t *buf, size_t n);
+
+/* Hardware identifiers for panic records, read once at boot (hwid.c):
+ * hwid_init() while the device tree is still the kernel's; hwid_args()
+ * fills up to max HWID arguments and returns how many. */
+#define HWID_MAX 4
+void hwid_init(paddr_t dtb);
+size_t hwid_args(struct panic_arg *out, size_t max);
+
+/* The kernel's function table, generated at link time (scripts/ksyms.sh). */
+extern const struct ksym ksyms[];
+extern const size_t ksym_count;
 
 /* Does a flattened device tree start at physical address dtb? */
 bool fdt_valid(paddr_t dtb);
-/* For the panic record: x0..x30, sp, elr, spsr (KOZO_PANIC_MAX_REGS),
- * the general registers as on entry, ELR/SPSR of the last exception.
- * Returns the number of registers written. */
-size_t panic_capture_regs(uint64_t regs[34]);
 
 /* The RAM the device tree describes; returns the number of ranges. */
 unsigned fdt_memory(paddr_t dtb, struct boot_region *ram, unsigned max);
+/* The root node's string property name, copied into buf (NUL-terminated)
+ * if it is present, fits and is printable ASCII; else false. */
+bool fdt_root_string(paddr_t dtb, const char *name, char *buf, size_t size);
 
 /* Build the kernel's tables for the direct map of RAM (and the devices)
  * and switch TTBR1_EL1 to them. */
@@ -73,12 +87,17 @@ void gic_handle(void);
 void timer_start(unsigned period_us);
 void timer_rearm(void);
 
+/* An exception taken from EL1, as entry.S's save_frame stores it. */
+struct trap_frame {
+	uint64_t x[31];
+	uint64_t sp, elr, spsr, esr, far;
+};
+
 /* Trap dispatch, called from entry.S. */
-struct trap_frame;
 _Noreturn void trap_el0_sync(void);
 _Noreturn void trap_el0_irq(void);
 void trap_el1_irq(void);
-void trap_el1_sync(struct trap_frame *f);
+_Noreturn void trap_el1_sync(struct trap_frame *f);
 
 /* context.S: load the user registers from c and return to EL0. */
 _Noreturn void context_eret(const struct arch_context *c);
@@ -88,5 +107,13 @@ void fpu_load(const uint64_t *area);
 /* An EL0 FP/SIMD instruction trapped: give the thread its registers. */
 void fpu_trap(struct kernel *k);
 _Noreturn void arch_return_to_user(void);
+
+/* panic.S: panic() for an exception from EL1, with its registers. */
+_Noreturn void panic_fault(const char *fmt, const struct panic_arg *args, size_t nargs,
+			   const struct trap_frame *f);
+/* panic.c, called by panic.S on the panic stack (f NULL for panic()). */
+_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
+			    const struct trap_frame *f);
+_Noreturn void panic_nested(void);
 
 #endif

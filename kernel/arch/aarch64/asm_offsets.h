@@ -15,4 +15,25 @@
  * arch_context: the word at `kernel` points at the current thread's regs. */
 #define KERNEL_CURRENT 0
 
+/* panic.S: panic_regs[] (enum kozo_aarch64_panic_reg), then the words the
+ * entry needs before it may use the stack.  panic.c checks the indexes. */
+#define PR_X(n) ((n) * 8)
+#define PR_SP (31 * 8)
+#define PR_PC (32 * 8)
+#define PR_PSTATE (33 * 8)
+#define PR_ESR (34 * 8)
+#define PR_FAR (35 * 8)
+#define PR_ELR (36 * 8)
+#define PR_SPSR (37 * 8)
+#define PR_SCTLR (38 * 8)
+#define PR_TTBR0 (39 * 8)
+#define PR_TTBR1 (40 * 8)
+#define PR_CURRENTEL (41 * 8)
+#define PA_DAIF (42 * 8)     /* DAIF at the latest entry, before masking */
+#define PA_CYCLES (43 * 8)   /* PMCCNTR_EL0 at the first entry */
+#define PA_DEPTH (44 * 8)    /* entries so far (u32) */
+#define PA_SIZE (45 * 8)
+#define PANIC_STACK_SIZE 16384
+#define PANIC_NESTED_STACK_SIZE 2048
+
 #endif

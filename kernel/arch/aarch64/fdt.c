@@ -1,7 +1,9 @@
-/* The RAM QEMU describes in its flattened device tree (Devicetree
- * Specification v0.4, chapter 5): the "reg" of every /memory node, read
- * with the root's #address-cells and #size-cells.  Only what the kernel
- * needs; a malformed tree gives no RAM and boot stops with a panic. */
+/* What the kernel reads from the flattened device tree QEMU passes
+ * (Devicetree Specification v0.4, chapter 5): the RAM, the "reg" of every
+ * /memory node read with the root's #address-cells and #size-cells; and
+ * root string properties (serial-number) for the panic record's hardware
+ * IDs.  One walker serves both; a malformed tree ends the walk early (no
+ * RAM: boot stops with a panic). */
 #include "kernel.h"
 #include "kprintf.h"
 #include "lib.h"
@@ -47,58 +49,121 @@ bool fdt_valid(paddr_t dtb)
 	return dtb && be32(arch_phys_to_kernel(dtb)) == FDT_MAGIC;
 }
 
-unsigned fdt_memory(paddr_t dtb, struct boot_region *ram, unsigned max)
+/* One property: its node's depth (the root is 1) and name, its own name
+ * and value. */
+struct fdt_prop {
+	unsigned depth;
+	const char *node, *name;
+	const uint8_t *val;
+	uint32_t len;
+};
+
+/* Calls fn for every property, in tree order, while fn returns true. */
+static void fdt_walk(paddr_t dtb, bool (*fn)(const struct fdt_prop *p, void *ctx), void *ctx)
 {
 	const uint8_t *h = arch_phys_to_kernel(dtb);
 	if (be32(h) != FDT_MAGIC)
-		return 0;
+		return;
 	uint32_t total = be32(h + 4), off_struct = be32(h + 8), off_strings = be32(h + 12);
 	if (off_struct >= total || off_strings >= total)
-		return 0;
+		return;
 	const uint8_t *p = h + off_struct, *end = h + total;
 	const char *strings = (const char *)h + off_strings;
-	unsigned depth = 0, count = 0, addr_cells = 2, size_cells = 1;
-	bool in_memory = false;
+	struct fdt_prop prop = { .node = "" };
 
 	while (p + 4 <= end) {
 		uint32_t token = be32(p);
 		p += 4;
 		if (token == FDT_BEGIN_NODE) {
-			const char *name = (const char *)p;
-			depth++;
-			in_memory = depth == 2 && prefix(name, "memory");
-			p += ALIGN_UP(strlen(name) + 1, 4);
+			prop.node = (const char *)p;
+			prop.depth++;
+			p += ALIGN_UP(strlen(prop.node) + 1, 4);
 		} else if (token == FDT_END_NODE) {
-			if (depth-- == 0)
-				break;
-			in_memory = false;
+			if (prop.depth-- == 0)
+				return;
+			prop.node = "";
 		} else if (token == FDT_PROP) {
 			if (p + 8 > end)
-				break;
-			uint32_t len = be32(p), name_off = be32(p + 4);
-			const uint8_t *val = p + 8;
-			const char *name = strings + name_off;
-			p = val + ALIGN_UP(len, 4);
-			if (p > end || (const uint8_t *)name >= end)
-				break;
-			if (depth == 1 && same(name, "#address-cells") && len == 4)
-				addr_cells = be32(val);
-			else if (depth == 1 && same(name, "#size-cells") && len == 4)
-				size_cells = be32(val);
-			else if (in_memory && same(name, "reg") && addr_cells <= 2 && size_cells <= 2) {
-				unsigned entry = 4 * (addr_cells + size_cells);
-				for (uint32_t o = 0; o + entry <= len && count < max; o += entry) {
-					uint64_t base = cells(val + o, addr_cells);
-					uint64_t size = cells(val + o + 4 * addr_cells, size_cells);
-					if (size && base + size > base)
-						ram[count++] = (struct boot_region){ base, base + size };
-				}
-			}
-		} else if (token == FDT_END) {
-			break;
+				return;
+			prop.len = be32(p);
+			prop.name = strings + be32(p + 4);
+			prop.val = p + 8;
+			p = prop.val + ALIGN_UP(prop.len, 4);
+			if (p > end || (const uint8_t *)prop.name >= end || !fn(&prop, ctx))
+				return;
 		} else if (token != FDT_NOP) {
-			break;
+			return; /* FDT_END or garbage */
 		}
 	}
-	return count;
+}
+
+struct memory_walk {
+	struct boot_region *ram;
+	unsigned max, count, addr_cells, size_cells;
+};
+
+static bool memory_prop(const struct fdt_prop *p, void *ctx)
+{
+	struct memory_walk *m = ctx;
+
+	if (p->depth == 1 && same(p->name, "#address-cells") && p->len == 4)
+		m->addr_cells = be32(p->val);
+	else if (p->depth == 1 && same(p->name, "#size-cells") && p->len == 4)
+		m->size_cells = be32(p->val);
+	else if (p->depth == 2 && prefix(p->node, "memory") && same(p->name, "reg") &&
+		 m->addr_cells <= 2 && m->size_cells <= 2) {
+		unsigned entry = 4 * (m->addr_cells + m->size_cells);
+		for (uint32_t o = 0; o + entry <= p->len && m->count < m->max; o += entry) {
+			uint64_t base = cells(p->val + o, m->addr_cells);
+			uint64_t size = cells(p->val + o + 4 * m->addr_cells, m->size_cells);
+			if (size && base + size > base)
+				m->ram[m->count++] = (struct boot_region){ base, base + size };
+		}
+	}
+	return true;
+}
+
+unsigned fdt_memory(paddr_t dtb, struct boot_region *ram, unsigned max)
+{
+	struct memory_walk m = { ram, max, 0, 2, 1 };
+
+	fdt_walk(dtb, memory_prop, &m);
+	return m.count;
+}
+
+struct string_walk {
+	const char *name;
+	char *buf;
+	size_t size;
+	bool found;
+};
+
+/* A root property: properties come before a node's children, so the
+ * first deeper one ends the search. */
+static bool string_prop(const struct fdt_prop *p, void *ctx)
+{
+	struct string_walk *s = ctx;
+
+	if (p->depth != 1)
+		return false;
+	if (!same(p->name, s->name))
+		return true;
+	if (p->len < 2 || p->len > s->size || p->val[p->len - 1] != '\0')
+		return false;
+	for (uint32_t i = 0; i + 1 < p->len; i++) {
+		if (p->val[i] < 0x20 || p->val[i] > 0x7e)
+			return false;
+		s->buf[i] = (char)p->val[i];
+	}
+	s->buf[p->len - 1] = '\0';
+	s->found = true;
+	return false;
+}
+
+bool fdt_root_string(paddr_t dtb, const char *name, char *buf, size_t size)
+{
+	struct string_walk s = { name, buf, size, false };
+
+	fdt_walk(dtb, string_prop, &s);
+	return s.found;
 }

@@ -28,8 +28,9 @@ static unsigned ram_count;
 static struct boot_info_in boot_in;
 
 /* QEMU puts the DTB at the start of RAM for an ELF that is not loaded
- * there, and passes 0 in x0: take x0 if it names a tree, else RAM's base. */
-static void memory_from_dtb(paddr_t x0)
+ * there, and passes 0 in x0: take x0 if it names a tree, else RAM's base.
+ * Returns the tree's address. */
+static paddr_t memory_from_dtb(paddr_t x0)
 {
 	paddr_t dtb = fdt_valid(x0) ? x0 : VIRT_RAM_BASE;
 
@@ -41,6 +42,7 @@ static void memory_from_dtb(paddr_t x0)
 	for (unsigned i = 0; i < ram_count; i++)
 		kprintf("mem: %016lx-%016lx RAM (device tree at %lx)\n", (unsigned long)ram[i].start,
 			(unsigned long)ram[i].end, (unsigned long)dtb);
+	return dtb;
 }
 
 /* Cycle counter readable at EL0 (cycles_arch.h); under -icount it counts
@@ -85,7 +87,8 @@ _Noreturn void kmain(paddr_t dtb, uint64_t entry_el)
 	kprintf("\nKOZO %s aarch64\n", KOZO_BUILD_ID);
 	kprintf("cpu: entered at EL%lu, kernel at %sEL1\n", (unsigned long)entry_el,
 		entry_el == 3 ? "Secure " : "");
-	memory_from_dtb(dtb);
+	dtb = memory_from_dtb(dtb);
+	hwid_init(dtb);             /* before the tree's RAM becomes Untyped */
 	paging_init(ram, ram_count);
 	gic_init();
 	pmu_init();

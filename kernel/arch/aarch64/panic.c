@@ -1,50 +1,147 @@
-/* panic(): a broken kernel invariant.  Prints "KOZO PANIC: <message>" on
- * serial 0 and stops with interrupts masked.  The crash-telemetry issue
- * turns this into the 4 KiB record of <kozo/panic_record.h> on serial 1
- * (the secure PL011, serial_crash_write()), built from the message,
- * panic_capture_regs() and console_log_get(). */
+/* The aarch64 panic report: what panic.S calls on the panic stack, with
+ * the caller's registers in panic_regs[] (or an EL1 exception's frame).
+ *
+ *   1. "KOZO PANIC: <message>" on serial 0 (and the registers, for a fault);
+ *   2. the registers in record order, the X29 frame-record chain as image
+ *      offsets named from the embedded function table (ksyms), the console
+ *      log tail and the hardware IDs read at boot (hwid.c);
+ *   3. panic_record_build() (kernel/core) and exactly 4096 bytes on serial 1,
+ *      the secure PL011;
+ *   4. halt.
+ *
+ * Nothing here allocates or takes a lock; a fault in it re-enters panic.S,
+ * which stops after one line (panic_nested). */
 #include "kernel.h"
 #include "kprintf.h"
+#include "asm_offsets.h"
 #include "aarch64.h"
 #include "cpu.h"
 
-static bool panicking;
+_Static_assert(PR_X(29) == 8 * KOZO_A64_PANIC_X29 && PR_SP == 8 * KOZO_A64_PANIC_SP &&
+		       PR_PC == 8 * KOZO_A64_PANIC_PC && PR_PSTATE == 8 * KOZO_A64_PANIC_PSTATE &&
+		       PR_ESR == 8 * KOZO_A64_PANIC_ESR && PR_FAR == 8 * KOZO_A64_PANIC_FAR &&
+		       PR_ELR == 8 * KOZO_A64_PANIC_ELR && PR_SPSR == 8 * KOZO_A64_PANIC_SPSR &&
+		       PR_SCTLR == 8 * KOZO_A64_PANIC_SCTLR &&
+		       PR_TTBR0 == 8 * KOZO_A64_PANIC_TTBR0 &&
+		       PR_TTBR1 == 8 * KOZO_A64_PANIC_TTBR1 &&
+		       PR_CURRENTEL == 8 * KOZO_A64_PANIC_CURRENTEL &&
+		       PA_DAIF == 8 * KOZO_A64_PANIC_REG_COUNT,
+	       "asm_offsets.h PR_* follow enum kozo_aarch64_panic_reg");
+_Static_assert(KOZO_A64_PANIC_REG_COUNT == 42 &&
+		       KOZO_A64_PANIC_REG_COUNT <= KOZO_PANIC_MAX_REGS,
+	       "panic_regs[] in panic.S holds 42 registers");
 
-size_t panic_capture_regs(uint64_t regs[34])
+extern uint64_t panic_regs[KOZO_A64_PANIC_REG_COUNT];
+extern uint64_t panic_cycles_start;
+extern char _image_base[], _text_end[], _rodata_end[], _kernel_end[];
+
+#define MSG_MAX 256
+
+static uint8_t record[KOZO_PANIC_RECORD_SIZE];
+
+/* A fault's registers replace the call-site ones; the system registers
+ * read in panic.S are those of the fault still (nothing ran between). */
+static void regs_from_frame(uint64_t *r, const struct trap_frame *f)
 {
-	__asm__ volatile("stp x0, x1, [%0, #0]\n\tstp x2, x3, [%0, #16]\n\t"
-			 "stp x4, x5, [%0, #32]\n\tstp x6, x7, [%0, #48]\n\t"
-			 "stp x8, x9, [%0, #64]\n\tstp x10, x11, [%0, #80]\n\t"
-			 "stp x12, x13, [%0, #96]\n\tstp x14, x15, [%0, #112]\n\t"
-			 "stp x16, x17, [%0, #128]\n\tstp x18, x19, [%0, #144]\n\t"
-			 "stp x20, x21, [%0, #160]\n\tstp x22, x23, [%0, #176]\n\t"
-			 "stp x24, x25, [%0, #192]\n\tstp x26, x27, [%0, #208]\n\t"
-			 "stp x28, x29, [%0, #224]\n\tmov x9, sp\n\tstp x30, x9, [%0, #240]"
-			 ::"r"(regs) : "x9", "memory");
-	regs[32] = read_sysreg(elr_el1);
-	regs[33] = read_sysreg(spsr_el1);
-	return 34;
+	for (unsigned i = 0; i <= KOZO_A64_PANIC_X30; i++)
+		r[KOZO_A64_PANIC_X0 + i] = f->x[i];
+	r[KOZO_A64_PANIC_SP] = f->sp;
+	r[KOZO_A64_PANIC_PC] = f->elr;
+	r[KOZO_A64_PANIC_PSTATE] = f->spsr;
+	r[KOZO_A64_PANIC_ESR] = f->esr;
+	r[KOZO_A64_PANIC_FAR] = f->far;
+	r[KOZO_A64_PANIC_ELR] = f->elr;
+	r[KOZO_A64_PANIC_SPSR] = f->spsr;
 }
 
-/* Until the record path of kernel/arch/x86_64/panic.S is ported: the
- * message on serial 0, then halt. */
-_Noreturn void panic_typed(const char *fmt, const struct panic_arg *args, size_t nargs)
+static void print_regs(const uint64_t *r)
 {
-	static char msg[256];
+	static const char *const names[KOZO_A64_PANIC_REG_COUNT - KOZO_A64_PANIC_SP] = {
+		"SP ", "PC ", "PST", "ESR", "FAR", "ELR", "SPS", "SCT", "TT0", "TT1", "EL ",
+	};
 
-	irq_disable();
-	if (panicking)              /* a panic while panicking: just stop */
-		cpu_halt_forever();
-	panicking = true;
+	for (unsigned i = 0; i < KOZO_A64_PANIC_REG_COUNT; i++) {
+		bool eol = i % 4 == 3 || i + 1 == KOZO_A64_PANIC_REG_COUNT;
+
+		if (i < KOZO_A64_PANIC_SP) /* kprintf has no field width for %u */
+			kprintf("  X%u%s %016lx%s", i, i < 10 ? " " : "", (unsigned long)r[i],
+				eol ? "\n" : "");
+		else
+			kprintf("  %s %016lx%s", names[i - KOZO_A64_PANIC_SP], (unsigned long)r[i],
+				eol ? "\n" : "");
+	}
+}
+
+/* The X29 chain from the panic (or fault) site.  Every kernel stack (the
+ * kernel stack, the panic stacks) is in the image's .data/.bss. */
+static size_t walk_frames(const uint64_t *r, bool fault, struct panic_frame *out, size_t max)
+{
+	const struct panic_walk w = {
+		.syms = ksyms, .nsyms = ksym_count,
+		.image_base = (uint64_t)_image_base, .text_end = (uint64_t)_text_end,
+		.stack_lo = (uint64_t)_rodata_end, .stack_hi = (uint64_t)_kernel_end,
+	};
+
+	return panic_walk_frames(&w, r[KOZO_A64_PANIC_PC], fault, r[KOZO_A64_PANIC_X29], out,
+				 max);
+}
+
+_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
+			    const struct trap_frame *f)
+{
+	char msg[MSG_MAX];
+	struct panic_arg all[KOZO_PANIC_MAX_ARGS];
+	struct panic_frame frames[KOZO_PANIC_MAX_FRAMES];
+	struct panic_report rep = { 0 };
+	size_t n = 0;
+
+	if (f)
+		regs_from_frame(panic_regs, f);
 	panic_render(msg, sizeof(msg), fmt, args, nargs);
 	kprintf("KOZO PANIC: %s\n", msg);
+	if (f)
+		print_regs(panic_regs);
+
+	/* The message's arguments first (the format's conversions take them
+	 * in order), then the hardware IDs, which the collector pseudonymizes. */
+	for (; args && n < nargs && n < KOZO_PANIC_MAX_ARGS - HWID_MAX; n++)
+		all[n] = args[n];
+	n += hwid_args(all + n, KOZO_PANIC_MAX_ARGS - n);
+
+	rep.build_id = KOZO_BUILD_ID;
+	rep.arch = KOZO_PANIC_ARCH_AARCH64;
+	rep.cpu = 0; /* one CPU */
+	rep.fmt = fmt;
+	rep.args = all;
+	rep.nargs = n;
+	rep.reg_arch = KOZO_PANIC_ARCH_AARCH64;
+	rep.regs = panic_regs;
+	rep.nregs = KOZO_A64_PANIC_REG_COUNT;
+	rep.frames = frames;
+	rep.nframes = walk_frames(panic_regs, f != NULL, frames, KOZO_PANIC_MAX_FRAMES);
+	console_log_get(&rep.log[0], &rep.log_len[0], &rep.log[1], &rep.log_len[1]);
+
+	size_t len = panic_record_build(record, &rep);
+	serial_panic_init();
+	serial_panic_write(record, len);
+	kprintf("KOZO PANIC: %lu-byte record on serial 1 (%lu PMCCNTR ticks from panic entry); "
+		"halted\n",
+		(unsigned long)len, (unsigned long)(read_sysreg(pmccntr_el0) - panic_cycles_start));
 	cpu_halt_forever();
 }
 
-/* A kernel-mode data abort: a load from the unmapped page below the
- * kernel's half of the address space. */
+_Noreturn void panic_nested(void)
+{
+	serial_console_raw("\nKOZO PANIC: panic inside the panic path; halted\n");
+	cpu_halt_forever();
+}
+
+/* A kernel-mode data abort: a load from the direct map's view of physical
+ * page 0.  paging.c maps only RAM (from 0x40000000), the image and the
+ * GIC and UART blocks; the first GiB's level-2 table holds nothing else,
+ * so this is a translation fault at level 2 (ESR DFSC 0x06). */
 _Noreturn void arch_debug_fault(void)
 {
-	(void)*(volatile uint64_t *)0xffff000000000000ull;
-	panic("arch_debug_fault: the load did not fault");
+	(void)*(volatile const uint64_t *)DIRECT_MAP_BASE;
+	panic("debug: the deliberate fault did not fault");
 }

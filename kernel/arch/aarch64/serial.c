@@ -20,7 +20,7 @@
 
 #define LOG_SIZE 2048
 
-static uintptr_t uart0, crash_uart;
+static uintptr_t uart0, panic_uart;
 static char log_ring[LOG_SIZE];
 static uint64_t log_written;  /* bytes ever logged; the ring keeps the last */
 
@@ -40,9 +40,7 @@ static void uart_init(uintptr_t base)
 void serial_init(void)
 {
 	uart0 = (uintptr_t)arch_phys_to_kernel(VIRT_UART0);
-	crash_uart = (uintptr_t)arch_phys_to_kernel(VIRT_SECURE_UART);
 	uart_init(uart0);
-	uart_init(crash_uart);
 }
 
 static void uart_putc(uintptr_t base, char c)
@@ -63,12 +61,26 @@ void arch_console_putc(char c)
 	uart_putc(uart0, c);
 }
 
-void serial_crash_write(const void *buf, size_t n)
+void serial_console_raw(const char *s)
 {
-	const uint8_t *p = buf;
+	for (; uart0 && *s; s++) {
+		if (*s == '\n')
+			uart_putc(uart0, '\r');
+		uart_putc(uart0, *s);
+	}
+}
 
+/* Both the early tables and paging.c map the UARTs' block. */
+void serial_panic_init(void)
+{
+	panic_uart = (uintptr_t)arch_phys_to_kernel(VIRT_SECURE_UART);
+	uart_init(panic_uart);
+}
+
+void serial_panic_write(const uint8_t *buf, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
-		uart_putc(crash_uart, (char)p[i]);
+		uart_putc(panic_uart, (char)buf[i]);
 }
 
 void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen)

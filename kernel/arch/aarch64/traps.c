@@ -6,17 +6,12 @@
  * (undefined instruction, PC/SP alignment, BRK...): vector = ESR_EL1.EC,
  * code = ESR_EL1.  An FP/SIMD trap switches the FP registers (context.c).
  * From EL1: an interrupt is one that woke the idle loop; anything else is
- * a kernel bug, reported on serial 0 before panic() stops the machine. */
+ * a kernel bug: it panics through panic.S with the exception's registers
+ * (panic_fault), and the exception class is part of the message. */
 #include "kernel.h"
 #include "kprintf.h"
 #include "aarch64.h"
 #include "cpu.h"
-
-/* Saved by save_frame in entry.S, lowest address first. */
-struct trap_frame {
-	uint64_t x[31];
-	uint64_t sp, elr, spsr, esr, far;
-};
 
 /* ESR_EL1.EC values (Arm ARM D17.2.37). */
 #define EC_FP_ACCESS 0x07
@@ -67,16 +62,41 @@ void trap_el1_irq(void)
 	gic_handle();
 }
 
-void trap_el1_sync(struct trap_frame *f)
+/* Each exception class's kernel-fault format: the class is in the format,
+ * so it is part of the Crash-ID (a data abort and an undefined instruction
+ * in one function are two bugs).  ELR_EL1, FAR_EL1, ESR_EL1. */
+#define FAULT_FORMAT(name) "kernel fault: " name " at %p (address %p, ESR %x)"
+
+static const char *fault_format(uint64_t ec)
 {
-	kprintf("KERNEL FAULT: ESR 0x%lx (EC 0x%lx), FAR 0x%lx\n", (unsigned long)f->esr,
-		(unsigned long)ESR_EC(f->esr), (unsigned long)f->far);
-	kprintf("  ELR %016lx  SPSR %016lx  SP %016lx\n", (unsigned long)f->elr,
-		(unsigned long)f->spsr, (unsigned long)f->sp);
-	for (unsigned i = 0; i < 31; i += 3) {
-		for (unsigned j = i; j < i + 3 && j < 31; j++)
-			kprintf("  X%-2u %016lx", j, (unsigned long)f->x[j]);
-		kprintf("\n");
+	switch (ec) {
+	case 0x00: return FAULT_FORMAT("undefined instruction");
+	case 0x0e: return FAULT_FORMAT("illegal execution state");
+	case 0x15: return FAULT_FORMAT("SVC");
+	case 0x18: return FAULT_FORMAT("system register trap");
+	case 0x20:
+	case 0x21: return FAULT_FORMAT("instruction abort");
+	case 0x22: return FAULT_FORMAT("PC alignment fault");
+	case 0x24:
+	case 0x25: return FAULT_FORMAT("data abort");
+	case 0x26: return FAULT_FORMAT("SP alignment fault");
+	case EC_SERROR: return FAULT_FORMAT("SError");
+	case 0x30:
+	case 0x31: return FAULT_FORMAT("breakpoint");
+	case 0x32:
+	case 0x33: return FAULT_FORMAT("software step");
+	case 0x34:
+	case 0x35: return FAULT_FORMAT("watchpoint");
+	case 0x3c: return FAULT_FORMAT("BRK");
+	default: return FAULT_FORMAT("exception");
 	}
-	panic("kernel fault: EC %x at %p", PANIC_INT(ESR_EC(f->esr)), PANIC_ADDR(f->elr));
+}
+
+_Noreturn void trap_el1_sync(struct trap_frame *f)
+{
+	const struct panic_arg args[] = {
+		PANIC_ADDR(f->elr), PANIC_ADDR(f->far), PANIC_INT(f->esr),
+	};
+
+	panic_fault(fault_format(ESR_EC(f->esr)), args, ARRAY_SIZE(args), f);
 }

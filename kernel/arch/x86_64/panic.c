@@ -84,41 +84,18 @@ static void print_regs(const uint64_t *r)
 	}
 }
 
-static void add_frame(struct panic_frame *f, uint64_t addr, unsigned back)
-{
-	uint64_t base = image_base(), end = (uint64_t)_text_end - base;
-
-	f->offset = addr - base;
-	f->name = ksym_lookup(ksyms, ksym_count, end, f->offset - back);
-}
-
-/* The frame-pointer chain from the panic (or fault) site: each frame is
- * [saved RBP, return address].  Every RBP must lie in the image's data
- * (all kernel stacks are there) and grow, so a corrupt chain ends the walk
- * instead of faulting or looping; the walk also ends at the core's entry
- * point (panic_frame_is_entry).  Return addresses are named one byte
- * back: a call to a _Noreturn function can be its caller's last bytes. */
+/* The frame-pointer chain from the panic (or fault) site: every kernel
+ * stack is in the image's .data/.bss; panic_walk_frames (kernel/core)
+ * checks each record against that and the text. */
 static size_t walk_frames(const uint64_t *r, bool fault, struct panic_frame *out, size_t max)
 {
-	uint64_t lo = (uint64_t)_data_start, hi = (uint64_t)_kernel_end;
-	uint64_t base = image_base(), text_end = (uint64_t)_text_end;
-	uint64_t rbp = r[KOZO_X86_PANIC_RBP];
-	size_t n = 0;
+	const struct panic_walk w = {
+		.syms = ksyms, .nsyms = ksym_count,
+		.image_base = image_base(), .text_end = (uint64_t)_text_end,
+		.stack_lo = (uint64_t)_data_start, .stack_hi = (uint64_t)_kernel_end,
+	};
 
-	add_frame(&out[n++], r[KOZO_X86_PANIC_RIP], fault ? 0 : 1);
-	while (n < max && !panic_frame_is_entry(out[n - 1].name) && rbp % 8 == 0 &&
-	       rbp >= lo && rbp <= hi - 16) {
-		const uint64_t *frame = (const uint64_t *)rbp;
-		uint64_t next = frame[0], ra = frame[1];
-
-		if (ra <= base || ra >= text_end)
-			break;
-		add_frame(&out[n++], ra, 1);
-		if (next <= rbp)
-			break;
-		rbp = next;
-	}
-	return n;
+	return panic_walk_frames(&w, r[KOZO_X86_PANIC_RIP], fault, r[KOZO_X86_PANIC_RBP], out, max);
 }
 
 _Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,

@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/* What the benchmarks say they count. */
+#define KOZO_ARCH_CYCLES_NAME "rdtsc"
+
 static inline __attribute__((always_inline)) uint64_t kozo_arch_cycles(void)
 {
 	uint32_t lo, hi;
