@@ -153,5 +153,6 @@ bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr)
 	}
 	hand_over(&k->sched, t, to);
 	k->current = to;
+	arch_fastpath_exit(to);
 	return true;
 }

@@ -91,6 +91,24 @@ void arch_context_sanitize(struct arch_context *c)
 		r[KOZO_X86_GS_BASE] = 0;
 }
 
+/* FS and GS bases into their MSRs, when they changed.  WRMSR faults on a
+ * non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR): such a base becomes 0. */
+static inline void load_segment_bases(uint64_t *r)
+{
+	if (!canonical(r[KOZO_X86_FS_BASE]))
+		r[KOZO_X86_FS_BASE] = 0;
+	if (!canonical(r[KOZO_X86_GS_BASE]))
+		r[KOZO_X86_GS_BASE] = 0;
+	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
+		fs_loaded = r[KOZO_X86_FS_BASE];
+		wrmsr(MSR_FS_BASE, fs_loaded);
+	}
+	if (r[KOZO_X86_GS_BASE] != gs_loaded) {
+		gs_loaded = r[KOZO_X86_GS_BASE];
+		wrmsr(MSR_GS_BASE, gs_loaded);
+	}
+}
+
 /* Wait, interrupts enabled, until some interrupt makes a thread runnable.
  * The interrupt is taken on this same stack (trap_kernel) and runs the core
  * to completion before hlt returns. */
@@ -144,19 +162,7 @@ _Noreturn void arch_return_to_user(void)
 		fpu_loaded = t;
 	}
 	paging_activate(arch_kernel_to_phys(root));
-	/* WRMSR faults on a non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR). */
-	if (!canonical(r[KOZO_X86_FS_BASE]))
-		r[KOZO_X86_FS_BASE] = 0;
-	if (!canonical(r[KOZO_X86_GS_BASE]))
-		r[KOZO_X86_GS_BASE] = 0;
-	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
-		fs_loaded = r[KOZO_X86_FS_BASE];
-		wrmsr(MSR_FS_BASE, fs_loaded);
-	}
-	if (r[KOZO_X86_GS_BASE] != gs_loaded) {
-		gs_loaded = r[KOZO_X86_GS_BASE];
-		wrmsr(MSR_GS_BASE, gs_loaded);
-	}
+	load_segment_bases(r);
 	r[KOZO_X86_RFLAGS] = (r[KOZO_X86_RFLAGS] & ~RFLAGS_NEVER) | RFLAGS_FORCED;
 
 	/* SYSRET sets RCX = RIP and R11 = RFLAGS; use it when the thread's
@@ -165,4 +171,26 @@ _Noreturn void arch_return_to_user(void)
 	    r[KOZO_X86_RIP] < SYSRET_RIP_LIMIT)
 		context_sysret(c);
 	context_iret(c);
+}
+
+/* arch_return_to_user() for the thread the IPC fast path switched to.  It
+ * blocked in a system call, so it has run (its FXSAVE image is valid), its
+ * RCX and R11 hold RIP and RFLAGS, and those are fit for SYSRET, unless
+ * WriteRegisters changed them meanwhile: then the general path decides.
+ * Every object, the page-table root too, lives in the direct map. */
+void arch_fastpath_exit(struct tcb *t)
+{
+	uint64_t *r = t->ctx.regs;
+
+	if (unlikely(r[KOZO_X86_RCX] != r[KOZO_X86_RIP] || r[KOZO_X86_R11] != r[KOZO_X86_RFLAGS] ||
+		     r[KOZO_X86_RIP] >= SYSRET_RIP_LIMIT ||
+		     (r[KOZO_X86_RFLAGS] & (RFLAGS_NEVER | RFLAGS_FORCED)) != RFLAGS_FORCED))
+		arch_return_to_user();
+	if (fpu_loaded != t) {
+		fxrstor(t->ctx.fpu);
+		fpu_loaded = t;
+	}
+	paging_activate(direct_map_to_phys(tcb_vspace_root(t)));
+	load_segment_bases(r);
+	context_sysret(&t->ctx);
 }
