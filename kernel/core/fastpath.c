@@ -37,14 +37,17 @@ static bool runs_next(const struct sched *s, const struct tcb *from, const struc
 }
 
 /* cspace_lookup(root, cptr, 64, false) for the usual CSpace, one CNode
- * whose guard and radix take all 64 bits; deeper ones take the loop. */
+ * whose guard and radix take all 64 bits; deeper ones take the loop.
+ * Shifting the guard up by the radix drops any bits above guard_bits, as
+ * the general lookup's mask does: the cptr's guard matches when the top
+ * bits of cptr ^ (guard << radix) are zero, and the rest is the index. */
 static int lookup(const struct cap *root, word_t cptr, struct slot **out)
 {
 	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
 	if (root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64 || guard_bits == 0)
 		return cspace_lookup(root, cptr, 64, false, out);
-	word_t index = cptr & MASK(radix);
-	if (cptr >> radix != (root->w2 & MASK(guard_bits)) || index == 0)
+	word_t index = cptr ^ (root->w2 << radix);
+	if (index >> radix != 0 || index == 0)
 		return KOZO_ERR_FAILED_LOOKUP;
 	*out = &cnode_slots(root)[index];
 	return KOZO_OK;
@@ -57,9 +60,10 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 	word_t info = t->ctx.regs[ARCH_REG_INFO];
 	struct slot *s;
 
-	/* A short message without capabilities from a native thread. */
-	if (kozo_msginfo_length(info) > KOZO_FASTPATH_MRS || kozo_msginfo_extra_caps(info) != 0 ||
-	    t->personality != KOZO_PERSONALITY_NATIVE)
+	/* A short message without capabilities from a native thread.  The
+	 * length is info's low 7 bits and the extra-capability count the next
+	 * 2 (<kozo/message.h>): one test for both. */
+	if ((info & 0x1ff) > KOZO_FASTPATH_MRS || t->personality != KOZO_PERSONALITY_NATIVE)
 		return false;
 	/* An endpoint capability (Call: to send on; ReplyRecv: to wait on). */
 	if (lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], &s) != KOZO_OK ||
@@ -88,7 +92,8 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 			return false;
 	}
 	/* The partner can run at once, and the scheduler would pick it. */
-	return tcb_vspace_root(fp->to) && runs_next(&k->sched, t, fp->to);
+	return fp->to->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE &&
+	       runs_next(&k->sched, t, fp->to);
 }
 
 /* The first len message registers, as the general path copies them
@@ -105,6 +110,21 @@ static void copy_mrs(const struct tcb *from, struct tcb *to, unsigned len)
 		r[ARCH_REG_MR2] = f[ARCH_REG_MR2];
 	if (len > 3)
 		r[ARCH_REG_MR3] = f[ARCH_REG_MR3];
+}
+
+/* ep_dequeue() of the first waiter, `to`: it has no predecessor. */
+static void ep_dequeue_head(struct endpoint *ep, struct tcb *to)
+{
+	struct tcb *next = to->queue_next;
+	ep->q.head = next;
+	if (next) {
+		next->queue_prev = NULL;
+	} else {
+		ep->q.tail = NULL;
+		ep->state = EP_IDLE;
+	}
+	to->queue_next = NULL;
+	to->blocked_on = NULL;
 }
 
 /* `to` takes `from`'s place among the runnable threads.  At the same
@@ -138,7 +158,7 @@ bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr)
 	to->state = THREAD_RUNNABLE;
 	if (nr == KOZO_SYS_CALL) {
 		/* t waits for the reply `to` now owes it (link_reply). */
-		ep_dequeue(fp.ep, to);
+		ep_dequeue_head(fp.ep, to);
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
 		to->reply_to = t;
 		t->reply_from = to;
