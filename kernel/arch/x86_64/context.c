@@ -30,6 +30,9 @@ _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_FS_BASE]) == CTX_FS_B
 _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_GS_BASE]) == CTX_GS_BASE, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "FXSAVE needs a 16-byte aligned area");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
+_Static_assert(DIRECT_MAP_BASE_ASM == DIRECT_MAP_BASE, "asm_offsets.h");
+_Static_assert(MSR_FS_BASE_ASM == MSR_FS_BASE && MSR_GS_BASE_ASM == MSR_GS_BASE, "asm_offsets.h");
 
 /* Flags a user thread may hold in a written context: the arithmetic flags
  * and DF.  IF and the reserved bit 1 are always set; IOPL, TF, NT, RF, VM,
@@ -43,11 +46,15 @@ _Static_assert(CTX_FPU % 16 == 0, "FXSAVE needs a 16-byte aligned area");
 /* Last user page excluded: SYSRET to the top of the lower half is unsafe on
  * some CPUs (Linux uses the same bound, TASK_SIZE_MAX). */
 #define SYSRET_RIP_LIMIT (ARCH_USER_TOP - KOZO_PAGE_SIZE)
+_Static_assert(SYSRET_RIP_LIMIT_ASM == SYSRET_RIP_LIMIT, "asm_offsets.h");
+_Static_assert(RFLAGS_SYSRET_MASK == (RFLAGS_NEVER | RFLAGS_FORCED) &&
+	       RFLAGS_SYSRET_WANT == RFLAGS_FORCED, "asm_offsets.h");
 
-static struct tcb *fpu_loaded;  /* whose FXSAVE image is in the FPU */
+/* Also read and written by arch_fastpath_exit in context.S: */
+struct tcb *fpu_loaded;  /* whose FXSAVE image is in the FPU */
 /* The segment bases in the MSRs (user mode cannot change them: CR4.FSGSBASE
  * stays clear); a non-canonical start value forces the first write. */
-static uint64_t fs_loaded = ~0ull, gs_loaded = ~0ull;
+uint64_t fs_loaded = ~0ull, gs_loaded = ~0ull;
 
 static bool canonical(uint64_t v)
 {
@@ -171,26 +178,4 @@ _Noreturn void arch_return_to_user(void)
 	    r[KOZO_X86_RIP] < SYSRET_RIP_LIMIT)
 		context_sysret(c);
 	context_iret(c);
-}
-
-/* arch_return_to_user() for the thread the IPC fast path switched to.  It
- * blocked in a system call, so it has run (its FXSAVE image is valid), its
- * RCX and R11 hold RIP and RFLAGS, and those are fit for SYSRET, unless
- * WriteRegisters changed them meanwhile: then the general path decides.
- * Every object, the page-table root too, lives in the direct map. */
-void arch_fastpath_exit(struct tcb *t)
-{
-	uint64_t *r = t->ctx.regs;
-
-	if (unlikely(r[KOZO_X86_RCX] != r[KOZO_X86_RIP] || r[KOZO_X86_R11] != r[KOZO_X86_RFLAGS] ||
-		     r[KOZO_X86_RIP] >= SYSRET_RIP_LIMIT ||
-		     (r[KOZO_X86_RFLAGS] & (RFLAGS_NEVER | RFLAGS_FORCED)) != RFLAGS_FORCED))
-		arch_return_to_user();
-	if (fpu_loaded != t) {
-		fxrstor(t->ctx.fpu);
-		fpu_loaded = t;
-	}
-	paging_activate(direct_map_to_phys(tcb_vspace_root(t)));
-	load_segment_bases(r);
-	context_sysret(&t->ctx);
 }

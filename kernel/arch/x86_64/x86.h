@@ -118,6 +118,10 @@ void trap_kernel(struct trap_frame *f);
 _Noreturn void context_sysret(const struct arch_context *c);
 _Noreturn void context_iret(const struct arch_context *c);
 _Noreturn void arch_return_to_user(void);
+/* context.c: whose FXSAVE image the FPU holds, and the segment bases in
+ * the MSRs (arch_fastpath_exit in context.S reads and updates them too). */
+extern struct tcb *fpu_loaded;
+extern uint64_t fs_loaded, gs_loaded;
 
 extern struct kernel kernel;
 
