@@ -42,6 +42,12 @@ void arch_tlb_flush_page(word_t *root, word_t vaddr);
 /* Thread context. */
 void arch_context_init(struct arch_context *c);      /* fresh user thread */
 void arch_context_sanitize(struct arch_context *c);  /* after WriteRegisters */
+/* The IPC fast path has just made t current (k->current == t): t blocked
+ * in a Call or ReplyRecv, has an address space, and gets its message in
+ * registers.  A port may resume t here by a shorter way than its general
+ * return to user mode, with the same result, and not return; a port that
+ * returns leaves t to be resumed the usual way. */
+void arch_fastpath_exit(struct tcb *t);
 
 /* Interrupts routed to user space through IRQHandler capabilities. */
 bool arch_irq_valid(word_t irq);

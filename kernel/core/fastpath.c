@@ -2,7 +2,8 @@
  *
  * A Call to a receiver that already waits, or a ReplyRecv to a caller
  * that waits for the reply, with at most KOZO_FASTPATH_MRS message
- * registers and no capabilities: the message goes register to register,
+ * registers and no capabilities, through a capability in a single-level
+ * CSpace: the message goes register to register,
  * the partner runs next, and nothing else is looked at (no IPC buffer, no
  * fault, no scheduler decision).  Every condition is in fastpath_applies();
  * anything else goes to the general path (endpoint.c), whose result this
@@ -30,24 +31,28 @@ struct fastpath {
  * priority is higher, or equal with `from` alone at that priority. */
 static bool runs_next(const struct sched *s, const struct tcb *from, const struct tcb *to)
 {
-	if (to->priority > from->priority)
-		return true;
-	return to->priority == from->priority && s->head[from->priority] == from &&
-	       s->tail[from->priority] == from;
+	if (to->priority == from->priority)
+		return s->head[from->priority] == from && s->tail[from->priority] == from;
+	return to->priority > from->priority;
 }
 
-/* cspace_lookup(root, cptr, 64, false) for the usual CSpace, one CNode
- * whose guard and radix take all 64 bits; deeper ones take the loop. */
-static int lookup(const struct cap *root, word_t cptr, struct slot **out)
+/* The slot cptr names in the usual CSpace: one CNode whose guard and radix
+ * take all 64 bits, as cspace_lookup(root, cptr, 64, false) finds it.
+ * False for a cptr that does not resolve there, or another CSpace (the
+ * general path then looks it up).  Shifting the guard up by the radix
+ * drops any bits above guard_bits, as the general lookup's mask does: the
+ * guard matches when the top bits of cptr ^ (guard << radix) are zero,
+ * and the rest is the index. */
+static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 {
 	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
 	if (root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64 || guard_bits == 0)
-		return cspace_lookup(root, cptr, 64, false, out);
-	word_t index = cptr & MASK(radix);
-	if (cptr >> radix != (root->w2 & MASK(guard_bits)) || index == 0)
-		return KOZO_ERR_FAILED_LOOKUP;
+		return false;
+	word_t index = cptr ^ (root->w2 << radix);
+	if (index >> radix != 0 || index == 0)
+		return false;
 	*out = &cnode_slots(root)[index];
-	return KOZO_OK;
+	return true;
 }
 
 /* All conditions of the fast path, without side effects. */
@@ -55,14 +60,16 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 			     struct fastpath *fp)
 {
 	word_t info = t->ctx.regs[ARCH_REG_INFO];
-	struct slot *s;
 
-	/* A short message without capabilities from a native thread. */
-	if (kozo_msginfo_length(info) > KOZO_FASTPATH_MRS || kozo_msginfo_extra_caps(info) != 0 ||
-	    t->personality != KOZO_PERSONALITY_NATIVE)
+	/* A Call or ReplyRecv with a short message without capabilities, from
+	 * a native thread.  The length is info's low 7 bits and the
+	 * extra-capability count the next 2 (<kozo/message.h>): one test. */
+	if ((nr != KOZO_SYS_CALL && nr != KOZO_SYS_REPLY_RECV) ||
+	    (info & 0x1ff) > KOZO_FASTPATH_MRS || t->personality != KOZO_PERSONALITY_NATIVE)
 		return false;
 	/* An endpoint capability (Call: to send on; ReplyRecv: to wait on). */
-	if (lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], &s) != KOZO_OK ||
+	struct slot *s;
+	if (!lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], &s) ||
 	    s->cap.type != KOZO_OBJ_ENDPOINT)
 		return false;
 	fp->ep = (struct endpoint *)s->cap.obj;
@@ -88,7 +95,8 @@ static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t
 			return false;
 	}
 	/* The partner can run at once, and the scheduler would pick it. */
-	return tcb_vspace_root(fp->to) && runs_next(&k->sched, t, fp->to);
+	return fp->to->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE &&
+	       runs_next(&k->sched, t, fp->to);
 }
 
 /* The first len message registers, as the general path copies them
@@ -107,21 +115,37 @@ static void copy_mrs(const struct tcb *from, struct tcb *to, unsigned len)
 		r[ARCH_REG_MR3] = f[ARCH_REG_MR3];
 }
 
-/* `to` takes `from`'s place among the runnable threads.  At the same
- * priority `from` is alone in its queue (runs_next), so `to` simply
- * replaces it; the bitmap stays as it is. */
-static void hand_over(struct sched *s, struct tcb *from, struct tcb *to)
+/* ep_dequeue() of the first waiter, `to`: it has no predecessor. */
+static void ep_dequeue_head(struct endpoint *ep, struct tcb *to)
 {
-	if (to->priority == from->priority) {
-		s->head[from->priority] = s->tail[from->priority] = to;
-		return;
+	struct tcb *next = to->queue_next;
+	ep->q.head = next;
+	if (next) {
+		next->queue_prev = NULL;
+	} else {
+		ep->q.tail = NULL;
+		ep->state = EP_IDLE;
 	}
-	sched_dequeue(s, from);
-	sched_enqueue(s, to);
+	to->queue_next = NULL;
+	to->blocked_on = NULL;
 }
 
-bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr)
+/* `to` of a higher priority than `from` takes its place among the
+ * runnable threads, and runs.  Out of line: the common case, the same
+ * priority, needs no calls and so no registers saved. */
+static __attribute__((noinline)) void requeue_and_exit(struct kernel *k, struct tcb *from,
+						      struct tcb *to)
 {
+	sched_dequeue(&k->sched, from);
+	sched_enqueue(&k->sched, to);
+	k->current = to;
+	arch_fastpath_exit(to);
+}
+
+bool fastpath_syscall(struct kernel *k)
+{
+	struct tcb *t = k->current;
+	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	struct fastpath fp;
 	if (!fastpath_applies(k, t, nr, &fp))
 		return false;
@@ -138,7 +162,7 @@ bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr)
 	to->state = THREAD_RUNNABLE;
 	if (nr == KOZO_SYS_CALL) {
 		/* t waits for the reply `to` now owes it (link_reply). */
-		ep_dequeue(fp.ep, to);
+		ep_dequeue_head(fp.ep, to);
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
 		to->reply_to = t;
 		t->reply_from = to;
@@ -151,7 +175,14 @@ bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr)
 		fp.ep->state = EP_RECV;
 		t->state = THREAD_BLOCKED_RECV;
 	}
-	hand_over(&k->sched, t, to);
+	if (to->priority != t->priority) {
+		requeue_and_exit(k, t, to);
+		return true;
+	}
+	/* At the same priority t is alone in its queue (runs_next), so `to`
+	 * takes its place; the bitmap stays as it is. */
+	k->sched.head[t->priority] = k->sched.tail[t->priority] = to;
 	k->current = to;
+	arch_fastpath_exit(to);
 	return true;
 }

@@ -6,12 +6,11 @@
 #include "types.h"
 
 struct kernel;
-struct tcb;
 
-/* Try the fast path for system call nr (KOZO_SYS_CALL or _REPLY_RECV) of
- * the current thread t.  Returns true when it has done the whole call and
- * set k->current to the thread to resume; false, with nothing changed,
- * when the general path must handle it. */
-bool fastpath_syscall(struct kernel *k, struct tcb *t, word_t nr);
+/* Try the fast path for the system call of k->current.  Returns true when
+ * it has done the whole call and set k->current to the thread to resume
+ * (a port's arch_fastpath_exit may have resumed it and not returned);
+ * false, with nothing changed, when the general path must handle it. */
+bool fastpath_syscall(struct kernel *k);
 
 #endif

@@ -38,7 +38,9 @@ struct kernel {
 	const char *build_id;
 };
 
-/* The current thread made a system call (registers saved in its TCB). */
+/* The current thread made a system call (registers saved in its TCB).
+ * The IPC fast path may resume the next thread itself through
+ * arch_fastpath_exit() and never return. */
 void kernel_syscall(struct kernel *k);
 /* The current thread faulted: kind is KOZO_FAULT_VM or _USER_EXCEPTION. */
 void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code,

@@ -206,8 +206,10 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 
 /* Everything but the fast path; kept out of line so that kernel_syscall
  * stays a few instructions on the way to fastpath_syscall. */
-static __attribute__((noinline)) void syscall_general(struct kernel *k, struct tcb *t, word_t nr)
+static __attribute__((noinline)) void syscall_general(struct kernel *k)
 {
+	struct tcb *t = k->current;
+	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
 	    nr >= KOZO_SYS_END) {
 		unknown_syscall(k, t);
@@ -244,10 +246,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k, struct t
  * where a panic's frame walk ends (panic_frame_is_entry). */
 __attribute__((disable_tail_calls)) void kernel_syscall(struct kernel *k)
 {
-	struct tcb *t = k->current;
-	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	k->stats.syscalls++;
-	if ((nr == KOZO_SYS_CALL || nr == KOZO_SYS_REPLY_RECV) && fastpath_syscall(k, t, nr))
-		return;
-	syscall_general(k, t, nr);
+	if (!fastpath_syscall(k))
+		syscall_general(k);
 }

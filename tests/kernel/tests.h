@@ -11,7 +11,7 @@
 	X(delete_last_cap) X(cnode_errors) X(invoke_errors) \
 	X(tcb_errors) X(tcb_registers) X(irq_errors) X(irq_delivery) X(ioport) X(frame_map) \
 	X(debug_cap) X(tcb_configure_drops_own_cspace) \
-	X(ipc_send_fifo) X(ipc_recv_fifo) X(ipc_badge) X(ipc_call_reply) X(ipc_long_message) \
+	X(ipc_send_fifo) X(ipc_recv_fifo) X(ipc_badge) X(ipc_call_reply) X(ipc_fastpath) X(ipc_long_message) \
 	X(ipc_cap_transfer) X(ipc_unwrap) X(ipc_endpoint_deleted) X(ipc_server_deleted) \
 	X(ntfn_signal_wait) X(ntfn_blocking) X(ntfn_bound) X(ntfn_deleted) X(ntfn_unbadged_signal) \
 	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm)

@@ -11,8 +11,7 @@
  * context.c calls this only when the saved RCX/R11 already equal RIP and
  * RFLAGS and RIP is canonical: on Intel CPUs a non-canonical RCX makes
  * SYSRET fault in ring 0 with the user's RSP. */
-	.globl context_sysret
-context_sysret:
+.macro SYSRET_FROM_RDI
 	movq CTX_RIP(%rdi), %rcx
 	movq CTX_RFLAGS(%rdi), %r11
 	movq CTX_RAX(%rdi), %rax
@@ -30,6 +29,87 @@ context_sysret:
 	movq CTX_RSP(%rdi), %rsp
 	movq CTX_RDI(%rdi), %rdi
 	sysretq
+.endm
+
+	.globl context_sysret
+context_sysret:
+	SYSRET_FROM_RDI
+
+/* void arch_fastpath_exit(struct tcb *t): arch_return_to_user() for the
+ * thread the IPC fast path made current, without the checks the fast path
+ * has made (t has an address space; the FPU image of a thread that made a
+ * system call is valid).  t blocked in a system call, so its RCX and R11
+ * hold RIP and RFLAGS, and those are fit for SYSRET, unless WriteRegisters
+ * changed them meanwhile: then, and for a non-canonical FS or GS base, the
+ * general path decides.  Every object, the page-table root too, lives in
+ * the direct map.  Never returns. */
+	.globl arch_fastpath_exit
+arch_fastpath_exit:
+	movq CTX_RIP(%rdi), %rax
+	cmpq %rax, CTX_RCX(%rdi)
+	jne .Lgeneral
+	movabsq $SYSRET_RIP_LIMIT_ASM, %rdx
+	cmpq %rdx, %rax
+	jae .Lgeneral
+	movq CTX_RFLAGS(%rdi), %rax
+	cmpq %rax, CTX_R11(%rdi)
+	jne .Lgeneral
+	andl $RFLAGS_SYSRET_MASK, %eax
+	cmpl $RFLAGS_SYSRET_WANT, %eax
+	jne .Lgeneral
+
+	cmpq %rdi, fpu_loaded(%rip)
+	jne .Lfpu
+.Lfpu_done:
+	movabsq $DIRECT_MAP_BASE_ASM, %rax
+	negq %rax
+	addq TCB_VSPACE_ROOT(%rdi), %rax
+	cmpq %rax, paging_active_root(%rip)
+	jne .Lcr3
+.Lcr3_done:
+	movq CTX_FS_BASE(%rdi), %rax
+	cmpq %rax, fs_loaded(%rip)
+	jne .Lfs
+.Lfs_done:
+	movq CTX_GS_BASE(%rdi), %rax
+	cmpq %rax, gs_loaded(%rip)
+	jne .Lgs
+	SYSRET_FROM_RDI
+
+.Lfpu:
+	fxrstor64 CTX_FPU(%rdi)
+	movq %rdi, fpu_loaded(%rip)
+	jmp .Lfpu_done
+.Lcr3:
+	movq %rax, %cr3
+	movq %rax, paging_active_root(%rip)
+	jmp .Lcr3_done
+	/* WRMSR takes the value in EDX:EAX and faults on a non-canonical base
+	 * (SDM Vol. 3A, 4.5.3): arch_return_to_user makes those 0. */
+.Lfs:
+	movq %rax, %rdx
+	shlq $16, %rdx
+	sarq $16, %rdx
+	cmpq %rax, %rdx
+	jne .Lgeneral
+	movq %rax, fs_loaded(%rip)
+	shrq $32, %rdx
+	movl $MSR_FS_BASE_ASM, %ecx
+	wrmsr
+	jmp .Lfs_done
+.Lgs:
+	movq %rax, %rdx
+	shlq $16, %rdx
+	sarq $16, %rdx
+	cmpq %rax, %rdx
+	jne .Lgeneral
+	movq %rax, gs_loaded(%rip)
+	shrq $32, %rdx
+	movl $MSR_GS_BASE_ASM, %ecx
+	wrmsr
+	SYSRET_FROM_RDI
+.Lgeneral:
+	jmp arch_return_to_user
 
 /* IRETQ restores every register exactly: used after an interrupt or
  * exception, and whenever RCX/R11 hold values SYSRET cannot reproduce. */

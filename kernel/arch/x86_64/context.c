@@ -30,6 +30,9 @@ _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_FS_BASE]) == CTX_FS_B
 _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_GS_BASE]) == CTX_GS_BASE, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "FXSAVE needs a 16-byte aligned area");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
+_Static_assert(DIRECT_MAP_BASE_ASM == DIRECT_MAP_BASE, "asm_offsets.h");
+_Static_assert(MSR_FS_BASE_ASM == MSR_FS_BASE && MSR_GS_BASE_ASM == MSR_GS_BASE, "asm_offsets.h");
 
 /* Flags a user thread may hold in a written context: the arithmetic flags
  * and DF.  IF and the reserved bit 1 are always set; IOPL, TF, NT, RF, VM,
@@ -43,11 +46,15 @@ _Static_assert(CTX_FPU % 16 == 0, "FXSAVE needs a 16-byte aligned area");
 /* Last user page excluded: SYSRET to the top of the lower half is unsafe on
  * some CPUs (Linux uses the same bound, TASK_SIZE_MAX). */
 #define SYSRET_RIP_LIMIT (ARCH_USER_TOP - KOZO_PAGE_SIZE)
+_Static_assert(SYSRET_RIP_LIMIT_ASM == SYSRET_RIP_LIMIT, "asm_offsets.h");
+_Static_assert(RFLAGS_SYSRET_MASK == (RFLAGS_NEVER | RFLAGS_FORCED) &&
+	       RFLAGS_SYSRET_WANT == RFLAGS_FORCED, "asm_offsets.h");
 
-static struct tcb *fpu_loaded;  /* whose FXSAVE image is in the FPU */
+/* Also read and written by arch_fastpath_exit in context.S: */
+struct tcb *fpu_loaded;  /* whose FXSAVE image is in the FPU */
 /* The segment bases in the MSRs (user mode cannot change them: CR4.FSGSBASE
  * stays clear); a non-canonical start value forces the first write. */
-static uint64_t fs_loaded = ~0ull, gs_loaded = ~0ull;
+uint64_t fs_loaded = ~0ull, gs_loaded = ~0ull;
 
 static bool canonical(uint64_t v)
 {
@@ -89,6 +96,24 @@ void arch_context_sanitize(struct arch_context *c)
 		r[KOZO_X86_FS_BASE] = 0;
 	if (!canonical(r[KOZO_X86_GS_BASE]))
 		r[KOZO_X86_GS_BASE] = 0;
+}
+
+/* FS and GS bases into their MSRs, when they changed.  WRMSR faults on a
+ * non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR): such a base becomes 0. */
+static inline void load_segment_bases(uint64_t *r)
+{
+	if (!canonical(r[KOZO_X86_FS_BASE]))
+		r[KOZO_X86_FS_BASE] = 0;
+	if (!canonical(r[KOZO_X86_GS_BASE]))
+		r[KOZO_X86_GS_BASE] = 0;
+	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
+		fs_loaded = r[KOZO_X86_FS_BASE];
+		wrmsr(MSR_FS_BASE, fs_loaded);
+	}
+	if (r[KOZO_X86_GS_BASE] != gs_loaded) {
+		gs_loaded = r[KOZO_X86_GS_BASE];
+		wrmsr(MSR_GS_BASE, gs_loaded);
+	}
 }
 
 /* Wait, interrupts enabled, until some interrupt makes a thread runnable.
@@ -144,19 +169,7 @@ _Noreturn void arch_return_to_user(void)
 		fpu_loaded = t;
 	}
 	paging_activate(arch_kernel_to_phys(root));
-	/* WRMSR faults on a non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR). */
-	if (!canonical(r[KOZO_X86_FS_BASE]))
-		r[KOZO_X86_FS_BASE] = 0;
-	if (!canonical(r[KOZO_X86_GS_BASE]))
-		r[KOZO_X86_GS_BASE] = 0;
-	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
-		fs_loaded = r[KOZO_X86_FS_BASE];
-		wrmsr(MSR_FS_BASE, fs_loaded);
-	}
-	if (r[KOZO_X86_GS_BASE] != gs_loaded) {
-		gs_loaded = r[KOZO_X86_GS_BASE];
-		wrmsr(MSR_GS_BASE, gs_loaded);
-	}
+	load_segment_bases(r);
 	r[KOZO_X86_RFLAGS] = (r[KOZO_X86_RFLAGS] & ~RFLAGS_NEVER) | RFLAGS_FORCED;
 
 	/* SYSRET sets RCX = RIP and R11 = RFLAGS; use it when the thread's

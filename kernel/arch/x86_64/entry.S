@@ -2,10 +2,10 @@
  *
  * From user mode every entry stores the complete user register file in
  * k->current->ctx (regs[] in enum kozo_x86_64_reg order, then the FXSAVE
- * image), switches to the top of the one kernel stack and calls C, which
- * never returns here: it leaves through arch_return_to_user().  There is a
- * single CPU and no swapgs: the kernel never uses GS, so a scratch word in
- * .bss is enough to park the user RSP. */
+ * image), switches to the top of the one kernel stack and calls C; the way
+ * out is arch_return_to_user(), or arch_fastpath_exit() straight from the
+ * IPC fast path.  There is a single CPU and no swapgs: the kernel never
+ * uses GS, so a scratch word in .bss is enough to park the user RSP. */
 #include "asm_offsets.h"
 
 	.text

@@ -41,7 +41,7 @@ static table_t image_pt[IMAGE_PTS];
 
 static word_t pte_nx;          /* PTE_NX when the CPU has NX, else 0 */
 static word_t pte_global;      /* PTE_G when the CPU has PGE, else 0 */
-static paddr_t active_root;
+paddr_t paging_active_root;
 static paddr_t direct_end;
 
 extern char _text_start[], _text_end[], _rodata_end[], _kernel_end[];
@@ -149,14 +149,6 @@ void *paging_map_device(paddr_t p)
 	return arch_phys_to_kernel(p);
 }
 
-void paging_activate(paddr_t root)
-{
-	if (root != active_root) {
-		write_cr3(root);
-		active_root = root;
-	}
-}
-
 word_t arch_pte_table(paddr_t table)
 {
 	return (table & PTE_ADDR) | PTE_P | PTE_W | PTE_U;
@@ -192,7 +184,7 @@ void arch_vspace_init(word_t *root)
 /* root is being destroyed: never leave it in CR3. */
 void arch_vspace_retire(word_t *root)
 {
-	if (arch_kernel_to_phys(root) == active_root)
+	if (arch_kernel_to_phys(root) == paging_active_root)
 		paging_activate(image_phys(kernel_pml4));
 }
 
@@ -200,6 +192,6 @@ void arch_vspace_retire(word_t *root)
  * active root can have stale entries (SDM Vol. 3A, 5.10.4.1). */
 void arch_tlb_flush_page(word_t *root, word_t vaddr)
 {
-	if (arch_kernel_to_phys(root) == active_root)
+	if (arch_kernel_to_phys(root) == paging_active_root)
 		invlpg(vaddr);
 }

@@ -12,6 +12,7 @@
 #define KOZO_X86_H
 
 #include "kernel.h"
+#include "cpu.h"
 #include "panic.h"
 
 #define KERNEL_VMA 0xffffffff80000000ull
@@ -79,8 +80,21 @@ void paging_init(const struct boot_region *ram, unsigned count);
 /* Map the 2 MiB around device registers at p uncached into the direct
  * map (the local APIC, the IOAPIC); returns p's kernel address. */
 void *paging_map_device(paddr_t p);
-/* Load root into CR3 unless it is there already. */
-void paging_activate(paddr_t root);
+/* Load root into CR3 unless it is there already (inline: every return to
+ * user mode asks; paging_active_root is paging.c's). */
+extern paddr_t paging_active_root;
+static inline void paging_activate(paddr_t root)
+{
+	if (root != paging_active_root) {
+		write_cr3(root);
+		paging_active_root = root;
+	}
+}
+/* arch_kernel_to_phys() of an address in the direct map. */
+static inline paddr_t direct_map_to_phys(const void *v)
+{
+	return (paddr_t)((uint64_t)v - DIRECT_MAP_BASE);
+}
 /* Physical end of the direct map: RAM above it is not given away. */
 paddr_t paging_direct_map_end(void);
 
@@ -107,6 +121,10 @@ void trap_kernel(struct trap_frame *f);
 _Noreturn void context_sysret(const struct arch_context *c);
 _Noreturn void context_iret(const struct arch_context *c);
 _Noreturn void arch_return_to_user(void);
+/* context.c: whose FXSAVE image the FPU holds, and the segment bases in
+ * the MSRs (arch_fastpath_exit in context.S reads and updates them too). */
+extern struct tcb *fpu_loaded;
+extern uint64_t fs_loaded, gs_loaded;
 
 extern struct kernel kernel;
 
