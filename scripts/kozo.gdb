@@ -6,6 +6,7 @@ set architecture i386:x86-64
 file build/x86_64/kozo.elf
 target remote :1234
 # Hardware breakpoints work before paging maps the higher half.  Others
-# worth having: trap_kernel (a kernel fault), panic, kernel_boot.
+# worth having: panic_typed (every panic), panic_fault (a kernel fault),
+# kernel_boot.
 hbreak kmain
 echo \nkozo.gdb: breakpoint at kmain; type `continue`.\n
