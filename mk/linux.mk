@@ -66,6 +66,8 @@ LINUX_USER_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(LINUX_SRC) user/linux/ser
 USER_OBJS += $(LINUX_USER_OBJS)
 $(INIT_ELF): $(LINUX_USER_OBJS)
 $(USER_OBJDIR)/user/linux/server.o: USER_CFLAGS += -Iuser/init
+# mk/user.mk read its dependency files before these objects joined USER_OBJS.
+-include $(LINUX_USER_OBJS:.o=.d)
 $(USER_OBJDIR)/user/linux/archive.o: user/linux/archive.S $(LINUX_ARCHIVE)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -DLINUX_ARCHIVE_PATH='"$(LINUX_ARCHIVE)"' -MMD -MP -c $< -o $@
