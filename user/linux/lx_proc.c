@@ -401,8 +401,10 @@ int lx_exec_finish(struct lx_proc *p, const uint8_t random16[16], uint64_t *entr
 	p->fs_base = p->tid_address = p->robust_list = 0;
 	const struct lx_node *e = &p->fs->nodes[p->exec_node];
 	memcpy(p->exe, e->path, sizeof(p->exe));
-	const char *base = strrchr(e->path, '/');
-	base = base ? base + 1 : e->path;
+	const char *base = e->path;
+	for (const char *c = e->path; *c; c++)
+		if (*c == '/')
+			base = c + 1;
 	memset(p->comm, 0, sizeof(p->comm));
 	memcpy(p->comm, base, strlen(base) < 15 ? strlen(base) : 15);
 	struct lx_image img;
