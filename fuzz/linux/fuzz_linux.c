@@ -80,7 +80,7 @@ static void check_state(void)
 	}
 	for (unsigned i = 0; i < LX_MAX_FDS; i++) {
 		const struct lx_fd *f = &proc.fds[i];
-		REQUIRE(f->kind <= LX_FD_DIR);
+		REQUIRE(f->kind <= LX_FD_PIPE);
 		if (f->kind == LX_FD_FILE || f->kind == LX_FD_DIR)
 			REQUIRE(f->node >= 0 && (unsigned)f->node < fs.count);
 	}
@@ -97,7 +97,16 @@ static void check_action(const struct lx_action *a)
 	case LX_ACT_NEED_INPUT:
 		break;
 	case LX_ACT_EXIT:
-		REQUIRE((a->status & 0xff) == 0 && a->status >> 8 <= 255);
+		/* exit(code): code << 8; kill of itself: the signal number */
+		REQUIRE((a->status & 0xff) == 0 ? a->status >> 8 <= 255
+						: a->status > 0 && a->status <= 64);
+		break;
+	case LX_ACT_BLOCK:
+		break;
+	case LX_ACT_FORK:
+		REQUIRE(a->child >= 0 && a->child < LX_MAX_PROCS && a->ret > 0);
+		break;
+	case LX_ACT_EXEC:
 		break;
 	case LX_ACT_SET_FS:
 		REQUIRE(a->addr < 0x800000000000ull && a->ret == 0);

@@ -97,6 +97,11 @@ else
 	check "rung 2: busybox wc reads the console until Ctrl-D = host" \
 		test "$got" = "$HOST_OUT" -a "$(status_of)" = 0
 
+	# ---- rung 3 (partial): busybox sh -c with builtins and its exit status ----
+	run_cmd "linux /bin/busybox sh -c 'echo a; echo b; exit 3'" 60
+	host /bin/busybox "$BB" sh -c 'echo a; echo b; exit 3'
+	same "rung 3: sh -c with builtins, exit status 3 = host" "$HOST_OUT" "$HOST_STATUS"
+
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60
 	host /bin/badcalls "$P/badcalls"

@@ -103,6 +103,15 @@ static int split(char *line, char **argv)
 			break;
 		if (argc == ARGS_MAX)
 			return -1;
+		/* 'a single-quoted word' keeps its spaces (for `linux ... sh -c '...'`) */
+		if (*p == '\'') {
+			argv[argc++] = ++p;
+			while (*p && *p != '\'')
+				p++;
+			if (*p)
+				*p++ = '\0';
+			continue;
+		}
 		argv[argc++] = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;

@@ -9,6 +9,13 @@
  *                                                 SET_FS    set FS base, reply ret
  *                                                 UNMAP     drop pages, reply ret
  *                                                 PROTECT   remap pages, reply ret
+ *                                                 BLOCK     no reply: call again later
+ *                                                 FORK      make process `child`
+ *                                                 EXEC      new image: lx_exec_finish
+ *
+ * Several processes share one struct lx_world: the process table (pids,
+ * parents, zombies) and the pipes.  The translation layer only keeps the
+ * books; the server makes address spaces and threads when told to.
  *
  * The process's memory is reached only through struct lx_mem: copy-in and
  * copy-out callbacks that check the address range and return -LX_EFAULT.
@@ -39,6 +46,11 @@
 #define LX_MAX_FDS 32
 #define LX_MAX_VMAS 64
 #define LX_STDIN_BUF 512
+#define LX_MAX_PROCS 8
+#define LX_MAX_PIPES 16
+#define LX_PIPE_BUF 4096
+#define LX_EXEC_MAX 4096        /* bytes of argv and envp strings for execve */
+#define LX_EXEC_ARGS 64         /* argv + envp entries */
 
 /* Process memory access.  read/write copy n bytes or return -LX_EFAULT (a
  * partial copy is allowed to have happened).  ctx is the callbacks' own. */
@@ -70,7 +82,9 @@ struct lx_vma {
 #define LX_VMA_STACK 1
 #define LX_VMA_HEAP 2
 
-enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR };
+/* A pipe end: node is the pipe's index in the world, flags say which end
+ * (O_RDONLY reads, O_WRONLY writes). */
+enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR, LX_FD_PIPE };
 
 struct lx_fd {
 	uint8_t kind;
@@ -80,7 +94,16 @@ struct lx_fd {
 	uint64_t pos;           /* files: byte offset; directories: entry index */
 };
 
+enum lx_proc_state { LX_PROC_FREE, LX_PROC_LIVE, LX_PROC_ZOMBIE };
+
+struct lx_world;
+
 struct lx_proc {
+	struct lx_world *world;         /* NULL: a lone process (no fork, no pipes) */
+	int pid, ppid;                  /* ppid 0: no parent waits for it */
+	uint8_t state;                  /* LX_PROC_* */
+	int status;                     /* ZOMBIE: its wait status */
+	int killed;                     /* a signal sent by kill(): the server ends it */
 	struct lx_mem mem;
 	struct lx_host host;
 	struct lx_fs *fs;
@@ -102,6 +125,26 @@ struct lx_proc {
 	unsigned in_len;
 	bool in_eof;
 	uint8_t logged[LX_NR_MAX / 8 + 1]; /* unsupported numbers already logged */
+	/* execve between the call and lx_exec_finish: the program's node and
+	 * its argv then envp, NUL-separated in exec_strs */
+	int exec_node;
+	unsigned exec_argc, exec_envc, exec_len;
+	char exec_strs[LX_EXEC_MAX];
+};
+
+/* A pipe: a ring buffer and how many descriptors (in every process) hold
+ * each end.  Free when both counts are 0. */
+struct lx_pipe {
+	uint8_t buf[LX_PIPE_BUF];
+	unsigned head, len;
+	unsigned readers, writers;
+};
+
+struct lx_world {
+	struct lx_fs *fs;
+	struct lx_proc procs[LX_MAX_PROCS];
+	struct lx_pipe pipes[LX_MAX_PIPES];
+	int next_pid;
 };
 
 enum lx_action_kind {
@@ -111,6 +154,12 @@ enum lx_action_kind {
 	LX_ACT_SET_FS,      /* set the thread's FS base to addr, reply ret */
 	LX_ACT_UNMAP,       /* drop present pages in [addr, addr + len), reply ret */
 	LX_ACT_PROTECT,     /* present pages in [addr, addr + len) get prot, reply ret */
+	LX_ACT_BLOCK,       /* cannot go on yet (pipe, wait4): no reply; repeat the
+			     * call after another process made progress */
+	LX_ACT_FORK,        /* procs[child] is a copy: give it a copy of the address
+			     * space and registers (its call returns 0), reply ret;
+			     * on failure lx_fork_undo and reply -ENOMEM */
+	LX_ACT_EXEC,        /* replace the address space, then lx_exec_finish */
 };
 
 struct lx_action {
@@ -119,12 +168,29 @@ struct lx_action {
 	uint64_t addr, len;     /* page aligned, inside the user range */
 	unsigned prot;
 	int status;             /* EXIT: Linux wait status (code << 8, or signal) */
+	int child;              /* FORK: index in world->procs */
 };
 
 /* Set p up empty: fds 0-2 on the console, cwd "/".  fs may be shared by
  * several processes in turn; mem and host are copied. */
 void lx_proc_init(struct lx_proc *p, struct lx_fs *fs, const struct lx_mem *mem,
 		  const struct lx_host *host, uint64_t seed);
+
+/* Set w up with one process, procs[0], pid 1, as lx_proc_init does. */
+struct lx_proc *lx_world_init(struct lx_world *w, struct lx_fs *fs, const struct lx_mem *mem,
+			      const struct lx_host *host, uint64_t seed);
+/* The process ended (exit, a signal; status as in LX_ACT_EXIT): close its
+ * descriptors, give its children away, and keep it as a zombie for its
+ * parent, or free it when nobody waits.  The server calls this for every
+ * end, LX_ACT_EXIT included. */
+void lx_proc_exit(struct lx_proc *p, int status);
+/* The server could not make the child of LX_ACT_FORK: forget it. */
+void lx_fork_undo(struct lx_proc *parent, struct lx_proc *child);
+/* After LX_ACT_EXEC, with the old address space gone: load the program
+ * and build its stack.  0, or -errno (then the process must be killed). */
+int lx_exec_finish(struct lx_proc *p, const uint8_t random16[16], uint64_t *entry, uint64_t *sp);
+/* Index of p in its world (0 for a lone process). */
+int lx_proc_index(const struct lx_proc *p);
 
 /* Translate one system call.  Always fills *act; never fails otherwise. */
 void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct lx_action *act);
@@ -152,6 +218,9 @@ int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[
 struct lx_image {
 	uint64_t entry, phdr, phnum, phent, base_end;
 };
+/* Check that elf is a static x86_64 executable KOZO runs; no side effect.
+ * 0, or -LX_ENOEXEC with *why set. */
+int lx_check_elf(const uint8_t *elf, size_t size, const char **why);
 /* Check a static x86_64 ELF executable and add its segments as regions.
  * Returns 0, or -LX_ENOEXEC with *why set to a reason for the user. */
 int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,

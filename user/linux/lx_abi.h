@@ -38,6 +38,7 @@ enum {
 #define LX_S_IFMT 0170000
 #define LX_S_IFDIR 0040000
 #define LX_S_IFCHR 0020000
+#define LX_S_IFIFO 0010000
 #define LX_S_IFREG 0100000
 #define LX_DT_CHR 2
 #define LX_DT_DIR 4

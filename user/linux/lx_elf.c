@@ -43,7 +43,8 @@ static void read_phdr(const uint8_t *p, struct phdr *h)
 
 static int refuse(const char **why, const char *reason)
 {
-	*why = reason;
+	if (why)
+		*why = reason;
 	return -LX_ENOEXEC;
 }
 
@@ -61,12 +62,9 @@ static const char *check_load(const struct phdr *h, size_t size)
 	return NULL;
 }
 
-int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,
-		const char **why)
+/* The checks of lx_check_elf; on success *img holds what they found. */
+static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const char **why)
 {
-	static const char *unused;
-	if (!why)
-		why = &unused;
 	if (size < EHDR_SIZE || memcmp(elf, "\177ELF", 4) != 0)
 		return refuse(why, "not an ELF file");
 	if (elf[4] != 2 || elf[5] != 1)
@@ -113,6 +111,27 @@ int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_im
 		return refuse(why, "the entry point is not in an executable segment");
 	if (hi > LX_MMAP_TOP - LX_BRK_MAX - LX_STACK_MAX)
 		return refuse(why, "the program lies where the heap and mappings go");
+	img->entry = entry;
+	img->phdr = phdr_addr;
+	img->phnum = phnum;
+	img->phent = PHDR_SIZE;
+	img->base_end = hi;
+	return 0;
+}
+
+int lx_check_elf(const uint8_t *elf, size_t size, const char **why)
+{
+	struct lx_image img;
+	return scan_elf(elf, size, &img, why);
+}
+
+int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,
+		const char **why)
+{
+	int err = scan_elf(elf, size, img, why);
+	if (err)
+		return err;
+	uint64_t phoff = get(elf + 32, 8), phnum = img->phnum;
 	/* Valid: now describe the segments.  Later segments win on a shared
 	 * page, as with Linux's MAP_FIXED mappings of each. */
 	for (uint64_t i = 0; i < phnum; i++) {
@@ -133,12 +152,7 @@ int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_im
 		if (err)
 			return refuse(why, "too many segments");
 	}
-	img->entry = entry;
-	img->phdr = phdr_addr;
-	img->phnum = phnum;
-	img->phent = PHDR_SIZE;
-	img->base_end = hi;
-	p->brk_start = p->brk = LX_PAGE_DOWN(hi + LX_PAGE - 1);
+	p->brk_start = p->brk = LX_PAGE_DOWN(img->base_end + LX_PAGE - 1);
 	return 0;
 }
 

@@ -24,7 +24,7 @@ static int fd_alloc(struct lx_proc *p, uint64_t min)
 
 /* Copy a NUL-terminated path in, a page at a time (a string may end just
  * before an unmapped page). */
-static int get_path(struct lx_proc *p, uint64_t addr, char out[LX_PATH_MAX])
+int lx_get_path(struct lx_proc *p, uint64_t addr, char out[LX_PATH_MAX])
 {
 	size_t n = 0;
 	while (n < LX_PATH_MAX) {
@@ -49,7 +49,7 @@ static int at_path(struct lx_proc *p, int64_t dirfd, uint64_t upath, char abs[LX
 		   bool empty_ok)
 {
 	char path[LX_PATH_MAX];
-	int err = get_path(p, upath, path);
+	int err = lx_get_path(p, upath, path);
 	if (err == -LX_ENOENT && empty_ok) {
 		path[0] = '\0';
 		err = 0;
@@ -210,18 +210,22 @@ static int64_t do_read(struct lx_proc *p, uint64_t fd, uint64_t buf, uint64_t n,
 		n = LX_RW_MAX;
 	switch (f->kind) {
 	case LX_FD_CONSOLE: return console_read(p, buf, n, act);
+	case LX_FD_PIPE: return lx_pipe_read(p, f, buf, n, act);
 	case LX_FD_DIR: return -LX_EISDIR;
 	default: return file_read(p, f->node, &f->pos, buf, n);
 	}
 }
 
-static int64_t do_write(struct lx_proc *p, uint64_t fd, uint64_t buf, uint64_t n)
+static int64_t do_write(struct lx_proc *p, uint64_t fd, uint64_t buf, uint64_t n,
+			struct lx_action *act)
 {
 	struct lx_fd *f = lx_fd_get(p, fd);
 	if (!f || !can_write(f) || f->kind == LX_FD_DIR)
 		return -LX_EBADF;
 	if (n > LX_RW_MAX)
 		n = LX_RW_MAX;
+	if (f->kind == LX_FD_PIPE)
+		return lx_pipe_write(p, f, buf, n, act);
 	return file_write(p, f, &f->pos, buf, n);
 }
 
@@ -243,8 +247,8 @@ static int64_t do_iov(struct lx_proc *p, uint64_t fd, uint64_t iov, uint64_t cnt
 			len = LX_RW_MAX - total;
 		if (len == 0)
 			continue;
-		int64_t r = write ? do_write(p, fd, base, len) : do_read(p, fd, base, len, act);
-		if (act->kind == LX_ACT_NEED_INPUT) {
+		int64_t r = write ? do_write(p, fd, base, len, act) : do_read(p, fd, base, len, act);
+		if (act->kind == LX_ACT_NEED_INPUT || act->kind == LX_ACT_BLOCK) {
 			if (total) {
 				act->kind = LX_ACT_RETURN;  /* got some: return them now */
 				return (int64_t)total;
@@ -293,7 +297,14 @@ static int64_t stat_fd(struct lx_proc *p, uint64_t fd, uint64_t ubuf)
 	if (!f)
 		return -LX_EBADF;
 	uint8_t st[LX_STAT_SIZE];
-	fill_stat(p, f->node, f->kind == LX_FD_CONSOLE, st);
+	fill_stat(p, f->node, f->kind == LX_FD_CONSOLE || f->kind == LX_FD_PIPE, st);
+	if (f->kind == LX_FD_PIPE) {
+		lx_put64(st + LX_ST_DEV, 12);
+		lx_put64(st + LX_ST_INO, 1000 + (uint64_t)f->node);
+		lx_put32(st + LX_ST_MODE, LX_S_IFIFO | 0600);
+		lx_put64(st + LX_ST_RDEV, 0);
+		lx_put64(st + LX_ST_BLKSIZE, 4096);
+	}
 	return lx_copy_out(p, ubuf, st, sizeof(st)) ? -LX_EFAULT : 0;
 }
 
@@ -364,7 +375,7 @@ static int64_t do_lseek(struct lx_proc *p, uint64_t fd, int64_t off, uint64_t wh
 	struct lx_fd *f = lx_fd_get(p, fd);
 	if (!f)
 		return -LX_EBADF;
-	if (f->kind == LX_FD_CONSOLE)
+	if (f->kind == LX_FD_CONSOLE || f->kind == LX_FD_PIPE)
 		return -LX_ESPIPE;
 	int64_t base;
 	switch (whence) {
@@ -385,8 +396,8 @@ static int64_t do_sendfile(struct lx_proc *p, uint64_t out_fd, uint64_t in_fd, u
 	struct lx_fd *in = lx_fd_get(p, in_fd), *out = lx_fd_get(p, out_fd);
 	if (!in || !out || !can_read(in) || !can_write(out) || out->kind == LX_FD_DIR)
 		return -LX_EBADF;
-	if (in->kind != LX_FD_FILE)
-		return -LX_EINVAL;
+	if (in->kind != LX_FD_FILE || out->kind == LX_FD_PIPE)
+		return -LX_EINVAL;  /* callers fall back to read and write */
 	uint64_t pos = in->pos;
 	if (uoff) {
 		uint8_t b[8];
@@ -447,8 +458,9 @@ static int64_t do_fcntl(struct lx_proc *p, uint64_t fd, uint64_t cmd, uint64_t a
 		int n = fd_alloc(p, arg);
 		if (n < 0)
 			return n;
-		p->fds[n] = *f;
-		p->fds[n].cloexec = cmd == LX_F_DUPFD_CLOEXEC;
+		struct lx_fd copy = *f;
+		copy.cloexec = cmd == LX_F_DUPFD_CLOEXEC;
+		lx_fd_install(p, n, &copy);
 		return n;
 	}
 	case LX_F_GETFD: return f->cloexec ? LX_FD_CLOEXEC : 0;
@@ -543,14 +555,18 @@ static int64_t do_truncate(struct lx_proc *p, int node, int64_t len)
 	return lx_fs_truncate(p->fs, node, (uint64_t)len);
 }
 
-static int64_t do_dup2(struct lx_proc *p, uint64_t old, uint64_t new)
+/* dup2, and dup3 (flags: O_CLOEXEC; old == new is EINVAL). */
+static int64_t do_dup3(struct lx_proc *p, uint64_t old, uint64_t new, uint64_t flags, bool dup3)
 {
 	struct lx_fd *f = lx_fd_get(p, old);
+	if (dup3 && (flags & ~(uint64_t)LX_O_CLOEXEC || old == new))
+		return -LX_EINVAL;
 	if (!f || new >= LX_MAX_FDS)
 		return -LX_EBADF;
 	if (old != new) {
-		p->fds[new] = *f;
-		p->fds[new].cloexec = 0;
+		struct lx_fd copy = *f;
+		copy.cloexec = !!(flags & LX_O_CLOEXEC);
+		lx_fd_install(p, (int)new, &copy);
 	}
 	return (int64_t)new;
 }
@@ -571,7 +587,7 @@ int64_t lx_file_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], str
 	struct lx_fd *f;
 	switch (nr) {
 	case LX_NR_read: return do_read(p, a[0], a[1], a[2], act);
-	case LX_NR_write: return do_write(p, a[0], a[1], a[2]);
+	case LX_NR_write: return do_write(p, a[0], a[1], a[2], act);
 	case LX_NR_readv: return do_iov(p, a[0], a[1], a[2], false, act);
 	case LX_NR_writev: return do_iov(p, a[0], a[1], a[2], true, act);
 	case LX_NR_pread64:
@@ -595,7 +611,7 @@ int64_t lx_file_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], str
 		f = lx_fd_get(p, a[0]);
 		if (!f)
 			return -LX_EBADF;
-		*f = (struct lx_fd){ 0 };
+		lx_fd_close(p, (int)a[0]);
 		return 0;
 	case LX_NR_stat:
 	case LX_NR_lstat: return stat_at(p, LX_AT_FDCWD, a[0], a[1], 0);
@@ -611,12 +627,14 @@ int64_t lx_file_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], str
 			return -LX_EBADF;
 		int n = fd_alloc(p, 0);
 		if (n >= 0) {
-			p->fds[n] = p->fds[a[0]];
-			p->fds[n].cloexec = 0;
+			struct lx_fd copy = p->fds[a[0]];
+			copy.cloexec = 0;
+			lx_fd_install(p, n, &copy);
 		}
 		return n;
 	}
-	case LX_NR_dup2: return do_dup2(p, a[0], a[1]);
+	case LX_NR_dup2: return do_dup3(p, a[0], a[1], 0, false);
+	case LX_NR_dup3: return do_dup3(p, a[0], a[1], a[2], true);
 	case LX_NR_access: return do_access(p, LX_AT_FDCWD, a[0], a[1]);
 	case LX_NR_faccessat:
 	case LX_NR_faccessat2: return do_access(p, (int32_t)a[0], a[1], a[2]);

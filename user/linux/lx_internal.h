@@ -39,6 +39,21 @@ static inline uint64_t lx_get64(const uint8_t *b)
 /* The open file fd, or NULL when fd is not open. */
 struct lx_fd *lx_fd_get(struct lx_proc *p, uint64_t fd);
 
+/* Copy a NUL-terminated path in: 0, -LX_EFAULT, -LX_ENOENT (empty),
+ * -LX_ENAMETOOLONG. */
+int lx_get_path(struct lx_proc *p, uint64_t addr, char out[LX_PATH_MAX]);
+/* Close fd (open), dropping its hold on a pipe end. */
+void lx_fd_close(struct lx_proc *p, int fd);
+/* Make fd (closed first if open) a copy of *src, holding its pipe end. */
+void lx_fd_install(struct lx_proc *p, int fd, const struct lx_fd *src);
+/* Pipe ends (lx_proc.c): a count, -errno, or 0 with act->kind BLOCK. */
+int64_t lx_pipe_read(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t n,
+		     struct lx_action *act);
+int64_t lx_pipe_write(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t n,
+		      struct lx_action *act);
+/* lx_proc.c: processes, pipes, execve; LX_UNHANDLED for other numbers. */
+int64_t lx_proc_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act);
+
 /* lx_file.c: files, directories, the console. */
 int64_t lx_file_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act);
 /* lx_mm.c */

@@ -56,6 +56,8 @@ void lx_proc_init(struct lx_proc *p, struct lx_fs *fs, const struct lx_mem *mem,
 	p->umask = 022;
 	p->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
 	p->mmap_next = LX_MMAP_TOP;
+	p->pid = 1;
+	p->state = LX_PROC_LIVE;
 	memcpy(p->exe, "/", 2);
 }
 
@@ -291,12 +293,9 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 			return -LX_EINVAL;
 		p->robust_list = a[0];
 		return 0;
-	case LX_NR_getpid:
-	case LX_NR_gettid:
 	case LX_NR_getpgrp:
 	case LX_NR_getsid:
-	case LX_NR_getpgid: return 1;
-	case LX_NR_getppid:
+	case LX_NR_getpgid: return 1;  /* one session and process group */
 	case LX_NR_getuid:
 	case LX_NR_getgid:
 	case LX_NR_geteuid:
@@ -364,7 +363,10 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	case LX_NR_munmap: lx_sys_munmap(p, a, act); return act->ret;
 	case LX_NR_mprotect: lx_sys_mprotect(p, a, act); return act->ret;
 	case LX_NR_brk: lx_sys_brk(p, a, act); return act->ret;
-	default: return lx_file_syscall(p, nr, a, act);
+	default: {
+		int64_t r = lx_proc_syscall(p, nr, a, act);
+		return r == LX_UNHANDLED ? lx_file_syscall(p, nr, a, act) : r;
+	}
 	}
 }
 

@@ -25,30 +25,47 @@
 #include <thread_arch.h>
 
 #define LX_WINDOW 0x400000000000ull
-#define LINUX_BADGE 0x11
+#define WINDOW_SPAN (1ull << 40) /* Init's addresses for one process's pages */
+#define LINUX_BADGE 0x11         /* + the process's index */
 #define LINUX_RADIX 1
-#define MAX_PAGES 2048    /* hash table size; Init's CNode runs out first */
-#define MAX_TABLES 64
+#define PROC_UT_BITS 23          /* each process: an 8 MiB Untyped */
+#define MAX_PAGES 1024           /* per process: hash size; 3/4 may be used */
+#define MAX_TABLES 48
+#define DEBUG_LX 0
 
 extern const uint8_t linux_archive_start[], linux_archive_end[];
 
 struct page {
 	uint64_t va;          /* 0: empty */
+	uint64_t win;         /* where Init sees it */
 	uint64_t frame, copy; /* Init's window mapping, the process's mapping */
 	int prot;             /* as mapped in the process; 0: not mapped there */
 };
 
-static struct server {
-	uint64_t ut, tcb, vspace, cnode, cspace, ep, fault_ep;
+/* One process's KOZO side; world.procs[i] is its Linux side. */
+struct sproc {
+	bool live;            /* has an address space and a thread */
+	bool blocked;         /* parked: its call nr/args is repeated later */
+	uint64_t nr, args[6];
+	uint64_t tcb, vspace, cnode, cspace;
 	struct page pages[MAX_PAGES];
 	unsigned npages;
+	uint64_t win_next;
 	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] Init window: level<<56 | base */
 	unsigned ntables[2];
 	bool out_of_memory;
-} srv;
+};
 
+/* Made once and kept: the endpoint, per process an Untyped (revoked when
+ * the process ends, so it is whole again) and a badged fault endpoint. */
+static struct {
+	bool ready;
+	uint64_t ep, ut[LX_MAX_PROCS], fault_ep[LX_MAX_PROCS];
+} pool;
+
+static struct sproc sp[LX_MAX_PROCS];
 static struct lx_fs fs;
-static struct lx_proc proc;
+static struct lx_world world;
 
 /* ---- capabilities ---- */
 
@@ -68,40 +85,45 @@ static int copy_cap(uint64_t src, uint64_t badge, bool mint, uint64_t *out)
 	return KOZO_OK;
 }
 
+static unsigned index_of(const struct sproc *s)
+{
+	return (unsigned)(s - sp);
+}
+
 /* The paging structures above va in vspace (which = 0 process, 1 Init). */
-static int ensure_tables(unsigned which, uint64_t vspace, uint64_t va)
+static int ensure_tables(struct sproc *s, unsigned which, uint64_t vspace, uint64_t va)
 {
 	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
 	static const unsigned shift[3] = { 39, 30, 21 };
 	for (unsigned l = 0; l < 3; l++) {
 		uint64_t key = (uint64_t)(l + 1) << 56 | va >> shift[l];
 		bool have = false;
-		for (unsigned i = 0; i < srv.ntables[which] && !have; i++)
-			have = srv.tables[which][i] == key;
+		for (unsigned i = 0; i < s->ntables[which] && !have; i++)
+			have = s->tables[which][i] == key;
 		if (have)
 			continue;
-		if (srv.ntables[which] == MAX_TABLES)
+		if (s->ntables[which] == MAX_TABLES)
 			return KOZO_ERR_RANGE;
 		uint64_t pt;
-		int err = init_retype_one(srv.ut, types[l], 0, &pt);
+		int err = init_retype_one(pool.ut[index_of(s)], types[l], 0, &pt);
 		if (!err)
 			err = kozo_page_table_map(pt, vspace, va);
 		if (err && err != KOZO_ERR_DELETE_FIRST)
 			return err;
-		srv.tables[which][srv.ntables[which]++] = key;
+		s->tables[which][s->ntables[which]++] = key;
 	}
 	return KOZO_OK;
 }
 
 /* ---- pages ---- */
 
-static struct page *page_find(uint64_t va)
+static struct page *page_find(struct sproc *s, uint64_t va)
 {
 	unsigned h = (unsigned)(va >> 12) % MAX_PAGES;
 	for (unsigned n = 0; n < MAX_PAGES; n++, h = (h + 1) % MAX_PAGES) {
-		if (srv.pages[h].va == va)
-			return &srv.pages[h];
-		if (srv.pages[h].va == 0)
+		if (s->pages[h].va == va)
+			return &s->pages[h];
+		if (s->pages[h].va == 0)
 			return NULL;
 	}
 	return NULL;
@@ -112,80 +134,91 @@ static unsigned rights_of(int prot)
 	return KOZO_RIGHT_READ | (prot & LX_PROT_WRITE ? KOZO_RIGHT_WRITE : 0);
 }
 
-static int map_in_process(struct page *pg, int prot)
+static int map_in_process(struct sproc *s, struct page *pg, int prot)
 {
 	if (pg->prot)
 		kozo_frame_unmap(pg->copy);
 	pg->prot = 0;
 	if (!(prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
 		return KOZO_OK;
-	int err = kozo_frame_map(pg->copy, srv.vspace, pg->va, rights_of(prot), prot & LX_PROT_EXEC);
+	int err = kozo_frame_map(pg->copy, s->vspace, pg->va, rights_of(prot), prot & LX_PROT_EXEC);
 	if (!err)
 		pg->prot = prot;
 	return err;
 }
 
-/* Make the page at va (page aligned) for an access; NULL when the region
- * does not allow it or memory ran out. */
-static struct page *page_in(uint64_t va, bool write)
+/* A new page at va holding `fill`, mapped with prot; NULL when memory or
+ * capability slots ran out (s->out_of_memory). */
+static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot)
 {
-	struct page *pg = page_find(va);
-	if (pg) {
-		/* Present: the region's protection may have changed (mprotect). */
-		const struct lx_vma *v = lx_vma_find(&proc, va);
-		int need = write ? LX_PROT_WRITE : LX_PROT_READ | LX_PROT_EXEC;
-		if (!v || !((int)v->prot & need))
-			return NULL;
-		if (pg->prot != (int)v->prot && map_in_process(pg, (int)v->prot))
-			return NULL;
-		return pg;
-	}
-	static uint8_t fill[LX_PAGE];
-	int prot = lx_page_fill(&proc, va, write, fill);
-	if (prot < 0)
-		return NULL;
-	if (srv.npages >= MAX_PAGES * 3 / 4) {
-		srv.out_of_memory = true;
+	uint64_t ut = pool.ut[index_of(s)];
+	uint64_t win = LX_WINDOW + index_of(s) * WINDOW_SPAN + s->win_next * LX_PAGE;
+	if (s->npages >= MAX_PAGES * 3 / 4 || s->win_next >= WINDOW_SPAN / LX_PAGE) {
+		s->out_of_memory = true;
 		return NULL;
 	}
 	uint64_t frame, copy;
-	int err = init_retype_one(srv.ut, KOZO_OBJ_FRAME, 0, &frame);
+	int err = init_retype_one(ut, KOZO_OBJ_FRAME, 0, &frame);
 	if (!err)
-		err = ensure_tables(1, KOZO_CAP_INIT_VSPACE, LX_WINDOW + va);
+		err = ensure_tables(s, 1, KOZO_CAP_INIT_VSPACE, win);
 	if (!err)
-		err = kozo_frame_map(frame, KOZO_CAP_INIT_VSPACE, LX_WINDOW + va,
+		err = kozo_frame_map(frame, KOZO_CAP_INIT_VSPACE, win,
 				     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
 	if (!err) {
-		memcpy((void *)(LX_WINDOW + va), fill, LX_PAGE);
+		s->win_next++;
+		memcpy((void *)win, fill, LX_PAGE);
 		err = copy_cap(frame, 0, false, &copy);
 	}
 	if (!err)
-		err = ensure_tables(0, srv.vspace, va);
+		err = ensure_tables(s, 0, s->vspace, va);
 	if (err) {
-		srv.out_of_memory = true;
+		s->out_of_memory = true;
 		return NULL;
 	}
 	unsigned h = (unsigned)(va >> 12) % MAX_PAGES;
-	while (srv.pages[h].va)
+	while (s->pages[h].va)
 		h = (h + 1) % MAX_PAGES;
-	pg = &srv.pages[h];
-	*pg = (struct page){ .va = va, .frame = frame, .copy = copy };
-	srv.npages++;
-	if (map_in_process(pg, prot)) {
-		srv.out_of_memory = true;
+	struct page *pg = &s->pages[h];
+	*pg = (struct page){ .va = va, .win = win, .frame = frame, .copy = copy };
+	s->npages++;
+	if (map_in_process(s, pg, prot)) {
+		s->out_of_memory = true;
 		return NULL;
 	}
 	return pg;
 }
 
+/* Make the page at va (page aligned) for an access; NULL when the region
+ * does not allow it or memory ran out. */
+static struct page *page_in(struct sproc *s, uint64_t va, bool write)
+{
+	struct lx_proc *p = &world.procs[index_of(s)];
+	struct page *pg = page_find(s, va);
+	if (pg) {
+		/* Present: the region's protection may have changed (mprotect). */
+		const struct lx_vma *v = lx_vma_find(p, va);
+		int need = write ? LX_PROT_WRITE : LX_PROT_READ | LX_PROT_EXEC;
+		if (!v || !((int)v->prot & need))
+			return NULL;
+		if (pg->prot != (int)v->prot && map_in_process(s, pg, (int)v->prot))
+			return NULL;
+		return pg;
+	}
+	static uint8_t fill[LX_PAGE];
+	int prot = lx_page_fill(p, va, write, fill);
+	if (prot < 0)
+		return NULL;
+	return page_make(s, va, fill, prot);
+}
+
 /* Drop every present page in [start, start + len): both capabilities
  * (deleting them unmaps them), then rebuild the hash without them. */
-static void drop_pages(uint64_t start, uint64_t len)
+static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 {
 	static struct page keep[MAX_PAGES];
 	unsigned n = 0;
 	for (unsigned i = 0; i < MAX_PAGES; i++) {
-		struct page *pg = &srv.pages[i];
+		struct page *pg = &s->pages[i];
 		if (!pg->va)
 			continue;
 		if (pg->va >= start && pg->va - start < len) {
@@ -195,38 +228,39 @@ static void drop_pages(uint64_t start, uint64_t len)
 			keep[n++] = *pg;
 		}
 	}
-	memset(srv.pages, 0, sizeof(srv.pages));
-	srv.npages = 0;
+	memset(s->pages, 0, sizeof(s->pages));
+	s->npages = 0;
 	for (unsigned i = 0; i < n; i++) {
 		unsigned h = (unsigned)(keep[i].va >> 12) % MAX_PAGES;
-		while (srv.pages[h].va)
+		while (s->pages[h].va)
 			h = (h + 1) % MAX_PAGES;
-		srv.pages[h] = keep[i];
-		srv.npages++;
+		s->pages[h] = keep[i];
+		s->npages++;
 	}
 }
 
-static void protect_pages(uint64_t start, uint64_t len, int prot)
+static void protect_pages(struct sproc *s, uint64_t start, uint64_t len, int prot)
 {
 	for (unsigned i = 0; i < MAX_PAGES; i++) {
-		struct page *pg = &srv.pages[i];
+		struct page *pg = &s->pages[i];
 		if (pg->va && pg->va >= start && pg->va - start < len)
-			map_in_process(pg, prot);
+			map_in_process(s, pg, prot);
 	}
 }
 
 /* ---- struct lx_mem: the process's memory through Init's window ---- */
 
-static int mem_copy(uint64_t addr, uint8_t *buf, size_t n, bool write)
+static int mem_copy(struct sproc *s, uint64_t addr, uint8_t *buf, size_t n, bool write)
 {
 	if (addr >= LX_USER_TOP || n > LX_USER_TOP - addr)
 		return -LX_EFAULT;
 	while (n) {
 		uint64_t va = LX_PAGE_DOWN(addr), off = addr - va;
 		size_t k = LX_PAGE - off < n ? (size_t)(LX_PAGE - off) : n;
-		if (!page_in(va, write))
+		struct page *pg = page_in(s, va, write);
+		if (!pg)
 			return -LX_EFAULT;
-		uint8_t *w = (uint8_t *)(LX_WINDOW + addr);
+		uint8_t *w = (uint8_t *)(pg->win + off);
 		if (write)
 			memcpy(w, buf, k);
 		else
@@ -238,12 +272,12 @@ static int mem_copy(uint64_t addr, uint8_t *buf, size_t n, bool write)
 
 static int mem_read(void *ctx, uint64_t addr, void *dst, size_t n)
 {
-	return mem_copy(addr, dst, n, false);
+	return mem_copy(ctx, addr, dst, n, false);
 }
 
 static int mem_write(void *ctx, uint64_t addr, const void *src, size_t n)
 {
-	return mem_copy(addr, (uint8_t *)(uintptr_t)src, n, true);
+	return mem_copy(ctx, addr, (uint8_t *)(uintptr_t)src, n, true);
 }
 
 /* ---- struct lx_host ---- */
@@ -263,23 +297,23 @@ static uint64_t now_ns(void *ctx)
 	return kozo_arch_cycles();  /* about 1 ns per cycle; good enough for now */
 }
 
-/* A canonical-mode line from the console: echo, backspace, Enter ends the
- * line (delivered with its "\n"), Ctrl-D delivers what is typed, or EOF on
- * an empty line. */
-static void read_console_line(void)
+/* A canonical-mode line from the console for p: echo, backspace, Enter
+ * ends the line (delivered with its "\n"), Ctrl-D delivers what is typed,
+ * or EOF on an empty line.  The other processes wait meanwhile. */
+static void read_console_line(struct lx_proc *p)
 {
 	char line[LX_STDIN_BUF];
 	size_t len = 0;
 	for (;;) {
 		int c = serial_getc();
 		if (c == 4) {
-			lx_feed_input(&proc, line, len);
+			lx_feed_input(p, line, len);
 			return;
 		}
 		if (c == '\r' || c == '\n') {
 			serial_write("\n", 1);
 			line[len++] = '\n';
-			lx_feed_input(&proc, line, len);
+			lx_feed_input(p, line, len);
 			return;
 		}
 		if (c == '\b' || c == 0x7f) {
@@ -296,7 +330,7 @@ static void read_console_line(void)
 	}
 }
 
-/* ---- starting and ending the process ---- */
+/* ---- making and ending processes ---- */
 
 #define TRY(what, expr)                                                          \
 	do {                                                                     \
@@ -307,23 +341,83 @@ static void read_console_line(void)
 		}                                                                \
 	} while (0)
 
-static bool make_thread(uint64_t entry, uint64_t sp)
+/* The endpoint and the per-process Untypeds, once: from the smallest idle
+ * Untyped that holds them all. */
+static bool pool_init(void)
 {
-	TRY("retype tcb", init_retype_one(srv.ut, KOZO_OBJ_TCB, 0, &srv.tcb));
-	TRY("retype cnode", init_retype_one(srv.ut, KOZO_OBJ_CNODE, LINUX_RADIX, &srv.cnode));
-	TRY("retype endpoint", init_retype_one(srv.ut, KOZO_OBJ_ENDPOINT, 0, &srv.ep));
-	TRY("mint fault endpoint", copy_cap(srv.ep, LINUX_BADGE, true, &srv.fault_ep));
-	TRY("mint cspace", copy_cap(srv.cnode, 64 - LINUX_RADIX, true, &srv.cspace));
-	unsigned prio = init_priority > 0 ? init_priority - 1 : 0;
-	TRY("configure tcb", kozo_tcb_configure(srv.tcb, srv.fault_ep, prio, srv.cspace,
-						srv.vspace, 0, 0));
-	uint64_t personality = KOZO_PERSONALITY_LINUX;
-	TRY("set personality", kozo_invoke(srv.tcb, KOZO_TCB_SET_PERSONALITY, &personality, 1,
-					   NULL, 0, NULL, 0));
-	uint64_t regs[KOZO_ARCH_REG_COUNT];
-	kozo_arch_thread_regs(regs, entry, sp, 0, 0);
-	TRY("write registers", kozo_tcb_write_registers(srv.tcb, true, KOZO_ARCH_REG_COUNT, regs));
+	if (pool.ready)
+		return true;
+	uint64_t big = init_find_idle_untyped(PROC_UT_BITS + 3);
+	if (!big) {
+		printf("linux: no idle untyped of %u MiB or more\n", (1u << (PROC_UT_BITS + 3)) >> 20);
+		return false;
+	}
+	TRY("endpoint", init_alloc_object(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+		TRY("process untyped", init_retype_one(big, KOZO_OBJ_UNTYPED, PROC_UT_BITS, &pool.ut[i]));
+		TRY("mint fault endpoint", copy_cap(pool.ep, LINUX_BADGE + i, true, &pool.fault_ep[i]));
+	}
+	pool.ready = true;
 	return true;
+}
+
+/* A fresh address space for process s (its Untyped must be empty). */
+static bool make_vspace(struct sproc *s)
+{
+	unsigned i = index_of(s);
+	memset(s, 0, sizeof(*s));
+	TRY("retype vspace", init_retype_one(pool.ut[i], KOZO_OBJ_VSPACE, 0, &s->vspace));
+	s->live = true;
+	return true;
+}
+
+/* Its thread, with registers regs, started. */
+static bool make_thread(struct sproc *s, uint64_t *regs)
+{
+	uint64_t ut = pool.ut[index_of(s)];
+	TRY("retype tcb", init_retype_one(ut, KOZO_OBJ_TCB, 0, &s->tcb));
+	TRY("retype cnode", init_retype_one(ut, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
+	TRY("mint cspace", copy_cap(s->cnode, 64 - LINUX_RADIX, true, &s->cspace));
+	unsigned prio = init_priority > 0 ? init_priority - 1 : 0;
+	TRY("configure tcb", kozo_tcb_configure(s->tcb, pool.fault_ep[index_of(s)], prio, s->cspace,
+						s->vspace, 0, 0));
+	uint64_t personality = KOZO_PERSONALITY_LINUX;
+	TRY("set personality", kozo_invoke(s->tcb, KOZO_TCB_SET_PERSONALITY, &personality, 1,
+					   NULL, 0, NULL, 0));
+	TRY("write registers", kozo_tcb_write_registers(s->tcb, true, KOZO_ARCH_REG_COUNT, regs));
+	return true;
+}
+
+/* Everything of process s goes with one Revoke of its Untyped. */
+static void teardown(struct sproc *s)
+{
+	uint64_t ut = pool.ut[index_of(s)];
+	if (s->tcb)
+		kozo_tcb_suspend(s->tcb);
+	if (kozo_cnode_revoke(KOZO_CAP_INIT_CNODE, ut, INIT_DEPTH) == KOZO_OK)
+		slots_forget_children(ut);
+	memset(s, 0, sizeof(*s));
+}
+
+static bool init_done;
+static int init_status;
+
+/* Process i ended with a wait status. */
+static void end_proc(unsigned i, int status)
+{
+	lx_proc_exit(&world.procs[i], status);
+	teardown(&sp[i]);
+	if (i == 0) {
+		init_done = true;
+		init_status = status;
+	}
+}
+
+static bool start_image(struct sproc *s, uint64_t entry, uint64_t stack)
+{
+	uint64_t regs[KOZO_ARCH_REG_COUNT];
+	kozo_arch_thread_regs(regs, entry, stack, 0, 0);
+	return make_thread(s, regs);
 }
 
 static bool load(const char *path, int argc, char **argv)
@@ -334,48 +428,85 @@ static bool load(const char *path, int argc, char **argv)
 		printf("linux: the archive is damaged: %s\n", why);
 		return false;
 	}
-	struct lx_mem mem = { .read = mem_read, .write = mem_write };
+	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns };
-	lx_proc_init(&proc, &fs, &mem, &host, kozo_arch_cycles());
+	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_resolve(&fs, 0, path, abs) ? -1 : lx_fs_lookup(&fs, abs);
 	if (node < 0 || lx_fs_is_dir(&fs, node) || !lx_fs_data(&fs, node)) {
 		printf("linux: %s: no such program in the archive\n", path);
 		return false;
 	}
-	memcpy(proc.exe, abs, strlen(abs) + 1);
+	memcpy(p->exe, abs, strlen(abs) + 1);
 	struct lx_image img;
-	if (lx_load_elf(&proc, lx_fs_data(&fs, node), fs.nodes[node].size, &img, &why)) {
+	if (lx_load_elf(p, lx_fs_data(&fs, node), fs.nodes[node].size, &img, &why)) {
 		printf("linux: %s: not a program KOZO can run: %s\n", path, why);
 		return false;
 	}
-	srv.ut = init_find_idle_untyped(24);
-	if (!srv.ut) {
-		printf("linux: no idle untyped of 16 MiB or more\n");
+	if (DEBUG_LX) printf("brk a %lx\n", p->brk_start);
+	if (!pool_init() || !make_vspace(&sp[0]))
 		return false;
-	}
-	TRY("retype vspace", init_retype_one(srv.ut, KOZO_OBJ_VSPACE, 0, &srv.vspace));
+	if (DEBUG_LX) printf("brk b %lx\n", p->brk_start);
 	static const char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=dumb" };
 	uint8_t rnd[16];
 	for (int i = 0; i < 16; i++)
 		rnd[i] = (uint8_t)(kozo_arch_cycles() >> (i % 8));
-	uint64_t sp;
+	uint64_t stack;
 	argv[0] = (char *)path;
-	if (lx_build_stack(&proc, &img, argc, (const char *const *)argv, 3, envp, rnd, &sp)) {
+	if (lx_build_stack(p, &img, argc, (const char *const *)argv, 3, envp, rnd, &stack)) {
 		printf("linux: %s: cannot build the initial stack\n", path);
 		return false;
 	}
-	return make_thread(img.entry, sp);
+	return start_image(&sp[0], img.entry, stack);
 }
 
-static void teardown(void)
+/* fork: the child's address space gets a copy of every present page the
+ * parent may have changed (read-only file pages are filled again from the
+ * file on first touch), and the parent's registers with 0 for the call. */
+static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 {
-	if (srv.tcb)
-		kozo_tcb_suspend(srv.tcb);
-	if (srv.ut && kozo_cnode_revoke(KOZO_CAP_INIT_CNODE, srv.ut, INIT_DEPTH) == KOZO_OK)
-		slots_forget_children(srv.ut);
-	memset(&srv, 0, sizeof(srv));
+	struct sproc *cs = &sp[ci];
+	struct lx_proc *parent = &world.procs[index_of(ps)], *child = &world.procs[ci];
+	child->mem.ctx = cs;
+	if (!make_vspace(cs))
+		return false;
+	for (unsigned h = 0; h < MAX_PAGES; h++) {
+		struct page *pg = &ps->pages[h];
+		if (!pg->va)
+			continue;
+		const struct lx_vma *v = lx_vma_find(parent, pg->va);
+		if (!v || (v->file && !(v->prot & LX_PROT_WRITE)))
+			continue;
+		if (!page_make(cs, pg->va, (const uint8_t *)pg->win, (int)v->prot))
+			return false;
+	}
+	uint64_t regs[KOZO_ARCH_REG_COUNT];
+	if (kozo_tcb_read_registers(ps->tcb, KOZO_ARCH_REG_COUNT, regs))
+		return false;
+	regs[KOZO_X86_RAX] = 0;
+	if (settid) {
+		uint32_t pid = (uint32_t)child->pid;
+		if (mem_copy(cs, settid, (uint8_t *)&pid, 4, true))
+			return false;
+	}
+	return make_thread(cs, regs);
+}
+
+/* execve past its point of no return: a new address space, the program. */
+static bool exec_image(unsigned i)
+{
+	struct sproc *s = &sp[i];
+	teardown(s);
+	if (!make_vspace(s))
+		return false;
+	uint8_t rnd[16];
+	for (int k = 0; k < 16; k++)
+		rnd[k] = (uint8_t)(kozo_arch_cycles() >> (k % 8));
+	uint64_t entry, stack;
+	if (lx_exec_finish(&world.procs[i], rnd, &entry, &stack))
+		return false;
+	return start_image(s, entry, stack);
 }
 
 /* Signal for a user exception vector (#DE, #UD, #GP...). */
@@ -393,82 +524,167 @@ static int exception_signal(uint64_t vector)
 	}
 }
 
-/* Carry out one action; returns false when the process is gone (*status). */
-static bool perform(const struct lx_action *a, uint64_t *reply, int *status)
+/* Give process i's parked call its result and let it run. */
+static void resume_with(unsigned i, uint64_t ret)
 {
-	*reply = (uint64_t)a->ret;
-	switch (a->kind) {
-	case LX_ACT_EXIT:
-		*status = a->status;
+	uint64_t regs[KOZO_ARCH_REG_COUNT];
+	if (kozo_tcb_read_registers(sp[i].tcb, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK) {
+		regs[KOZO_X86_RAX] = ret;
+		kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, regs);
+	}
+}
+
+/* Run process i's system call to its end.  Returns true with *reply set
+ * when the caller is to be answered; false when it got no answer (parked,
+ * ended, or replaced by execve). */
+static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *reply)
+{
+	struct sproc *s = &sp[i];
+	struct lx_proc *p = &world.procs[i];
+	struct lx_action a;
+	for (;;) {
+		lx_syscall(p, nr, args, &a);
+		if (DEBUG_LX) printf("[%u] %lu(%lx,%lx,%lx) = %ld k%u\n", i, nr, args[0], args[1], args[2], a.ret, a.kind);
+		if (a.kind != LX_ACT_NEED_INPUT)
+			break;
+		read_console_line(p);
+	}
+	if (s->out_of_memory) {
+		printf("linux: %s: out of memory (page or capability slots)\n", p->exe);
+		end_proc(i, LX_SIGKILL);
 		return false;
+	}
+	*reply = (uint64_t)a.ret;
+	switch (a.kind) {
+	case LX_ACT_EXIT: end_proc(i, a.status); return false;
 	case LX_ACT_SET_FS: {
 		uint64_t regs[KOZO_ARCH_REG_COUNT];
-		if (kozo_tcb_read_registers(srv.tcb, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK) {
-			regs[KOZO_X86_FS_BASE] = a->addr;
-			kozo_tcb_write_registers(srv.tcb, false, KOZO_ARCH_REG_COUNT, regs);
+		if (kozo_tcb_read_registers(s->tcb, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK) {
+			regs[KOZO_X86_FS_BASE] = a.addr;
+			kozo_tcb_write_registers(s->tcb, false, KOZO_ARCH_REG_COUNT, regs);
 		}
 		return true;
 	}
-	case LX_ACT_UNMAP: drop_pages(a->addr, a->len); return true;
-	case LX_ACT_PROTECT: protect_pages(a->addr, a->len, (int)a->prot); return true;
+	case LX_ACT_UNMAP: drop_pages(s, a.addr, a.len); return true;
+	case LX_ACT_PROTECT: protect_pages(s, a.addr, a.len, (int)a.prot); return true;
+	case LX_ACT_BLOCK:
+		kozo_tcb_suspend(s->tcb);
+		s->blocked = true;
+		s->nr = nr;
+		memcpy(s->args, args, sizeof(s->args));
+		return false;
+	case LX_ACT_FORK:
+		if (!fork_child(s, (unsigned)a.child, a.addr)) {
+			teardown(&sp[a.child]);
+			lx_fork_undo(p, &world.procs[a.child]);
+			*reply = (uint64_t)-LX_ENOMEM;
+		}
+		return true;
+	case LX_ACT_EXEC:
+		if (!exec_image(i)) {
+			printf("linux: %s: execve failed past its point of no return\n", p->exe);
+			end_proc(i, LX_SIGKILL);
+		}
+		return false;
 	default: return true;
 	}
 }
 
-/* Serve the process until it ends; returns its wait status. */
+/* After any event: end killed processes, repeat parked calls until none
+ * can go on.  When every live process is parked nothing can ever wake
+ * them: end them all. */
+static void settle(void)
+{
+	bool progress = true;
+	while (progress) {
+		progress = false;
+		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+			struct lx_proc *p = &world.procs[i];
+			if (!sp[i].live)
+				continue;
+			if (p->killed) {
+				end_proc(i, p->killed);
+				progress = true;
+				continue;
+			}
+			if (!sp[i].blocked)
+				continue;
+			sp[i].blocked = false;
+			uint64_t reply;
+			if (do_call(i, sp[i].nr, sp[i].args, &reply))
+				resume_with(i, reply);
+			if (!sp[i].blocked)
+				progress = true;
+		}
+	}
+	bool running = false;
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+		running |= sp[i].live && !sp[i].blocked;
+	if (running)
+		return;
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+		if (sp[i].live) {
+			printf("linux: %s: deadlock (every process waits)\n", world.procs[i].exe);
+			end_proc(i, LX_SIGKILL);
+		}
+	}
+}
+
+/* A VM fault of process i: fill the page, or false (SIGSEGV). */
+static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned *repeat)
+{
+	struct sproc *s = &sp[i];
+	struct lx_proc *p = &world.procs[i];
+	/* MR0 ip, MR1 address, MR2 instruction fetch, MR3 #PF code. */
+	uint64_t addr = mr[1];
+	bool write = mr[3] & 2;
+	int need = mr[2] ? LX_PROT_EXEC : write ? LX_PROT_WRITE : LX_PROT_READ;
+	const struct lx_vma *v = addr < LX_USER_TOP ? lx_vma_find(p, addr) : NULL;
+	/* The same address faulting again: mapping it did not help. */
+	*repeat = addr == *last ? *repeat + 1 : 0;
+	*last = addr;
+	if (!v || !((int)v->prot & need) || *repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
+		printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", p->exe,
+		       s->out_of_memory ? "out of memory" : "bad access", addr, mr[0]);
+		end_proc(i, s->out_of_memory ? LX_SIGKILL : LX_SIGSEGV);
+		return false;
+	}
+	return true;
+}
+
+/* Serve the processes until the first one ends; returns its wait status.
+ * Every message carries the badge of the process it comes from. */
 static int serve(void)
 {
 	uint64_t mr[4] = { 0 }, badge;
 	struct kozo_ipc_buffer *ipc = kozo_ipc_buffer();
-	uint64_t info = kozo_recv(srv.ep, &badge, mr), last_fault = ~0ull;
+	uint64_t info = kozo_recv(pool.ep, &badge, mr), last_fault = ~0ull;
 	unsigned repeat = 0;
 	for (;;) {
 		uint64_t label = kozo_msginfo_label(info), reply = 0;
-		unsigned len = 0;
-		int status = 0;
-		if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
+		unsigned len = 0, i = (unsigned)(badge - LINUX_BADGE);
+		if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
+			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
+		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
 			uint64_t args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5], ipc->msg[6] };
-			uint64_t nr = mr[0];
-			struct lx_action act;
-			for (;;) {
-				lx_syscall(&proc, nr, args, &act);
-				if (act.kind != LX_ACT_NEED_INPUT)
-					break;
-				read_console_line();
-			}
-			if (srv.out_of_memory) {
-				printf("linux: out of memory (page or capability slots)\n");
-				return LX_SIGKILL;
-			}
-			if (!perform(&act, &reply, &status))
-				return status;
-			len = 1;
+			if (do_call(i, mr[0], args, &reply))
+				len = 1;
 		} else if (label == KOZO_FAULT_VM) {
-			/* MR0 ip, MR1 address, MR2 instruction fetch, MR3 #PF code. */
-			uint64_t addr = mr[1];
-			bool write = mr[3] & 2;
-			int need = mr[2] ? LX_PROT_EXEC : write ? LX_PROT_WRITE : LX_PROT_READ;
-			const struct lx_vma *v = addr < LX_USER_TOP ? lx_vma_find(&proc, addr) : NULL;
-			/* The same address faulting again: mapping it did not help. */
-			repeat = addr == last_fault ? repeat + 1 : 0;
-			last_fault = addr;
-			if (!v || !((int)v->prot & need) || repeat > 2 ||
-			    !page_in(LX_PAGE_DOWN(addr), write)) {
-				printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", proc.exe,
-				       srv.out_of_memory ? "out of memory" : "bad access", addr, mr[0]);
-				return srv.out_of_memory ? LX_SIGKILL : LX_SIGSEGV;
-			}
+			vm_fault(i, mr, &last_fault, &repeat);  /* resumed, or ended */
 		} else if (label == KOZO_FAULT_USER_EXCEPTION) {
 			int sig = exception_signal(mr[3]);
-			printf("linux: %s: %s: exception %lu at ip 0x%lx\n", proc.exe,
+			printf("linux: %s: %s: exception %lu at ip 0x%lx\n", world.procs[i].exe,
 			       lx_signal_name(sig), mr[3], mr[0]);
-			return sig;
+			end_proc(i, sig);
 		} else {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
-			return LX_SIGKILL;
+			end_proc(i, LX_SIGKILL);
 		}
+		settle();
+		if (init_done)
+			return init_status;
 		mr[0] = reply;
-		info = kozo_reply_recv(srv.ep, kozo_msginfo(0, 0, 0, len), mr, &badge);
+		info = kozo_reply_recv(pool.ep, kozo_msginfo(0, 0, 0, len), mr, &badge);
 	}
 }
 
@@ -478,11 +694,13 @@ void cmd_linux(int argc, char **argv)
 		print_usage(argv[0]);
 		return;
 	}
-	memset(&srv, 0, sizeof(srv));
+	init_done = false;
 	int status = 126 << 8;  /* a shell's "cannot execute" */
 	if (load(argv[1], argc - 1, argv + 1))
 		status = serve();
-	teardown();
+	/* The first process is done: whatever is left goes with it. */
+	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++)
+		teardown(&sp[i]);
 	if (status & 0x7f)
 		printf("linux: exit status %d (killed by signal %d, %s)\n", 128 + (status & 0x7f),
 		       status & 0x7f, lx_signal_name(status & 0x7f) ? lx_signal_name(status & 0x7f) : "?");

@@ -395,7 +395,7 @@ enum lx_nr {
 	X(19, readv, SUPPORTED, 0) \
 	X(20, writev, SUPPORTED, 0) \
 	X(21, access, SUPPORTED, 0) \
-	X(22, pipe, ERRNO, 38) \
+	X(22, pipe, SUPPORTED, 0) \
 	X(23, select, ERRNO, 38) \
 	X(24, sched_yield, SUPPORTED, 0) \
 	X(25, mremap, ERRNO, 38) \
@@ -429,13 +429,13 @@ enum lx_nr {
 	X(53, socketpair, ERRNO, 38) \
 	X(54, setsockopt, ERRNO, 38) \
 	X(55, getsockopt, ERRNO, 38) \
-	X(56, clone, ERRNO, 38) \
-	X(57, fork, ERRNO, 38) \
-	X(58, vfork, ERRNO, 38) \
-	X(59, execve, ERRNO, 38) \
+	X(56, clone, PARTIAL, 0) \
+	X(57, fork, SUPPORTED, 0) \
+	X(58, vfork, PARTIAL, 0) \
+	X(59, execve, PARTIAL, 0) \
 	X(60, exit, PARTIAL, 0) \
-	X(61, wait4, ERRNO, 38) \
-	X(62, kill, ERRNO, 38) \
+	X(61, wait4, PARTIAL, 0) \
+	X(62, kill, PARTIAL, 0) \
 	X(63, uname, SUPPORTED, 0) \
 	X(64, semget, ERRNO, 38) \
 	X(65, semop, ERRNO, 38) \
@@ -573,7 +573,7 @@ enum lx_nr {
 	X(197, removexattr, ERRNO, 38) \
 	X(198, lremovexattr, ERRNO, 38) \
 	X(199, fremovexattr, ERRNO, 38) \
-	X(200, tkill, ERRNO, 38) \
+	X(200, tkill, PARTIAL, 0) \
 	X(201, time, PARTIAL, 0) \
 	X(202, futex, PARTIAL, 0) \
 	X(203, sched_setaffinity, ERRNO, 38) \
@@ -607,7 +607,7 @@ enum lx_nr {
 	X(231, exit_group, SUPPORTED, 0) \
 	X(232, epoll_wait, ERRNO, 38) \
 	X(233, epoll_ctl, ERRNO, 38) \
-	X(234, tgkill, ERRNO, 38) \
+	X(234, tgkill, PARTIAL, 0) \
 	X(235, utimes, ERRNO, 38) \
 	X(236, vserver, ERRNO, 38) \
 	X(237, mbind, ERRNO, 38) \
@@ -665,8 +665,8 @@ enum lx_nr {
 	X(289, signalfd4, ERRNO, 38) \
 	X(290, eventfd2, ERRNO, 38) \
 	X(291, epoll_create1, ERRNO, 38) \
-	X(292, dup3, ERRNO, 38) \
-	X(293, pipe2, ERRNO, 38) \
+	X(292, dup3, SUPPORTED, 0) \
+	X(293, pipe2, SUPPORTED, 0) \
 	X(294, inotify_init1, ERRNO, 38) \
 	X(295, preadv, ERRNO, 38) \
 	X(296, pwritev, ERRNO, 38) \
