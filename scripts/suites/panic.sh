@@ -191,9 +191,12 @@ scenario() { # mode
 	sqlite3 "$DB" .dump >>"$all"
 	cat "$DB" >>"$all"
 	local leaks="" s
-	for s in alice bob deadbeef 1234 "$HWID_A" "$HWID_B" "${HWID_A//-/}" midr-; do
+	for s in alice bob deadbeef "$HWID_A" "$HWID_B" "${HWID_A//-/}" midr-; do
 		grep -aqiF -- "$s" "$all" && leaks="$leaks $s"
 	done
+	# The short address only as a number of its own: the 64-digit hex of a
+	# Crash-ID or pseudonym contains "1234" now and then.
+	grep -aqiE -- '(^|[^0-9a-z])(0x)?1234([^0-9a-z]|$)' "$all" && leaks="$leaks 1234"
 	check "no user, address or hardware ID in the collector's output or database$SUFFIX" \
 		test -z "$leaks"
 	[ -n "$leaks" ] && echo "leaked:$leaks"
