@@ -97,10 +97,28 @@ else
 	check "rung 2: busybox wc reads the console until Ctrl-D = host" \
 		test "$got" = "$HOST_OUT" -a "$(status_of)" = 0
 
-	# ---- rung 3 (partial): busybox sh -c with builtins and its exit status ----
+	# ---- rung 3: busybox sh -c: builtins, fork, pipes, exec, wait4 ----
 	run_cmd "linux /bin/busybox sh -c 'echo a; echo b; exit 3'" 60
 	host /bin/busybox "$BB" sh -c 'echo a; echo b; exit 3'
 	same "rung 3: sh -c with builtins, exit status 3 = host" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox sh -c 'echo a; echo b | cat; exit 3'" 60
+	host /bin/busybox "$BB" sh -c 'echo a; echo b | cat; exit 3'
+	same "rung 3: a pipeline into a forked cat, exit status 3 = host" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox sh -c 'ls / | wc -l'" 60
+	host /bin/busybox "$BB" sh -c "ls $TMP/root | wc -l"
+	same "rung 3: sh -c 'ls / | wc -l' = host on the same tree" "$HOST_OUT" "$HOST_STATUS"
+	run_cmd "linux /bin/busybox sh -c 'cat /etc/fruits | sort | uniq | wc -l; uname -s | busybox tr a-z A-Z'" 60
+	host /bin/busybox "$BB" sh -c "cat tests/linux/files/etc/fruits | sort | uniq | wc -l; uname -s | $BB tr a-z A-Z"
+	same "rung 3: three-stage pipeline and an exec'd applet = host" "$HOST_OUT" "$HOST_STATUS"
+	# Every process's memory comes back: Init's free bytes before and after
+	# ten pipelines (the server's first run has taken what it keeps).
+	free_bytes() { run_cmd untyped; awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT"; }
+	before=$(free_bytes)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		run_cmd "linux /bin/busybox sh -c 'echo x | cat | cat'" 60
+	done
+	check "rung 3: ten pipelines, every process's memory reclaimed" test "$(free_bytes)" = "$before"
+	check "rung 3: the last of them still printed x" test "$(prog_out)" = x
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60

@@ -476,7 +476,7 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 		if (!pg->va)
 			continue;
 		const struct lx_vma *v = lx_vma_find(parent, pg->va);
-		if (!v || (v->file && !(v->prot & LX_PROT_WRITE)))
+		if (!v)
 			continue;
 		if (!page_make(cs, pg->va, (const uint8_t *)pg->win, (int)v->prot))
 			return false;
