@@ -40,9 +40,9 @@ context_sysret:
  * has made (t has an address space; the FPU image of a thread that made a
  * system call is valid).  t blocked in a system call, so its RCX and R11
  * hold RIP and RFLAGS, and those are fit for SYSRET, unless WriteRegisters
- * changed them meanwhile: then, and for a non-canonical FS or GS base, the
- * general path decides.  Every object, the page-table root too, lives in
- * the direct map.  Never returns. */
+ * changed them meanwhile: then the general path decides.  The FS and GS
+ * bases are canonical (context.c, arch_context_sanitize).  Every object,
+ * the page-table root too, lives in the direct map.  Never returns. */
 	.globl arch_fastpath_exit
 arch_fastpath_exit:
 	movq CTX_RIP(%rdi), %rax
@@ -85,25 +85,18 @@ arch_fastpath_exit:
 	movq %rax, paging_active_root(%rip)
 	jmp .Lcr3_done
 	/* WRMSR takes the value in EDX:EAX and faults on a non-canonical base
-	 * (SDM Vol. 3A, 4.5.3): arch_return_to_user makes those 0. */
+	 * (SDM Vol. 3A, 4.5.3): the saved bases are canonical by construction
+	 * (context.c, arch_context_sanitize). */
 .Lfs:
-	movq %rax, %rdx
-	shlq $16, %rdx
-	sarq $16, %rdx
-	cmpq %rax, %rdx
-	jne .Lgeneral
 	movq %rax, fs_loaded(%rip)
+	movq %rax, %rdx
 	shrq $32, %rdx
 	movl $MSR_FS_BASE_ASM, %ecx
 	wrmsr
 	jmp .Lfs_done
 .Lgs:
-	movq %rax, %rdx
-	shlq $16, %rdx
-	sarq $16, %rdx
-	cmpq %rax, %rdx
-	jne .Lgeneral
 	movq %rax, gs_loaded(%rip)
+	movq %rax, %rdx
 	shrq $32, %rdx
 	movl $MSR_GS_BASE_ASM, %ecx
 	wrmsr

@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "asm_offsets.h"
 #include "x86.h"
+#include <kozo/bootinfo.h>
 #include <stddef.h>
 
 _Static_assert(offsetof(struct kernel, current) == KERNEL_CURRENT, "entry.S finds current at kernel+0");
@@ -87,6 +88,14 @@ void arch_context_init(struct arch_context *c)
 		fpu_loaded = NULL;
 }
 
+/* Invariant: every thread's saved FS and GS bases are canonical, so that
+ * loading them (load_segment_bases, arch_fastpath_exit) never faults and
+ * needs no test.  Entry code never writes them; they are set only by
+ * arch_context_init (0), by the boot code for Init (a user address, checked
+ * below) and by the core after WriteRegisters or a fault reply, which
+ * always calls this function: a non-canonical base becomes 0 here. */
+_Static_assert(KOZO_INIT_IPC_BUFFER_ADDR < ARCH_USER_TOP, "Init's FS base is canonical");
+
 void arch_context_sanitize(struct arch_context *c)
 {
 	uint64_t *r = c->regs;
@@ -99,13 +108,10 @@ void arch_context_sanitize(struct arch_context *c)
 }
 
 /* FS and GS bases into their MSRs, when they changed.  WRMSR faults on a
- * non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR): such a base becomes 0. */
-static inline void load_segment_bases(uint64_t *r)
+ * non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR), but the saved bases are
+ * canonical by construction (see arch_context_sanitize). */
+static inline void load_segment_bases(const uint64_t *r)
 {
-	if (!canonical(r[KOZO_X86_FS_BASE]))
-		r[KOZO_X86_FS_BASE] = 0;
-	if (!canonical(r[KOZO_X86_GS_BASE]))
-		r[KOZO_X86_GS_BASE] = 0;
 	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
 		fs_loaded = r[KOZO_X86_FS_BASE];
 		wrmsr(MSR_FS_BASE, fs_loaded);
