@@ -147,6 +147,7 @@ bool fastpath_syscall(struct kernel *k)
 	struct tcb *t = k->current;
 	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	struct fastpath fp;
+	k->stats.syscalls++;
 	if (!fastpath_applies(k, t, nr, &fp))
 		return false;
 	/* --- POINT OF NO RETURN --- */

@@ -40,6 +40,10 @@ syscall_entry:
 	leaq kernel_stack_top(%rip), %rsp
 	xorl %ebp, %ebp
 	leaq kernel(%rip), %rdi
+	call fastpath_syscall    /* on a hit it leaves through arch_fastpath_exit */
+	testb %al, %al
+	jnz arch_return_to_user
+	leaq kernel(%rip), %rdi
 	call kernel_syscall
 	jmp arch_return_to_user
 
