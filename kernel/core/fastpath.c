@@ -42,14 +42,17 @@ static bool runs_next(const struct sched *s, const struct tcb *from, const struc
  * general path then looks it up).  Shifting the guard up by the radix
  * drops any bits above guard_bits, as the general lookup's mask does: the
  * guard matches when the top bits of cptr ^ (guard << radix) are zero,
- * and the rest is the index. */
+ * and the rest is the index.  A CNode's radix is at most
+ * KOZO_CNODE_MAX_RADIX, so guard_bits is not 0 and the shift is defined. */
+_Static_assert(KOZO_CNODE_MAX_RADIX < 64, "fastpath lookup: radix + guard_bits == 64 means a guard");
+
 static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 {
 	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
-	if (root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64 || guard_bits == 0)
+	if (unlikely(root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64))
 		return false;
 	word_t index = cptr ^ (root->w2 << radix);
-	if (index >> radix != 0 || index == 0)
+	if (unlikely(index >> radix != 0 || index == 0))
 		return false;
 	*out = &cnode_slots(root)[index];
 	return true;
@@ -122,11 +125,11 @@ static void ep_dequeue_head(struct endpoint *ep, struct tcb *to)
 	ep->q.head = next;
 	if (next) {
 		next->queue_prev = NULL;
+		to->queue_next = NULL;
 	} else {
 		ep->q.tail = NULL;
 		ep->state = EP_IDLE;
 	}
-	to->queue_next = NULL;
 	to->blocked_on = NULL;
 }
 
