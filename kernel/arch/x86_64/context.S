@@ -38,25 +38,24 @@ context_sysret:
 /* void arch_fastpath_exit(struct tcb *t): arch_return_to_user() for the
  * thread the IPC fast path made current, without the checks the fast path
  * has made (t has an address space; the FPU image of a thread that made a
- * system call is valid).  t blocked in a system call, so its RCX and R11
- * hold RIP and RFLAGS, and those are fit for SYSRET, unless WriteRegisters
- * changed them meanwhile: then the general path decides.  The FS and GS
+ * system call is valid).  t blocked in a system call; when it entered by
+ * SYSCALL and nothing wrote its registers since (sysret_ok), RCX and R11
+ * still hold RIP and RFLAGS, and the general path would SYSRET unless
+ * RFLAGS has one of RFLAGS_NEVER (user mode can set NT) or RIP is past
+ * SYSRET_RIP_LIMIT; RFLAGS_FORCED needs no test: IF and bit 1 are always
+ * set in user mode (IOPL is 0: CLI faults, POPF leaves IF).  Otherwise
+ * the general path decides.  The FS and GS
  * bases are canonical (context.c, arch_context_sanitize).  Every object,
  * the page-table root too, lives in the direct map.  Never returns. */
 	.globl arch_fastpath_exit
 arch_fastpath_exit:
-	movq CTX_RIP(%rdi), %rax
-	cmpq %rax, CTX_RCX(%rdi)
-	jne .Lgeneral
+	cmpq $0, CTX_SYSRET_OK(%rdi)
+	je .Lgeneral
+	testl $RFLAGS_NEVER_ASM, CTX_R11(%rdi)
+	jnz .Lgeneral
 	movabsq $SYSRET_RIP_LIMIT_ASM, %rdx
-	cmpq %rdx, %rax
+	cmpq %rdx, CTX_RCX(%rdi)
 	jae .Lgeneral
-	movq CTX_RFLAGS(%rdi), %rax
-	cmpq %rax, CTX_R11(%rdi)
-	jne .Lgeneral
-	andl $RFLAGS_SYSRET_MASK, %eax
-	cmpl $RFLAGS_SYSRET_WANT, %eax
-	jne .Lgeneral
 
 	cmpq %rdi, fpu_loaded(%rip)
 	jne .Lfpu
