@@ -150,19 +150,21 @@ bool fastpath_syscall(struct kernel *k)
 	struct tcb *t = k->current;
 	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	struct fastpath fp;
-	k->stats.syscalls++;
 	if (!fastpath_applies(k, t, nr, &fp))
 		return false;
 	/* --- POINT OF NO RETURN --- */
 	struct tcb *to = fp.to;
 	word_t info = t->ctx.regs[ARCH_REG_INFO];
 	unsigned len = kozo_msginfo_length(info);
+	/* The receiver's info: the same label and length, no extra caps
+	 * (fastpath_applies), nothing unwrapped. */
+	word_t to_info = info & ~kozo_msginfo(0, 7, 0, 0);
 	k->stats.fastpath_hits++;
 
 	copy_mrs(t, to, len);
 	to->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
 	to->ctx.regs[ARCH_REG_CAP] = fp.badge;
-	to->ctx.regs[ARCH_REG_INFO] = kozo_msginfo(kozo_msginfo_label(info), 0, 0, len);
+	to->ctx.regs[ARCH_REG_INFO] = to_info;
 	to->state = THREAD_RUNNABLE;
 	if (nr == KOZO_SYS_CALL) {
 		/* t waits for the reply `to` now owes it (link_reply). */

@@ -246,5 +246,6 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
  * where a panic's frame walk ends (panic_frame_is_entry). */
 __attribute__((disable_tail_calls)) void kernel_syscall(struct kernel *k)
 {
+	k->stats.general_syscalls++;
 	syscall_general(k);
 }
