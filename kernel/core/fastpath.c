@@ -58,9 +58,10 @@ static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 	return true;
 }
 
-/* All conditions of the fast path, without side effects. */
-static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr,
-			     struct fastpath *fp)
+/* All conditions of the fast path, without side effects.  Inlined once
+ * for each nr, so that each copy tests only its own. */
+static inline __attribute__((always_inline)) bool
+fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct fastpath *fp)
 {
 	word_t info = t->ctx.regs[ARCH_REG_INFO];
 
@@ -145,42 +146,56 @@ static __attribute__((noinline)) void requeue_and_exit(struct kernel *k, struct 
 	arch_fastpath_exit(to);
 }
 
+/* The message, register to register, and `to` runnable (both cases). */
+static inline __attribute__((always_inline)) void deliver(struct kernel *k, const struct tcb *t,
+							 const struct fastpath *fp)
+{
+	struct tcb *to = fp->to;
+	word_t info = t->ctx.regs[ARCH_REG_INFO];
+	k->stats.fastpath_hits++;
+	copy_mrs(t, to, kozo_msginfo_length(info));
+	to->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
+	to->ctx.regs[ARCH_REG_CAP] = fp->badge;
+	/* The same label and length, no extra caps (fastpath_applies),
+	 * nothing unwrapped. */
+	to->ctx.regs[ARCH_REG_INFO] = info & ~kozo_msginfo(0, 7, 0, 0);
+	to->state = THREAD_RUNNABLE;
+}
+
 bool fastpath_syscall(struct kernel *k)
 {
 	struct tcb *t = k->current;
-	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	struct fastpath fp;
-	if (!fastpath_applies(k, t, nr, &fp))
-		return false;
-	/* --- POINT OF NO RETURN --- */
-	struct tcb *to = fp.to;
-	word_t info = t->ctx.regs[ARCH_REG_INFO];
-	unsigned len = kozo_msginfo_length(info);
-	/* The receiver's info: the same label and length, no extra caps
-	 * (fastpath_applies), nothing unwrapped. */
-	word_t to_info = info & ~kozo_msginfo(0, 7, 0, 0);
-	k->stats.fastpath_hits++;
 
-	copy_mrs(t, to, len);
-	to->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
-	to->ctx.regs[ARCH_REG_CAP] = fp.badge;
-	to->ctx.regs[ARCH_REG_INFO] = to_info;
-	to->state = THREAD_RUNNABLE;
-	if (nr == KOZO_SYS_CALL) {
+	switch (t->ctx.regs[ARCH_REG_SYSNO]) {
+	case KOZO_SYS_CALL:
+		if (!fastpath_applies(k, t, KOZO_SYS_CALL, &fp))
+			return false;
+		/* --- POINT OF NO RETURN --- */
+		deliver(k, t, &fp);
 		/* t waits for the reply `to` now owes it (link_reply). */
-		ep_dequeue_head(fp.ep, to);
+		ep_dequeue_head(fp.ep, fp.to);
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
-		to->reply_to = t;
-		t->reply_from = to;
+		fp.to->reply_to = t;
+		t->reply_from = fp.to;
 		t->state = THREAD_BLOCKED_REPLY;
-	} else {
+		break;
+	case KOZO_SYS_REPLY_RECV:
+		if (!fastpath_applies(k, t, KOZO_SYS_REPLY_RECV, &fp))
+			return false;
+		/* --- POINT OF NO RETURN --- */
+		deliver(k, t, &fp);
 		/* The reply capability is used up; t waits on the endpoint. */
 		t->reply_to = NULL;
-		to->reply_from = NULL;
+		fp.to->reply_from = NULL;
 		tcb_queue_append(&fp.ep->q, t, fp.ep);
 		fp.ep->state = EP_RECV;
 		t->state = THREAD_BLOCKED_RECV;
+		break;
+	default:
+		return false;
 	}
+	struct tcb *to = fp.to;
 	if (to->priority != t->priority) {
 		requeue_and_exit(k, t, to);
 		return true;
