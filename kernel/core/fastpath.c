@@ -48,8 +48,10 @@ _Static_assert(KOZO_CNODE_MAX_RADIX < 64, "fastpath lookup: radix + guard_bits =
 
 static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 {
+	if (unlikely(root->type != KOZO_OBJ_CNODE))
+		return false;
 	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
-	if (unlikely(root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64))
+	if (unlikely(radix + guard_bits != 64))
 		return false;
 	word_t index = cptr ^ (root->w2 << radix);
 	if (unlikely(index >> radix != 0 || index == 0))
