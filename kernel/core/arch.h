@@ -22,6 +22,7 @@
 struct kernel;
 struct tcb;
 struct slot;
+struct trap_frame;
 
 /* Memory: all RAM is reachable from the kernel through one mapping. */
 void *arch_phys_to_kernel(paddr_t p);
@@ -58,6 +59,22 @@ void arch_irq_unmask(word_t irq);
  * fills out[] / *out_len with the reply's message registers. */
 int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
 		const word_t *mr, unsigned len, word_t *out, unsigned *out_len);
+
+/* The port's part of panic_report() (panic.c), which the port's panic.S
+ * calls on the panic stack once the registers are saved; f is a kernel
+ * fault's trap frame, or NULL for panic() itself.  Called in this order:
+ * arch_panic_state fills in rep the architecture, build ID, registers (f's
+ * when there is one, then also printed on serial 0) and console log, and
+ * in *walk, *pc and *fp where the frame walk may look and starts;
+ * arch_panic_hwids gives the hardware identifiers read at boot ("" for
+ * those the machine has not); arch_panic_write writes the record to serial
+ * 1 by polling and returns the ticks since the panic entry, of the counter
+ * it names in *counter; arch_halt stops the CPU for good. */
+void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
+		      struct panic_walk *walk, uint64_t *pc, uint64_t *fp);
+void arch_panic_hwids(const char *ids[PANIC_HWIDS]);
+uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter);
+_Noreturn void arch_halt(void);
 
 /* A broken kernel invariant: panic_typed() (panic.h) reports and stops.
  * A deliberate kernel-mode fault, for the debug capability's test of the

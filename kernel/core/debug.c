@@ -35,7 +35,7 @@ static int debug_stats(struct invocation *inv)
 	const struct kernel_stats *st = &inv->k->stats;
 	inv->out[0] = st->fastpath_hits;
 	inv->out[1] = st->slowpath_ipc;
-	inv->out[2] = st->syscalls;
+	inv->out[2] = st->fastpath_hits + st->general_syscalls;
 	inv->out[3] = st->faults;
 	inv->out[4] = st->irqs;
 	inv->out_len = 5;

@@ -42,22 +42,28 @@ static bool runs_next(const struct sched *s, const struct tcb *from, const struc
  * general path then looks it up).  Shifting the guard up by the radix
  * drops any bits above guard_bits, as the general lookup's mask does: the
  * guard matches when the top bits of cptr ^ (guard << radix) are zero,
- * and the rest is the index. */
+ * and the rest is the index.  A CNode's radix is at most
+ * KOZO_CNODE_MAX_RADIX, so guard_bits is not 0 and the shift is defined. */
+_Static_assert(KOZO_CNODE_MAX_RADIX < 64, "fastpath lookup: radix + guard_bits == 64 means a guard");
+
 static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 {
+	if (unlikely(root->type != KOZO_OBJ_CNODE))
+		return false;
 	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
-	if (root->type != KOZO_OBJ_CNODE || radix + guard_bits != 64 || guard_bits == 0)
+	if (unlikely(radix + guard_bits != 64))
 		return false;
 	word_t index = cptr ^ (root->w2 << radix);
-	if (index >> radix != 0 || index == 0)
+	if (unlikely(index >> radix != 0 || index == 0))
 		return false;
 	*out = &cnode_slots(root)[index];
 	return true;
 }
 
-/* All conditions of the fast path, without side effects. */
-static bool fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr,
-			     struct fastpath *fp)
+/* All conditions of the fast path, without side effects.  Inlined once
+ * for each nr, so that each copy tests only its own. */
+static inline __attribute__((always_inline)) bool
+fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct fastpath *fp)
 {
 	word_t info = t->ctx.regs[ARCH_REG_INFO];
 
@@ -122,11 +128,11 @@ static void ep_dequeue_head(struct endpoint *ep, struct tcb *to)
 	ep->q.head = next;
 	if (next) {
 		next->queue_prev = NULL;
+		to->queue_next = NULL;
 	} else {
 		ep->q.tail = NULL;
 		ep->state = EP_IDLE;
 	}
-	to->queue_next = NULL;
 	to->blocked_on = NULL;
 }
 
@@ -142,39 +148,56 @@ static __attribute__((noinline)) void requeue_and_exit(struct kernel *k, struct 
 	arch_fastpath_exit(to);
 }
 
+/* The message, register to register, and `to` runnable (both cases). */
+static inline __attribute__((always_inline)) void deliver(struct kernel *k, const struct tcb *t,
+							 const struct fastpath *fp)
+{
+	struct tcb *to = fp->to;
+	word_t info = t->ctx.regs[ARCH_REG_INFO];
+	k->stats.fastpath_hits++;
+	copy_mrs(t, to, kozo_msginfo_length(info));
+	to->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
+	to->ctx.regs[ARCH_REG_CAP] = fp->badge;
+	/* The same label and length, no extra caps (fastpath_applies),
+	 * nothing unwrapped. */
+	to->ctx.regs[ARCH_REG_INFO] = info & ~kozo_msginfo(0, 7, 0, 0);
+	to->state = THREAD_RUNNABLE;
+}
+
 bool fastpath_syscall(struct kernel *k)
 {
 	struct tcb *t = k->current;
-	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	struct fastpath fp;
-	if (!fastpath_applies(k, t, nr, &fp))
-		return false;
-	/* --- POINT OF NO RETURN --- */
-	struct tcb *to = fp.to;
-	word_t info = t->ctx.regs[ARCH_REG_INFO];
-	unsigned len = kozo_msginfo_length(info);
-	k->stats.fastpath_hits++;
 
-	copy_mrs(t, to, len);
-	to->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
-	to->ctx.regs[ARCH_REG_CAP] = fp.badge;
-	to->ctx.regs[ARCH_REG_INFO] = kozo_msginfo(kozo_msginfo_label(info), 0, 0, len);
-	to->state = THREAD_RUNNABLE;
-	if (nr == KOZO_SYS_CALL) {
+	switch (t->ctx.regs[ARCH_REG_SYSNO]) {
+	case KOZO_SYS_CALL:
+		if (!fastpath_applies(k, t, KOZO_SYS_CALL, &fp))
+			return false;
+		/* --- POINT OF NO RETURN --- */
+		deliver(k, t, &fp);
 		/* t waits for the reply `to` now owes it (link_reply). */
-		ep_dequeue_head(fp.ep, to);
+		ep_dequeue_head(fp.ep, fp.to);
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
-		to->reply_to = t;
-		t->reply_from = to;
+		fp.to->reply_to = t;
+		t->reply_from = fp.to;
 		t->state = THREAD_BLOCKED_REPLY;
-	} else {
+		break;
+	case KOZO_SYS_REPLY_RECV:
+		if (!fastpath_applies(k, t, KOZO_SYS_REPLY_RECV, &fp))
+			return false;
+		/* --- POINT OF NO RETURN --- */
+		deliver(k, t, &fp);
 		/* The reply capability is used up; t waits on the endpoint. */
 		t->reply_to = NULL;
-		to->reply_from = NULL;
+		fp.to->reply_from = NULL;
 		tcb_queue_append(&fp.ep->q, t, fp.ep);
 		fp.ep->state = EP_RECV;
 		t->state = THREAD_BLOCKED_RECV;
+		break;
+	default:
+		return false;
 	}
+	struct tcb *to = fp.to;
 	if (to->priority != t->priority) {
 		requeue_and_exit(k, t, to);
 		return true;

@@ -16,8 +16,10 @@
 
 #define IRQ_COUNT 64
 
+/* Each system call counts once: as a fast-path hit or in general_syscalls
+ * (their sum is the total DEBUG_STATS reports). */
 struct kernel_stats {
-	uint64_t syscalls;
+	uint64_t general_syscalls;
 	uint64_t fastpath_hits;
 	uint64_t slowpath_ipc;
 	uint64_t faults;
@@ -38,9 +40,10 @@ struct kernel {
 	const char *build_id;
 };
 
-/* The current thread made a system call (registers saved in its TCB).
- * The IPC fast path may resume the next thread itself through
- * arch_fastpath_exit() and never return. */
+/* The current thread made a system call (registers saved in its TCB).  A
+ * port's entry first calls fastpath_syscall() (fastpath.h), which may
+ * resume the next thread itself through arch_fastpath_exit() and never
+ * return; when it returns false, this. */
 void kernel_syscall(struct kernel *k);
 /* The current thread faulted: kind is KOZO_FAULT_VM or _USER_EXCEPTION. */
 void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code,

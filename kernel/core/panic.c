@@ -1,7 +1,9 @@
 /* The portable half of the panic path: rendering a typed message for the
- * console and finding a function name in the kernel's symbol table.  Both
- * run on the panic stack, so: no allocation, no globals, bounded loops. */
+ * console, finding a function name in the kernel's symbol table, walking
+ * the frames and putting the report together.  All of it runs on the
+ * panic stack, so: no allocation, no globals, bounded loops. */
 #include "panic.h"
+#include "arch.h"
 #include "kprintf.h"
 
 /* Appends s[0..n) to buf at *pos, keeping room for the NUL. */
@@ -152,4 +154,46 @@ size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, ui
 		fp = next;
 	}
 	return n;
+}
+
+#define PANIC_MSG_MAX 256
+
+_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
+			    const struct trap_frame *f)
+{
+	char msg[PANIC_MSG_MAX];
+	const char *ids[PANIC_HWIDS];
+	struct panic_arg all[KOZO_PANIC_MAX_ARGS];
+	struct panic_frame frames[KOZO_PANIC_MAX_FRAMES];
+	struct panic_report rep = { 0 };
+	struct panic_walk walk;
+	uint64_t pc, fp;
+	uint8_t record[KOZO_PANIC_RECORD_SIZE];
+	size_t n = 0;
+
+	panic_render(msg, sizeof(msg), fmt, args, nargs);
+	kprintf("KOZO PANIC: %s\n", msg);
+	arch_panic_state(f, &rep, &walk, &pc, &fp);
+
+	/* The message's arguments first (the format's conversions take them
+	 * in order), then the hardware IDs, which the collector pseudonymizes. */
+	for (; args && n < nargs && n < KOZO_PANIC_MAX_ARGS - PANIC_HWIDS; n++)
+		all[n] = args[n];
+	arch_panic_hwids(ids);
+	for (size_t i = 0; i < PANIC_HWIDS && n < KOZO_PANIC_MAX_ARGS; i++)
+		if (ids[i][0])
+			all[n++] = PANIC_HWID(ids[i]);
+
+	rep.fmt = fmt;
+	rep.args = all;
+	rep.nargs = n;
+	rep.frames = frames;
+	rep.nframes = panic_walk_frames(&walk, pc, f != NULL, fp, frames, KOZO_PANIC_MAX_FRAMES);
+
+	size_t len = panic_record_build(record, &rep);
+	const char *counter = "";
+	uint64_t ticks = arch_panic_write(record, len, &counter);
+	kprintf("KOZO PANIC: %lu-byte record on serial 1 (%lu %s ticks from panic entry); halted\n",
+		(unsigned long)len, (unsigned long)ticks, counter);
+	arch_halt();
 }

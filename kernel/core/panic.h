@@ -93,4 +93,16 @@ struct panic_walk {
 size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, uint64_t fp,
 			 struct panic_frame *out, size_t max);
 
+/* Hardware identifiers a record carries at most (arch_panic_hwids). */
+#define PANIC_HWIDS 4
+
+struct trap_frame;
+/* The report of a panic (or, with f, a kernel fault), for the port's
+ * panic.S on the panic stack: "KOZO PANIC: <message>" on serial 0, the
+ * record of <kozo/panic_record.h> on serial 1, a last line, and halt.  The
+ * port supplies what only it knows through the arch_panic_* contract
+ * (arch.h).  Nothing here allocates or takes a lock. */
+_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
+			    const struct trap_frame *f);
+
 #endif

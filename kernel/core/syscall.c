@@ -204,8 +204,8 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 		ipc_set_error(t, KOZO_ERR_INVALID_CAPABILITY);
 }
 
-/* Everything but the fast path; kept out of line so that kernel_syscall
- * stays a few instructions on the way to fastpath_syscall. */
+/* Everything but the fast path (kernel_syscall stays as the panic frame
+ * walk's end). */
 static __attribute__((noinline)) void syscall_general(struct kernel *k)
 {
 	struct tcb *t = k->current;
@@ -246,7 +246,6 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
  * where a panic's frame walk ends (panic_frame_is_entry). */
 __attribute__((disable_tail_calls)) void kernel_syscall(struct kernel *k)
 {
-	k->stats.syscalls++;
-	if (!fastpath_syscall(k))
-		syscall_general(k);
+	k->stats.general_syscalls++;
+	syscall_general(k);
 }

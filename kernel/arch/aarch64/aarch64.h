@@ -51,12 +51,10 @@ void serial_console_raw(const char *s);
 void serial_panic_init(void);
 void serial_panic_write(const uint8_t *buf, size_t n);
 
-/* Hardware identifiers for panic records, read once at boot (hwid.c):
- * hwid_init() while the device tree is still the kernel's; hwid_args()
- * fills up to max HWID arguments and returns how many. */
-#define HWID_MAX 4
+/* Hardware identifiers for panic records, read once at boot (hwid.c,
+ * which also has arch_panic_hwids): hwid_init() while the device tree is
+ * still the kernel's. */
 void hwid_init(paddr_t dtb);
-size_t hwid_args(struct panic_arg *out, size_t max);
 
 /* The kernel's function table, generated at link time (scripts/ksyms.sh). */
 extern const struct ksym ksyms[];
@@ -111,9 +109,6 @@ _Noreturn void arch_return_to_user(void);
 /* panic.S: panic() for an exception from EL1, with its registers. */
 _Noreturn void panic_fault(const char *fmt, const struct panic_arg *args, size_t nargs,
 			   const struct trap_frame *f);
-/* panic.c, called by panic.S on the panic stack (f NULL for panic()). */
-_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
-			    const struct trap_frame *f);
 _Noreturn void panic_nested(void);
 
 #endif

@@ -35,13 +35,10 @@ void hwid_init(paddr_t dtb)
 		midr);
 }
 
-size_t hwid_args(struct panic_arg *out, size_t max)
+void arch_panic_hwids(const char *ids[PANIC_HWIDS])
 {
-	const char *ids[HWID_MAX] = { serial, midr, revidr, mpidr };
-	size_t n = 0;
-
-	for (size_t i = 0; i < HWID_MAX && n < max; i++)
-		if (ids[i][0])
-			out[n++] = PANIC_HWID(ids[i]);
-	return n;
+	ids[0] = serial;
+	ids[1] = midr;
+	ids[2] = revidr;
+	ids[3] = mpidr;
 }

@@ -1,13 +1,7 @@
-/* The aarch64 panic report: what panic.S calls on the panic stack, with
- * the caller's registers in panic_regs[] (or an EL1 exception's frame).
- *
- *   1. "KOZO PANIC: <message>" on serial 0 (and the registers, for a fault);
- *   2. the registers in record order, the X29 frame-record chain as image
- *      offsets named from the embedded function table (ksyms), the console
- *      log tail and the hardware IDs read at boot (hwid.c);
- *   3. panic_record_build() (kernel/core) and exactly 4096 bytes on serial 1,
- *      the secure PL011;
- *   4. halt.
+/* The aarch64 part of the panic report (panic_report() in kernel/core
+ * builds it): the caller's registers in panic_regs[], saved by panic.S (or
+ * an EL1 exception's frame), in record order; where the X29 chain may be
+ * walked; serial 1, the secure PL011.
  *
  * Nothing here allocates or takes a lock; a fault in it re-enters panic.S,
  * which stops after one line (panic_nested). */
@@ -34,10 +28,6 @@ _Static_assert(KOZO_A64_PANIC_REG_COUNT == 42 &&
 extern uint64_t panic_regs[KOZO_A64_PANIC_REG_COUNT];
 extern uint64_t panic_cycles_start;
 extern char _image_base[], _text_end[], _rodata_end[], _kernel_end[];
-
-#define MSG_MAX 256
-
-static uint8_t record[KOZO_PANIC_RECORD_SIZE];
 
 /* A fault's registers replace the call-site ones; the system registers
  * read in panic.S are those of the fault still (nothing ran between). */
@@ -72,61 +62,40 @@ static void print_regs(const uint64_t *r)
 	}
 }
 
-/* The X29 chain from the panic (or fault) site.  Every kernel stack (the
- * kernel stack, the panic stacks) is in the image's .data/.bss. */
-static size_t walk_frames(const uint64_t *r, bool fault, struct panic_frame *out, size_t max)
+void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
+		      struct panic_walk *walk, uint64_t *pc, uint64_t *fp)
 {
-	const struct panic_walk w = {
+	if (f) {
+		regs_from_frame(panic_regs, f);
+		print_regs(panic_regs);
+	}
+	rep->build_id = KOZO_BUILD_ID;
+	rep->arch = rep->reg_arch = KOZO_PANIC_ARCH_AARCH64;
+	rep->cpu = 0; /* one CPU */
+	rep->regs = panic_regs;
+	rep->nregs = KOZO_A64_PANIC_REG_COUNT;
+	console_log_get(&rep->log[0], &rep->log_len[0], &rep->log[1], &rep->log_len[1]);
+	/* Every kernel stack (the kernel stack, the panic stacks) is in the
+	 * image's .data/.bss. */
+	*walk = (struct panic_walk){
 		.syms = ksyms, .nsyms = ksym_count,
 		.image_base = (uint64_t)_image_base, .text_end = (uint64_t)_text_end,
 		.stack_lo = (uint64_t)_rodata_end, .stack_hi = (uint64_t)_kernel_end,
 	};
-
-	return panic_walk_frames(&w, r[KOZO_A64_PANIC_PC], fault, r[KOZO_A64_PANIC_X29], out,
-				 max);
+	*pc = panic_regs[KOZO_A64_PANIC_PC];
+	*fp = panic_regs[KOZO_A64_PANIC_X29];
 }
 
-_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
-			    const struct trap_frame *f)
+uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter)
 {
-	char msg[MSG_MAX];
-	struct panic_arg all[KOZO_PANIC_MAX_ARGS];
-	struct panic_frame frames[KOZO_PANIC_MAX_FRAMES];
-	struct panic_report rep = { 0 };
-	size_t n = 0;
-
-	if (f)
-		regs_from_frame(panic_regs, f);
-	panic_render(msg, sizeof(msg), fmt, args, nargs);
-	kprintf("KOZO PANIC: %s\n", msg);
-	if (f)
-		print_regs(panic_regs);
-
-	/* The message's arguments first (the format's conversions take them
-	 * in order), then the hardware IDs, which the collector pseudonymizes. */
-	for (; args && n < nargs && n < KOZO_PANIC_MAX_ARGS - HWID_MAX; n++)
-		all[n] = args[n];
-	n += hwid_args(all + n, KOZO_PANIC_MAX_ARGS - n);
-
-	rep.build_id = KOZO_BUILD_ID;
-	rep.arch = KOZO_PANIC_ARCH_AARCH64;
-	rep.cpu = 0; /* one CPU */
-	rep.fmt = fmt;
-	rep.args = all;
-	rep.nargs = n;
-	rep.reg_arch = KOZO_PANIC_ARCH_AARCH64;
-	rep.regs = panic_regs;
-	rep.nregs = KOZO_A64_PANIC_REG_COUNT;
-	rep.frames = frames;
-	rep.nframes = walk_frames(panic_regs, f != NULL, frames, KOZO_PANIC_MAX_FRAMES);
-	console_log_get(&rep.log[0], &rep.log_len[0], &rep.log[1], &rep.log_len[1]);
-
-	size_t len = panic_record_build(record, &rep);
 	serial_panic_init();
-	serial_panic_write(record, len);
-	kprintf("KOZO PANIC: %lu-byte record on serial 1 (%lu PMCCNTR ticks from panic entry); "
-		"halted\n",
-		(unsigned long)len, (unsigned long)(read_sysreg(pmccntr_el0) - panic_cycles_start));
+	serial_panic_write(rec, len);
+	*counter = "PMCCNTR";
+	return read_sysreg(pmccntr_el0) - panic_cycles_start;
+}
+
+_Noreturn void arch_halt(void)
+{
 	cpu_halt_forever();
 }
 

@@ -9,6 +9,7 @@
  * a kernel bug: it panics through panic.S with the exception's registers
  * (panic_fault), and the exception class is part of the message. */
 #include "kernel.h"
+#include "fastpath.h"
 #include "kprintf.h"
 #include "aarch64.h"
 #include "cpu.h"
@@ -31,7 +32,8 @@ _Noreturn void trap_el0_sync(void)
 
 	switch (ec) {
 	case EC_SVC64:
-		kernel_syscall(k);
+		if (!fastpath_syscall(k))
+			kernel_syscall(k);
 		break;
 	case EC_FP_ACCESS:
 		fpu_trap(k);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "harness.h"
 #include "cnode.h"
+#include "fastpath.h"
 
 #define HOST_BUILD_ID "0.0.0-host"
 
@@ -74,7 +75,8 @@ static void enter_boot(struct host_kernel *h, void *arg)
 static void enter_syscall(struct host_kernel *h, void *arg)
 {
 	(void)arg;
-	kernel_syscall(h->k);
+	if (!fastpath_syscall(h->k))
+		kernel_syscall(h->k);
 }
 
 struct fault_call {

@@ -10,7 +10,10 @@
 struct arch_context {
 	uint64_t regs[ARCH_REG_COUNT];
 	uint64_t fpu_valid;
-	uint64_t pad;
+	/* 1 from a SYSCALL entry until the registers change otherwise (any
+	 * other entry, arch_context_init, arch_context_sanitize): RCX and R11
+	 * still equal RIP and RFLAGS, as SYSCALL left them. */
+	uint64_t sysret_ok;
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };
 

@@ -24,17 +24,17 @@
 #define CTX_R15 (17 * 8)
 #define CTX_FS_BASE (18 * 8)
 #define CTX_GS_BASE (19 * 8)
-#define CTX_FPU (22 * 8)   /* regs[20], fpu_valid, pad, then fpu[] */
+#define CTX_SYSRET_OK (21 * 8)
+#define CTX_FPU (22 * 8)   /* regs[20], fpu_valid, sysret_ok, then fpu[] */
 
 /* struct tcb: the page-table root of slots[TCB_VSPACE].cap.obj, for
  * arch_fastpath_exit in context.S. */
 #define TCB_VSPACE_ROOT 952
 
 /* arch_fastpath_exit's tests, as context.c spells them: RFLAGS with none
- * of RFLAGS_NEVER and all of RFLAGS_FORCED, RIP below SYSRET_RIP_LIMIT;
- * and what it needs to load CR3 and FS/GS. */
-#define RFLAGS_SYSRET_MASK 0x37202
-#define RFLAGS_SYSRET_WANT 0x202
+ * of RFLAGS_NEVER, RIP below SYSRET_RIP_LIMIT; and what it needs to load
+ * CR3 and FS/GS. */
+#define RFLAGS_NEVER_ASM 0x37000
 #define SYSRET_RIP_LIMIT_ASM 0x00007ffffffff000
 #define DIRECT_MAP_BASE_ASM 0xffff800000000000
 #define MSR_FS_BASE_ASM 0xc0000100

@@ -35,78 +35,59 @@
 context_sysret:
 	SYSRET_FROM_RDI
 
+/* Load t's (rdi's) saved FS or GS base into its MSR unless `loaded` says
+ * it is there.  WRMSR takes the value in EDX:EAX and faults on a
+ * non-canonical base (SDM Vol. 3A, 4.5.3): the saved bases are canonical
+ * by construction (context.c, arch_context_sanitize). */
+.macro LOAD_SEGMENT_BASE offset, loaded, msr
+	movq \offset(%rdi), %rax
+	cmpq %rax, \loaded(%rip)
+	je 1f
+	movq %rax, \loaded(%rip)
+	movq %rax, %rdx
+	shrq $32, %rdx
+	movl $\msr, %ecx
+	wrmsr
+1:
+.endm
+
 /* void arch_fastpath_exit(struct tcb *t): arch_return_to_user() for the
  * thread the IPC fast path made current, without the checks the fast path
  * has made (t has an address space; the FPU image of a thread that made a
- * system call is valid).  t blocked in a system call, so its RCX and R11
- * hold RIP and RFLAGS, and those are fit for SYSRET, unless WriteRegisters
- * changed them meanwhile: then, and for a non-canonical FS or GS base, the
- * general path decides.  Every object, the page-table root too, lives in
- * the direct map.  Never returns. */
+ * system call is valid).  t blocked in a system call; when it entered by
+ * SYSCALL and nothing wrote its registers since (sysret_ok), RCX and R11
+ * still hold RIP and RFLAGS, and the general path would SYSRET unless
+ * RFLAGS has one of RFLAGS_NEVER (user mode can set NT) or RIP is past
+ * SYSRET_RIP_LIMIT; RFLAGS_FORCED needs no test: IF and bit 1 are always
+ * set in user mode (IOPL is 0: CLI faults, POPF leaves IF).  Otherwise
+ * the general path decides.  Every object, the page-table root too, lives
+ * in the direct map.  Never returns. */
 	.globl arch_fastpath_exit
 arch_fastpath_exit:
-	movq CTX_RIP(%rdi), %rax
-	cmpq %rax, CTX_RCX(%rdi)
-	jne .Lgeneral
+	cmpq $0, CTX_SYSRET_OK(%rdi)
+	je .Lgeneral
+	testl $RFLAGS_NEVER_ASM, CTX_R11(%rdi)
+	jnz .Lgeneral
 	movabsq $SYSRET_RIP_LIMIT_ASM, %rdx
-	cmpq %rdx, %rax
+	cmpq %rdx, CTX_RCX(%rdi)
 	jae .Lgeneral
-	movq CTX_RFLAGS(%rdi), %rax
-	cmpq %rax, CTX_R11(%rdi)
-	jne .Lgeneral
-	andl $RFLAGS_SYSRET_MASK, %eax
-	cmpl $RFLAGS_SYSRET_WANT, %eax
-	jne .Lgeneral
 
+	/* FPU, address space, FS and GS base, each loaded when it differs:
+	 * between two threads in IPC most of them do, so the loads are in
+	 * line and the skips are the branches. */
 	cmpq %rdi, fpu_loaded(%rip)
-	jne .Lfpu
-.Lfpu_done:
-	movabsq $DIRECT_MAP_BASE_ASM, %rax
+	je 1f
+	fxrstor64 CTX_FPU(%rdi)
+	movq %rdi, fpu_loaded(%rip)
+1:	movabsq $DIRECT_MAP_BASE_ASM, %rax
 	negq %rax
 	addq TCB_VSPACE_ROOT(%rdi), %rax
 	cmpq %rax, paging_active_root(%rip)
-	jne .Lcr3
-.Lcr3_done:
-	movq CTX_FS_BASE(%rdi), %rax
-	cmpq %rax, fs_loaded(%rip)
-	jne .Lfs
-.Lfs_done:
-	movq CTX_GS_BASE(%rdi), %rax
-	cmpq %rax, gs_loaded(%rip)
-	jne .Lgs
-	SYSRET_FROM_RDI
-
-.Lfpu:
-	fxrstor64 CTX_FPU(%rdi)
-	movq %rdi, fpu_loaded(%rip)
-	jmp .Lfpu_done
-.Lcr3:
+	je 2f
 	movq %rax, %cr3
 	movq %rax, paging_active_root(%rip)
-	jmp .Lcr3_done
-	/* WRMSR takes the value in EDX:EAX and faults on a non-canonical base
-	 * (SDM Vol. 3A, 4.5.3): arch_return_to_user makes those 0. */
-.Lfs:
-	movq %rax, %rdx
-	shlq $16, %rdx
-	sarq $16, %rdx
-	cmpq %rax, %rdx
-	jne .Lgeneral
-	movq %rax, fs_loaded(%rip)
-	shrq $32, %rdx
-	movl $MSR_FS_BASE_ASM, %ecx
-	wrmsr
-	jmp .Lfs_done
-.Lgs:
-	movq %rax, %rdx
-	shlq $16, %rdx
-	sarq $16, %rdx
-	cmpq %rax, %rdx
-	jne .Lgeneral
-	movq %rax, gs_loaded(%rip)
-	shrq $32, %rdx
-	movl $MSR_GS_BASE_ASM, %ecx
-	wrmsr
+2:	LOAD_SEGMENT_BASE CTX_FS_BASE, fs_loaded, MSR_FS_BASE_ASM
+	LOAD_SEGMENT_BASE CTX_GS_BASE, gs_loaded, MSR_GS_BASE_ASM
 	SYSRET_FROM_RDI
 .Lgeneral:
 	jmp arch_return_to_user

@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "asm_offsets.h"
 #include "x86.h"
+#include <kozo/bootinfo.h>
 #include <stddef.h>
 
 _Static_assert(offsetof(struct kernel, current) == KERNEL_CURRENT, "entry.S finds current at kernel+0");
@@ -28,6 +29,7 @@ _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_R14]) == CTX_R14, "as
 _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_R15]) == CTX_R15, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_FS_BASE]) == CTX_FS_BASE, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_X86_GS_BASE]) == CTX_GS_BASE, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, sysret_ok) == CTX_SYSRET_OK, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "FXSAVE needs a 16-byte aligned area");
 _Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
@@ -47,8 +49,7 @@ _Static_assert(MSR_FS_BASE_ASM == MSR_FS_BASE && MSR_GS_BASE_ASM == MSR_GS_BASE,
  * some CPUs (Linux uses the same bound, TASK_SIZE_MAX). */
 #define SYSRET_RIP_LIMIT (ARCH_USER_TOP - KOZO_PAGE_SIZE)
 _Static_assert(SYSRET_RIP_LIMIT_ASM == SYSRET_RIP_LIMIT, "asm_offsets.h");
-_Static_assert(RFLAGS_SYSRET_MASK == (RFLAGS_NEVER | RFLAGS_FORCED) &&
-	       RFLAGS_SYSRET_WANT == RFLAGS_FORCED, "asm_offsets.h");
+_Static_assert(RFLAGS_NEVER_ASM == RFLAGS_NEVER, "asm_offsets.h");
 
 /* Also read and written by arch_fastpath_exit in context.S: */
 struct tcb *fpu_loaded;  /* whose FXSAVE image is in the FPU */
@@ -80,6 +81,7 @@ void arch_context_init(struct arch_context *c)
 	for (unsigned i = 0; i < ARCH_REG_COUNT; i++)
 		c->regs[i] = 0;
 	c->regs[KOZO_X86_RFLAGS] = RFLAGS_FORCED;
+	c->sysret_ok = 0;
 	fpu_default(c);
 	/* A new thread may occupy the memory of the one whose FPU state is
 	 * loaded: make sure it starts from its own image. */
@@ -87,11 +89,20 @@ void arch_context_init(struct arch_context *c)
 		fpu_loaded = NULL;
 }
 
+/* Invariant: every thread's saved FS and GS bases are canonical, so that
+ * loading them (load_segment_bases, arch_fastpath_exit) never faults and
+ * needs no test.  Entry code never writes them; they are set only by
+ * arch_context_init (0), by the boot code for Init (a user address, checked
+ * below) and by the core after WriteRegisters or a fault reply, which
+ * always calls this function: a non-canonical base becomes 0 here. */
+_Static_assert(KOZO_INIT_IPC_BUFFER_ADDR < ARCH_USER_TOP, "Init's FS base is canonical");
+
 void arch_context_sanitize(struct arch_context *c)
 {
 	uint64_t *r = c->regs;
 
 	r[KOZO_X86_RFLAGS] = (r[KOZO_X86_RFLAGS] & RFLAGS_USER_WRITABLE) | RFLAGS_FORCED;
+	c->sysret_ok = 0;   /* RCX, R11, RIP or RFLAGS may have changed */
 	if (!canonical(r[KOZO_X86_FS_BASE]))
 		r[KOZO_X86_FS_BASE] = 0;
 	if (!canonical(r[KOZO_X86_GS_BASE]))
@@ -99,13 +110,10 @@ void arch_context_sanitize(struct arch_context *c)
 }
 
 /* FS and GS bases into their MSRs, when they changed.  WRMSR faults on a
- * non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR): such a base becomes 0. */
-static inline void load_segment_bases(uint64_t *r)
+ * non-canonical base (SDM Vol. 3A, 4.5.3 / WRMSR), but the saved bases are
+ * canonical by construction (see arch_context_sanitize). */
+static inline void load_segment_bases(const uint64_t *r)
 {
-	if (!canonical(r[KOZO_X86_FS_BASE]))
-		r[KOZO_X86_FS_BASE] = 0;
-	if (!canonical(r[KOZO_X86_GS_BASE]))
-		r[KOZO_X86_GS_BASE] = 0;
 	if (r[KOZO_X86_FS_BASE] != fs_loaded) {
 		fs_loaded = r[KOZO_X86_FS_BASE];
 		wrmsr(MSR_FS_BASE, fs_loaded);

@@ -36,9 +36,14 @@ syscall_entry:
 	movq %r15, CTX_R15(%rsp)
 	movq syscall_user_rsp(%rip), %rax
 	movq %rax, CTX_RSP(%rsp)
+	movq $1, CTX_SYSRET_OK(%rsp)
 	fxsave64 CTX_FPU(%rsp)
 	leaq kernel_stack_top(%rip), %rsp
 	xorl %ebp, %ebp
+	leaq kernel(%rip), %rdi
+	call fastpath_syscall    /* on a hit it leaves through arch_fastpath_exit */
+	testb %al, %al
+	jnz arch_return_to_user
 	leaq kernel(%rip), %rdi
 	call kernel_syscall
 	jmp arch_return_to_user
@@ -100,6 +105,7 @@ trap_common:
 	movq %rbx, CTX_RFLAGS(%rax)
 	movq F_RSP(%rsp), %rbx
 	movq %rbx, CTX_RSP(%rax)
+	movq $0, CTX_SYSRET_OK(%rax)   /* RCX and R11 are the thread's own */
 	fxsave64 CTX_FPU(%rax)
 	movq F_VEC(%rsp), %rdi
 	movq F_ERR(%rsp), %rsi

@@ -170,13 +170,10 @@ void hwid_init(void)
 	kprintf("hwid: smbios uuid %s, cpu %s\n", uuid[0] ? "found" : "none", vendor);
 }
 
-size_t hwid_args(struct panic_arg *out, size_t max)
+void arch_panic_hwids(const char *ids[PANIC_HWIDS])
 {
-	const char *ids[HWID_MAX] = { uuid, vendor, brand, fms };
-	size_t n = 0;
-
-	for (size_t i = 0; i < HWID_MAX && n < max; i++)
-		if (ids[i][0])
-			out[n++] = PANIC_HWID(ids[i]);
-	return n;
+	ids[0] = uuid;
+	ids[1] = vendor;
+	ids[2] = brand;
+	ids[3] = fms;
 }

@@ -1,12 +1,8 @@
-/* The x86_64 panic report: what panic.S calls on the panic stack, with
- * the caller's registers in panic_regs[] (or an exception's trap frame).
- *
- *   1. "KOZO PANIC: <message>" on serial 0 (and the registers, for a fault);
- *   2. the registers in record order, the frame-pointer chain as image
- *      offsets named from the embedded function table (ksyms), the console
- *      log tail and the hardware IDs read at boot;
- *   3. panic_record_build() (kernel/core) and exactly 4096 bytes on serial 1;
- *   4. halt.
+/* The x86_64 part of the panic report (panic_report() in kernel/core
+ * builds it): the caller's registers in panic_regs[], saved by panic.S (or
+ * an exception's trap frame), in record order; where the RBP chain may be
+ * walked (the image base is the virtual address of the image's first byte,
+ * kernel.ld, which scripts/ksyms.sh measures from too); serial 1 (COM2).
  *
  * Nothing here allocates or takes a lock; a fault in it re-enters panic.S,
  * which stops after one line (panic_nested). */
@@ -29,17 +25,7 @@ extern uint64_t panic_regs[KOZO_X86_PANIC_REG_COUNT];
 extern uint64_t panic_tsc_start;
 extern char _image_base[], _text_end[], _data_start[], _kernel_end[];
 
-#define MSG_MAX 256
 #define NO_VECTOR (~0ull)
-
-static uint8_t record[KOZO_PANIC_RECORD_SIZE];
-
-/* The image base: the virtual address of the image's first byte
- * (kernel.ld); scripts/ksyms.sh measures from the same symbol. */
-static uint64_t image_base(void)
-{
-	return (uint64_t)_image_base;
-}
 
 /* A fault's registers replace the call-site ones; the rest (data
  * segments, control registers) are the same at the fault and here. */
@@ -84,60 +70,39 @@ static void print_regs(const uint64_t *r)
 	}
 }
 
-/* The frame-pointer chain from the panic (or fault) site: every kernel
- * stack is in the image's .data/.bss; panic_walk_frames (kernel/core)
- * checks each record against that and the text. */
-static size_t walk_frames(const uint64_t *r, bool fault, struct panic_frame *out, size_t max)
+void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
+		      struct panic_walk *walk, uint64_t *pc, uint64_t *fp)
 {
-	const struct panic_walk w = {
+	if (f) {
+		regs_from_frame(panic_regs, f);
+		print_regs(panic_regs);
+	}
+	rep->build_id = KOZO_BUILD_ID;
+	rep->arch = rep->reg_arch = KOZO_PANIC_ARCH_X86_64;
+	rep->cpu = 0; /* one CPU */
+	rep->regs = panic_regs;
+	rep->nregs = KOZO_X86_PANIC_REG_COUNT;
+	console_log_get(&rep->log[0], &rep->log_len[0], &rep->log[1], &rep->log_len[1]);
+	/* Every kernel stack is in the image's .data/.bss. */
+	*walk = (struct panic_walk){
 		.syms = ksyms, .nsyms = ksym_count,
-		.image_base = image_base(), .text_end = (uint64_t)_text_end,
+		.image_base = (uint64_t)_image_base, .text_end = (uint64_t)_text_end,
 		.stack_lo = (uint64_t)_data_start, .stack_hi = (uint64_t)_kernel_end,
 	};
-
-	return panic_walk_frames(&w, r[KOZO_X86_PANIC_RIP], fault, r[KOZO_X86_PANIC_RBP], out, max);
+	*pc = panic_regs[KOZO_X86_PANIC_RIP];
+	*fp = panic_regs[KOZO_X86_PANIC_RBP];
 }
 
-_Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
-			    const struct trap_frame *f)
+uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter)
 {
-	char msg[MSG_MAX];
-	struct panic_arg all[KOZO_PANIC_MAX_ARGS];
-	struct panic_frame frames[KOZO_PANIC_MAX_FRAMES];
-	struct panic_report rep = { 0 };
-	size_t n = 0;
-
-	if (f)
-		regs_from_frame(panic_regs, f);
-	panic_render(msg, sizeof(msg), fmt, args, nargs);
-	kprintf("KOZO PANIC: %s\n", msg);
-	if (f)
-		print_regs(panic_regs);
-
-	/* The message's arguments first (the format's conversions take them
-	 * in order), then the hardware IDs, which the collector pseudonymizes. */
-	for (; args && n < nargs && n < KOZO_PANIC_MAX_ARGS - HWID_MAX; n++)
-		all[n] = args[n];
-	n += hwid_args(all + n, KOZO_PANIC_MAX_ARGS - n);
-
-	rep.build_id = KOZO_BUILD_ID;
-	rep.arch = KOZO_PANIC_ARCH_X86_64;
-	rep.cpu = 0; /* one CPU */
-	rep.fmt = fmt;
-	rep.args = all;
-	rep.nargs = n;
-	rep.reg_arch = KOZO_PANIC_ARCH_X86_64;
-	rep.regs = panic_regs;
-	rep.nregs = KOZO_X86_PANIC_REG_COUNT;
-	rep.frames = frames;
-	rep.nframes = walk_frames(panic_regs, f != NULL, frames, KOZO_PANIC_MAX_FRAMES);
-	console_log_get(&rep.log[0], &rep.log_len[0], &rep.log[1], &rep.log_len[1]);
-
-	size_t len = panic_record_build(record, &rep);
 	serial_panic_init();
-	serial_panic_write(record, len);
-	kprintf("KOZO PANIC: %lu-byte record on serial 1 (%lu TSC ticks from panic entry); halted\n",
-		(unsigned long)len, (unsigned long)(rdtsc() - panic_tsc_start));
+	serial_panic_write(rec, len);
+	*counter = "TSC";
+	return rdtsc() - panic_tsc_start;
+}
+
+_Noreturn void arch_halt(void)
+{
 	cpu_halt_forever();
 }
 

@@ -6,6 +6,7 @@
  * an interrupt is one that woke the idle loop; an exception is a kernel bug:
  * it panics through panic.S with the fault's registers (panic_fault). */
 #include "kernel.h"
+#include "fastpath.h"
 #include "kprintf.h"
 #include "cpu.h"
 #include "x86.h"
@@ -81,18 +82,20 @@ _Noreturn void trap_user(uint64_t vector, uint64_t error)
 {
 	struct kernel *k = &kernel;
 
-	if (halfway_syscall(k, vector, error))
-		kernel_syscall(k);
-	else if (vector >= 32)
+	if (halfway_syscall(k, vector, error)) {
+		if (!fastpath_syscall(k))
+			kernel_syscall(k);
+	} else if (vector >= 32) {
 		interrupt(vector);
-	else if (vector == VEC_NMI || vector == VEC_DOUBLE_FAULT || vector == VEC_MACHINE_CHECK)
+	} else if (vector == VEC_NMI || vector == VEC_DOUBLE_FAULT || vector == VEC_MACHINE_CHECK) {
 		panic("%s in user mode at %p", PANIC_TEXT(exception_names[vector]),
 		      PANIC_ADDR(k->current->ctx.regs[KOZO_X86_RIP]));
-	else if (vector == VEC_PAGE_FAULT)
+	} else if (vector == VEC_PAGE_FAULT) {
 		kernel_user_fault(k, KOZO_FAULT_VM, read_cr2(), error, vector,
 				  error & PF_INSTRUCTION_FETCH);
-	else
+	} else {
 		kernel_user_fault(k, KOZO_FAULT_USER_EXCEPTION, 0, error, vector, false);
+	}
 	arch_return_to_user();
 }
 
