@@ -78,6 +78,8 @@ paddr_t paging_direct_map_end(void);
 bool paging_is_ram(paddr_t p);
 /* Load a user address space (root table, ASID) into TTBR0_EL1. */
 void paging_activate(paddr_t root, uint64_t asid);
+/* What TTBR0_EL1 holds (paging.c; context.S's fast-path exit updates it). */
+extern uint64_t active_ttbr0;
 
 void gic_init(void);
 /* Acknowledge and dispatch one pending interrupt (timer or SPI). */
@@ -99,6 +101,9 @@ _Noreturn void trap_el1_sync(struct trap_frame *f);
 
 /* context.S: load the user registers from c and return to EL0. */
 _Noreturn void context_eret(const struct arch_context *c);
+/* The thread whose registers are in the FP/SIMD unit (context.c; read by
+ * context.S's fast-path exit). */
+extern struct tcb *fpu_owner;
 /* context.S: save / load the FP/SIMD registers (V0-V31, FPSR, FPCR). */
 void fpu_save(uint64_t *area);
 void fpu_load(const uint64_t *area);

@@ -15,6 +15,15 @@
  * arch_context: the word at `kernel` points at the current thread's regs. */
 #define KERNEL_CURRENT 0
 
+/* struct tcb: its VSpace capability's obj (the root table) and w2 (the
+ * ASID). */
+#define TCB_VSPACE_ROOT 1080
+#define TCB_VSPACE_ASID 1088
+
+/* context.c's SPSR_USER_WRITABLE and CPACR_FPEN_ALL, checked there. */
+#define SPSR_USER_WRITABLE_ASM 0xf0000000
+#define CPACR_FPEN_ALL_ASM 0x300000
+
 /* panic.S: panic_regs[] (enum kozo_aarch64_panic_reg), then the words the
  * entry needs before it may use the stack.  panic.c checks the indexes. */
 #define PR_X(n) ((n) * 8)

@@ -20,6 +20,8 @@ _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X0]) == CTX_X(0), "as
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X30]) == CTX_X(30), "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_TPIDR]) == CTX_TPIDR, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.w2) == TCB_VSPACE_ASID, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "the Q registers are stored 16-byte aligned");
 _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31, FPSR, FPCR");
 
@@ -27,8 +29,10 @@ _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31,
  * (M = 0), AArch64, D A I F clear, no single step, no illegal state. */
 #define SPSR_USER_WRITABLE 0xf0000000ull
 #define CPACR_FPEN_ALL (3ull << 20)   /* no FP/SIMD traps at EL0 or EL1 */
+_Static_assert(SPSR_USER_WRITABLE == SPSR_USER_WRITABLE_ASM, "asm_offsets.h");
+_Static_assert(CPACR_FPEN_ALL == CPACR_FPEN_ALL_ASM, "asm_offsets.h");
 
-static struct tcb *fpu_owner;  /* whose registers are in the FP/SIMD unit */
+struct tcb *fpu_owner;  /* whose registers are in the FP/SIMD unit (context.S reads it) */
 
 void arch_context_init(struct arch_context *c)
 {
@@ -70,12 +74,6 @@ static void fpu_switch(struct tcb *t)
 	write_sysreg(cpacr_el1, fpu_owner == t ? CPACR_FPEN_ALL : 0);
 }
 
-/* No shorter way back for the fast path here: the general one resumes t. */
-void arch_fastpath_exit(struct tcb *t)
-{
-	(void)t;
-}
-
 /* Wait, interrupts enabled, until some interrupt makes a thread runnable.
  * The interrupt is taken on this same stack (trap_el1_irq) and runs the
  * core to completion before WFI's caller looks again. */
@@ -108,6 +106,5 @@ _Noreturn void arch_return_to_user(void)
 	fpu_switch(t);
 	/* The VSpace capability in the TCB names the ASID (cap.h: w2). */
 	paging_activate(arch_kernel_to_phys(root), t->slots[TCB_VSPACE].cap.w2);
-	arch_context_sanitize(&t->ctx);
-	context_eret(&t->ctx);
+	context_eret(&t->ctx);   /* takes only the thread's bits of SPSR */
 }
