@@ -1,10 +1,14 @@
 /* Exception vectors (VBAR_EL1) and kernel entry.
  *
  * From EL0 every entry stores the complete user register file in
- * k->current->ctx (regs[] in enum kozo_aarch64_reg order), resets SP to
- * the top of the one kernel stack and calls C, which never returns here:
- * it leaves through arch_return_to_user().  X0 and X1 are parked on the
- * kernel stack for the two instructions it takes to find the context.
+ * k->current->ctx (regs[] in enum kozo_aarch64_reg order) and calls C,
+ * which never returns here: it leaves through arch_return_to_user(), or
+ * arch_fastpath_exit() straight from the IPC fast path, and both reset SP
+ * to the top of the one kernel stack.  X0 and X1 are parked on the kernel
+ * stack for the two instructions it takes to find the context.  An SVC
+ * goes to fastpath_syscall() at once, and to kernel_syscall() when the
+ * fast path declines (as on x86_64); every other synchronous exception to
+ * trap_el0_sync().
  *
  * From EL1: an interrupt can only arrive in the idle loop (the kernel runs
  * with DAIF masked everywhere else); it is handled on the same stack and
@@ -41,11 +45,13 @@ vectors:
 	ventry el1_bad
 
 	.text
-/* Store the user registers into current->ctx; x0 = the context after. */
+/* Store the user registers into current->ctx; x0 = the context after,
+ * x1 = the page of `kernel`.  X29 is 0 for the panic frame walk; X30 is
+ * the user's until the BL that follows. */
 .macro save_user
 	stp x0, x1, [sp, #-16]!
-	adrp x0, kernel
-	ldr x0, [x0, :lo12:kernel]          /* current: &tcb->ctx.regs[0] */
+	adrp x1, kernel
+	ldr x0, [x1, :lo12:kernel]          /* current: &tcb->ctx.regs[0] */
 	stp x2, x3, [x0, #CTX_X(2)]
 	stp x4, x5, [x0, #CTX_X(4)]
 	stp x6, x7, [x0, #CTX_X(6)]
@@ -71,12 +77,24 @@ vectors:
 	mrs x2, tpidr_el0
 	str x2, [x0, #CTX_TPIDR]
 	mov x29, #0
-	mov x30, #0
 .endm
+
+#define EC_SVC64 0x15   /* ESR_EL1.EC of an SVC from AArch64 (traps.c) */
 
 el0_sync:
 	save_user
-	bl trap_el0_sync
+	mrs x2, esr_el1
+	lsr x2, x2, #26
+	cmp x2, #EC_SVC64
+	b.ne 1f
+	add x0, x1, :lo12:kernel
+	bl fastpath_syscall     /* on a hit it leaves through arch_fastpath_exit */
+	tbnz w0, #0, 2f
+	adrp x0, kernel
+	add x0, x0, :lo12:kernel
+	bl kernel_syscall
+2:	bl arch_return_to_user
+1:	bl trap_el0_sync
 
 el0_irq:
 	save_user
@@ -84,6 +102,7 @@ el0_irq:
 
 el0_serror:
 	save_user
+	mov x30, #0
 	b el1_bad
 
 /* struct trap_frame (traps.c): x0..x30, sp, elr, spsr, esr, far. */
