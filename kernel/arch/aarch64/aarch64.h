@@ -101,9 +101,6 @@ _Noreturn void trap_el1_sync(struct trap_frame *f);
 
 /* context.S: load the user registers from c and return to EL0. */
 _Noreturn void context_eret(const struct arch_context *c);
-/* The thread whose registers are in the FP/SIMD unit (context.c; read by
- * context.S's fast-path exit). */
-extern struct tcb *fpu_owner;
 /* context.S: save / load the FP/SIMD registers (V0-V31, FPSR, FPCR). */
 void fpu_save(uint64_t *area);
 void fpu_load(const uint64_t *area);

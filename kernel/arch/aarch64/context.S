@@ -15,8 +15,8 @@
 /* void arch_fastpath_exit(struct tcb *t): arch_return_to_user() for the
  * thread the IPC fast path made current, without the checks the fast path
  * has made (k->current is t, which has an address space: its VSpace
- * capability is in place).  The FP/SIMD trap is armed unless t owns the
- * FP unit (fpu_switch), TTBR0_EL1 (root | ASID << 48) is written when it
+ * capability is in place).  CPACR_EL1 gets t's ctx.cpacr (the FP/SIMD trap
+ * armed unless t owns the FP unit, context.c), TTBR0_EL1 (root | ASID << 48) is written when it
  * differs, then context_eret, which follows.  No DSB before the TTBR0
  * write: the fast path writes no translation table, and every kernel entry
  * that does leaves through arch_return_to_user, whose paging_activate has
@@ -27,11 +27,7 @@
  * bits.  Never returns. */
 	.globl arch_fastpath_exit
 arch_fastpath_exit:
-	adrp x1, fpu_owner
-	ldr x1, [x1, :lo12:fpu_owner]
-	mov x2, #CPACR_FPEN_ALL_ASM
-	cmp x1, x0
-	csel x2, x2, xzr, eq
+	ldr w2, [x0, #CTX_CPACR]
 	msr cpacr_el1, x2
 	ldr x1, [x0, #TCB_VSPACE_ROOT]       /* the root table */
 	ldr x2, [x0, #TCB_VSPACE_ASID]       /* the ASID (cap.w2) */

@@ -3,7 +3,9 @@
  *
  * FP/SIMD: CPACR_EL1.FPEN traps EL0's first FP/SIMD instruction after a
  * switch to another thread; fpu_trap() then saves the registers of their
- * previous owner and loads the thread's.  Threads that never use FP/SIMD
+ * previous owner and loads the thread's.  Each context holds the CPACR_EL1
+ * value it runs with (ctx.cpacr: CPACR_FPEN_ALL for fpu_owner, 0 for every
+ * other thread), so both ways back to EL0 load it without a comparison.  Threads that never use FP/SIMD
  * (KOZO's own user space is built with -mgeneral-regs-only) never pay. */
 #include "kernel.h"
 #include "aarch64.h"
@@ -30,15 +32,16 @@ _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31,
 #define SPSR_USER_WRITABLE 0xf0000000ull
 #define CPACR_FPEN_ALL (3ull << 20)   /* no FP/SIMD traps at EL0 or EL1 */
 _Static_assert(SPSR_USER_WRITABLE == SPSR_USER_WRITABLE_ASM, "asm_offsets.h");
-_Static_assert(CPACR_FPEN_ALL == CPACR_FPEN_ALL_ASM, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, cpacr) == CTX_CPACR, "asm_offsets.h");
 
-struct tcb *fpu_owner;  /* whose registers are in the FP/SIMD unit (context.S reads it) */
+static struct tcb *fpu_owner;  /* whose registers are in the FP/SIMD unit */
 
 void arch_context_init(struct arch_context *c)
 {
 	for (unsigned i = 0; i < ARCH_REG_COUNT; i++)
 		c->regs[i] = 0;
 	c->fpu_valid = 0;
+	c->cpacr = 0;
 	/* A new thread may occupy the memory of the FP/SIMD owner. */
 	if (fpu_owner == (struct tcb *)c)
 		fpu_owner = NULL;
@@ -58,6 +61,7 @@ void fpu_trap(struct kernel *k)
 	if (fpu_owner && fpu_owner != t) {
 		fpu_save(fpu_owner->ctx.fpu);
 		fpu_owner->ctx.fpu_valid = 1;
+		fpu_owner->ctx.cpacr = 0;
 	}
 	if (!t->ctx.fpu_valid) {
 		for (unsigned i = 0; i < ARRAY_SIZE(t->ctx.fpu); i++)
@@ -66,12 +70,13 @@ void fpu_trap(struct kernel *k)
 	}
 	fpu_load(t->ctx.fpu);
 	fpu_owner = t;
+	t->ctx.cpacr = CPACR_FPEN_ALL;
 }
 
 /* FP/SIMD stays enabled only while its owner runs. */
 static void fpu_switch(struct tcb *t)
 {
-	write_sysreg(cpacr_el1, fpu_owner == t ? CPACR_FPEN_ALL : 0);
+	write_sysreg(cpacr_el1, t->ctx.cpacr);
 }
 
 /* Wait, interrupts enabled, until some interrupt makes a thread runnable.
