@@ -16,15 +16,19 @@
  * thread the IPC fast path made current, without the checks the fast path
  * has made (k->current is t, which has an address space: its VSpace
  * capability is in place).  CPACR_EL1 gets t's ctx.cpacr (the FP/SIMD trap
- * armed unless t owns the FP unit, context.c), TTBR0_EL1 (root | ASID << 48) is written when it
- * differs, then context_eret, which follows.  No DSB before the TTBR0
- * write: the fast path writes no translation table, and every kernel entry
- * that does leaves through arch_return_to_user, whose paging_activate has
- * the DSB.  No ISB after the CPACR and TTBR0 writes: until the ERET the
- * kernel touches only TTBR1 addresses, and ERET is a context
- * synchronization event for the thread.  The root is in the direct map
- * (DIRECT_MAP_BASE + p, p < 2^48), so its physical address is its low 48
- * bits.  Never returns. */
+ * armed unless t owns the FP unit, context.c), TTBR0_EL1 t's root and
+ * ASID, then context_eret, which follows, loads the registers.
+ *
+ * TTBR0_EL1 is written even when it holds that value already: a compare
+ * with active_ttbr0 costs as much as it saves in one address space and
+ * more between two, and rewriting the same ASID flushes nothing.  No DSB
+ * before the write: the fast path writes no translation table, and every
+ * kernel entry that does leaves through arch_return_to_user, whose
+ * paging_activate has the DSB.  No ISB after the CPACR and TTBR0 writes:
+ * until the ERET the kernel touches only TTBR1 addresses, and ERET is a
+ * context synchronization event for the thread.  The root is in the direct
+ * map (DIRECT_MAP_BASE + p, p < 2^48), so its physical address is its low
+ * 48 bits.  Never returns. */
 	.globl arch_fastpath_exit
 arch_fastpath_exit:
 	ldr w2, [x0, #CTX_CPACR]
@@ -33,11 +37,8 @@ arch_fastpath_exit:
 	ldr x2, [x0, #TCB_VSPACE_ASID]       /* the ASID (cap.w2) */
 	and x1, x1, #0x0000ffffffffffff
 	orr x1, x1, x2, lsl #48
-	adrp x3, active_ttbr0
-	ldr x2, [x3, :lo12:active_ttbr0]
-	cmp x1, x2
-	b.eq context_eret
 	msr ttbr0_el1, x1
+	adrp x3, active_ttbr0
 	str x1, [x3, :lo12:active_ttbr0]
 	/* fall through */
 
