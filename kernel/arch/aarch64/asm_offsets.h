@@ -8,13 +8,9 @@
 #define CTX_SP (1 * 8)
 #define CTX_SPSR (2 * 8)
 #define CTX_X(n) ((3 + (n)) * 8)
-#define CTX_TPIDR (34 * 8)
+#define CTX_TPIDR (34 * 8)   /* right after X30: entry.S stores both with one STP */
 #define CTX_CPACR (35 * 8 + 4)   /* regs[35], fpu_valid (u32), cpacr (u32) */
 #define CTX_FPU (36 * 8)         /* then fpu[] */
-
-/* struct kernel starts with `struct tcb *current`, and struct tcb with its
- * arch_context: the word at `kernel` points at the current thread's regs. */
-#define KERNEL_CURRENT 0
 
 /* struct tcb: its VSpace capability's obj (the root table) and w2 (the
  * ASID). */

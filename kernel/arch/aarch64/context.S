@@ -1,6 +1,6 @@
 /* The last step back to EL0: load every register from a saved struct
- * arch_context (x0) and ERET.  SP_EL1 goes back to the top of the kernel
- * stack first, so the next entry from EL0 starts there.  DAIF stays masked
+ * arch_context (x0) and ERET.  SP_EL1 is left pointing at the context:
+ * the next entry from EL0 stores the registers there (entry.S).  DAIF stays masked
  * until ERET loads the thread's SPSR, whose thread-owned bits only (N Z C
  * V, SPSR_USER_WRITABLE in context.c) are taken here: whatever the saved
  * word holds, this ERET, the kernel's only one to EL0, goes to EL0t with
@@ -44,8 +44,7 @@ arch_fastpath_exit:
 
 	.globl context_eret
 context_eret:
-	adrp x1, kernel_stack_top
-	add sp, x1, :lo12:kernel_stack_top
+	mov sp, x0
 	ldp x1, x2, [x0, #CTX_PC]            /* PC, SP */
 	msr elr_el1, x1
 	msr sp_el0, x2

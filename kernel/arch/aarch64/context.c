@@ -13,14 +13,17 @@
 #include "cpu.h"
 #include <stddef.h>
 
-_Static_assert(offsetof(struct kernel, current) == KERNEL_CURRENT, "entry.S finds current at kernel+0");
-_Static_assert(offsetof(struct tcb, ctx) == 0, "entry.S stores registers at the TCB's start");
+_Static_assert(offsetof(struct tcb, ctx) == 0, "context.S takes a TCB for its context");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_PC]) == CTX_PC, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_SP]) == CTX_SP, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_SPSR]) == CTX_SPSR, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X0]) == CTX_X(0), "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X30]) == CTX_X(30), "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_TPIDR]) == CTX_TPIDR, "asm_offsets.h");
+_Static_assert(CTX_TPIDR == CTX_X(30) + 8, "entry.S stores X30 and TPIDR_EL0 with one STP");
+/* SP_EL1 points at a context while its thread runs: 16-byte aligned, as
+ * SCTLR_EL1.SA wants of a base register SP (TCBs are naturally aligned). */
+_Static_assert(_Alignof(struct tcb) >= 16 && KOZO_TCB_SIZE_BITS >= 4, "SP_EL1 at the context");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
 _Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
 _Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.w2) == TCB_VSPACE_ASID, "asm_offsets.h");
