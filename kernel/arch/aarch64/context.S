@@ -1,10 +1,10 @@
 /* The last step back to EL0: load every register from a saved struct
- * arch_context (x0) and ERET.  SP_EL1 is left pointing at the context:
- * the next entry from EL0 stores the registers there (entry.S).  DAIF stays masked
- * until ERET loads the thread's SPSR, whose thread-owned bits only (N Z C
- * V, SPSR_USER_WRITABLE in context.c) are taken here: whatever the saved
- * word holds, this ERET, the kernel's only one to EL0, goes to EL0t with
- * interrupts enabled. */
+ * arch_context (x0) and ERET.  SP_EL1 is left pointing at the context: the
+ * next entry from EL0 stores the registers there (entry.S).  DAIF stays
+ * masked until ERET loads the thread's SPSR, of which only the bits the
+ * thread owns (N Z C V, SPSR_USER_WRITABLE in context.c) are taken here:
+ * whatever the saved word holds, this ERET, the kernel's only one to EL0,
+ * goes to EL0t with interrupts enabled. */
 #include "asm_offsets.h"
 
 	.arch_extension fp

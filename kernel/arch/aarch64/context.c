@@ -3,10 +3,11 @@
  *
  * FP/SIMD: CPACR_EL1.FPEN traps EL0's first FP/SIMD instruction after a
  * switch to another thread; fpu_trap() then saves the registers of their
- * previous owner and loads the thread's.  Each context holds the CPACR_EL1
- * value it runs with (ctx.cpacr: CPACR_FPEN_ALL for fpu_owner, 0 for every
- * other thread), so both ways back to EL0 load it without a comparison.  Threads that never use FP/SIMD
- * (KOZO's own user space is built with -mgeneral-regs-only) never pay. */
+ * previous owner and loads the thread's.  Threads that never use FP/SIMD
+ * (KOZO's own user space is built with -mgeneral-regs-only) never pay.
+ * Each context holds the CPACR_EL1 value it runs with (ctx.cpacr:
+ * CPACR_FPEN_ALL for fpu_owner, 0 for every other thread), so both ways
+ * back to EL0 load it without a comparison. */
 #include "kernel.h"
 #include "aarch64.h"
 #include "asm_offsets.h"

@@ -8,9 +8,9 @@
  * pointing at the thread's context (seL4 does the same), so the entry
  * stores the registers through SP and needs no scratch register to find
  * them.  Nothing else runs at EL1 between that ERET and the next entry
- * from EL0, and k->current does not change meanwhile.  An SVC
- * goes to fastpath_syscall() at once, and to kernel_syscall() when the
- * fast path declines (as on x86_64); every other synchronous exception to
+ * from EL0, and k->current does not change meanwhile.  An SVC goes to
+ * fastpath_syscall() at once, and to kernel_syscall() when the fast path
+ * declines (as on x86_64); every other synchronous exception to
  * trap_el0_sync().
  *
  * From EL1: an interrupt can only arrive in the idle loop (the kernel runs
@@ -90,8 +90,7 @@ el0_sync:
 	ldr x0, =kernel
 	bl fastpath_syscall     /* on a hit it leaves through arch_fastpath_exit */
 	tbnz w0, #0, 2f
-	adrp x0, kernel
-	add x0, x0, :lo12:kernel
+	ldr x0, =kernel
 	bl kernel_syscall
 2:	bl arch_return_to_user
 1:	bl trap_el0_sync

@@ -1,11 +1,11 @@
 /* Where entry.S delivers exceptions and interrupts.
  *
- * From EL0: SVC is a system call (entry.S calls the fast path, then
- * kernel_syscall, without coming here); instruction and data aborts become VM
- * faults (address from FAR_EL1, ESR_EL1 as the status), except alignment
- * faults, which are user exceptions like every other synchronous exception
- * (undefined instruction, PC/SP alignment, BRK...): vector = ESR_EL1.EC,
- * code = ESR_EL1.  An FP/SIMD trap switches the FP registers (context.c).
+ * From EL0: SVC is a system call, which entry.S hands to the fast path
+ * and kernel_syscall() without coming here; instruction and data aborts
+ * become VM faults (address from FAR_EL1, ESR_EL1 as the status), except
+ * alignment faults, which are user exceptions like every other synchronous
+ * exception (undefined instruction, PC/SP alignment, BRK...): vector =
+ * ESR_EL1.EC, code = ESR_EL1.  An FP/SIMD trap switches the FP registers (context.c).
  * From EL1: an interrupt is one that woke the idle loop; anything else is
  * a kernel bug: it panics through panic.S with the exception's registers
  * (panic_fault), and the exception class is part of the message. */
