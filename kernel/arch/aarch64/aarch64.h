@@ -78,6 +78,8 @@ paddr_t paging_direct_map_end(void);
 bool paging_is_ram(paddr_t p);
 /* Load a user address space (root table, ASID) into TTBR0_EL1. */
 void paging_activate(paddr_t root, uint64_t asid);
+/* What TTBR0_EL1 holds (paging.c; context.S's fast-path exit updates it). */
+extern uint64_t active_ttbr0;
 
 void gic_init(void);
 /* Acknowledge and dispatch one pending interrupt (timer or SPI). */

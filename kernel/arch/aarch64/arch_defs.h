@@ -35,10 +35,13 @@
 
 /* Saved user state; regs[] in enum kozo_aarch64_reg order.  entry.S and
  * context.S address it through asm_offsets.h.  The FP/SIMD registers are
- * switched lazily (context.c): fpu[] holds V0-V31, then FPSR and FPCR. */
+ * switched lazily (context.c): fpu[] holds V0-V31, then FPSR and FPCR;
+ * cpacr is the CPACR_EL1 value the thread runs with (FP/SIMD enabled only
+ * for the owner of the FP unit). */
 struct arch_context {
 	uint64_t regs[ARCH_REG_COUNT];
-	uint64_t fpu_valid;
+	uint32_t fpu_valid;
+	uint32_t cpacr;
 	uint64_t fpu[66] __attribute__((aligned(16)));
 };
 

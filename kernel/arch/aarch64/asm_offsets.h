@@ -8,12 +8,17 @@
 #define CTX_SP (1 * 8)
 #define CTX_SPSR (2 * 8)
 #define CTX_X(n) ((3 + (n)) * 8)
-#define CTX_TPIDR (34 * 8)
-#define CTX_FPU (36 * 8)   /* regs[35], fpu_valid, then fpu[] */
+#define CTX_TPIDR (34 * 8)   /* right after X30: entry.S stores both with one STP */
+#define CTX_CPACR (35 * 8 + 4)   /* regs[35], fpu_valid (u32), cpacr (u32) */
+#define CTX_FPU (36 * 8)         /* then fpu[] */
 
-/* struct kernel starts with `struct tcb *current`, and struct tcb with its
- * arch_context: the word at `kernel` points at the current thread's regs. */
-#define KERNEL_CURRENT 0
+/* struct tcb: its VSpace capability's obj (the root table) and w2 (the
+ * ASID). */
+#define TCB_VSPACE_ROOT 1080
+#define TCB_VSPACE_ASID 1088
+
+/* context.c's SPSR_USER_WRITABLE, checked there. */
+#define SPSR_USER_WRITABLE_ASM 0xf0000000
 
 /* panic.S: panic_regs[] (enum kozo_aarch64_panic_reg), then the words the
  * entry needs before it may use the stack.  panic.c checks the indexes. */

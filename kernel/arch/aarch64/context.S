@@ -1,22 +1,55 @@
 /* The last step back to EL0: load every register from a saved struct
- * arch_context (x0) and ERET.  SP_EL1 goes back to the top of the kernel
- * stack first, so the next entry from EL0 starts there.  DAIF stays masked
- * until ERET loads the thread's SPSR. */
+ * arch_context (x0) and ERET.  SP_EL1 is left pointing at the context: the
+ * next entry from EL0 stores the registers there (entry.S).  DAIF stays
+ * masked until ERET loads the thread's SPSR, of which only the bits the
+ * thread owns (N Z C V, SPSR_USER_WRITABLE in context.c) are taken here:
+ * whatever the saved word holds, this ERET, the kernel's only one to EL0,
+ * goes to EL0t with interrupts enabled. */
 #include "asm_offsets.h"
 
 	.arch_extension fp
 	.arch_extension simd
 
 	.text
+
+/* void arch_fastpath_exit(struct tcb *t): arch_return_to_user() for the
+ * thread the IPC fast path made current, without the checks the fast path
+ * has made (k->current is t, which has an address space: its VSpace
+ * capability is in place).  CPACR_EL1 gets t's ctx.cpacr (the FP/SIMD trap
+ * armed unless t owns the FP unit, context.c), TTBR0_EL1 t's root and
+ * ASID, then context_eret, which follows, loads the registers.
+ *
+ * TTBR0_EL1 is written even when it holds that value already: a compare
+ * with active_ttbr0 costs as much as it saves in one address space and
+ * more between two, and rewriting the same ASID flushes nothing.  No DSB
+ * before the write: the fast path writes no translation table, and every
+ * kernel entry that does leaves through arch_return_to_user, whose
+ * paging_activate has the DSB.  No ISB after the CPACR and TTBR0 writes:
+ * until the ERET the kernel touches only TTBR1 addresses, and ERET is a
+ * context synchronization event for the thread.  The root is in the direct
+ * map (DIRECT_MAP_BASE + p, p < 2^48), so its physical address is its low
+ * 48 bits.  Never returns. */
+	.globl arch_fastpath_exit
+arch_fastpath_exit:
+	ldr w2, [x0, #CTX_CPACR]
+	msr cpacr_el1, x2
+	ldr x1, [x0, #TCB_VSPACE_ROOT]       /* the root table */
+	ldr x2, [x0, #TCB_VSPACE_ASID]       /* the ASID (cap.w2) */
+	and x1, x1, #0x0000ffffffffffff
+	orr x1, x1, x2, lsl #48
+	msr ttbr0_el1, x1
+	adrp x3, active_ttbr0
+	str x1, [x3, :lo12:active_ttbr0]
+	/* fall through */
+
 	.globl context_eret
 context_eret:
-	adrp x1, kernel_stack_top
-	add x1, x1, :lo12:kernel_stack_top
-	mov sp, x1
+	mov sp, x0
 	ldp x1, x2, [x0, #CTX_PC]            /* PC, SP */
 	msr elr_el1, x1
 	msr sp_el0, x2
 	ldr x1, [x0, #CTX_SPSR]
+	and x1, x1, #SPSR_USER_WRITABLE_ASM
 	msr spsr_el1, x1
 	ldr x1, [x0, #CTX_TPIDR]
 	msr tpidr_el0, x1

@@ -4,22 +4,30 @@
  * FP/SIMD: CPACR_EL1.FPEN traps EL0's first FP/SIMD instruction after a
  * switch to another thread; fpu_trap() then saves the registers of their
  * previous owner and loads the thread's.  Threads that never use FP/SIMD
- * (KOZO's own user space is built with -mgeneral-regs-only) never pay. */
+ * (KOZO's own user space is built with -mgeneral-regs-only) never pay.
+ * Each context holds the CPACR_EL1 value it runs with (ctx.cpacr:
+ * CPACR_FPEN_ALL for fpu_owner, 0 for every other thread), so both ways
+ * back to EL0 load it without a comparison. */
 #include "kernel.h"
 #include "aarch64.h"
 #include "asm_offsets.h"
 #include "cpu.h"
 #include <stddef.h>
 
-_Static_assert(offsetof(struct kernel, current) == KERNEL_CURRENT, "entry.S finds current at kernel+0");
-_Static_assert(offsetof(struct tcb, ctx) == 0, "entry.S stores registers at the TCB's start");
+_Static_assert(offsetof(struct tcb, ctx) == 0, "context.S takes a TCB for its context");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_PC]) == CTX_PC, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_SP]) == CTX_SP, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_SPSR]) == CTX_SPSR, "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X0]) == CTX_X(0), "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_X30]) == CTX_X(30), "asm_offsets.h");
 _Static_assert(offsetof(struct arch_context, regs[KOZO_A64_TPIDR]) == CTX_TPIDR, "asm_offsets.h");
+_Static_assert(CTX_TPIDR == CTX_X(30) + 8, "entry.S stores X30 and TPIDR_EL0 with one STP");
+/* SP_EL1 points at a context while its thread runs: 16-byte aligned, as
+ * SCTLR_EL1.SA wants of a base register SP (TCBs are naturally aligned). */
+_Static_assert(_Alignof(struct tcb) >= 16 && KOZO_TCB_SIZE_BITS >= 4, "SP_EL1 at the context");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.w2) == TCB_VSPACE_ASID, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "the Q registers are stored 16-byte aligned");
 _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31, FPSR, FPCR");
 
@@ -27,6 +35,8 @@ _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31,
  * (M = 0), AArch64, D A I F clear, no single step, no illegal state. */
 #define SPSR_USER_WRITABLE 0xf0000000ull
 #define CPACR_FPEN_ALL (3ull << 20)   /* no FP/SIMD traps at EL0 or EL1 */
+_Static_assert(SPSR_USER_WRITABLE == SPSR_USER_WRITABLE_ASM, "asm_offsets.h");
+_Static_assert(offsetof(struct arch_context, cpacr) == CTX_CPACR, "asm_offsets.h");
 
 static struct tcb *fpu_owner;  /* whose registers are in the FP/SIMD unit */
 
@@ -35,6 +45,7 @@ void arch_context_init(struct arch_context *c)
 	for (unsigned i = 0; i < ARCH_REG_COUNT; i++)
 		c->regs[i] = 0;
 	c->fpu_valid = 0;
+	c->cpacr = 0;
 	/* A new thread may occupy the memory of the FP/SIMD owner. */
 	if (fpu_owner == (struct tcb *)c)
 		fpu_owner = NULL;
@@ -54,6 +65,7 @@ void fpu_trap(struct kernel *k)
 	if (fpu_owner && fpu_owner != t) {
 		fpu_save(fpu_owner->ctx.fpu);
 		fpu_owner->ctx.fpu_valid = 1;
+		fpu_owner->ctx.cpacr = 0;
 	}
 	if (!t->ctx.fpu_valid) {
 		for (unsigned i = 0; i < ARRAY_SIZE(t->ctx.fpu); i++)
@@ -62,18 +74,13 @@ void fpu_trap(struct kernel *k)
 	}
 	fpu_load(t->ctx.fpu);
 	fpu_owner = t;
+	t->ctx.cpacr = CPACR_FPEN_ALL;
 }
 
 /* FP/SIMD stays enabled only while its owner runs. */
 static void fpu_switch(struct tcb *t)
 {
-	write_sysreg(cpacr_el1, fpu_owner == t ? CPACR_FPEN_ALL : 0);
-}
-
-/* No shorter way back for the fast path here: the general one resumes t. */
-void arch_fastpath_exit(struct tcb *t)
-{
-	(void)t;
+	write_sysreg(cpacr_el1, t->ctx.cpacr);
 }
 
 /* Wait, interrupts enabled, until some interrupt makes a thread runnable.
@@ -108,6 +115,5 @@ _Noreturn void arch_return_to_user(void)
 	fpu_switch(t);
 	/* The VSpace capability in the TCB names the ASID (cap.h: w2). */
 	paging_activate(arch_kernel_to_phys(root), t->slots[TCB_VSPACE].cap.w2);
-	arch_context_sanitize(&t->ctx);
-	context_eret(&t->ctx);
+	context_eret(&t->ctx);   /* takes only the thread's bits of SPSR */
 }

@@ -1,10 +1,17 @@
 /* Exception vectors (VBAR_EL1) and kernel entry.
  *
  * From EL0 every entry stores the complete user register file in
- * k->current->ctx (regs[] in enum kozo_aarch64_reg order), resets SP to
- * the top of the one kernel stack and calls C, which never returns here:
- * it leaves through arch_return_to_user().  X0 and X1 are parked on the
- * kernel stack for the two instructions it takes to find the context.
+ * k->current->ctx (regs[] in enum kozo_aarch64_reg order), moves SP to the
+ * top of the one kernel stack and calls C, which never returns here: it
+ * leaves through arch_return_to_user(), or arch_fastpath_exit() straight
+ * from the IPC fast path.  Both end in context_eret, which leaves SP_EL1
+ * pointing at the thread's context (seL4 does the same), so the entry
+ * stores the registers through SP and needs no scratch register to find
+ * them.  Nothing else runs at EL1 between that ERET and the next entry
+ * from EL0, and k->current does not change meanwhile.  An SVC goes to
+ * fastpath_syscall() at once, and to kernel_syscall() when the fast path
+ * declines (as on x86_64); every other synchronous exception to
+ * trap_el0_sync().
  *
  * From EL1: an interrupt can only arrive in the idle loop (the kernel runs
  * with DAIF masked everywhere else); it is handled on the same stack and
@@ -41,42 +48,52 @@ vectors:
 	ventry el1_bad
 
 	.text
-/* Store the user registers into current->ctx; x0 = the context after. */
+/* Store the user registers into current->ctx (at SP) and move SP to the
+ * kernel stack.  X29 is 0 for the panic frame walk; X30 is the user's
+ * until the BL that follows. */
 .macro save_user
-	stp x0, x1, [sp, #-16]!
-	adrp x0, kernel
-	ldr x0, [x0, :lo12:kernel]          /* current: &tcb->ctx.regs[0] */
-	stp x2, x3, [x0, #CTX_X(2)]
-	stp x4, x5, [x0, #CTX_X(4)]
-	stp x6, x7, [x0, #CTX_X(6)]
-	stp x8, x9, [x0, #CTX_X(8)]
-	stp x10, x11, [x0, #CTX_X(10)]
-	stp x12, x13, [x0, #CTX_X(12)]
-	stp x14, x15, [x0, #CTX_X(14)]
-	stp x16, x17, [x0, #CTX_X(16)]
-	stp x18, x19, [x0, #CTX_X(18)]
-	stp x20, x21, [x0, #CTX_X(20)]
-	stp x22, x23, [x0, #CTX_X(22)]
-	stp x24, x25, [x0, #CTX_X(24)]
-	stp x26, x27, [x0, #CTX_X(26)]
-	stp x28, x29, [x0, #CTX_X(28)]
-	str x30, [x0, #CTX_X(30)]
-	ldp x2, x3, [sp], #16
-	stp x2, x3, [x0, #CTX_X(0)]
-	mrs x2, elr_el1
-	mrs x3, sp_el0
-	stp x2, x3, [x0, #CTX_PC]
-	mrs x2, spsr_el1
-	str x2, [x0, #CTX_SPSR]
-	mrs x2, tpidr_el0
-	str x2, [x0, #CTX_TPIDR]
+	stp x0, x1, [sp, #CTX_X(0)]
+	stp x2, x3, [sp, #CTX_X(2)]
+	stp x4, x5, [sp, #CTX_X(4)]
+	stp x6, x7, [sp, #CTX_X(6)]
+	stp x8, x9, [sp, #CTX_X(8)]
+	stp x10, x11, [sp, #CTX_X(10)]
+	stp x12, x13, [sp, #CTX_X(12)]
+	stp x14, x15, [sp, #CTX_X(14)]
+	stp x16, x17, [sp, #CTX_X(16)]
+	stp x18, x19, [sp, #CTX_X(18)]
+	stp x20, x21, [sp, #CTX_X(20)]
+	stp x22, x23, [sp, #CTX_X(22)]
+	stp x24, x25, [sp, #CTX_X(24)]
+	stp x26, x27, [sp, #CTX_X(26)]
+	stp x28, x29, [sp, #CTX_X(28)]
+	mrs x0, elr_el1
+	mrs x1, sp_el0
+	stp x0, x1, [sp, #CTX_PC]
+	mrs x0, spsr_el1
+	str x0, [sp, #CTX_SPSR]
+	mrs x0, tpidr_el0
+	stp x30, x0, [sp, #CTX_X(30)]       /* X30, then TPIDR_EL0 */
+	adrp x0, kernel_stack_top
+	add sp, x0, :lo12:kernel_stack_top
 	mov x29, #0
-	mov x30, #0
 .endm
+
+#define EC_SVC64 0x15   /* ESR_EL1.EC of an SVC from AArch64 (traps.c) */
 
 el0_sync:
 	save_user
-	bl trap_el0_sync
+	mrs x2, esr_el1
+	lsr x2, x2, #26
+	cmp x2, #EC_SVC64
+	b.ne 1f
+	ldr x0, =kernel
+	bl fastpath_syscall     /* on a hit it leaves through arch_fastpath_exit */
+	tbnz w0, #0, 2f
+	ldr x0, =kernel
+	bl kernel_syscall
+2:	bl arch_return_to_user
+1:	bl trap_el0_sync
 
 el0_irq:
 	save_user
@@ -84,6 +101,7 @@ el0_irq:
 
 el0_serror:
 	save_user
+	mov x30, #0
 	b el1_bad
 
 /* struct trap_frame (traps.c): x0..x30, sp, elr, spsr, esr, far. */

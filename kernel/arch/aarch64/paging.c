@@ -55,7 +55,7 @@ static table_t empty_l0;            /* TTBR0 while no thread runs */
 static struct boot_region ram[MAX_RAM];
 static unsigned ram_count;
 static paddr_t direct_end;
-static uint64_t active_ttbr0;
+uint64_t active_ttbr0;  /* context.S reads and writes it too */
 
 extern char _kernel_start[], _text_start[], _text_end[], _rodata_end[], _kernel_end[];
 

@@ -1,22 +1,21 @@
 /* Where entry.S delivers exceptions and interrupts.
  *
- * From EL0: SVC is a system call; instruction and data aborts become VM
- * faults (address from FAR_EL1, ESR_EL1 as the status), except alignment
- * faults, which are user exceptions like every other synchronous exception
- * (undefined instruction, PC/SP alignment, BRK...): vector = ESR_EL1.EC,
- * code = ESR_EL1.  An FP/SIMD trap switches the FP registers (context.c).
+ * From EL0: SVC is a system call, which entry.S hands to the fast path
+ * and kernel_syscall() without coming here; instruction and data aborts
+ * become VM faults (address from FAR_EL1, ESR_EL1 as the status), except
+ * alignment faults, which are user exceptions like every other synchronous
+ * exception (undefined instruction, PC/SP alignment, BRK...): vector =
+ * ESR_EL1.EC, code = ESR_EL1.  An FP/SIMD trap switches the FP registers (context.c).
  * From EL1: an interrupt is one that woke the idle loop; anything else is
  * a kernel bug: it panics through panic.S with the exception's registers
  * (panic_fault), and the exception class is part of the message. */
 #include "kernel.h"
-#include "fastpath.h"
 #include "kprintf.h"
 #include "aarch64.h"
 #include "cpu.h"
 
 /* ESR_EL1.EC values (Arm ARM D17.2.37). */
 #define EC_FP_ACCESS 0x07
-#define EC_SVC64 0x15
 #define EC_IABT_LOWER 0x20
 #define EC_DABT_LOWER 0x24
 #define EC_SERROR 0x2f
@@ -31,10 +30,6 @@ _Noreturn void trap_el0_sync(void)
 	uint64_t ec = ESR_EC(esr);
 
 	switch (ec) {
-	case EC_SVC64:
-		if (!fastpath_syscall(k))
-			kernel_syscall(k);
-		break;
 	case EC_FP_ACCESS:
 		fpu_trap(k);
 		break;
