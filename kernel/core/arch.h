@@ -43,6 +43,9 @@ void arch_tlb_flush_page(word_t *root, word_t vaddr);
 /* Thread context. */
 void arch_context_init(struct arch_context *c);      /* fresh user thread */
 void arch_context_sanitize(struct arch_context *c);  /* after WriteRegisters */
+/* The thread is being destroyed and its memory may become any object: the
+ * port drops every reference it keeps to it (e.g. the lazy FP/SIMD owner). */
+void arch_context_retire(struct arch_context *c);
 /* The IPC fast path has just made t current (k->current == t): t blocked
  * in a Call or ReplyRecv, has an address space, and gets its message in
  * registers.  A port may resume t here by a shorter way than its general

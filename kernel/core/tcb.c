@@ -98,6 +98,7 @@ void tcb_finalize(struct kernel *k, struct tcb *t)
 		slot_delete(k, &t->slots[i]);
 	if (k->current == t)
 		k->current = NULL;
+	arch_context_retire(&t->ctx);
 }
 
 /* Replace the capability in one of t's own slots by a copy of src's.  The

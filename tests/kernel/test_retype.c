@@ -315,3 +315,21 @@ void test_delete_last_cap(void)
 	CHECK("b_no_reply_pending", b->reply_from == NULL);
 	kt_end(&h);
 }
+
+/* A thread's last capability going away tells the port (arch_context_retire),
+ * so the port can drop what it keeps about the thread (aarch64: the lazy
+ * FP/SIMD owner) before the memory becomes another object. */
+void test_tcb_delete_retires_context(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t tcb = kt_new(&h, KOZO_OBJ_TCB, 0), copy = host_slot_alloc(&h, 1);
+	kt_copy(&h, copy, tcb, KOZO_RIGHTS_ALL);
+	uint64_t before = h.m->contexts_retired;
+	CHECK_ERR("delete_one_of_two", kt_delete(&h, tcb), KOZO_OK);
+	CHECK_EQ("still_referenced", h.m->contexts_retired, before);
+	CHECK_ERR("delete_last", kt_delete(&h, copy), KOZO_OK);
+	CHECK_EQ("retired_once", h.m->contexts_retired, before + 1);
+	kt_end(&h);
+}

@@ -5,7 +5,7 @@
 #define KERNEL_TESTS(X) \
 	X(boot_state) X(boot_bad_elf) X(harness_panic_trap) \
 	X(cdt_copy_mint) X(cdt_move) X(cdt_delete_lifts_children) X(cdt_rights) \
-	X(cdt_mint_badge) X(cdt_cnode_guard) \
+	X(cdt_mint_badge) X(cdt_cnode_guard) X(tcb_delete_retires_context) \
 	X(retype_basic) X(retype_count_and_alignment) X(retype_exhaustion) X(retype_errors) \
 	X(retype_after_delete) X(revoke_untyped) X(revoke_removes_from_queues) \
 	X(delete_last_cap) X(cnode_errors) X(invoke_errors) \

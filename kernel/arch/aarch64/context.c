@@ -51,6 +51,14 @@ void arch_context_init(struct arch_context *c)
 		fpu_owner = NULL;
 }
 
+/* Without this, the next FP trap would save the old owner's registers into
+ * whatever object its memory has become (a CNode, a page table...). */
+void arch_context_retire(struct arch_context *c)
+{
+	if (fpu_owner == (struct tcb *)c)
+		fpu_owner = NULL;
+}
+
 void arch_context_sanitize(struct arch_context *c)
 {
 	c->regs[KOZO_A64_SPSR] &= SPSR_USER_WRITABLE;

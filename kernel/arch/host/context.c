@@ -17,6 +17,13 @@ void arch_context_init(struct arch_context *c)
 	c->regs[ARCH_REG_FLAGS] = RFLAGS_FORCED;
 }
 
+/* The host keeps no reference to threads; counted for tests. */
+void arch_context_retire(struct arch_context *c)
+{
+	if (host_machine_active)
+		host_machine_active->contexts_retired++;
+}
+
 void arch_context_sanitize(struct arch_context *c)
 {
 	c->regs[ARCH_REG_FLAGS] = (c->regs[ARCH_REG_FLAGS] & RFLAGS_USER_WRITABLE) | RFLAGS_FORCED;

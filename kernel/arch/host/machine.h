@@ -39,7 +39,7 @@ struct host_machine {
 	word_t *last_flush_root;
 	word_t last_flush_vaddr;
 	uint64_t vspaces_initialized, vspaces_retired;
-	uint64_t contexts_sanitized;
+	uint64_t contexts_sanitized, contexts_retired;
 	uint64_t fastpath_exits;             /* arch_fastpath_exit calls */
 
 	bool irq_masked[HOST_IRQ_LINES];     /* every line starts masked */

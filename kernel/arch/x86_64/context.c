@@ -89,6 +89,15 @@ void arch_context_init(struct arch_context *c)
 		fpu_loaded = NULL;
 }
 
+/* The FPU state is saved on every entry, so fpu_loaded is only compared;
+ * dropping it keeps a later thread at the same address from skipping its
+ * restore. */
+void arch_context_retire(struct arch_context *c)
+{
+	if (fpu_loaded == (struct tcb *)c)
+		fpu_loaded = NULL;
+}
+
 /* Invariant: every thread's saved FS and GS bases are canonical, so that
  * loading them (load_segment_bases, arch_fastpath_exit) never faults and
  * needs no test.  Entry code never writes them; they are set only by
