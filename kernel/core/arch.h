@@ -30,6 +30,9 @@ paddr_t arch_kernel_to_phys(const void *v);
 
 /* Console (serial 0), polled; also feeds the log kept for panic records. */
 void arch_console_putc(char c);
+/* That log, a ring: the oldest bytes are in a[0..alen), the rest in
+ * b[0..blen). */
+void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen);
 
 /* Paging: four levels of 512 eight-byte entries, 4 KiB pages. */
 word_t arch_pte_table(paddr_t table);   /* entry naming a next-level table */
@@ -66,8 +69,8 @@ int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
 /* The port's part of panic_report() (panic.c), which the port's panic.S
  * calls on the panic stack once the registers are saved; f is a kernel
  * fault's trap frame, or NULL for panic() itself.  Called in this order:
- * arch_panic_state fills in rep the architecture, build ID, registers (f's
- * when there is one, then also printed on serial 0) and console log, and
+ * arch_panic_state fills in rep the architecture, build ID and registers
+ * (f's when there is one, then also printed on serial 0), and
  * in *walk, *pc and *fp where the frame walk may look and starts;
  * arch_panic_hwids gives the hardware identifiers read at boot ("" for
  * those the machine has not); arch_panic_write writes the record to serial

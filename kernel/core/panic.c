@@ -158,6 +158,13 @@ size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, ui
 
 #define PANIC_MSG_MAX 256
 
+void panic_print_regs(const char *const names[], const uint64_t *regs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kprintf("  %s %016lx%s", names[i], (unsigned long)regs[i],
+			i % 4 == 3 || i + 1 == n ? "\n" : "");
+}
+
 _Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_t nargs,
 			    const struct trap_frame *f)
 {
@@ -174,6 +181,7 @@ _Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_
 	panic_render(msg, sizeof(msg), fmt, args, nargs);
 	kprintf("KOZO PANIC: %s\n", msg);
 	arch_panic_state(f, &rep, &walk, &pc, &fp);
+	arch_console_log(&rep.log[0], &rep.log_len[0], &rep.log[1], &rep.log_len[1]);
 
 	/* The message's arguments first (the format's conversions take them
 	 * in order), then the hardware IDs, which the collector pseudonymizes. */

@@ -53,12 +53,20 @@ _Noreturn void panic_typed(const char *fmt, const struct panic_arg *args, size_t
 size_t panic_render(char *buf, size_t size, const char *fmt, const struct panic_arg *args,
 		    size_t nargs);
 
+/* A kernel fault's registers on serial 0, four to a line: names[i] (three
+ * characters) beside regs[i]. */
+void panic_print_regs(const char *const names[], const uint64_t *regs, size_t n);
+
 /* One entry of the kernel's function table, generated at link time
  * (scripts/ksyms.sh): sorted by offset from the image base. */
 struct ksym {
 	uint32_t offset;
 	const char *name;
 };
+
+/* The kernel's own table, generated at link time (scripts/ksyms.sh). */
+extern const struct ksym ksyms[];
+extern const size_t ksym_count;
 
 /* The name of the function containing image offset off, or NULL when off
  * is before the first or at/after end (the end of the text). */

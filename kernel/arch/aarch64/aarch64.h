@@ -40,9 +40,6 @@ extern uint8_t kernel_stack_top[];
 extern struct kernel kernel;
 
 void serial_init(void);
-/* The console log ring: the oldest bytes are in a[0..alen), the rest in
- * b[0..blen).  For the panic record. */
-void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen);
 /* Serial 0 without the log ring, for the nested-panic line. */
 void serial_console_raw(const char *s);
 /* Serial 1, the secure PL011: the panic channel.  Only the panic path
@@ -56,9 +53,6 @@ void serial_panic_write(const uint8_t *buf, size_t n);
  * still the kernel's. */
 void hwid_init(paddr_t dtb);
 
-/* The kernel's function table, generated at link time (scripts/ksyms.sh). */
-extern const struct ksym ksyms[];
-extern const size_t ksym_count;
 
 /* Does a flattened device tree start at physical address dtb? */
 bool fdt_valid(paddr_t dtb);

@@ -44,37 +44,25 @@ static void regs_from_frame(uint64_t *r, const struct trap_frame *f)
 	r[KOZO_A64_PANIC_SPSR] = f->spsr;
 }
 
-static void print_regs(const uint64_t *r)
-{
-	static const char *const names[KOZO_A64_PANIC_REG_COUNT - KOZO_A64_PANIC_SP] = {
-		"SP ", "PC ", "PST", "ESR", "FAR", "ELR", "SPS", "SCT", "TT0", "TT1", "EL ",
-	};
-
-	for (unsigned i = 0; i < KOZO_A64_PANIC_REG_COUNT; i++) {
-		bool eol = i % 4 == 3 || i + 1 == KOZO_A64_PANIC_REG_COUNT;
-
-		if (i < KOZO_A64_PANIC_SP) /* kprintf has no field width for %u */
-			kprintf("  X%u%s %016lx%s", i, i < 10 ? " " : "", (unsigned long)r[i],
-				eol ? "\n" : "");
-		else
-			kprintf("  %s %016lx%s", names[i - KOZO_A64_PANIC_SP], (unsigned long)r[i],
-				eol ? "\n" : "");
-	}
-}
+static const char *const reg_names[KOZO_A64_PANIC_REG_COUNT] = {
+	"X0 ", "X1 ", "X2 ", "X3 ", "X4 ", "X5 ", "X6 ", "X7 ", "X8 ", "X9 ", "X10",
+	"X11", "X12", "X13", "X14", "X15", "X16", "X17", "X18", "X19", "X20", "X21",
+	"X22", "X23", "X24", "X25", "X26", "X27", "X28", "X29", "X30", "SP ", "PC ",
+	"PST", "ESR", "FAR", "ELR", "SPS", "SCT", "TT0", "TT1", "EL ",
+};
 
 void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
 		      struct panic_walk *walk, uint64_t *pc, uint64_t *fp)
 {
 	if (f) {
 		regs_from_frame(panic_regs, f);
-		print_regs(panic_regs);
+		panic_print_regs(reg_names, panic_regs, KOZO_A64_PANIC_REG_COUNT);
 	}
 	rep->build_id = KOZO_BUILD_ID;
 	rep->arch = rep->reg_arch = KOZO_PANIC_ARCH_AARCH64;
 	rep->cpu = 0; /* one CPU */
 	rep->regs = panic_regs;
 	rep->nregs = KOZO_A64_PANIC_REG_COUNT;
-	console_log_get(&rep->log[0], &rep->log_len[0], &rep->log[1], &rep->log_len[1]);
 	/* Every kernel stack (the kernel stack, the panic stacks) is in the
 	 * image's .data/.bss. */
 	*walk = (struct panic_walk){

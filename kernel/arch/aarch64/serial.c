@@ -83,7 +83,7 @@ void serial_panic_write(const uint8_t *buf, size_t n)
 		uart_putc(panic_uart, (char)buf[i]);
 }
 
-void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen)
+void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen)
 {
 	size_t head = log_written % LOG_SIZE;
 

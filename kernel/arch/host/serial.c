@@ -24,3 +24,13 @@ void host_console_clear(struct host_machine *m)
 	m->console_len = 0;
 	m->console[0] = '\0';
 }
+
+/* The log panic records carry: what the console kept, in one piece. */
+void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen)
+{
+	const struct host_machine *m = host_machine_active;
+	*a = m ? m->console : "";
+	*alen = m ? m->console_len : 0;
+	*b = "";
+	*blen = 0;
+}

@@ -55,34 +55,24 @@ static void regs_from_frame(uint64_t *r, const struct trap_frame *f)
 	r[KOZO_X86_PANIC_ERROR] = f->error;
 }
 
-static void print_regs(const uint64_t *r)
-{
-	static const char *const names[KOZO_X86_PANIC_REG_COUNT] = {
-		"RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R8 ", "R9 ",
-		"R10", "R11", "R12", "R13", "R14", "R15", "RIP", "RFL", "CS ", "SS ",
-		"DS ", "ES ", "FS ", "GS ", "CR0", "CR2", "CR3", "CR4", "VEC", "ERR",
-	};
-
-	for (unsigned i = 0; i < KOZO_X86_PANIC_REG_COUNT; i++) {
-		bool eol = i % 4 == 3 || i + 1 == KOZO_X86_PANIC_REG_COUNT;
-
-		kprintf("  %s %016lx%s", names[i], (unsigned long)r[i], eol ? "\n" : "");
-	}
-}
+static const char *const reg_names[KOZO_X86_PANIC_REG_COUNT] = {
+	"RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R8 ", "R9 ",
+	"R10", "R11", "R12", "R13", "R14", "R15", "RIP", "RFL", "CS ", "SS ",
+	"DS ", "ES ", "FS ", "GS ", "CR0", "CR2", "CR3", "CR4", "VEC", "ERR",
+};
 
 void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
 		      struct panic_walk *walk, uint64_t *pc, uint64_t *fp)
 {
 	if (f) {
 		regs_from_frame(panic_regs, f);
-		print_regs(panic_regs);
+		panic_print_regs(reg_names, panic_regs, KOZO_X86_PANIC_REG_COUNT);
 	}
 	rep->build_id = KOZO_BUILD_ID;
 	rep->arch = rep->reg_arch = KOZO_PANIC_ARCH_X86_64;
 	rep->cpu = 0; /* one CPU */
 	rep->regs = panic_regs;
 	rep->nregs = KOZO_X86_PANIC_REG_COUNT;
-	console_log_get(&rep->log[0], &rep->log_len[0], &rep->log[1], &rep->log_len[1]);
 	/* Every kernel stack is in the image's .data/.bss. */
 	*walk = (struct panic_walk){
 		.syms = ksyms, .nsyms = ksym_count,

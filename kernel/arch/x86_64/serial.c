@@ -61,7 +61,7 @@ void arch_console_putc(char c)
 	uart_putc(COM1, c);
 }
 
-void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen)
+void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen)
 {
 	size_t head = log_written % LOG_SIZE;
 

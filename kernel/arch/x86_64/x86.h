@@ -46,9 +46,6 @@ struct cpu_features {
 extern struct cpu_features cpu_features;
 
 void serial_init(void);
-/* The console log ring: the oldest bytes are in a[0..alen), the rest in
- * b[0..blen).  For the panic record. */
-void console_log_get(const char **a, size_t *alen, const char **b, size_t *blen);
 /* Serial 0 without the log ring, for the nested-panic line. */
 void serial_console_raw(const char *s);
 /* Serial 1 (COM2), the panic channel: nothing else touches it, and no
@@ -63,9 +60,6 @@ void serial_panic_write(const uint8_t *buf, size_t len);
  * covers the BIOS area. */
 void hwid_init(void);
 
-/* The kernel's function table, generated at link time (scripts/ksyms.sh). */
-extern const struct ksym ksyms[];
-extern const size_t ksym_count;
 
 void cpu_init(void);          /* features, control registers; first of all */
 void syscall_init(void);
