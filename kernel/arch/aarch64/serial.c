@@ -6,17 +6,7 @@
 #include "kernel.h"
 #include "aarch64.h"
 #include "cpu.h"
-
-#define UART_DR 0x00
-#define UART_FR 0x18
-#define UART_IBRD 0x24
-#define UART_FBRD 0x28
-#define UART_LCR_H 0x2c
-#define UART_CR 0x30
-#define UART_IMSC 0x38
-#define FR_TXFF (1u << 5)
-#define LCR_H_8N1_FIFO 0x70    /* WLEN 8 bits, FIFOs enabled */
-#define CR_UARTEN_TXE_RXE 0x301
+#include <hw/pl011.h>
 
 #define LOG_SIZE 2048
 

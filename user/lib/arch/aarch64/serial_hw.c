@@ -1,22 +1,8 @@
 /* PL011 UART (QEMU virt's UART0), user space, through its registers mapped
  * from a device Frame (PrimeCell UART PL011 TRM, DDI 0183). */
 #include "serial_hw.h"
+#include <hw/pl011.h>
 #include <kozo/errors.h>
-
-#define UART_DR 0x00
-#define UART_FR 0x18
-#define UART_IBRD 0x24
-#define UART_FBRD 0x28
-#define UART_LCR_H 0x2c
-#define UART_CR 0x30
-#define UART_IMSC 0x38
-#define UART_ICR 0x44
-#define FR_RXFE (1u << 4)
-#define FR_TXFF (1u << 5)
-#define LCR_H_8N1_FIFO 0x70
-#define CR_UARTEN_TXE_RXE 0x301
-#define IMSC_RX_RT ((1u << 4) | (1u << 6)) /* receive, receive timeout */
-#define IMSC_TX (1u << 5)
 
 static volatile uint32_t *regs;
 
