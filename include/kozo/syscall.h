@@ -29,7 +29,7 @@ enum kozo_syscall {
 	KOZO_SYS_NB_RECV,
 	KOZO_SYS_REPLY,
 	KOZO_SYS_YIELD,
-	KOZO_SYS_DEBUG_PUTCHAR, /* kernel console, one byte in MR0 position (cptr reg) */
+	KOZO_SYS_DEBUG_PUTCHAR, /* kernel console: cptr a Debug cap with Write, byte in MR0 */
 	KOZO_SYS_END
 };
 

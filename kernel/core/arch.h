@@ -40,8 +40,17 @@ word_t arch_pte_page(paddr_t frame, unsigned rights, bool executable);
 bool arch_pte_present(word_t pte);
 paddr_t arch_pte_addr(word_t pte);
 void arch_vspace_init(word_t *root);    /* install the kernel's half */
-void arch_vspace_retire(word_t *root);  /* root is being destroyed */
-void arch_tlb_flush_page(word_t *root, word_t vaddr);
+/* root (ASID asid) is being destroyed: the port stops using it and forgets
+ * every translation cached for asid, which a new address space may get. */
+void arch_vspace_retire(word_t *root, word_t asid);
+/* TLB discipline (docs/KERNEL.md, "Address spaces"): after a Frame's entry
+ * is cleared, its page in that address space; after a page table leaves an
+ * address space, every translation of the address space. */
+void arch_tlb_flush_page(word_t *root, word_t asid, word_t vaddr);
+void arch_tlb_flush_asid(word_t *root, word_t asid);
+/* ASIDs the hardware tags translations with: the core hands out only
+ * ASIDs below 2^arch_asid_bits() (aarch64: 8 or 16, ID_AA64MMFR0_EL1). */
+unsigned arch_asid_bits(void);
 
 /* Thread context. */
 void arch_context_init(struct arch_context *c);      /* fresh user thread */

@@ -24,6 +24,7 @@
  *                 header)
  *   TCB/EP/NTFN   the object             badge (EP, NTFN)   -
  *   FRAME, PT_Ln  the page               mapped vaddr       mapped asid | MAPPED
+ *                 (flags: CAP_FLAG_DEVICE for a Frame of device memory)
  *   VSPACE        the root table         asid               -
  *   IRQ_HANDLER   -                      irq number         -
  *   IOPORT        -                      first port         last port
@@ -31,7 +32,8 @@
 struct cap {
 	uint8_t type;
 	uint8_t rights;
-	uint16_t reserved;
+	uint8_t flags;        /* CAP_FLAG_*, kept by copies */
+	uint8_t reserved;
 	uint32_t reserved2;
 	uintptr_t obj;
 	word_t w2;
@@ -48,6 +50,18 @@ struct slot {
 _Static_assert(sizeof(struct slot) == 64, "slot is 2^KOZO_SLOT_SIZE_BITS bytes");
 
 #define CAP_MAPPED BIT(63)
+#define CAP_FLAG_DEVICE 1u   /* a Frame retyped from a device Untyped */
+
+static inline bool cap_is_table(unsigned type)
+{
+	return type == KOZO_OBJ_PT_L1 || type == KOZO_OBJ_PT_L2 || type == KOZO_OBJ_PT_L3;
+}
+static inline bool cap_is_mapping(unsigned type)
+{
+	return type == KOZO_OBJ_FRAME || cap_is_table(type);
+}
+static inline bool cap_mapped(const struct cap *c) { return c->w3 & CAP_MAPPED; }
+static inline word_t cap_mapped_asid(const struct cap *c) { return c->w3 & ~CAP_MAPPED; }
 
 static inline bool slot_empty(const struct slot *s) { return s->cap.type == KOZO_OBJ_NULL; }
 static inline word_t cap_badge(const struct cap *c) { return c->w2; }

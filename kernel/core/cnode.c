@@ -150,8 +150,18 @@ void slot_revoke(struct kernel *k, struct slot *s)
 
 /* ---- CNode invocations ---- */
 
-static bool type_is_copyable(unsigned type)
+/* Page tables have one capability each (vspace.c): a second one could map
+ * the table a second time, or keep naming it after it was emptied and
+ * freed.  (seL4 lets a mapped table's capability be copied, the copy
+ * recording the same mapping, and unmaps only through the last one; KOZO
+ * keeps the simpler rule, docs/KERNEL.md.)  KOZO_FUZZ_REVERT_PT_OWNER
+ * plants the old rule for fuzz/ipc's self-check. */
+bool cap_type_is_copyable(unsigned type)
 {
+#ifndef KOZO_FUZZ_REVERT_PT_OWNER
+	if (cap_is_table(type))
+		return false;
+#endif
 	return type != KOZO_OBJ_NULL && type != KOZO_OBJ_UNTYPED && type != KOZO_OBJ_REPLY;
 }
 
@@ -261,7 +271,7 @@ int cnode_invoke_op(struct invocation *inv)
 			cdt_move(dst, src);
 			return KOZO_OK;
 		}
-		if (!type_is_copyable(src->cap.type))
+		if (!cap_type_is_copyable(src->cap.type))
 			return KOZO_ERR_ILLEGAL_OPERATION;
 		struct cap c;
 		err = derive_cap(&src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &c);

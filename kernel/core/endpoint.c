@@ -18,13 +18,13 @@ void ipc_set_error(struct tcb *t, int err)
 
 static void make_runnable(struct kernel *k, struct tcb *t)
 {
-	t->state = THREAD_RUNNABLE;
+	thread_set_state(t, THREAD_RUNNABLE);
 	sched_enqueue(&k->sched, t);
 }
 
 static void block(struct kernel *k, struct tcb *t, unsigned state)
 {
-	t->state = (uint8_t)state;
+	thread_set_state(t, state);
 	sched_dequeue(&k->sched, t);
 }
 
@@ -69,14 +69,14 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 			done++;
 			continue;
 		}
-		if (!can_grant || dest_used || src->cap.type == KOZO_OBJ_UNTYPED)
+		if (!can_grant || dest_used || !cap_type_is_copyable(src->cap.type))
 			break;
 		if (!dest)
 			dest = receive_slot(r, rb);
 		if (!dest)
 			break;
 		struct cap c = src->cap;
-		if (c.type >= KOZO_OBJ_FRAME && c.type <= KOZO_OBJ_PT_L3 && c.type != KOZO_OBJ_VSPACE)
+		if (cap_is_mapping(c.type))
 			c.w2 = c.w3 = 0;  /* the copy starts unmapped */
 		cdt_insert(src, dest, &c);
 		cap_acquire(k, &c);
@@ -135,7 +135,7 @@ static void link_reply(struct kernel *k, struct tcb *s, struct tcb *r)
 		struct tcb *old = r->reply_to;
 		old->reply_from = NULL;
 		if (old->pending_fault) {
-			old->state = THREAD_INACTIVE;
+			thread_set_state(old, THREAD_INACTIVE);
 		} else {
 			ipc_set_error(old, KOZO_ERR_CANCELLED);
 			make_runnable(k, old);
@@ -214,7 +214,7 @@ static void resume_from_fault(struct kernel *k, struct tcb *f, struct tcb *repli
 	unsigned fault = f->pending_fault;
 	f->pending_fault = 0;
 	if (kozo_msginfo_label(info) != 0) {
-		f->state = THREAD_INACTIVE;
+		thread_set_state(f, THREAD_INACTIVE);
 		return;
 	}
 	if (fault == KOZO_FAULT_UNKNOWN_SYSCALL) {
@@ -264,7 +264,7 @@ void ep_finalize(struct kernel *k, struct endpoint *ep)
 		ep_dequeue(ep, t);
 		if (t->pending_fault) {
 			t->pending_fault = 0;
-			t->state = THREAD_INACTIVE;
+			thread_set_state(t, THREAD_INACTIVE);
 		} else {
 			ipc_set_error(t, KOZO_ERR_CANCELLED);
 			make_runnable(k, t);

@@ -11,7 +11,7 @@ static void deliver(struct kernel *k, struct tcb *t, word_t word)
 	t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
 	t->ctx.regs[ARCH_REG_CAP] = word;
 	t->ctx.regs[ARCH_REG_INFO] = 0;
-	t->state = THREAD_RUNNABLE;
+	thread_set_state(t, THREAD_RUNNABLE);
 	sched_enqueue(&k->sched, t);
 }
 
@@ -54,7 +54,7 @@ void ntfn_wait(struct kernel *k, struct tcb *t, struct notification *n, bool blo
 		return;
 	}
 	tcb_queue_append(&n->q, t, n);
-	t->state = THREAD_BLOCKED_NTFN;
+	thread_set_state(t, THREAD_BLOCKED_NTFN);
 	sched_dequeue(&k->sched, t);
 }
 
@@ -77,7 +77,7 @@ void ntfn_finalize(struct kernel *k, struct notification *n)
 		struct tcb *t = n->q.head;
 		ntfn_dequeue(n, t);
 		ipc_set_error(t, KOZO_ERR_CANCELLED);
-		t->state = THREAD_RUNNABLE;
+		thread_set_state(t, THREAD_RUNNABLE);
 		sched_enqueue(&k->sched, t);
 	}
 	if (n->bound)

@@ -204,6 +204,23 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 		ipc_set_error(t, KOZO_ERR_INVALID_CAPABILITY);
 }
 
+/* DEBUG_PUTCHAR: the byte in MR0 to serial 0, for a thread that names a
+ * Debug capability with the Write right in the cap register (Init's, or a
+ * copy Init hands out).  Without it a thread with an empty CSpace could
+ * write to the console (fake prompts) and into a panic record's log. */
+static void debug_putchar(struct tcb *t)
+{
+	struct slot *s;
+	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
+	if (!err && s->cap.type != KOZO_OBJ_DEBUG)
+		err = KOZO_ERR_INVALID_CAPABILITY;
+	if (!err && !(s->cap.rights & KOZO_RIGHT_WRITE))
+		err = KOZO_ERR_INSUFFICIENT_RIGHTS;
+	if (!err)
+		arch_console_putc((char)t->ctx.regs[ARCH_REG_MR0]);
+	ipc_set_error(t, err);
+}
+
 /* Everything but the fast path (kernel_syscall stays as the panic frame
  * walk's end). */
 static __attribute__((noinline)) void syscall_general(struct kernel *k)
@@ -234,10 +251,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 		sched_rotate(&k->sched, t);
 		ipc_set_error(t, KOZO_OK);
 		break;
-	case KOZO_SYS_DEBUG_PUTCHAR:
-		arch_console_putc((char)t->ctx.regs[ARCH_REG_CAP]);
-		ipc_set_error(t, KOZO_OK);
-		break;
+	case KOZO_SYS_DEBUG_PUTCHAR: debug_putchar(t); break;
 	}
 	kernel_schedule(k);
 }

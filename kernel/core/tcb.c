@@ -11,7 +11,7 @@
 struct kozo_ipc_buffer *tcb_ipc_buffer(const struct tcb *t)
 {
 	const struct cap *f = &t->slots[TCB_IPC_FRAME].cap;
-	if (f->type != KOZO_OBJ_FRAME)
+	if (!ipc_buffer_frame_ok(f))
 		return NULL;
 	return (struct kozo_ipc_buffer *)(f->obj + t->ipc_buffer_offset);
 }
@@ -63,7 +63,7 @@ static void cancel_ipc(struct tcb *t)
 void tcb_suspend(struct kernel *k, struct tcb *t)
 {
 	cancel_ipc(t);
-	t->state = THREAD_INACTIVE;
+	thread_set_state(t, THREAD_INACTIVE);
 	sched_dequeue(&k->sched, t);
 }
 
@@ -71,7 +71,7 @@ void tcb_resume(struct kernel *k, struct tcb *t)
 {
 	if (t->state != THREAD_INACTIVE)
 		return;
-	t->state = THREAD_RUNNABLE;
+	thread_set_state(t, THREAD_RUNNABLE);
 	t->time_slice = SCHED_TIME_SLICE;
 	sched_enqueue(&k->sched, t);
 }
@@ -86,10 +86,10 @@ void tcb_finalize(struct kernel *k, struct tcb *t)
 		caller->reply_from = NULL;
 		if (caller->pending_fault) {
 			caller->pending_fault = 0;
-			caller->state = THREAD_INACTIVE;
+			thread_set_state(caller, THREAD_INACTIVE);
 		} else {
 			ipc_set_error(caller, KOZO_ERR_CANCELLED);
-			caller->state = THREAD_RUNNABLE;
+			thread_set_state(caller, THREAD_RUNNABLE);
 			sched_enqueue(&k->sched, caller);
 		}
 	}
@@ -138,8 +138,12 @@ static int decode_configure(struct invocation *inv, struct tcb *t, struct slot *
 	if (inv->extra_count >= 2 && inv->extra[1]->cap.type != KOZO_OBJ_VSPACE)
 		return KOZO_ERR_INVALID_CAPABILITY;
 	if (inv->extra_count >= 3) {
-		if (inv->extra[2]->cap.type != KOZO_OBJ_FRAME)
+		const struct cap *f = &inv->extra[2]->cap;
+		if (f->type != KOZO_OBJ_FRAME)
 			return KOZO_ERR_INVALID_CAPABILITY;
+		if (!ipc_buffer_frame_ok(f))
+			return f->rights & KOZO_RIGHT_WRITE ? KOZO_ERR_INVALID_CAPABILITY
+							    : KOZO_ERR_INSUFFICIENT_RIGHTS;
 		if (!IS_ALIGNED(mr[2], KOZO_IPC_BUFFER_SIZE_BITS))
 			return KOZO_ERR_ALIGNMENT;
 	}

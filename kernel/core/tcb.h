@@ -38,7 +38,8 @@ struct tcb {
 	uint8_t personality;
 	uint8_t ipc_can_grant;        /* pending send carries the Grant right */
 	uint8_t ipc_is_call;          /* pending send is a Call */
-	uint8_t pending_fault;        /* a kozo_fault being sent, or 0 */
+	uint8_t pending_fault;        /* a kozo_fault being sent, or 0: part
+				       * of the state (thread_set_state) */
 	uint16_t pad;
 	uint32_t refs;                /* capabilities naming this TCB */
 	uint32_t time_slice;
@@ -57,7 +58,40 @@ struct tcb {
 };
 _Static_assert(sizeof(struct tcb) <= (1u << KOZO_TCB_SIZE_BITS), "TCB fits its object");
 
-/* The thread's IPC buffer in kernel view, or NULL when it has none. */
+/* A fault is part of the thread's state, as in seL4: it exists only while
+ * the thread is blocked sending it (BLOCKED_SEND) or waiting for the
+ * handler's reply (BLOCKED_REPLY), and every change to any other state
+ * drops it, whichever path makes the change.  So no path (a handler that
+ * accepts a new Call first, a Resume, a deleted endpoint) can leave a
+ * fault behind to turn the thread's next Send into a fault message.  The
+ * fast path keeps this without a store: the threads it moves to other
+ * states are running or receiving, which have no fault.
+ * KOZO_FUZZ_REVERT_FAULT plants the old bug for fuzz/ipc's self-check. */
+static inline void thread_set_state(struct tcb *t, unsigned state)
+{
+	t->state = (uint8_t)state;
+#ifndef KOZO_FUZZ_REVERT_FAULT
+	if (state != THREAD_BLOCKED_SEND && state != THREAD_BLOCKED_REPLY)
+		t->pending_fault = 0;
+#endif
+}
+
+/* Can this Frame capability hold a thread's IPC buffer?  The kernel writes
+ * messages, badges and capability indexes into it, so: a Frame, with the
+ * Write right, of RAM (not device registers), as seL4 requires of a
+ * receiver's buffer.  Checked by Configure and again at every use. */
+static inline bool ipc_buffer_frame_ok(const struct cap *f)
+{
+#ifdef KOZO_FUZZ_REVERT_IPCBUF
+	return f->type == KOZO_OBJ_FRAME;
+#else
+	return f->type == KOZO_OBJ_FRAME && (f->rights & KOZO_RIGHT_WRITE) &&
+	       !(f->flags & CAP_FLAG_DEVICE);
+#endif
+}
+
+/* The thread's IPC buffer in kernel view, or NULL when it has none (or its
+ * capability does not pass ipc_buffer_frame_ok). */
 struct kozo_ipc_buffer *tcb_ipc_buffer(const struct tcb *t);
 /* The thread's page-table root, or NULL.  Inline: every return to user
  * mode and the IPC fast path ask. */

@@ -137,7 +137,7 @@ int untyped_invoke(struct invocation *inv)
 			c = type == KOZO_OBJ_UNTYPED
 				    ? untyped_cap(obj, obj_bits, true)
 				    : (struct cap){ .type = KOZO_OBJ_FRAME, .rights = KOZO_RIGHTS_ALL,
-						    .obj = (uintptr_t)obj };
+						    .flags = CAP_FLAG_DEVICE, .obj = (uintptr_t)obj };
 		else
 			c = object_create(k, (unsigned)type, (unsigned)size_arg, obj);
 		cdt_insert(ut, &dslots[offset + i], &c);

@@ -4,19 +4,39 @@
  *
  * A mapping capability records (asid, vaddr).  Unmapping looks the ASID up
  * again and clears the entry only if it still names this object, so a
- * mapping into a destroyed (or reused) address space is harmless. */
+ * mapping into a destroyed (or reused) address space is harmless.
+ *
+ * Page tables have one owner (docs/KERNEL.md, "Address spaces"): a table
+ * has exactly one capability (Copy, Mint and IPC transfer refuse them), it
+ * is linked into at most one parent, and whenever that capability drops
+ * its mapping (Unmap, Delete) the table is emptied.  So a table's entries
+ * are reachable only while it is mapped; a table that went out of its
+ * address space (its parent emptied, its VSpace deleted) keeps entries no
+ * walk reaches until its own Unmap or Delete empties it.  The records of
+ * the mappings it held become stale and are found so by the exact check
+ * above. */
 #include "vspace.h"
 #include "invocation.h"
 #include "kernel.h"
 #include <kozo/errors.h>
 #include <kozo/invocation.h>
+#include "lib.h"
+
+/* ASIDs in use are 1 .. vspace_asid_limit() - 1. */
+static unsigned vspace_asid_limit(void)
+{
+	unsigned bits = arch_asid_bits();
+	return bits >= 10 ? ASID_COUNT : 1u << bits;
+}
 
 bool vspace_asid_alloc(struct kernel *k, word_t *root, word_t *asid)
 {
 	/* Round robin, so a freed ASID is reused as late as possible. ASID 0
-	 * is never used: a zero in a capability means "none". */
-	for (unsigned n = 0; n < ASID_COUNT; n++) {
-		word_t a = (k->next_asid + n) % ASID_COUNT;
+	 * is never used: a zero in a capability means "none".  A freed ASID's
+	 * translations were flushed when it was freed (arch_vspace_retire). */
+	unsigned limit = vspace_asid_limit();
+	for (unsigned n = 0; n < limit; n++) {
+		word_t a = (k->next_asid + n) % limit;
 		if (a == 0 || k->asids[a].root)
 			continue;
 		k->asids[a].root = root;
@@ -31,7 +51,7 @@ bool vspace_asid_alloc(struct kernel *k, word_t *root, word_t *asid)
 unsigned vspace_asids_free(const struct kernel *k)
 {
 	unsigned n = 0;
-	for (unsigned a = 1; a < ASID_COUNT; a++)
+	for (unsigned a = 1; a < vspace_asid_limit(); a++)
 		n += k->asids[a].root == NULL;
 	return n;
 }
@@ -40,7 +60,10 @@ void vspace_release(struct kernel *k, word_t asid)
 {
 	struct asid_entry *e = &k->asids[asid];
 	if (--e->refs == 0) {
-		arch_vspace_retire(e->root);
+		/* The root's entries stay as they are: nothing walks a freed
+		 * root, and the tables it links are emptied by their own
+		 * Unmap or Delete before any can be mapped again. */
+		arch_vspace_retire(e->root, asid);
 		e->root = NULL;
 	}
 }
@@ -76,26 +99,43 @@ static unsigned entry_level(unsigned type)
 	}
 }
 
+/* Planted bugs for fuzz/ipc's self-checks (mk/fuzz.mk), one switch per
+ * isolation fix; never defined in a kernel build. */
+#ifdef KOZO_FUZZ_REVERT_PT_OWNER
+#define EMPTY_UNMAPPED_TABLES 0   /* a table keeps its entries when unmapped */
+#else
+#define EMPTY_UNMAPPED_TABLES 1
+#endif
+
 void vspace_unmap_cap(struct kernel *k, struct cap *c)
 {
-	if (!(c->w3 & CAP_MAPPED))
+	if (!cap_mapped(c))
 		return;
-	word_t asid = c->w3 & ~CAP_MAPPED, vaddr = c->w2;
+	word_t asid = cap_mapped_asid(c), vaddr = c->w2;
 	c->w2 = c->w3 = 0;
+	bool table = cap_is_table(c->type);
 	word_t *root = asid < ASID_COUNT ? k->asids[asid].root : NULL;
-	if (!root)
-		return;
-	unsigned level = entry_level(c->type);
-	word_t *table = walk(root, vaddr, level);
-	if (!table)
-		return;
-	word_t *e = &table[pt_index(vaddr, level)];
-	if (arch_pte_present(*e) && arch_pte_addr(*e) == arch_kernel_to_phys((void *)c->obj)) {
+	word_t *parent = root ? walk(root, vaddr, entry_level(c->type)) : NULL;
+	word_t *e = parent ? &parent[pt_index(vaddr, entry_level(c->type))] : NULL;
+	if (e && arch_pte_present(*e) && arch_pte_addr(*e) == arch_kernel_to_phys((void *)c->obj)) {
 		*e = 0;
-		arch_tlb_flush_page(root, vaddr);
+#ifdef KOZO_FUZZ_REVERT_TLB
+		arch_tlb_flush_page(root, asid, vaddr);  /* one page of 2^(9n) */
+#else
+		if (table)
+			arch_tlb_flush_asid(root, asid);
+		else
+			arch_tlb_flush_page(root, asid, vaddr);
+#endif
 	}
+	/* Found or not (its parent may have been emptied, its address space
+	 * deleted), the table's own entries go with its mapping.  The TLB
+	 * holds none of them: they became unreachable either just now
+	 * (flushed above) or when they left the address space (flushed
+	 * then, or the ASID retired). */
+	if (table && EMPTY_UNMAPPED_TABLES)
+		memset((void *)c->obj, 0, KOZO_PAGE_SIZE);
 }
-
 
 int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vs, word_t vaddr,
 		     unsigned rights, bool exec)

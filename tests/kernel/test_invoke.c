@@ -92,7 +92,8 @@ void test_invoke_errors(void)
 	CHECK_ERR("reply_without_caller", host_syscall(&h, h.init, KOZO_SYS_REPLY, 0, 0, NULL, NULL), KOZO_OK);
 	CHECK_ERR("yield", host_syscall(&h, h.init, KOZO_SYS_YIELD, 0, 0, NULL, NULL), KOZO_OK);
 	host_console_clear(h.m);
-	CHECK_ERR("debug_putchar", host_syscall(&h, h.init, KOZO_SYS_DEBUG_PUTCHAR, 'Z', 0, NULL, NULL),
+	const word_t z[4] = { 'Z' };
+	CHECK_ERR("debug_putchar", host_syscall(&h, h.init, KOZO_SYS_DEBUG_PUTCHAR, KOZO_CAP_DEBUG, 0, z, NULL),
 		  KOZO_OK);
 	CHECK("putchar_reached_console", strcmp(h.m->console, "Z") == 0);
 	kt_end(&h);

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <kozo/message.h>
+#include <kozo/bootinfo.h>
 #include <kozo/syscall.h>
 #include <syscall_arch.h>
 
@@ -105,10 +106,12 @@ KOZO_ALWAYS_INLINE uint64_t kozo_poll(uint64_t ntfn)
 	return badge;
 }
 
-/* One byte to the kernel console (debugging before the serial driver). */
+/* One byte to the kernel console (debugging before the serial driver),
+ * through the Debug capability at KOZO_CAP_DEBUG of the caller's CSpace
+ * (Init's; the kernel refuses without one). */
 KOZO_ALWAYS_INLINE void kozo_debug_putchar(char c)
 {
-	uint64_t cptr = (uint8_t)c, info = 0, m[4] = { 0, 0, 0, 0 };
+	uint64_t cptr = KOZO_CAP_DEBUG, info = 0, m[4] = { (uint8_t)c, 0, 0, 0 };
 	kozo_arch_syscall(KOZO_SYS_DEBUG_PUTCHAR, &cptr, &info, m);
 }
 

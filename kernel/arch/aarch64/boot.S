@@ -32,11 +32,14 @@
 #define MAIR_VALUE 0x4404ff00
 
 /* TCR_EL1: T0SZ = T1SZ = 16 (48-bit), 4 KiB granules (TG0 0, TG1 2),
- * walks inner/outer write-back, inner shareable, IPS 40 bits, 16-bit ASIDs
- * taken from TTBR0. */
+ * walks inner/outer write-back, inner shareable, IPS 40 bits, ASIDs taken
+ * from TTBR0 (A1 = 0).  AS (bit 36, 16-bit ASIDs) is set below only when
+ * ID_AA64MMFR0_EL1.ASIDBits says the core has them: on an 8-bit core AS is
+ * RES0, and the kernel hands out ASIDs below 256 (arch_asid_bits). */
 #define TCR_VALUE ((16 << 0) | (1 << 8) | (1 << 10) | (3 << 12) | \
 		   (16 << 16) | (1 << 24) | (1 << 26) | (3 << 28) | (2 << 30) | \
-		   (2 << 32) | (1 << 36))
+		   (2 << 32))
+#define TCR_AS_BIT 36
 
 /* Early 1 GiB block descriptors: AF, inner shareable, EL1 only. */
 #define BLK_DEVICE (0x1 | (0 << 2) | (1 << 10) | (3 << 53))
@@ -94,7 +97,12 @@ el1_start:
 	ldr x0, =MAIR_VALUE
 	msr mair_el1, x0
 	ldr x0, =TCR_VALUE
-	msr tcr_el1, x0
+	mrs x1, id_aa64mmfr0_el1
+	ubfx x1, x1, #4, #4          /* ASIDBits: 2 = 16 bits */
+	cmp x1, #2
+	b.ne 4f
+	orr x0, x0, #(1 << TCR_AS_BIT)
+4:	msr tcr_el1, x0
 	adr x0, boot_l0
 	msr ttbr0_el1, x0
 	msr ttbr1_el1, x0

@@ -226,21 +226,38 @@ void arch_vspace_init(word_t *root)
 
 /* root is being destroyed: never leave it in TTBR0, and forget what the
  * TLB holds for its ASID, which a new address space may get next. */
-void arch_vspace_retire(word_t *root)
+void arch_vspace_retire(word_t *root, word_t asid)
 {
 	if ((active_ttbr0 & PTE_ADDR) == arch_kernel_to_phys(root)) {
 		write_sysreg(ttbr0_el1, arch_kernel_to_phys(empty_l0));
 		isb();
 		active_ttbr0 = arch_kernel_to_phys(empty_l0);
 	}
-	__asm__ volatile("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" ::: "memory");
+	arch_tlb_flush_asid(root, asid);
 }
 
-/* By VA in every ASID: the contract names the root, not its ASID, and a
- * spare invalidation of another space's entry for the same VA is harmless. */
-void arch_tlb_flush_page(word_t *root, word_t vaddr)
+/* The page in that ASID (TLBI VAE1IS: Arm ARM D8.13; the operand's bits
+ * 63:48 are the ASID, 43:0 the page number).  With 8-bit ASIDs the upper 8
+ * bits are ignored, and the core hands out none above 255. */
+void arch_tlb_flush_page(word_t *root, word_t asid, word_t vaddr)
 {
 	(void)root;
-	__asm__ volatile("dsb ishst\n\ttlbi vaae1is, %0\n\tdsb ish\n\tisb"
-			 ::"r"(vaddr >> 12) : "memory");
+	__asm__ volatile("dsb ishst\n\ttlbi vae1is, %0\n\tdsb ish\n\tisb"
+			 ::"r"((asid << 48) | ((vaddr >> 12) & 0xfffffffffffull)) : "memory");
+}
+
+/* Every translation tagged with that ASID (TLBI ASIDE1IS), including the
+ * walk caches' entries for its tables. */
+void arch_tlb_flush_asid(word_t *root, word_t asid)
+{
+	(void)root;
+	__asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb"
+			 ::"r"(asid << 48) : "memory");
+}
+
+/* ID_AA64MMFR0_EL1.ASIDBits (bits 7:4): 0b0010 for 16 bits, else 8.  boot.S
+ * sets TCR_EL1.AS from the same field, so the two agree. */
+unsigned arch_asid_bits(void)
+{
+	return ((read_sysreg(id_aa64mmfr0_el1) >> 4) & 0xf) == 2 ? 16 : 8;
 }

@@ -25,8 +25,18 @@ struct extent {
 	const struct slot *slot;
 };
 
+/* A Frame or page-table capability seen, for the address-space check. */
+struct mapcap {
+	uintptr_t obj;
+	uint8_t type;
+	word_t vaddr, w3;
+};
+
 struct walk {
 	const struct host_kernel *h;
+	struct mapcap *maps;
+	size_t n_maps, cap_maps;
+	struct seen tables;         /* page tables reached from a root */
 	char *msg;
 	bool broken;
 	struct seen cnodes, tcbs, endpoints, ntfns;
@@ -219,6 +229,10 @@ static void check_slot(struct walk *w, const struct slot *s)
 	if (c->type == KOZO_OBJ_UNTYPED && c->w2 > ((word_t)1 << cap_untyped_size_bits(c)))
 		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)c->w2);
 	add_extent(w, s);
+	if (cap_is_mapping(c->type)) {
+		w->maps = grow(w->maps, &w->cap_maps, w->n_maps, sizeof(*w->maps));
+		w->maps[w->n_maps++] = (struct mapcap){ c->obj, c->type, c->w2, c->w3 };
+	}
 	switch (c->type) {
 	case KOZO_OBJ_CNODE: visit_cnode(w, c); break;
 	case KOZO_OBJ_TCB: visit_tcb(w, (const struct tcb *)c->obj); break;
@@ -327,6 +341,124 @@ static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
 		fail(w, "thread %lu waits for a reply nobody owes it", (unsigned long)t->id);
 	if (t->bound_ntfn && t->bound_ntfn->bound != t)
 		fail(w, "thread %lu bound to a notification bound elsewhere", (unsigned long)t->id);
+	if (t->pending_fault && t->state != THREAD_BLOCKED_SEND && t->state != THREAD_BLOCKED_REPLY)
+		fail(w, "thread %lu in state %u keeps a stale fault %u", (unsigned long)t->id, t->state,
+		     t->pending_fault);
+	const struct cap *b = &t->slots[TCB_IPC_FRAME].cap;
+	if (b->type != KOZO_OBJ_NULL &&
+	    (b->type != KOZO_OBJ_FRAME || !(b->rights & KOZO_RIGHT_WRITE) || (b->flags & CAP_FLAG_DEVICE)))
+		fail(w, "thread %lu has an IPC buffer the kernel may not write (%s, rights %#x, flags %#x)",
+		     (unsigned long)t->id, kozo_object_name(b->type), b->rights, b->flags);
+}
+
+/* ---- address spaces: the isolation invariant ---- */
+
+/* Does a capability of this type to obj record the mapping (asid, vaddr)? */
+static bool recorded(const struct walk *w, uintptr_t obj, unsigned type, word_t asid, word_t vaddr)
+{
+	for (size_t i = 0; i < w->n_maps; i++) {
+		const struct mapcap *m = &w->maps[i];
+		if (m->obj == obj && m->type == type && m->vaddr == vaddr &&
+		    m->w3 == (asid | CAP_MAPPED))
+			return true;
+	}
+	return false;
+}
+
+static unsigned level_shift(unsigned level)
+{
+	return KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level);
+}
+
+/* Every present entry of a table (level 0 = the root) reached at base in
+ * ASID asid: a lower table or a Frame whose capability records exactly
+ * this mapping, each table reached once in all address spaces. */
+static void check_table(struct walk *w, word_t asid, const word_t *table, unsigned level, word_t base)
+{
+	static const uint8_t below[VSPACE_LEVELS] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3,
+						      KOZO_OBJ_FRAME };
+	for (unsigned i = 0; i < PT_ENTRIES && !w->broken; i++) {
+		word_t e = table[i];
+		if (!arch_pte_present(e))
+			continue;
+		word_t va = base | ((word_t)i << level_shift(level));
+		paddr_t p = arch_pte_addr(e);
+		if (va >= ARCH_USER_TOP) {
+			fail(w, "ASID %lu: an entry above the user half at %#lx", (unsigned long)asid,
+			     (unsigned long)va);
+			return;
+		}
+		if (!host_phys_in_ram(p, KOZO_PAGE_SIZE)) {
+			fail(w, "ASID %lu va %#lx: translation to %#lx outside RAM", (unsigned long)asid,
+			     (unsigned long)va, (unsigned long)p);
+			return;
+		}
+		uintptr_t obj = (uintptr_t)(w->h->m->ram + (p - HOST_RAM_BASE));
+		if (!recorded(w, obj, below[level], asid, va)) {
+			fail(w, "ASID %lu va %#lx (level %u): entry to %#lx, which no live %s capability records as mapped there",
+			     (unsigned long)asid, (unsigned long)va, level, (unsigned long)p,
+			     kozo_object_name(below[level]));
+			return;
+		}
+		if (level + 1 < VSPACE_LEVELS) {
+			if (!seen_add(&w->tables, (const void *)obj)) {
+				fail(w, "page table at %#lx reachable from two places (again at ASID %lu va %#lx)",
+				     (unsigned long)p, (unsigned long)asid, (unsigned long)va);
+				return;
+			}
+			check_table(w, asid, (const word_t *)obj, level + 1, va);
+		}
+	}
+}
+
+/* The translation a walk of root finds for va (0: none). */
+static paddr_t translate(const word_t *root, word_t va)
+{
+	const word_t *table = root;
+	for (unsigned level = 0; level < VSPACE_LEVELS; level++) {
+		word_t e = table[(va >> level_shift(level)) & (PT_ENTRIES - 1)];
+		if (!arch_pte_present(e) || !host_phys_in_ram(arch_pte_addr(e), KOZO_PAGE_SIZE))
+			return 0;
+		if (level + 1 == VSPACE_LEVELS)
+			return arch_pte_addr(e);
+		table = arch_phys_to_kernel(arch_pte_addr(e));
+	}
+	return 0;
+}
+
+static void check_address_spaces(struct walk *w)
+{
+	const struct kernel *k = w->h->k;
+	for (word_t a = 0; a < ASID_COUNT && !w->broken; a++) {
+		const struct asid_entry *e = &k->asids[a];
+		if (!e->root)
+			continue;
+		if (a == 0 || e->refs == 0) {
+			fail(w, "ASID %lu in use with %u VSpace capabilities", (unsigned long)a, e->refs);
+			return;
+		}
+		if (!in_ram(w, e->root, KOZO_PAGE_SIZE)) {
+			fail(w, "ASID %lu: root outside RAM", (unsigned long)a);
+			return;
+		}
+		check_table(w, a, e->root, 0, 0);
+	}
+	/* The modelled TLB: each entry is what a walk finds now, in a live
+	 * address space (so, by the above, a mapping some Frame records). */
+	const struct host_machine *m = w->h->m;
+	for (unsigned i = 0; i < HOST_TLB_ENTRIES && !w->broken; i++) {
+		const struct host_tlb_entry *t = &m->tlb[i];
+		if (!t->valid)
+			continue;
+		const word_t *root = t->asid < ASID_COUNT ? k->asids[t->asid].root : NULL;
+		if (!root)
+			fail(w, "TLB: translation of va %#lx in ASID %lu, which is free",
+			     (unsigned long)t->vaddr, (unsigned long)t->asid);
+		else if (translate(root, t->vaddr) != t->frame)
+			fail(w, "TLB: stale translation ASID %lu va %#lx -> %#lx (tables say %#lx)",
+			     (unsigned long)t->asid, (unsigned long)t->vaddr, (unsigned long)t->frame,
+			     (unsigned long)translate(root, t->vaddr));
+	}
 }
 
 static void check_run_queues(struct walk *w)
@@ -377,6 +509,9 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	for (size_t i = 0; i < w.ntfns.n; i++)
 		check_notification(&w, w.ntfns.ptr[i], w.ntfns.count[i]);
 	check_run_queues(&w);
+	check_address_spaces(&w);
+	seen_free(&w.tables);
+	free(w.maps);
 	seen_free(&w.cnodes);
 	seen_free(&w.tcbs);
 	seen_free(&w.endpoints);

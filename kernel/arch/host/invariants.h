@@ -13,7 +13,16 @@
  *   - no object has fewer references than capabilities seen naming it;
  *   - endpoint and notification queues are well linked, every thread in
  *     one blocks on that very object in the matching state, and the run
- *     queues hold only runnable threads. */
+ *     queues hold only runnable threads;
+ *   - a fault exists only in a thread blocked sending it or waiting for
+ *     its reply; an IPC buffer capability is a writable Frame of RAM;
+ *   - isolation: every present entry in every live address space's tables
+ *     (and so every user translation) names a page table or Frame whose
+ *     live capability records exactly that mapping (ASID, address); no
+ *     table is reachable from two places; no entry points outside RAM, so
+ *     none into freed memory or another object (objects do not overlap);
+ *     and every entry of the modelled TLB (machine.h) is what a walk of a
+ *     live address space finds now. */
 #ifndef KOZO_HOST_INVARIANTS_H
 #define KOZO_HOST_INVARIANTS_H
 

@@ -24,6 +24,17 @@
 #define HOST_IRQ_LINES 24                    /* as an IOAPIC's pins */
 #define HOST_IOPORT_COUNT 65536
 #define HOST_PANIC_MSG_SIZE 256
+#define HOST_TLB_ENTRIES 32                  /* modelled TLB, round robin */
+#define HOST_ASID_BITS 16
+
+/* One cached translation, tagged by ASID as aarch64's are (x86_64 without
+ * PCIDs forgets on every CR3 load, a subset of what this keeps). */
+struct host_tlb_entry {
+	bool valid;
+	word_t asid, vaddr;      /* vaddr: page aligned */
+	paddr_t frame;
+	bool write;
+};
 
 struct host_machine {
 	uint8_t *ram;
@@ -35,9 +46,14 @@ struct host_machine {
 	size_t console_len, console_total;
 	bool console_echo;                   /* also copy to stderr */
 
-	uint64_t tlb_flushes;
+	uint64_t tlb_flushes;                /* page flushes */
 	word_t *last_flush_root;
 	word_t last_flush_vaddr;
+	uint64_t tlb_asid_flushes;           /* whole address space flushes */
+	/* The TLB: filled only by host_tlb_fill (a thread's access, as the
+	 * walker would do it), emptied only by the flushes the core asks. */
+	struct host_tlb_entry tlb[HOST_TLB_ENTRIES];
+	unsigned tlb_next;
 	uint64_t vspaces_initialized, vspaces_retired;
 	uint64_t contexts_sanitized, contexts_retired;
 	uint64_t fastpath_exits;             /* arch_fastpath_exit calls */
@@ -65,6 +81,10 @@ struct host_machine *host_machine_create(size_t ram_size);
 void host_machine_destroy(struct host_machine *m);
 /* True when [p, p + len) lies in the active machine's RAM. */
 bool host_phys_in_ram(paddr_t p, size_t len);
+/* A user access at vaddr in the address space root (ASID asid): walk the
+ * tables as the MMU does and cache the translation.  False when nothing is
+ * mapped there. */
+bool host_tlb_fill(word_t *root, word_t asid, word_t vaddr);
 /* Forget the console output so far. */
 void host_console_clear(struct host_machine *m);
 

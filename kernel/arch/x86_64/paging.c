@@ -181,17 +181,37 @@ void arch_vspace_init(word_t *root)
 		root[i] = kernel_pml4[i];
 }
 
-/* root is being destroyed: never leave it in CR3. */
-void arch_vspace_retire(word_t *root)
+/* root is being destroyed: never leave it in CR3.  Loading another root
+ * flushes its (non-global) translations; ASIDs are the core's names only,
+ * CR3 has no tag without PCIDs. */
+void arch_vspace_retire(word_t *root, word_t asid)
 {
+	(void)asid;
 	if (arch_kernel_to_phys(root) == paging_active_root)
 		paging_activate(image_phys(kernel_pml4));
 }
 
 /* Without PCIDs, loading CR3 flushes every non-global entry, so only the
- * active root can have stale entries (SDM Vol. 3A, 5.10.4.1). */
-void arch_tlb_flush_page(word_t *root, word_t vaddr)
+ * active root can have stale entries (SDM Vol. 3A, 5.10.4.1).  INVLPG also
+ * drops the paging-structure caches' entries for the address (4.10.4.1). */
+void arch_tlb_flush_page(word_t *root, word_t asid, word_t vaddr)
 {
+	(void)asid;
 	if (arch_kernel_to_phys(root) == paging_active_root)
 		invlpg(vaddr);
+}
+
+/* A table left the active address space: reload CR3, which drops every
+ * non-global translation and the paging-structure caches (SDM 4.10.4.1);
+ * the kernel's half is global and stays. */
+void arch_tlb_flush_asid(word_t *root, word_t asid)
+{
+	(void)asid;
+	if (arch_kernel_to_phys(root) == paging_active_root)
+		write_cr3(paging_active_root);
+}
+
+unsigned arch_asid_bits(void)
+{
+	return 16;  /* no hardware tag: the core's ASID space is its own */
 }
