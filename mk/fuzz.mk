@@ -4,14 +4,20 @@
 #   fuzz/<target>/regressions/      every crash found, replayed by make test
 #   make fuzz-build   $(HOSTBUILD)/fuzz/<target>, and ipc-planted: fuzz/ipc
 #                     on a kernel with a planted rights-amplification bug in
-#                     Mint, which the fuzzer must find (its self-check)
+#                     Mint, which the fuzzer must find (its self-check);
+#                     ipc-revert-<fix>: fuzz/ipc on a kernel with one of
+#                     issue 12's isolation fixes reverted (KOZO_FUZZ_REVERT_*:
+#                     pt = page tables with one owner, tlb = whole-space
+#                     flush, ipcbuf = IPC buffer rights, fault = faults in
+#                     the thread state), each a self-check too
 #   make fuzz         each target for FUZZ_SECONDS (default 600), figures
 .PHONY: fuzz-build fuzz
 
 FUZZ_OUT := $(HOSTBUILD)/fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS := $(sort $(patsubst fuzz/%/,%,$(dir $(wildcard fuzz/*/fuzz_*.c))))
-FUZZ_BUILDS := $(FUZZ_TARGETS) ipc-planted
+FUZZ_REVERTS := pt tlb ipcbuf fault
+FUZZ_BUILDS := $(FUZZ_TARGETS) ipc-planted $(addprefix ipc-revert-,$(FUZZ_REVERTS))
 FUZZ_COVERAGE := -fsanitize=fuzzer-no-link
 FUZZ_CFLAGS = $(HOST_CFLAGS) $(FUZZ_COVERAGE) -Ifuzz
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
@@ -30,6 +36,14 @@ FUZZ_MAIN_ipc-planted := fuzz/ipc/fuzz_ipc.c
 FUZZ_SRC_ipc-planted := $(FUZZ_SRC_ipc)
 FUZZ_INC_ipc-planted := $(FUZZ_INC_ipc)
 FUZZ_DEFS_ipc-planted := -DKOZO_FUZZ_PLANT_MINT_BUG
+REVERT_DEF_pt := KOZO_FUZZ_REVERT_PT_OWNER
+REVERT_DEF_tlb := KOZO_FUZZ_REVERT_TLB
+REVERT_DEF_ipcbuf := KOZO_FUZZ_REVERT_IPCBUF
+REVERT_DEF_fault := KOZO_FUZZ_REVERT_FAULT
+$(foreach r,$(FUZZ_REVERTS),$(eval FUZZ_MAIN_ipc-revert-$(r) := fuzz/ipc/fuzz_ipc.c) \
+	$(eval FUZZ_SRC_ipc-revert-$(r) := $(FUZZ_SRC_ipc)) \
+	$(eval FUZZ_INC_ipc-revert-$(r) := $(FUZZ_INC_ipc)) \
+	$(eval FUZZ_DEFS_ipc-revert-$(r) := -D$(REVERT_DEF_$(r))))
 
 fuzz-build: $(addprefix $(FUZZ_OUT)/,$(FUZZ_BUILDS))
 

@@ -13,6 +13,11 @@
  *   Delete      the slot is empty afterwards; Revoke: it has no children
  *   Retype      on failure the Untyped's watermark is unchanged
  *
+ * Address spaces (vspace_ops.c): VSpaces and page tables of every level,
+ * map/unmap/remap at colliding addresses, threads' VSpaces and IPC
+ * buffers set to any capability, and user accesses that fill the host
+ * port's modelled TLB; the walker's isolation invariant covers them.
+ *
  * A kernel panic on any input is a bug.  Init's debug capability (whose
  * purpose is a deliberate panic) is deleted before the program runs.
  *
@@ -281,12 +286,19 @@ static void op_fault(struct program *p, struct tcb *t)
 	traced("fault", addr, host_fault(&p->h, t, kind, addr, code, vector, exec));
 }
 
+/* Address-space operations: their own file, opcodes VSPACE_OP_FIRST up. */
+#include "vspace_ops.c"
+
 static void step(struct program *p)
 {
 	uint8_t op = next(p);
 	struct tcb *t = thread(p, next(p));
 	if (!t)
 		return;
+	if (op >= VSPACE_OP_FIRST) {
+		vspace_step(p, t, op - VSPACE_OP_FIRST);
+		return;
+	}
 	switch (op % 12) {
 	case 0: op_retype(p, t); break;
 	case 1: op_derive(p, t, false); break;

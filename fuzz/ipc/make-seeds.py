@@ -32,7 +32,47 @@ def spawn(prio, own_cspace=False, copy_src=0):
     b = [SPAWN, 0, prio, 1 if own_cspace else 0]
     return b + ([1, work(copy_src), 15] if own_cspace else [])
 
+# Address-space operations (vspace_ops.c): opcodes 0xf0 and up.
+VS_NEW, VS_SMALL_UT, VS_MAP_PT, VS_MAP_FR, VS_UNMAP, VS_TOUCH, VS_CONFIG = (
+    0xf0, 0xf2, 0xf3, 0xf5, 0xf7, 0xf9, 0xfc)
+VSPACE_T, L1, L2, L3, FRAME_T = range(5)   # vs_new's type index
+INIT_VS = 1                                  # pick_vspace: odd = Init's VSpace
+
+def vs_new(t, type_, slot, ut=None):
+    return [VS_NEW, t, type_] + ([1] if ut is None else [0, work(ut)]) + [slot]
+
+def vs_space(vs):
+    return [INIT_VS] if vs is None else [0, work(vs)]
+
+def vs_map(t, slot, va, vs=None, frame=False, rights=3):
+    return ([VS_MAP_FR if frame else VS_MAP_PT, t, work(slot)] + vs_space(vs) + [va]
+            + ([rights, 0] if frame else []))
+
+def vs_touch(t, va, vs=None):
+    return [VS_TOUCH, t] + ([0] if vs is None else [1, work(vs)]) + [va]
+
+def vs_tables_and_frame(vs=None, base=0, va=1):
+    return (vs_new(0, L1, base) + vs_new(0, L2, base + 1) + vs_new(0, L3, base + 2)
+            + vs_new(0, FRAME_T, base + 3)
+            + vs_map(0, base, 0, vs) + vs_map(0, base + 1, 0, vs) + vs_map(0, base + 2, 0, vs)
+            + vs_map(0, base + 3, va, vs, frame=True))
+
+def tcb_configure(t, target, fault_ep, prio):
+    return [TCB, t, 1, target, 5, work(fault_ep), prio, 0, 1]
+
 seeds = {
+    "vs-map-touch": vs_tables_and_frame() + vs_touch(0, 1),
+    "vs-own-space": vs_new(0, VSPACE_T, 8) + vs_tables_and_frame(vs=8, base=4, va=2)
+                    + vs_touch(0, 2, vs=8),
+    "vs-small-untyped": [VS_SMALL_UT, 0, 0, 9] + vs_new(0, L1, 0) + vs_new(0, L2, 1)
+                        + vs_new(0, L3, 2, ut=9) + vs_new(0, FRAME_T, 3)
+                        + vs_map(0, 0, 0) + vs_map(0, 1, 0) + vs_map(0, 2, 0)
+                        + vs_map(0, 3, 3, frame=True) + vs_touch(0, 3),
+    "vs-ipc-buffer": vs_new(0, FRAME_T, 0) + derive(0, False, 1, 0, 3) + spawn(50)
+                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(1), 0],
+    "fault-handler": retype(0, ENDPOINT, 0) + spawn(100) + spawn(80) + spawn(80)
+                     + tcb_configure(0, 2, 0, 80) + ipc(1, RECV, 0)
+                     + [FAULT, 2, 1] + word(0xdead000) + [6, 14, 0],
     "mint-chain": retype(0, ENDPOINT, 0) + derive(0, True, 1, 0, 3, 0x55)
                   + derive(0, True, 2, 1, 3, 0x55) + derive(0, False, 3, 2, 1),
     "mint-reduce": retype(0, NOTIFICATION, 0) + derive(0, True, 1, 0, 1, 7)

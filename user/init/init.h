@@ -114,6 +114,7 @@ void cmd_delete(int argc, char **argv);
 void cmd_revoke(int argc, char **argv);
 void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
+void cmd_isolation(int argc, char **argv);   /* isolation.c */
 void cmd_retypebench(int argc, char **argv);
 void cmd_panic(int argc, char **argv);
 /* user/linux/server.c, linked on the architectures whose Linux programs

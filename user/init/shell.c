@@ -26,6 +26,8 @@ const struct command commands[] = {
 	  cmd_selftest },
 	{ "forbidden", "", "a thread touches kernel memory; the kernel survives",
 	  cmd_forbidden },
+	{ "isolation", "", "try issue 12's attacks on memory isolation; each must fail",
+	  cmd_isolation },
 	{ "retypebench", "", "cycles (instructions under -icount) per Untyped_Retype",
 	  cmd_retypebench },
 	{ "ipcbench", "[rounds]", "IPC round trips: instructions per Call/ReplyRecv",

@@ -37,6 +37,7 @@ struct walk {
 	struct mapcap *maps;
 	size_t n_maps, cap_maps;
 	struct seen tables;         /* page tables reached from a root */
+	struct seen vspaces;        /* roots named by a VSpace capability seen */
 	char *msg;
 	bool broken;
 	struct seen cnodes, tcbs, endpoints, ntfns;
@@ -229,6 +230,8 @@ static void check_slot(struct walk *w, const struct slot *s)
 	if (c->type == KOZO_OBJ_UNTYPED && c->w2 > ((word_t)1 << cap_untyped_size_bits(c)))
 		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)c->w2);
 	add_extent(w, s);
+	if (c->type == KOZO_OBJ_VSPACE)
+		seen_add(&w->vspaces, (const void *)c->obj);
 	if (cap_is_mapping(c->type)) {
 		w->maps = grow(w->maps, &w->cap_maps, w->n_maps, sizeof(*w->maps));
 		w->maps[w->n_maps++] = (struct mapcap){ c->obj, c->type, c->w2, c->w3 };
@@ -426,12 +429,24 @@ static paddr_t translate(const word_t *root, word_t va)
 	return 0;
 }
 
+/* Was a VSpace capability to root seen? */
+static bool vspace_seen(const struct walk *w, const word_t *root)
+{
+	for (size_t i = 0; i < w->vspaces.n; i++)
+		if (w->vspaces.ptr[i] == root)
+			return true;
+	return false;
+}
+
+/* The address spaces whose VSpace capability the walk reached: the others'
+ * Frames and tables may sit in CNodes it cannot reach (Init's TCB was
+ * deleted, say), and the invariant speaks of live capabilities. */
 static void check_address_spaces(struct walk *w)
 {
 	const struct kernel *k = w->h->k;
 	for (word_t a = 0; a < ASID_COUNT && !w->broken; a++) {
 		const struct asid_entry *e = &k->asids[a];
-		if (!e->root)
+		if (!e->root || !vspace_seen(w, e->root))
 			continue;
 		if (a == 0 || e->refs == 0) {
 			fail(w, "ASID %lu in use with %u VSpace capabilities", (unsigned long)a, e->refs);
@@ -451,6 +466,8 @@ static void check_address_spaces(struct walk *w)
 		if (!t->valid)
 			continue;
 		const word_t *root = t->asid < ASID_COUNT ? k->asids[t->asid].root : NULL;
+		if (root && !vspace_seen(w, root))
+			continue;
 		if (!root)
 			fail(w, "TLB: translation of va %#lx in ASID %lu, which is free",
 			     (unsigned long)t->vaddr, (unsigned long)t->asid);
@@ -489,6 +506,15 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	msg[0] = '\0';
 	visit_tcb(&w, h->init);
 	w.tcbs.count[0] = 0;   /* reached as the root, not through a capability */
+	/* Init's CNode too, even when no capability reaches it any more (Init's
+	 * TCB deleted, its copy revoked): boot memory, never retyped, so at
+	 * worst emptied.  Its capabilities still map what they map. */
+	const struct cap init_cnode = { .type = KOZO_OBJ_CNODE, .obj = (uintptr_t)h->cnode,
+					.w3 = KOZO_INIT_CNODE_RADIX };
+	visit_cnode(&w, &init_cnode);
+	for (size_t i = 0; i < w.cnodes.n; i++)
+		if (w.cnodes.ptr[i] == (const void *)h->cnode)
+			w.cnodes.count[i]--;
 	for (unsigned i = 0; i < IRQ_COUNT; i++)
 		check_slot(&w, &h->k->irq_ntfn[i]);
 	/* CNodes found while walking join the list; slot 0 is the header. */
@@ -511,6 +537,7 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	check_run_queues(&w);
 	check_address_spaces(&w);
 	seen_free(&w.tables);
+	seen_free(&w.vspaces);
 	free(w.maps);
 	seen_free(&w.cnodes);
 	seen_free(&w.tcbs);
