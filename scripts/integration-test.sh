@@ -146,6 +146,14 @@ scenario() {
 		has_re "^forbidden: .*(COM2|secure PL011).*: (illegal operation|failed lookup)$"
 	expect_cmd "shell answers after forbidden" "help" "selftest"
 
+	# Issue 12's attacks on memory isolation (user/init/isolation.c).
+	run_cmd "isolation" 60
+	for attack in table-unmap table-copy vspace-delete freed-table tlb ipc-buffer stale-fault putchar; do
+		check "isolation: $attack attack fails" has_re "^isolation: $attack +.*: ok\$"
+	done
+	check "isolation: no attack succeeds" has_re "^isolation: [0-9]+ attacks failed as they should, 0 succeeded; kernel alive"
+	expect_cmd "shell answers after isolation" "help" "selftest"
+
 	expect_cmd "unknown command -> usage line" "frobnicate" "unknown command 'frobnicate'; try help"
 	# Line editing: "hellp", two DELs, "p" -> "help"; a backspace too.
 	expect_cmd "line editing (DEL, backspace)" $'hellp\x7f\x7fp' "selftest"

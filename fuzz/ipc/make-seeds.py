@@ -68,11 +68,28 @@ seeds = {
                         + vs_new(0, L3, 2, ut=9) + vs_new(0, FRAME_T, 3)
                         + vs_map(0, 0, 0) + vs_map(0, 1, 0) + vs_map(0, 2, 0)
                         + vs_map(0, 3, 3, frame=True) + vs_touch(0, 3),
+    # Each table level in turn unmapped with the Frame label (refused) and
+    # mapped again (refused): a bit from moving a table with its entries.
+    "vs-unmap-tables": vs_tables_and_frame(va=2) + vs_touch(0, 2)
+                       + [VS_UNMAP, 0, work(2), 1] + vs_map(0, 2, 8)
+                       + [VS_UNMAP, 0, work(1), 1] + vs_map(0, 1, 32)
+                       + [VS_UNMAP, 0, work(0), 1] + vs_map(0, 0, 64) + vs_touch(0, 64 + 2),
     "vs-ipc-buffer": vs_new(0, FRAME_T, 0) + derive(0, False, 1, 0, 3) + spawn(50)
-                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(1), 0],
+                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(1), 0, 0x11],
+    "vs-unmap": vs_tables_and_frame(va=2) + vs_touch(0, 2) + [VS_UNMAP, 0, work(3), 1]
+                + [DELETE, 0, work(3), FULL] + [VS_UNMAP, 0, work(2), 0]
+                + vs_map(0, 2, 8),
+    # The L3 unmapped with the Frame label (refused), then mapped again
+    # (refused: still mapped): one bit from unmapping a table that holds a
+    # cached, mapped Frame.
+    "vs-unmap-table": vs_tables_and_frame(va=2) + vs_touch(0, 2) + [VS_UNMAP, 0, work(2), 1]
+                      + vs_map(0, 2, 8) + vs_touch(0, 8 + 2),
+    # The handler yields where a Recv would accept the queued Call before
+    # replying to the fault: one byte from dropping the faulted thread.
     "fault-handler": retype(0, ENDPOINT, 0) + spawn(100) + spawn(80) + spawn(80)
                      + tcb_configure(0, 2, 0, 80) + ipc(1, RECV, 0)
-                     + [FAULT, 2, 1] + word(0xdead000) + [6, 14, 0],
+                     + [FAULT, 2, 1] + word(0xdead000) + [6, 14, 0]
+                     + ipc(3, CALL, 0, 5) + ipc(1, YIELD, 0) + [TCB, 0, 1, 2, 0, 0, 0, 0],
     "mint-chain": retype(0, ENDPOINT, 0) + derive(0, True, 1, 0, 3, 0x55)
                   + derive(0, True, 2, 1, 3, 0x55) + derive(0, False, 3, 2, 1),
     "mint-reduce": retype(0, NOTIFICATION, 0) + derive(0, True, 1, 0, 1, 7)

@@ -16,7 +16,8 @@
  *   MAP_FR   cptr, vspace, vaddr, rights, exec
  *   UNMAP    cptr, which label
  *   TOUCH    vspace choice, vaddr
- *   CONFIG   target thread, vspace, frame, buffer offset
+ *   CONFIG   target thread, vspace, frame, buffer offset, rights (0x10
+ *            clear: configure a copy of the frame with these rights)
  *   COPY     as fuzz_ipc.c's Copy (mint when the opcode's low bit is set) */
 
 #define VSPACE_OP_FIRST 0xf0    /* opcodes 0xf0..0xff */
@@ -95,12 +96,22 @@ static void op_vs_touch(struct program *p, struct tcb *t)
 			(unsigned long)va, hit ? "cached" : "nothing mapped");
 }
 
-/* Configure a thread with Init's CSpace, any VSpace and any IPC buffer. */
+/* Configure a thread with Init's CSpace, any VSpace and any IPC buffer:
+ * any capability, or a copy of one with any rights (a read-only Frame). */
 static void op_vs_configure(struct program *p, struct tcb *t)
 {
 	word_t target = next(p) & 1 ? p->thread_slot[next(p) % p->threads] : pick_cptr(p);
 	word_t caps[3] = { KOZO_CAP_INIT_CNODE, pick_vspace(p), pick_cptr(p) };
 	word_t mr[3] = { 0, 0, VSPACE_VA_BASE + ((word_t)(next(p) & 3) << KOZO_IPC_BUFFER_SIZE_BITS) };
+	uint8_t rights = next(p);
+	word_t copy = rights & 0x10 ? 0 : host_slot_alloc(&p->h, 1);
+	if (copy) {
+		word_t root = KOZO_CAP_INIT_CNODE;
+		word_t cm[5] = { copy, FULL_DEPTH, caps[2], FULL_DEPTH, rights & KOZO_RIGHTS_ALL };
+		if (traced("buffer-copy", caps[2], host_invoke(&p->h, p->h.init, root, KOZO_CNODE_COPY,
+							       cm, 5, &root, 1, NULL, 0)) == KOZO_OK)
+			caps[2] = copy;
+	}
 	traced("configure-vs", target,
 	       host_invoke(&p->h, t, target, KOZO_TCB_CONFIGURE, mr, 3, caps, 3, NULL, 0));
 }

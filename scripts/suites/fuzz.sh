@@ -3,7 +3,11 @@
 # regression inputs, then fuzzes for FUZZ_TEST_SECONDS (default 60).  Then
 # the harness's self-check: fuzz/ipc on a kernel with a planted
 # rights-amplification bug in Mint (KOZO_FUZZ_PLANT_MINT_BUG) must find it
-# within FUZZ_SELFCHECK_SECONDS (default 60).
+# within FUZZ_SELFCHECK_SECONDS (default 60).  Then issue 12's: fuzz/ipc on
+# kernels with one isolation fix reverted each (ipc-revert-*, mk/fuzz.mk)
+# must find the bug, named by the invariant it breaks, within
+# FUZZ_ISO_SELFCHECK_SECONDS (default 180; 5-55 s here), starting from the corpus's seeds for it (each one
+# mutation from its bug, docs/FUZZING.md).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 log=$(mktemp /tmp/kozo-fuzz-suite.XXXXXX)
@@ -34,5 +38,33 @@ else
 	tail -n 20 "$log"
 	failed=$((failed + 1))
 fi
+# Issue 12's self-checks: each reverted fix, and the invariant that names it.
+declare -A expect=(
+	[pt]='no live .* capability records|reachable from two places'
+	[tlb]='TLB: (stale translation|translation of va)'
+	[ipcbuf]='IPC buffer the kernel may not write'
+	[fault]='keeps a stale fault'
+) seeds=(
+	[pt]='vs-unmap-tables vs-unmap-table'
+	[tlb]='vs-unmap-table'
+	[ipcbuf]='vs-ipc-buffer'
+	[fault]='fault-handler'
+)
+for r in pt tlb ipcbuf fault; do
+	rm -rf "$log.corpus"
+	mkdir -p "$log.corpus"
+	for f in ${seeds[$r]}; do cp "fuzz/ipc/corpus/$f" "$log.corpus/"; done
+	start=$SECONDS
+	build/host/fuzz/ipc-revert-$r -max_total_time="${FUZZ_ISO_SELFCHECK_SECONDS:-180}" \
+		-artifact_prefix="$log.corpus/crash-" "$log.corpus" >"$log" 2>&1
+	if grep -qE "${expect[$r]}" "$log" && ls "$log.corpus"/crash-* >/dev/null 2>&1; then
+		echo "PASS ipc self-check: reverted isolation fix '$r' found in $((SECONDS - start)) s"
+		passed=$((passed + 1))
+	else
+		echo "FAIL ipc self-check: reverted isolation fix '$r' not found"
+		tail -n 20 "$log"
+		failed=$((failed + 1))
+	fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
