@@ -6,8 +6,9 @@
 # within FUZZ_SELFCHECK_SECONDS (default 60).  Then issue 12's: fuzz/ipc on
 # kernels with one isolation fix reverted each (ipc-revert-*, mk/fuzz.mk)
 # must find the bug, named by the invariant it breaks, within
-# FUZZ_ISO_SELFCHECK_SECONDS (default 180; 5-55 s here), starting from the corpus's seeds for it (each one
-# mutation from its bug, docs/FUZZING.md).
+# FUZZ_ISO_SELFCHECK_SECONDS (default 180; 5-55 s here), starting from
+# the corpus's seeds for it (each one mutation from its bug,
+# docs/FUZZING.md).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 log=$(mktemp /tmp/kozo-fuzz-suite.XXXXXX)
