@@ -75,7 +75,9 @@ seeds = {
                        + [VS_UNMAP, 0, work(1), 1] + vs_map(0, 1, 32)
                        + [VS_UNMAP, 0, work(0), 1] + vs_map(0, 0, 64) + vs_touch(0, 64 + 2),
     "vs-ipc-buffer": vs_new(0, FRAME_T, 0) + derive(0, False, 1, 0, 3) + spawn(50)
-                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(1), 0, 0x11],
+                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(1), 0, 0x11]
+                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(0), 1, 0x13]
+                     + [VS_CONFIG, 0, 1, 1, INIT_VS, work(1), 2, 0x17],
     "vs-unmap": vs_tables_and_frame(va=2) + vs_touch(0, 2) + [VS_UNMAP, 0, work(3), 1]
                 + [DELETE, 0, work(3), FULL] + [VS_UNMAP, 0, work(2), 0]
                 + vs_map(0, 2, 8),
