@@ -25,47 +25,41 @@ result=$(tail -n 1 "$log.out")
 passed=${result%% passed*} failed=${result#*, }; failed=${failed%% failed}
 rm -f "$log.out"
 
-# Self-check: the planted bug is found (a crash naming the broken rights).
-mkdir -p "$log.corpus"
-cp fuzz/ipc/corpus/* "$log.corpus/"
-start=$SECONDS
-build/host/fuzz/ipc-planted -max_total_time="${FUZZ_SELFCHECK_SECONDS:-60}" \
-	-artifact_prefix="$log.corpus/crash-" "$log.corpus" >"$log" 2>&1
-if grep -qE 'rights' "$log" && ls "$log.corpus"/crash-* >/dev/null 2>&1; then
-	echo "PASS ipc self-check: planted Mint rights bug found in $((SECONDS - start)) s"
-	passed=$((passed + 1))
-else
-	echo "FAIL ipc self-check: planted Mint rights bug not found"
-	tail -n 20 "$log"
-	failed=$((failed + 1))
-fi
-# Issue 12's self-checks: each reverted fix, and the invariant that names it.
-declare -A expect=(
-	[pt]='no live .* capability records|reachable from two places'
-	[tlb]='TLB: (stale translation|translation of va)'
-	[ipcbuf]='IPC buffer the kernel may not write'
-	[fault]='keeps a stale fault'
-) seeds=(
-	[pt]='vs-unmap-tables vs-unmap-table'
-	[tlb]='vs-unmap-table'
-	[ipcbuf]='vs-ipc-buffer'
-	[fault]='fault-handler'
-)
-for r in pt tlb ipcbuf fault; do
+# Self-checks: a fuzzer over a kernel with a planted bug must crash with
+# the invariant that names it.  selfcheck build seconds pattern name seeds...
+# (no seeds: the whole corpus).
+selfcheck() {
+	local build=$1 seconds=$2 pattern=$3 name=$4 start f
+	shift 4
 	rm -rf "$log.corpus"
 	mkdir -p "$log.corpus"
-	for f in ${seeds[$r]}; do cp "fuzz/ipc/corpus/$f" "$log.corpus/"; done
+	if [ $# -eq 0 ]; then
+		cp fuzz/ipc/corpus/* "$log.corpus/"
+	else
+		for f in "$@"; do cp "fuzz/ipc/corpus/$f" "$log.corpus/"; done
+	fi
 	start=$SECONDS
-	build/host/fuzz/ipc-revert-$r -max_total_time="${FUZZ_ISO_SELFCHECK_SECONDS:-180}" \
-		-artifact_prefix="$log.corpus/crash-" "$log.corpus" >"$log" 2>&1
-	if grep -qE "${expect[$r]}" "$log" && ls "$log.corpus"/crash-* >/dev/null 2>&1; then
-		echo "PASS ipc self-check: reverted isolation fix '$r' found in $((SECONDS - start)) s"
+	"build/host/fuzz/$build" -max_total_time="$seconds" -artifact_prefix="$log.corpus/crash-" \
+		"$log.corpus" >"$log" 2>&1
+	if grep -qE "$pattern" "$log" && ls "$log.corpus"/crash-* >/dev/null 2>&1; then
+		echo "PASS ipc self-check: $name found in $((SECONDS - start)) s"
 		passed=$((passed + 1))
 	else
-		echo "FAIL ipc self-check: reverted isolation fix '$r' not found"
+		echo "FAIL ipc self-check: $name not found"
 		tail -n 20 "$log"
 		failed=$((failed + 1))
 	fi
-done
+}
+selfcheck ipc-planted "${FUZZ_SELFCHECK_SECONDS:-60}" 'rights' "planted Mint rights bug"
+# Issue 12's: each reverted isolation fix, from its seeds.
+iso=${FUZZ_ISO_SELFCHECK_SECONDS:-180}
+selfcheck ipc-revert-pt "$iso" 'no live .* capability records|reachable from two places' \
+	"reverted isolation fix 'pt'" vs-unmap-tables vs-unmap-table
+selfcheck ipc-revert-tlb "$iso" 'TLB: (stale translation|translation of va)' \
+	"reverted isolation fix 'tlb'" vs-unmap-table
+selfcheck ipc-revert-ipcbuf "$iso" 'IPC buffer the kernel may not write' \
+	"reverted isolation fix 'ipcbuf'" vs-ipc-buffer
+selfcheck ipc-revert-fault "$iso" 'keeps a stale fault' "reverted isolation fix 'fault'" \
+	fault-handler
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
