@@ -412,6 +412,17 @@ class Campaign:
         self.cache_dir = os.path.join(ROOT, "build/mutate/cache")
         os.makedirs(self.cache_dir, exist_ok=True)
         self.tmp = tempfile.mkdtemp(prefix="kozo-mutate.")
+        # A snapshot of the objects: a rebuild during the campaign must not
+        # mix two trees into one test binary.
+        snap = []
+        for i, o in enumerate(self.test_objs):
+            dst = os.path.join(self.tmp, "objs", "%03d-%s" % (i, os.path.basename(o)))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(o, dst)
+            snap.append(dst)
+        self.own_obj = {os.path.relpath(o, os.path.join(self.objdir, "kernel/core")): d
+                        for o, d in zip(self.test_objs, snap)}
+        self.test_objs = snap
         self.inputs = inputs_hash(" ".join([self.cc] + self.cflags + self.ldflags))
         self.reference = {}
         self.sources = {}
@@ -454,10 +465,10 @@ class Campaign:
         elif code_bytes(obj) == self.reference_code(m.file):
             status = "equiv-tce"
         else:
-            own = os.path.join(self.objdir, "kernel/core", m.file[:-2] + ".o")
+            own = self.own_obj.get(m.file[:-2] + ".o")
             objs = [obj if o == own else o for o in self.test_objs]
             if obj not in objs:
-                sys.exit("mutate: %s is not among the test objects" % own)
+                sys.exit("mutate: kernel/core/%s.o is not among the test objects" % m.file[:-2])
             exe = os.path.join(wdir, "kernel-tests")
             r = subprocess.run([self.cc] + self.ldflags + ["-o", exe] + objs, capture_output=True, text=True)
             if r.returncode != 0:
@@ -511,7 +522,7 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="a seeded random sample of N mutants")
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--threshold", type=float, default=0, help="fail below this score (percent)")
-    ap.add_argument("--timeout", type=float, default=20, help="seconds per test run")
+    ap.add_argument("--timeout", type=float, default=10, help="seconds per test run")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--only", help="comma-separated mutant ids")
     ap.add_argument("--report", help="write every result to this file (JSON)")

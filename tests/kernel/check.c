@@ -23,6 +23,11 @@ static bool report(bool ok, const char *name, const char *detail)
 	return ok;
 }
 
+void check_fail(const char *name, const char *detail)
+{
+	report(false, name, detail);
+}
+
 bool check_true(bool ok, const char *name, const char *expr)
 {
 	char detail[256];

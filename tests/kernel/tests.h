@@ -14,7 +14,17 @@
 	X(ipc_send_fifo) X(ipc_recv_fifo) X(ipc_badge) X(ipc_call_reply) X(ipc_fastpath) X(ipc_long_message) \
 	X(ipc_cap_transfer) X(ipc_unwrap) X(ipc_endpoint_deleted) X(ipc_server_deleted) \
 	X(ntfn_signal_wait) X(ntfn_blocking) X(ntfn_bound) X(ntfn_deleted) X(ntfn_unbadged_signal) \
-	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm)
+	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm) \
+	X(fastpath_length_and_caps) X(fastpath_sysno_and_personality) X(fastpath_lookup) \
+	X(fastpath_call_needs_write) X(fastpath_no_receiver) X(fastpath_receiver_owes_reply) \
+	X(fastpath_receiver_without_vspace) X(fastpath_priorities) X(fastpath_replyrecv_needs_read) \
+	X(fastpath_replyrecv_sender_queued) X(fastpath_replyrecv_bound_signal) \
+	X(fastpath_replyrecv_no_caller) X(fastpath_replyrecv_faulted_caller) \
+	X(bounds_write_registers) X(bounds_long_invocation) X(bounds_retype) X(bounds_mapping) \
+	X(bounds_priority) X(bounds_fault_endpoint_rights) X(rights_ipc) \
+	X(life_cnode_last_slot) X(life_tcb_bound_deleted) X(life_two_cap_transfer) \
+	X(life_mapped_frame_transfer) X(life_unwrap_other_endpoint) X(life_resume_blocked) \
+	X(life_timer_round_robin) X(life_last_irq_handler) X(life_device_untyped) X(life_asid_exhaustion)
 
 #define DECLARE_TEST(name) void test_##name(void);
 KERNEL_TESTS(DECLARE_TEST)
