@@ -119,6 +119,31 @@ bool kt_ok(word_t err, const char *expr, const char *file, int line)
 	return false;
 }
 
+word_t kt_sys(const char *file, int line, struct host_kernel *h, struct tcb *t, word_t sysno, word_t cptr,
+	      word_t info, const word_t *mr, struct host_regs *out)
+{
+	word_t err = host_syscall(h, t, sysno, cptr, info, mr, out);
+	bool blocked = t && t->state != THREAD_RUNNABLE;
+	if (err == HOST_PANICKED || err == HOST_NOT_RUNNABLE || (!blocked && err != KOZO_OK)) {
+		char name[200];
+		snprintf(name, sizeof(name), "syscall(%s:%d)", file, line);
+		check_err(name, err, KOZO_OK);
+	}
+	return err;
+}
+
+word_t kt_pte(word_t *root, word_t vaddr)
+{
+	word_t *table = root;
+	for (unsigned l = 0; l < 4; l++) {
+		word_t e = table[(vaddr >> (KOZO_PAGE_SIZE_BITS + 9 * (3 - l))) & 511];
+		if (l == 3 || !arch_pte_present(e))
+			return l == 3 ? e : 0;
+		table = arch_phys_to_kernel(arch_pte_addr(e));
+	}
+	return 0;
+}
+
 bool kt_is_child(const struct slot *parent, const struct slot *child)
 {
 	for (const struct slot *c = parent->first_child; c; c = c->next_sibling)

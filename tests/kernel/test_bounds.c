@@ -126,19 +126,6 @@ void test_bounds_retype(void)
 	kt_end(&h);
 }
 
-/* The entry for vaddr in vspace root's page tables, 0 if absent. */
-static word_t pte_of(word_t *root, word_t vaddr)
-{
-	word_t *table = root;
-	for (unsigned l = 0; l < 4; l++) {
-		word_t e = table[(vaddr >> (KOZO_PAGE_SIZE_BITS + 9 * (3 - l))) & 511];
-		if (l == 3 || !arch_pte_present(e))
-			return e;
-		table = arch_phys_to_kernel(arch_pte_addr(e));
-	}
-	return 0;
-}
-
 #define HOST_PTE_WRITE (1ull << 1)
 #define HOST_PTE_EXEC (1ull << 2)
 
@@ -165,27 +152,27 @@ void test_bounds_mapping(void)
 	KT_OK(kt_copy(&h, ro, f, KOZO_RIGHT_READ));
 	const word_t rw_top[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, 0 };
 	CHECK_ERR("map_read_only_cap_asking_write", call(&h, ro, KOZO_FRAME_MAP, rw_top, 3, vs, 1), KOZO_OK);
-	word_t e = pte_of(root, ARCH_USER_TOP - KOZO_PAGE_SIZE);
+	word_t e = kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE);
 	CHECK("mapped", arch_pte_present(e) && arch_pte_addr(e) == arch_kernel_to_phys((void *)kt_slot(&h, f)->cap.obj));
 	CHECK_EQ("mapping_read_only", e & HOST_PTE_WRITE, 0);
 	CHECK_EQ("mapping_not_executable", e & HOST_PTE_EXEC, 0);
 	CHECK_ERR("unmap", call(&h, ro, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
-	CHECK("unmapped_entry_cleared", !arch_pte_present(pte_of(root, ARCH_USER_TOP - KOZO_PAGE_SIZE)));
+	CHECK("unmapped_entry_cleared", !arch_pte_present(kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE)));
 	const word_t rwx[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, 1 };
 	CHECK_ERR("map_writable", call(&h, f, KOZO_FRAME_MAP, rwx, 3, vs, 1), KOZO_OK);
-	e = pte_of(root, ARCH_USER_TOP - KOZO_PAGE_SIZE);
+	e = kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE);
 	CHECK("mapping_writable", e & HOST_PTE_WRITE);
 	CHECK("mapping_executable", e & HOST_PTE_EXEC);
 	CHECK_ERR("unmap_writable", call(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
 	const word_t read_only_request[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ, 0 };
 	CHECK_ERR("map_asking_read", call(&h, f, KOZO_FRAME_MAP, read_only_request, 3, vs, 1), KOZO_OK);
-	CHECK_EQ("request_limits_rights", pte_of(root, ARCH_USER_TOP - KOZO_PAGE_SIZE) & HOST_PTE_WRITE, 0);
+	CHECK_EQ("request_limits_rights", kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE) & HOST_PTE_WRITE, 0);
 	/* A write-only capability cannot be mapped at all. */
 	word_t wo = host_slot_alloc(&h, 1), g = kt_new(&h, KOZO_OBJ_FRAME, 0);
 	KT_OK(kt_copy(&h, wo, g, KOZO_RIGHT_WRITE));
 	const word_t below[3] = { ARCH_USER_TOP - 2 * KOZO_PAGE_SIZE, KOZO_RIGHTS_ALL, 0 };
 	CHECK_ERR("write_only_cap", call(&h, wo, KOZO_FRAME_MAP, below, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
-	CHECK("write_only_not_mapped", !arch_pte_present(pte_of(root, ARCH_USER_TOP - 2 * KOZO_PAGE_SIZE)));
+	CHECK("write_only_not_mapped", !arch_pte_present(kt_pte(root, ARCH_USER_TOP - 2 * KOZO_PAGE_SIZE)));
 	kt_end(&h);
 }
 

@@ -249,7 +249,7 @@ void test_fastpath_priorities(void)
 		/* The reply back to the lower-priority client: general path. */
 		uint64_t hits = s.h.k->stats.fastpath_hits;
 		const word_t ans[4] = { 7 };
-		host_syscall(&s.h, s.server, KOZO_SYS_REPLY_RECV, s.ep, kozo_msginfo(0, 0, 0, 1), ans, NULL);
+		KT_SYS(&s.h, s.server, KOZO_SYS_REPLY_RECV, s.ep, kozo_msginfo(0, 0, 0, 1), ans, NULL);
 		CHECK_EQ("reply_to_lower_slow", s.h.k->stats.fastpath_hits, hits);
 		CHECK_EQ("client_answered", s.client->ctx.regs[ARCH_REG_MR0], 7);
 		CHECK_EQ("server_waits", s.server->state, THREAD_BLOCKED_RECV);
@@ -300,7 +300,7 @@ void test_fastpath_replyrecv_sender_queued(void)
 	if (rr_boot(&s)) {
 		struct tcb *sender = kt_spawn(&s.h, 10, NULL);
 		const word_t mr[4] = { 555 };
-		host_syscall(&s.h, sender, KOZO_SYS_SEND, s.ep, kozo_msginfo(3, 0, 0, 1), mr, NULL);
+		KT_SYS(&s.h, sender, KOZO_SYS_SEND, s.ep, kozo_msginfo(3, 0, 0, 1), mr, NULL);
 		CHECK_EQ("sender_queued", sender->state, THREAD_BLOCKED_SEND);
 		s.hits = s.h.k->stats.fastpath_hits;
 		CHECK_ERR("replyrecv", rr(&s, s.ep), KOZO_OK);
@@ -347,7 +347,7 @@ void test_fastpath_replyrecv_no_caller(void)
 	if (fp_boot(&s, 10, 10)) {
 		struct tcb *t = s.client;
 		const word_t ans[4] = { 1 };
-		host_syscall(&s.h, t, KOZO_SYS_REPLY_RECV, s.ep, kozo_msginfo(0, 0, 0, 1), ans, NULL);
+		KT_SYS(&s.h, t, KOZO_SYS_REPLY_RECV, s.ep, kozo_msginfo(0, 0, 0, 1), ans, NULL);
 		declined(&s);
 		CHECK_EQ("waits", t->state, THREAD_BLOCKED_RECV);
 		CHECK("queued_behind_server", s.e->q.head == s.server && s.server->queue_next == t);
@@ -370,7 +370,7 @@ void test_fastpath_replyrecv_faulted_caller(void)
 		CHECK_EQ("server_got_fault", kozo_msginfo_label(s.server->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_VM);
 		s.hits = s.h.k->stats.fastpath_hits;
 		const word_t ip[4] = { 0x401000 };
-		host_syscall(&s.h, s.server, KOZO_SYS_REPLY_RECV, s.ep, kozo_msginfo(0, 0, 0, 1), ip, NULL);
+		KT_SYS(&s.h, s.server, KOZO_SYS_REPLY_RECV, s.ep, kozo_msginfo(0, 0, 0, 1), ip, NULL);
 		declined(&s);
 		CHECK_EQ("client_resumed", s.client->state, THREAD_RUNNABLE);
 		CHECK_EQ("ip_set", s.client->ctx.regs[ARCH_REG_IP], 0x401000);

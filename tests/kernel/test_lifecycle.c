@@ -223,7 +223,7 @@ void test_life_resume_blocked(void)
 	/* Suspend of a thread waiting for a reply drops the reply link. */
 	struct tcb *server = kt_spawn(&h, 10, NULL);
 	kt_recv_blocks(&h, server, ep);
-	host_syscall(&h, t, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	KT_SYS(&h, t, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
 	CHECK("call_linked", server->reply_to == t && t->state == THREAD_BLOCKED_REPLY);
 	KT_OK(call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
 	CHECK("reply_link_dropped", server->reply_to == NULL && t->reply_from == NULL);
