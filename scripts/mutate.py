@@ -48,6 +48,8 @@ import hashlib
 import json
 import os
 import random
+import resource
+import signal
 import re
 import shutil
 import subprocess
@@ -341,6 +343,78 @@ def all_mutants(files):
     return muts
 
 
+# ---- mutant schemata: many mutants in one build ----
+#
+# Compiling and linking a test binary per mutant is what a campaign spends
+# its time on.  Mutants whose change is a whole expression or a whole
+# statement are instead compiled all at once into their file, each behind
+# a run-time switch (mutant schemata, Untch et al. 1993), and selected by
+# the environment variable KOZO_MUTANT: one build per file, one test run per
+# mutant.  Operator-only changes (ror, lcr, aor, incdec), whose operands a
+# text rewriter cannot delimit safely, are compiled one at a time.
+
+SCHEMA_OPS = {"negate", "if-false", "if-true", "clause", "right", "mask", "ret", "clear", "assign", "call"}
+STMT_OPS = {"clear", "assign", "call"}
+SCHEMA_PROLOGUE = (
+    "extern char *getenv(const char *); extern long atol(const char *); "
+    "static long kozo_mutant_active_ = -2; "
+    "static inline __attribute__((unused)) int kozo_mut_(long n) { if (kozo_mutant_active_ == -2) { "
+    "const char *e = getenv(\"KOZO_MUTANT\"); kozo_mutant_active_ = e ? atol(e) : -1; } "
+    "return kozo_mutant_active_ == n; }\n")
+
+
+def schemata(text, muts):
+    """The file's text with every mutant of muts behind kozo_mut_(number),
+    and {mutant id: number}.  Mutants whose span partly overlaps another's
+    are left out (compiled alone)."""
+    cand = [m for m in muts if m.op in SCHEMA_OPS]
+    spans = {}
+    for m in cand:
+        spans.setdefault((m.start, m.end), []).append(m)
+    order = sorted(spans, key=lambda se: (se[0], -se[1]))
+    bad = set()
+    for i, (s1, e1) in enumerate(order):
+        for s2, e2 in order[i + 1:]:
+            if s2 >= e1:
+                break
+            if e2 > e1:  # starts inside, ends outside
+                bad.add((s1, e1))
+                bad.add((s2, e2))
+    order = [se for se in order if se not in bad]
+    number = {}
+    for se in order:
+        for m in spans[se]:
+            number[m.id] = len(number)
+
+    def render(lo, hi, skip=None):
+        out, pos = [], lo
+        for se in order:
+            s0, e0 = se
+            if s0 < pos or e0 > hi or se == skip or s0 < lo:
+                continue
+            out.append(text[pos:s0])
+            out.append(render_group(se))
+            pos = e0
+        out.append(text[pos:hi])
+        return "".join(out)
+
+    def render_group(se):
+        inner = render(se[0], se[1], skip=se)
+        ms = spans[se]
+        if ms[0].op in STMT_OPS:
+            cond = " || ".join("kozo_mut_(%d)" % number[m.id] for m in ms)
+            return "{ if (!(%s)) { %s } }" % (cond, inner)
+        if len(ms) == 1 and ms[0].op == "mask" and ms[0].repl == "":
+            amp = inner.index("&")
+            return "%s& (kozo_mut_(%d) ? ~0ull : (%s))" % (inner[:amp], number[ms[0].id], inner[amp + 1:].strip())
+        expr = "(" + inner + ")"
+        for m in reversed(ms):
+            expr = "(kozo_mut_(%d) ? (%s) : %s)" % (number[m.id], m.repl, expr)
+        return expr
+
+    return SCHEMA_PROLOGUE + render(0, len(text)), number
+
+
 # ---- building and running ----
 
 def inputs_hash(cflags):
@@ -403,7 +477,9 @@ class Campaign:
     def __init__(self, args):
         self.args = args
         self.cc = os.environ.get("HOSTCC", "clang")
-        self.cflags = os.environ.get("MUTATE_CFLAGS", "").split()
+        # Without debug information: it does not change the code, and the
+        # compiler is faster without it.
+        self.cflags = [f for f in os.environ.get("MUTATE_CFLAGS", "").split() if f != "-g"]
         self.ldflags = os.environ.get("MUTATE_LDFLAGS", "").split()
         self.objdir = os.path.join(ROOT, "build/host/kernel")
         self.test_objs = [os.path.join(ROOT, o) for o in os.environ.get("MUTATE_OBJS", "").split()]
@@ -426,6 +502,7 @@ class Campaign:
         self.inputs = inputs_hash(" ".join([self.cc] + self.cflags + self.ldflags))
         self.reference = {}
         self.sources = {}
+        self.schema_exe = {}
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -447,47 +524,88 @@ class Campaign:
             self.reference[file] = code_bytes(obj)
         return self.reference[file]
 
-    def run_one(self, m, worker):
+    def link(self, file, obj, exe):
+        own = self.own_obj.get(file[:-2] + ".o")
+        objs = [obj if o == own else o for o in self.test_objs]
+        if obj not in objs:
+            sys.exit("mutate: kernel/core/%s.o is not among the test objects" % file[:-2])
+        r = subprocess.run([self.cc] + self.ldflags + ["-o", exe] + objs, capture_output=True, text=True)
+        return r.returncode == 0, r.stderr.strip()[-200:]
+
+    def run_tests(self, exe, mutant=None):
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0", UBSAN_OPTIONS="print_stacktrace=0")
+        env.pop("KOZO_MUTANT", None)
+        if mutant is not None:
+            env["KOZO_MUTANT"] = str(mutant)
+        # A limit on CPU time, not wall time, so that a loaded machine does
+        # not turn slow runs into timeouts; wall time only as a backstop.
+        limit = max(1, int(self.args.timeout))
+
+        def cpu_limit():
+            resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+        try:
+            r = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, env=env,
+                               timeout=30 * limit, preexec_fn=cpu_limit)
+        except subprocess.TimeoutExpired:
+            return "timeout", ""
+        if r.returncode == -signal.SIGXCPU:
+            return "timeout", ""
+        fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL ")]
+        if r.returncode == 0 and not fails:
+            return "survived", ""
+        return "killed", fails[0][5:] if fails else "exit %d: %s" % (
+            r.returncode, (r.stderr.strip().splitlines() or [""])[-1][:160])
+
+    def build_schemata(self, file, muts):
+        """One test binary with every schema mutant of file; {id: number}
+        of those it holds (none when the build or its clean run fails)."""
+        text, number = schemata(self.source(file), muts)
+        wdir = os.path.join(self.tmp, "schema-" + file[:-2])
+        ws = Workspace(wdir)
+        obj, exe = os.path.join(wdir, "schema.o"), os.path.join(wdir, "kernel-tests")
+        ok, err = ws.compile(self.cc, self.cflags, file, text, obj)
+        if ok:
+            ok, err = self.link(file, obj, exe)
+        if ok:
+            status, err = self.run_tests(exe)
+            ok = status == "survived"
+        if not ok:
+            print("note: mutant schemata of %s unusable (%s); its mutants are compiled one by one"
+                  % (file, (err.strip().splitlines() or [""])[0][:160]), file=sys.stderr)
+            return {}
+        self.schema_exe[file] = exe
+        return number
+
+    def cache_path(self, m):
         key = hashlib.sha256((self.inputs + m.id + m.repl + m.orig).encode()).hexdigest()
-        cached = os.path.join(self.cache_dir, key + ".json")
+        return os.path.join(self.cache_dir, key + ".json")
+
+    def run_one(self, m, worker, number=None):
+        cached = self.cache_path(m)
         if os.path.exists(cached):
             with open(cached) as fh:
                 return json.load(fh)
         t0 = time.monotonic()
-        wdir = os.path.join(self.tmp, "w%d" % worker)
-        ws = Workspace(wdir)
-        obj = os.path.join(wdir, "mutant.o")
-        ok, err = ws.compile(self.cc, self.cflags, m.file, m.apply(self.source(m.file)), obj)
         detail = ""
-        if not ok:
-            status = "no-build"
-            detail = err.strip().splitlines()[0] if err.strip() else ""
-        elif code_bytes(obj) == self.reference_code(m.file):
-            status = "equiv-tce"
+        if number is not None:
+            status, detail = self.run_tests(self.schema_exe[m.file], number)
         else:
-            own = self.own_obj.get(m.file[:-2] + ".o")
-            objs = [obj if o == own else o for o in self.test_objs]
-            if obj not in objs:
-                sys.exit("mutate: kernel/core/%s.o is not among the test objects" % m.file[:-2])
-            exe = os.path.join(wdir, "kernel-tests")
-            r = subprocess.run([self.cc] + self.ldflags + ["-o", exe] + objs, capture_output=True, text=True)
-            if r.returncode != 0:
-                status, detail = "no-build", r.stderr.strip()[-200:]
+            wdir = os.path.join(self.tmp, "w%d" % worker)
+            ws = Workspace(wdir)
+            obj = os.path.join(wdir, "mutant.o")
+            ok, err = ws.compile(self.cc, self.cflags, m.file, m.apply(self.source(m.file)), obj)
+            if not ok:
+                status = "no-build"
+                detail = err.strip().splitlines()[0] if err.strip() else ""
+            elif code_bytes(obj) == self.reference_code(m.file):
+                status = "equiv-tce"
             else:
-                env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
-                           UBSAN_OPTIONS="print_stacktrace=0")
-                try:
-                    r = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, env=env,
-                                       timeout=self.args.timeout)
-                    fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL ")]
-                    if r.returncode == 0 and not fails:
-                        status = "survived"
-                    else:
-                        status = "killed"
-                        detail = fails[0][5:] if fails else "exit %d: %s" % (
-                            r.returncode, (r.stderr.strip().splitlines() or [""])[-1][:160])
-                except subprocess.TimeoutExpired:
-                    status = "timeout"
+                exe = os.path.join(wdir, "kernel-tests")
+                ok, err = self.link(m.file, obj, exe)
+                if not ok:
+                    status, detail = "no-build", err
+                else:
+                    status, detail = self.run_tests(exe)
         res = {"status": status, "detail": detail, "seconds": round(time.monotonic() - t0, 2)}
         with open(cached + ".tmp", "w") as fh:
             json.dump(res, fh)
@@ -522,7 +640,8 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="a seeded random sample of N mutants")
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--threshold", type=float, default=0, help="fail below this score (percent)")
-    ap.add_argument("--timeout", type=float, default=10, help="seconds per test run")
+    ap.add_argument("--timeout", type=float, default=3,
+                    help="CPU seconds per test run (the tests take about 0.3)")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--only", help="comma-separated mutant ids")
     ap.add_argument("--report", help="write every result to this file (JSON)")
@@ -552,8 +671,14 @@ def main():
     t0 = time.monotonic()
     try:
         todo = [m for m in muts if m.id not in equivalents]
-        for f in {m.file for m in todo}:
-            camp.reference_code(f)
+        uncached = [m for m in todo if not os.path.exists(camp.cache_path(m))]
+        numbers = {}
+        for f in sorted({m.file for m in uncached}):
+            fm = [m for m in uncached if m.file == f]
+            if any(m.op in SCHEMA_OPS for m in fm):
+                numbers.update(camp.build_schemata(f, [m for m in all_mutants([f]) if m.id not in equivalents]))
+            if any(m.id not in numbers for m in fm):
+                camp.reference_code(f)
         done = 0
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
             slots = list(range(args.jobs))
@@ -563,7 +688,7 @@ def main():
             def submit():
                 m = pending.pop(0)
                 w = slots.pop()
-                futures[pool.submit(camp.run_one, m, w)] = (m, w)
+                futures[pool.submit(camp.run_one, m, w, numbers.get(m.id))] = (m, w)
 
             while pending and slots:
                 submit()
