@@ -306,6 +306,9 @@ def generate(file, text):
             pc = matching_paren(masked, po)
             if pc < 0 or not masked[pc + 1:].lstrip().startswith(";"):
                 continue
+            before = masked[:bs + m.start(2)].rstrip()
+            if not (before.endswith((";", "{", "}", ")", ":")) or re.search(r"\belse$", before)):
+                continue  # a continued expression, not a statement
             semi = masked.index(";", pc)
             out.append(Mutant(file, "call", bs + m.start(2), semi + 1, ";", text))
         # returns
@@ -407,7 +410,10 @@ def schemata(text, muts):
         if len(ms) == 1 and ms[0].op == "mask" and ms[0].repl == "":
             amp = inner.index("&")
             return "%s& (kozo_mut_(%d) ? ~0ull : (%s))" % (inner[:amp], number[ms[0].id], inner[amp + 1:].strip())
-        expr = "(" + inner + ")"
+        # Conditions and their clauses are truth values: !! gives the
+        # original the replacement's type (int) without changing its truth.
+        boolean = all(m.op in ("negate", "if-false", "if-true", "clause") for m in ms)
+        expr = ("!!(%s)" if boolean else "(%s)") % inner
         for m in reversed(ms):
             expr = "(kozo_mut_(%d) ? (%s) : %s)" % (number[m.id], m.repl, expr)
         return expr
