@@ -309,6 +309,8 @@ static void check_notification(struct walk *w, const struct notification *n, uns
 	check_queue(w, &n->q, n, THREAD_BLOCKED_NTFN, "notification");
 	if (n->bound && n->bound->bound_ntfn != n)
 		fail(w, "notification bound to a thread bound elsewhere");
+	if (n->bound && n->bound->refs == 0)
+		fail(w, "notification bound to deleted thread %lu", (unsigned long)n->bound->id);
 }
 
 static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
@@ -327,6 +329,23 @@ static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
 		fail(w, "thread %lu waits for a reply nobody owes it", (unsigned long)t->id);
 	if (t->bound_ntfn && t->bound_ntfn->bound != t)
 		fail(w, "thread %lu bound to a notification bound elsewhere", (unsigned long)t->id);
+	if ((t->reply_to && t->reply_to->refs == 0) || (t->reply_from && t->reply_from->refs == 0))
+		fail(w, "thread %lu has a reply link to a deleted thread", (unsigned long)t->id);
+}
+
+/* An interrupt line nobody holds an IRQHandler for is masked and signals
+ * no notification (the last handler's deletion sees to it). */
+static void check_irq_lines(struct walk *w)
+{
+	const struct kernel *k = w->h->k;
+	for (unsigned i = 0; i < IRQ_COUNT; i++) {
+		if (k->irq_refs[i] != 0)
+			continue;
+		if (!slot_empty(&k->irq_ntfn[i]))
+			fail(w, "IRQ %u: no handler, but a notification to signal", i);
+		if (i < HOST_IRQ_LINES && !w->h->m->irq_masked[i])
+			fail(w, "IRQ %u: no handler, but unmasked", i);
+	}
 }
 
 static void check_run_queues(struct walk *w)
@@ -377,6 +396,7 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	for (size_t i = 0; i < w.ntfns.n; i++)
 		check_notification(&w, w.ntfns.ptr[i], w.ntfns.count[i]);
 	check_run_queues(&w);
+	check_irq_lines(&w);
 	seen_free(&w.cnodes);
 	seen_free(&w.tcbs);
 	seen_free(&w.endpoints);

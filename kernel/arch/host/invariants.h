@@ -13,7 +13,10 @@
  *   - no object has fewer references than capabilities seen naming it;
  *   - endpoint and notification queues are well linked, every thread in
  *     one blocks on that very object in the matching state, and the run
- *     queues hold only runnable threads. */
+ *     queues hold only runnable threads;
+ *   - no notification binding or reply link names a deleted thread;
+ *   - an interrupt line without IRQHandler capabilities is masked and has
+ *     no notification. */
 #ifndef KOZO_HOST_INVARIANTS_H
 #define KOZO_HOST_INVARIANTS_H
 
