@@ -62,6 +62,11 @@ bool check_err(const char *name, uint64_t got, uint64_t want)
 	return report(got == want, name, detail);
 }
 
+unsigned check_failures(void)
+{
+	return failed;
+}
+
 int check_summary(void)
 {
 	printf("%u passed, %u failed\n", passed, failed);
