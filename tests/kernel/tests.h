@@ -24,7 +24,9 @@
 	X(bounds_priority) X(bounds_fault_endpoint_rights) X(rights_ipc) \
 	X(life_cnode_last_slot) X(life_tcb_bound_deleted) X(life_two_cap_transfer) \
 	X(life_mapped_frame_transfer) X(life_unwrap_other_endpoint) X(life_resume_blocked) \
-	X(life_timer_round_robin) X(life_last_irq_handler) X(life_device_untyped) X(life_asid_exhaustion)
+	X(life_timer_round_robin) X(life_last_irq_handler) X(life_device_untyped) X(life_asid_exhaustion) \
+	X(cspace_two_levels) X(cspace_guard_top_bit) X(cspace_cdt_links) X(cspace_nested_cnodes_deleted) \
+	X(cspace_receive_slot) X(cspace_fault_to_bare_handler) X(cspace_low_priority_runs)
 
 #define DECLARE_TEST(name) void test_##name(void);
 KERNEL_TESTS(DECLARE_TEST)
