@@ -64,18 +64,25 @@ def raw(t, sysno_index, slot, length, extra=0):
 # The lifecycles of issue 18, each reached by one seed; several are one
 # mutation away from a planted bug (docs/FUZZING.md).
 lifecycle_seeds = {
-    # Call fast, with a read-only copy of the endpoint next to the one used.
+    # The fast path's case (a waiting receiver of Init's priority), then
+    # the same Call through a read-only copy: refused.
     "fast-call": retype(0, ENDPOINT, 0) + derive(0, False, 1, 0, READ | GRANT) + spawn(255)
-                 + ipc(1, RECV, 0) + ipc(0, CALL, 0, 1, (7,)),
-    # ReplyRecv fast, with a write-only copy next to the one used.
+                 + ipc(1, RECV, 0) + ipc(0, CALL, 0, 1, (7,)) + ipc(1, REPLY_RECV, 0, 0, (8,))
+                 + ipc(0, CALL, 1, 1, (9,)),
+    # ReplyRecv through a write-only copy: the reply goes, the receive is
+    # refused.
     "fast-replyrecv": retype(0, ENDPOINT, 0) + derive(0, False, 1, 0, WRITE | GRANT) + spawn(255)
-                      + ipc(1, RECV, 0) + ipc(0, CALL, 0, 1, (7,)) + ipc(1, REPLY_RECV, 0, 0, (8,)),
-    # WriteRegisters of the whole register file, then read it back.
+                      + ipc(1, RECV, 0) + ipc(0, CALL, 0, 1, (7,)) + ipc(1, REPLY_RECV, 1, 0, (8,)),
+    # WriteRegisters of the whole register file, then two registers more
+    # (refused), then read them back.
     "write-registers": spawn(10) + tcb(0, 1, T_SUSPEND) + write_regs(0, 1, ARCH_REG_COUNT, ARCH_REG_COUNT + 2)
+                       + write_regs(0, 1, ARCH_REG_COUNT + 2, ARCH_REG_COUNT + 4)
                        + [MORE, 0, READ_REGS, 1, 1, ARCH_REG_COUNT, 1],
-    # An IRQHandler and its copy, a notification set; one deleted.
+    # An IRQHandler and its copy, a notification set; both deleted, the
+    # last one masks the line.
     "irq-handlers": irq_get(0, 5, 2) + derive(0, False, 3, 2, 15) + retype(0, NOTIFICATION, 4)
-                    + irq_set(0, 3, 4) + [DELETE, 0, work(2), FULL] + [DELETE, 0, work(5), FULL],
+                    + irq_set(0, 3, 4) + [DELETE, 0, work(2), FULL] + [DELETE, 0, work(3), FULL]
+                    + [IRQ, 0, 5],
     # A thread bound to a notification, and a TCB deleted.
     "bound-thread": retype(0, NOTIFICATION, 0) + retype(0, TCB_OBJ, 1)
                     + [TCB, 0, 0, work(1), T_BIND, 0, 0, work(0)] + [DELETE, 0, work(1), FULL]
