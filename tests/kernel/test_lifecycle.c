@@ -389,3 +389,97 @@ void test_life_asid_exhaustion(void)
 	CHECK_EQ("asid_reused", kt_slot(&h, s + made)->cap.w2, asid);
 	kt_end(&h);
 }
+
+/* A faulted thread waiting for its handler: the handler dies, or takes
+ * another message first, or the fault endpoint goes while the fault waits
+ * in its queue.  The faulter never resumes as if answered: it stops. */
+void test_life_faulted_thread_orphaned(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), fs, hs;
+	struct tcb *f = kt_spawn(&h, 10, &fs), *handler = kt_spawn(&h, 10, &hs), *other = kt_spawn(&h, 10, NULL);
+	if (!f || !handler || !other)
+		return kt_end(&h);
+	const word_t cfg[3] = { ep, 10, 0 };
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
+	KT_OK(host_invoke(&h, h.init, fs, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1, NULL, 0));
+	/* 1. The handler receives the fault, then receives again before
+	 * replying: the faulter's reply is lost, and it stops. */
+	kt_recv_blocks(&h, handler, ep);
+	KT_OK(host_fault(&h, f, KOZO_FAULT_VM, 0x5000, 4, 14, false));
+	CHECK("handler_owes_faulter", handler->reply_to == f && f->state == THREAD_BLOCKED_REPLY);
+	KT_SYS(&h, other, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	CHECK_ERR("handler_receives_other", host_syscall(&h, handler, KOZO_SYS_RECV, ep, 0, NULL, NULL), KOZO_OK);
+	CHECK("handler_took_other", handler->state == THREAD_RUNNABLE && handler->reply_to == other);
+	CHECK_EQ("faulter_stopped", f->state, THREAD_INACTIVE);
+	CHECK("faulter_unlinked", f->reply_from == NULL);
+	CHECK_EQ("faulter_not_cancelled", f->ctx.regs[ARCH_REG_SYSNO] == KOZO_ERR_CANCELLED, 0);
+	/* 2. The handler holding a fault is deleted: the faulter stops, its
+	 * fault forgotten. */
+	const word_t ans[4] = { 0 };
+	KT_SYS(&h, handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 0), ans, NULL);
+	KT_OK(host_invoke(&h, h.init, fs, KOZO_TCB_RESUME, NULL, 0, NULL, 0, NULL, 0));
+	kt_recv_blocks(&h, handler, ep);
+	KT_OK(host_fault(&h, f, KOZO_FAULT_VM, 0x6000, 4, 14, false));
+	CHECK("handler_owes_again", handler->reply_to == f);
+	CHECK_ERR("delete_handler", kt_delete(&h, hs), KOZO_OK);
+	CHECK_EQ("faulter_stopped_again", f->state, THREAD_INACTIVE);
+	CHECK_EQ("fault_forgotten", f->pending_fault, 0);
+	CHECK("not_queued_to_run", !sched_is_queued(&h.k->sched, f));
+	/* 3. Nobody receives: the fault waits in the endpoint's queue, and
+	 * the endpoint is deleted. */
+	KT_OK(host_invoke(&h, h.init, fs, KOZO_TCB_RESUME, NULL, 0, NULL, 0, NULL, 0));
+	KT_OK(host_fault(&h, f, KOZO_FAULT_USER_EXCEPTION, 0, 0, 13, false));
+	CHECK_EQ("fault_queued", f->state, THREAD_BLOCKED_SEND);
+	/* The thread's own fault-endpoint capability is a child: revoke it. */
+	CHECK_ERR("revoke_endpoint", kt_revoke(&h, ep), KOZO_OK);
+	CHECK_EQ("still_queued", f->state, THREAD_BLOCKED_SEND);
+	CHECK_ERR("delete_endpoint", kt_delete(&h, ep), KOZO_OK);
+	CHECK_EQ("faulter_stopped_third", f->state, THREAD_INACTIVE);
+	CHECK_EQ("fault_forgotten_third", f->pending_fault, 0);
+	kt_end(&h);
+}
+
+/* Configure gives the thread an unmapped copy of a mapped IPC-buffer
+ * Frame, and a replaced capability's old one is deleted. */
+void test_life_configure_replaces(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ts;
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t)
+		return kt_end(&h);
+	const word_t va = 0x100000000000ull;
+	const word_t vs[1] = { KOZO_CAP_INIT_VSPACE }, pt[1] = { va }, map[3] = { va, KOZO_RIGHTS_ALL, 0 };
+	word_t l1 = kt_new(&h, KOZO_OBJ_PT_L1, 0), l2 = kt_new(&h, KOZO_OBJ_PT_L2, 0), l3 = kt_new(&h, KOZO_OBJ_PT_L3, 0);
+	word_t frame = kt_new(&h, KOZO_OBJ_FRAME, 0);
+	KT_OK(host_invoke(&h, h.init, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1, NULL, 0));
+	KT_OK(host_invoke(&h, h.init, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1, NULL, 0));
+	KT_OK(host_invoke(&h, h.init, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1, NULL, 0));
+	KT_OK(host_invoke(&h, h.init, frame, KOZO_FRAME_MAP, map, 3, vs, 1, NULL, 0));
+	CHECK("frame_mapped", kt_slot(&h, frame)->cap.w3 & CAP_MAPPED);
+	const word_t cfg[3] = { 0, 10, va };
+	const word_t caps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, frame };
+	uint32_t cnode_refs = ((struct cnode_header *)kt_slot(&h, KOZO_CAP_INIT_CNODE)->cap.obj)->refs;
+	CHECK_ERR("configure", host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3, NULL, 0), KOZO_OK);
+	const struct cap *b = &t->slots[TCB_IPC_FRAME].cap;
+	CHECK("buffer_copy_unmapped", b->type == KOZO_OBJ_FRAME && b->w2 == 0 && b->w3 == 0);
+	CHECK_EQ("buffer_offset", t->ipc_buffer_offset, 0);
+	CHECK_EQ("buffer_address", t->ipc_buffer_addr, va);
+	CHECK("original_still_mapped", kt_slot(&h, frame)->cap.w3 & CAP_MAPPED);
+	CHECK_EQ("cspace_replaced_not_added", ((struct cnode_header *)kt_slot(&h, KOZO_CAP_INIT_CNODE)->cap.obj)->refs,
+		 cnode_refs);
+	/* Two extra caps: the buffer stays; one: the VSpace stays too. */
+	const word_t two[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
+	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, cfg, 3, two, 2, NULL, 0));
+	CHECK_EQ("buffer_kept", t->slots[TCB_IPC_FRAME].cap.type, KOZO_OBJ_FRAME);
+	const word_t prio7[3] = { 0, 7, 0 };
+	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, prio7, 3, two, 1, NULL, 0));
+	CHECK("vspace_kept", t->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE && t->priority == 7);
+	CHECK("requeued_at_7", h.k->sched.head[7] == t);
+	kt_end(&h);
+}
