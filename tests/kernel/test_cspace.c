@@ -297,3 +297,77 @@ void test_cspace_low_priority_runs(void)
 	CHECK("tick_keeps_low", host_timer_tick(&h) && h.k->current == low);
 	kt_end(&h);
 }
+
+/* A thread without IPC buffer: its long messages and invocations are cut
+ * to the four registers, and a receiver without one gets four. */
+void test_cspace_bare_thread_messages(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), fresh = kt_new(&h, KOZO_OBJ_TCB, 0), dst = host_slot_alloc(&h, 1);
+	const word_t cfg[3] = { 0, 10, 0 };
+	const word_t caps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
+	KT_OK(call(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(call(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	struct tcb *bare = host_object(&h, fresh), *rx = kt_spawn(&h, 10, NULL);
+	if (!bare || !rx)
+		return kt_end(&h);
+	/* Copy needs 5 registers; a bare thread has 4. */
+	const word_t mr[4] = { dst, 64, ep, 64 };
+	CHECK_ERR("bare_copy_truncated", host_syscall(&h, bare, KOZO_SYS_CALL, KOZO_CAP_INIT_CNODE,
+						      kozo_msginfo(KOZO_CNODE_COPY, 0, 0, 5), mr, NULL),
+		  KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK("nothing_copied", slot_empty(kt_slot(&h, dst)));
+	/* A bare sender's 6-register message arrives as 4. */
+	kt_recv_blocks(&h, rx, ep);
+	const word_t m6[4] = { 1, 2, 3, 4 };
+	CHECK_ERR("bare_sends_6", host_syscall(&h, bare, KOZO_SYS_SEND, ep, kozo_msginfo(0, 0, 0, 6), m6, NULL), KOZO_OK);
+	CHECK_EQ("received_4", kozo_msginfo_length(rx->ctx.regs[ARCH_REG_INFO]), KOZO_FASTPATH_MRS);
+	CHECK_EQ("mr3", rx->ctx.regs[ARCH_REG_MR3], 4);
+	/* A bare receiver of a 6-register message gets 4. */
+	kt_recv_blocks(&h, bare, ep);
+	struct host_msg long_msg = { .len = 6, .mr = { 5, 6, 7, 8, 9, 10 } };
+	CHECK_ERR("send_6_to_bare", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &long_msg, NULL), KOZO_OK);
+	CHECK_EQ("bare_got_4", kozo_msginfo_length(bare->ctx.regs[ARCH_REG_INFO]), KOZO_FASTPATH_MRS);
+	CHECK_EQ("bare_mr0", bare->ctx.regs[ARCH_REG_MR0], 5);
+	kt_end(&h);
+}
+
+/* System call numbers past the last are unknown system calls (faults);
+ * the faulting thread gives up the CPU.  An interrupt that wakes a thread
+ * of higher priority than the running one lets it run. */
+void test_cspace_syscall_numbers_and_irq_preemption(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), fs;
+	struct tcb *handler = kt_spawn(&h, 100, NULL), *f = kt_spawn(&h, 100, &fs);
+	if (!handler || !f)
+		return kt_end(&h);
+	const word_t cfg[3] = { ep, 100, 0 };
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
+	KT_OK(call(&h, fs, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1));
+	kt_recv_blocks(&h, handler, ep);
+	KT_SYS(&h, f, KOZO_SYS_END, 0, 0, NULL, NULL);
+	CHECK_EQ("past_end_is_a_fault", f->state, THREAD_BLOCKED_REPLY);
+	CHECK_EQ("handler_got_number", handler->ctx.regs[ARCH_REG_MR0], KOZO_SYS_END);
+	CHECK("faulter_not_current", h.k->current != f);
+	/* Interrupt preemption: Init stops, a low thread runs, an interrupt
+	 * wakes a waiter of higher priority. */
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), hd = host_slot_alloc(&h, 1);
+	const word_t get[3] = { 7, hd, 64 }, ntc[1] = { nt };
+	KT_OK(call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
+	KT_OK(call(&h, hd, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
+	struct tcb *waiter = kt_spawn(&h, 50, NULL), *low = kt_spawn(&h, 3, NULL);
+	if (!waiter || !low)
+		return kt_end(&h);
+	kt_recv_blocks(&h, waiter, nt);
+	KT_SYS(&h, handler, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_OK(host_invoke(&h, h.init, KOZO_CAP_INIT_TCB, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0, NULL, 0));
+	CHECK("low_runs", h.k->current == low);
+	CHECK("irq", host_irq(&h, 7));
+	CHECK("waiter_preempts", h.k->current == waiter);
+	kt_end(&h);
+}

@@ -63,6 +63,34 @@ void test_fastpath_length_and_caps(void)
 {
 	struct fp_setup s;
 	if (fp_boot(&s, 10, 10)) {
+		/* Registers past the length keep the receiver's values. */
+		s.server->ctx.regs[ARCH_REG_MR1] = s.server->ctx.regs[ARCH_REG_MR2] = 0xeeee;
+		s.server->ctx.regs[ARCH_REG_MR3] = 0xeeee;
+		CHECK_ERR("call_1", fp_call(&s, s.ep, kozo_msginfo(1, 0, 0, 1)), KOZO_OK);
+		CHECK_EQ("one_is_fast", s.h.k->stats.fastpath_hits, s.hits + 1);
+		CHECK("others_kept", s.server->ctx.regs[ARCH_REG_MR1] == 0xeeee &&
+				     s.server->ctx.regs[ARCH_REG_MR2] == 0xeeee && s.server->ctx.regs[ARCH_REG_MR3] == 0xeeee);
+	}
+	kt_end(&s.h);
+	if (fp_boot(&s, 10, 10)) {
+		s.server->ctx.regs[ARCH_REG_MR3] = 0xeeee;
+		CHECK_ERR("call_3", fp_call(&s, s.ep, kozo_msginfo(1, 0, 0, 3)), KOZO_OK);
+		CHECK("three_copied", s.server->ctx.regs[ARCH_REG_MR2] == 33 && s.server->ctx.regs[ARCH_REG_MR3] == 0xeeee);
+	}
+	kt_end(&s.h);
+	if (fp_boot(&s, 10, 10)) {
+		/* A second server waits behind the first: the fast path takes
+		 * the first off the queue as the general path would. */
+		struct tcb *second = kt_spawn(&s.h, 10, NULL);
+		kt_recv_blocks(&s.h, second, s.ep);
+		s.hits = s.h.k->stats.fastpath_hits;
+		CHECK_ERR("call_with_two_waiting", fp_call(&s, s.ep, kozo_msginfo(1, 0, 0, 1)), KOZO_OK);
+		CHECK_EQ("fast_with_two", s.h.k->stats.fastpath_hits, s.hits + 1);
+		CHECK("first_unlinked", s.server->queue_next == NULL && s.server->blocked_on == NULL);
+		CHECK("second_heads_queue", s.e->q.head == second && second->queue_prev == NULL && s.e->state == EP_RECV);
+	}
+	kt_end(&s.h);
+	if (fp_boot(&s, 10, 10)) {
 		CHECK_ERR("call_4", fp_call(&s, s.ep, kozo_msginfo(1, 0, 0, 4)), KOZO_OK);
 		CHECK_EQ("four_is_fast", s.h.k->stats.fastpath_hits, s.hits + 1);
 		CHECK_EQ("mr3_delivered", s.server->ctx.regs[ARCH_REG_MR3], 44);
