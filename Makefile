@@ -22,6 +22,7 @@ include mk/host.mk
 include mk/tools.mk
 include mk/fuzz.mk
 include mk/linux.mk
+include mk/mutate.mk
 
 # The preflight gate runs while this file is read, so a refusal comes before
 # any rule.  Goals that install packages run scripts/deps.sh first: deps is

@@ -9,7 +9,8 @@
 #                     issue 12's isolation fixes reverted (KOZO_FUZZ_REVERT_*:
 #                     pt = page tables with one owner, tlb = whole-space
 #                     flush, ipcbuf = IPC buffer rights, fault = faults in
-#                     the thread state), each a self-check too
+#                     the thread state), each a self-check too;
+#                     ipc-plant-<name>: more planted bugs (FUZZ_PLANTS below)
 #   make fuzz         each target for FUZZ_SECONDS (default 600), figures
 .PHONY: fuzz-build fuzz
 
@@ -65,3 +66,26 @@ $(FUZZ_OUT)/$(1): $$(FUZZ_OBJS_$(1))
 -include $$(FUZZ_OBJS_$(1):.o=.d)
 endef
 $(foreach t,$(FUZZ_BUILDS),$(eval $(call FUZZ_TARGET_RULES,$(t))))
+
+# More planted bugs for the self-check (docs/FUZZING.md), each a mutant the
+# unit tests once missed: fuzz/ipc on a kernel whose one file is compiled
+# with KOZO_FUZZ_PLANT_<NAME>_BUG.  Only that file's object differs from
+# fuzz/ipc's own: $(FUZZ_OUT)/ipc-plant-<name>.
+FUZZ_PLANTS := fastpath-write:fastpath fastpath-read:fastpath writereg:tcb unbind:tcb \
+               irq-release:irq two-caps:endpoint
+plant_name = $(word 1,$(subst :, ,$(1)))
+plant_file = kernel/core/$(word 2,$(subst :, ,$(1))).c
+plant_define = -DKOZO_FUZZ_PLANT_$(subst -,_,$(shell echo $(call plant_name,$(1)) | tr a-z A-Z))_BUG
+FUZZ_PLANT_BINS := $(foreach p,$(FUZZ_PLANTS),$(FUZZ_OUT)/ipc-plant-$(call plant_name,$(p)))
+
+define FUZZ_PLANT_RULES
+$(FUZZ_OUT)/obj/ipc-plant-$(call plant_name,$(1)).o: $(call plant_file,$(1))
+	@mkdir -p $$(@D)
+	$(HOSTCC) $$(FUZZ_CFLAGS) $(FUZZ_INC_ipc) $(call plant_define,$(1)) -MMD -MP -c -o $$@ $$<
+-include $(FUZZ_OUT)/obj/ipc-plant-$(call plant_name,$(1)).d
+$(FUZZ_OUT)/ipc-plant-$(call plant_name,$(1)): $$(filter-out $(FUZZ_OUT)/obj/ipc/$(patsubst %.c,%.o,$(call plant_file,$(1))),$$(FUZZ_OBJS_ipc)) $(FUZZ_OUT)/obj/ipc-plant-$(call plant_name,$(1)).o
+	$(HOSTCC) $(FUZZ_LDFLAGS) -o $$@ $$^
+endef
+$(foreach p,$(FUZZ_PLANTS),$(eval $(call FUZZ_PLANT_RULES,$(p))))
+
+fuzz-build: $(FUZZ_PLANT_BINS)

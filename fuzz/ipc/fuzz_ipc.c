@@ -242,6 +242,170 @@ static void op_spawn(struct program *p)
 	       host_invoke(&p->h, p->h.init, slot, KOZO_TCB_CONFIGURE, conf, 3, caps, 3, NULL, 0));
 }
 
+/* ---- issue 18: registers, interrupts, timer ticks, raw messages ----
+ * Opcode 12 (op_more) reaches what the operations above do not: TCB
+ * WriteRegisters / ReadRegisters with counts around the register file's
+ * size, IRQControl_Get and the IRQHandler operations, timer ticks
+ * (kernel_timer_tick: round robin), a thread's receive slot (so that
+ * capabilities are transferred), and messages made with a raw message-info
+ * word: lengths up to 127 and labels the kernel has to clamp or refuse,
+ * which host_send_msg would cut to its own limits first.
+ *
+ * And a model check for every IPC system call through Init's CSpace: a
+ * send (Send, NBSend, Call) through an endpoint or notification
+ * capability without Write, or a receive (Recv, NBRecv, ReplyRecv)
+ * through one without Read, fails with INSUFFICIENT_RIGHTS, on the fast
+ * path as on the general one. */
+
+/* The slot cptr names when t's CSpace is Init's CNode (as Init's and
+ * every thread spawned without a CSpace of its own); NULL otherwise. */
+static const struct slot *shared_cspace_slot(struct program *p, const struct tcb *t, word_t cptr)
+{
+	const struct cap *root = tcb_cspace(t), *init_root = tcb_cspace(p->h.init);
+	if (root->type != KOZO_OBJ_CNODE || root->obj != init_root->obj || root->w2 != init_root->w2 ||
+	    root->w3 != init_root->w3)
+		return NULL;
+	return init_slot(p, cptr);
+}
+
+struct rights_expectation {
+	bool refused;   /* the call must fail with INSUFFICIENT_RIGHTS */
+};
+
+static struct rights_expectation rights_before(struct program *p, const struct tcb *t, word_t sysno,
+					       word_t cptr)
+{
+	struct rights_expectation e = { false };
+	const struct slot *s = shared_cspace_slot(p, t, cptr);
+	if (!s || t->personality != KOZO_PERSONALITY_NATIVE || t->state != THREAD_RUNNABLE ||
+	    (s->cap.type != KOZO_OBJ_ENDPOINT && s->cap.type != KOZO_OBJ_NOTIFICATION))
+		return e;
+	bool send = sysno == KOZO_SYS_CALL || sysno == KOZO_SYS_SEND || sysno == KOZO_SYS_NB_SEND;
+	bool recv = sysno == KOZO_SYS_RECV || sysno == KOZO_SYS_NB_RECV || sysno == KOZO_SYS_REPLY_RECV;
+	e.refused = (send && !(s->cap.rights & KOZO_RIGHT_WRITE)) || (recv && !(s->cap.rights & KOZO_RIGHT_READ));
+	return e;
+}
+
+static void rights_after(struct program *p, const struct tcb *t, struct rights_expectation e, word_t result)
+{
+	if (!e.refused || p->h.dead || result == HOST_NO_BUFFER || result == HOST_NOT_RUNNABLE)
+		return;
+	if (t->ctx.regs[ARCH_REG_SYSNO] != KOZO_ERR_INSUFFICIENT_RIGHTS || t->state != THREAD_RUNNABLE) {
+		fprintf(stderr, "call without the right it needs was not refused: error %#lx, state %u\n",
+			(unsigned long)t->ctx.regs[ARCH_REG_SYSNO], t->state);
+		REQUIRE(!"rights: a call without Write/Read went through");
+	}
+}
+
+/* A message with a raw info word: label, length and extra-capability
+ * count exactly as given (the IPC buffer, if t has one, is filled). */
+static void op_raw_msg(struct program *p, struct tcb *t)
+{
+	static const word_t sysno[] = { KOZO_SYS_CALL, KOZO_SYS_REPLY_RECV, KOZO_SYS_SEND,
+					KOZO_SYS_NB_SEND, KOZO_SYS_RECV, KOZO_SYS_NB_RECV };
+	word_t nr = sysno[next(p) % 6], cptr = pick_cptr(p);
+	word_t label = next(p) & 1 ? next(p) : next_word(p);
+	unsigned len = next(p) & 127, extra = next(p) & 3;
+	word_t info = kozo_msginfo(label, 0, extra, len);
+	word_t mr[KOZO_FASTPATH_MRS];
+	for (unsigned i = 0; i < KOZO_FASTPATH_MRS; i++)
+		mr[i] = next(p) & 1 ? next_word(p) : i;
+	struct kozo_ipc_buffer *b = tcb_ipc_buffer(t);
+	if (b) {
+		for (unsigned i = KOZO_FASTPATH_MRS; i < KOZO_MSG_MAX_LENGTH; i++)
+			b->msg[i] = i * 0x101;
+		for (unsigned i = 0; i < KOZO_MSG_MAX_EXTRA_CAPS; i++)
+			b->caps_or_badges[i] = i < extra ? pick_cptr(p) : 0;
+	}
+	struct rights_expectation e = rights_before(p, t, nr, cptr);
+	rights_after(p, t, e, traced("raw-msg", cptr, host_syscall(&p->h, t, nr, cptr, info, mr, NULL)));
+}
+
+static void op_registers(struct program *p, struct tcb *t, bool write)
+{
+	word_t target = next(p) & 1 ? p->thread_slot[next(p) % p->threads] : pick_cptr(p);
+	word_t mr[2 + 48];
+	unsigned len;
+	if (write) {
+		mr[0] = next(p) & 1;                    /* resume afterwards */
+		mr[1] = next(p) % 48;                   /* count, around ARCH_REG_COUNT */
+		len = next(p) % (2 + 48);
+		for (unsigned i = 2; i < 2 + 48; i++)
+			mr[i] = next(p) & 1 ? next_word(p) : 0;
+	} else {
+		mr[0] = next(p) % 48;
+		len = next(p) & 1 ? 1 : 0;
+	}
+	word_t out[48];
+	traced(write ? "write-regs" : "read-regs", target,
+	       host_invoke(&p->h, t, target, write ? KOZO_TCB_WRITE_REGISTERS : KOZO_TCB_READ_REGISTERS, mr,
+			   len, NULL, 0, out, 48));
+}
+
+static void op_irq_cap(struct program *p, struct tcb *t)
+{
+	word_t root = KOZO_CAP_INIT_CNODE;
+	switch (next(p) % 4) {
+	case 0: {
+		word_t mr[3] = { next(p) % 32, pick_cptr(p), pick_depth(p) };
+		word_t ctl = next(p) & 7 ? KOZO_CAP_IRQ_CONTROL : pick_cptr(p);
+		traced("irq-get", ctl, host_invoke(&p->h, t, ctl, KOZO_IRQ_CONTROL_GET, mr, 3, &root, 1, NULL, 0));
+		break;
+	}
+	case 1: {
+		word_t handler = pick_cptr(p), ntfn = pick_cptr(p);
+		traced("irq-set-ntfn", handler, host_invoke(&p->h, t, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION,
+							    NULL, 0, &ntfn, 1, NULL, 0));
+		break;
+	}
+	case 2: {
+		word_t handler = pick_cptr(p);
+		traced("irq-ack", handler, host_invoke(&p->h, t, handler, KOZO_IRQ_HANDLER_ACK, NULL, 0, NULL, 0,
+						       NULL, 0));
+		break;
+	}
+	default: {
+		word_t handler = pick_cptr(p);
+		traced("irq-clear", handler, host_invoke(&p->h, t, handler, KOZO_IRQ_HANDLER_CLEAR, NULL, 0, NULL,
+							 0, NULL, 0));
+		break;
+	}
+	}
+}
+
+/* Where t receives a capability: a slot of its CSpace, or of a CNode in it. */
+static void op_receive_slot(struct program *p, struct tcb *t)
+{
+	struct kozo_ipc_buffer *b = tcb_ipc_buffer(t);
+	word_t cnode = next(p) & 3 ? 0 : pick_cptr(p), index = pick_cptr(p), depth = pick_depth(p);
+	if (!b)
+		return;
+	b->receive_cnode = cnode;
+	b->receive_index = index;
+	b->receive_depth = depth;
+	if (tracing)
+		fprintf(stderr, "  receive-slot %#lx/%#lx depth %lu\n", (unsigned long)cnode, (unsigned long)index,
+			(unsigned long)depth);
+}
+
+static void op_more(struct program *p, struct tcb *t)
+{
+	switch (next(p) % 6) {
+	case 0: op_registers(p, t, true); break;
+	case 1: op_registers(p, t, false); break;
+	case 2: op_irq_cap(p, t); break;
+	case 3: {
+		unsigned n = 1 + next(p) % 8;
+		for (unsigned i = 0; i < n && !p->h.dead; i++)
+			traced("timer-tick", i, host_timer_tick(&p->h) ? KOZO_OK : HOST_PANICKED);
+		break;
+	}
+	case 4: op_raw_msg(p, t); break;
+	default: op_receive_slot(p, t); break;
+	}
+}
+/* ---- end of issue 18's block ---- */
+
 static void op_ipc(struct program *p, struct tcb *t, uint8_t which)
 {
 	static const word_t sysno[] = { KOZO_SYS_CALL, KOZO_SYS_REPLY_RECV, KOZO_SYS_SEND,
@@ -258,7 +422,8 @@ static void op_ipc(struct program *p, struct tcb *t, uint8_t which)
 		m.caps[i] = pick_cptr(p);
 	static const char *const names[] = { "call", "reply-recv", "send", "nb-send",
 					     "recv", "nb-recv", "reply", "yield" };
-	traced(names[which % 8], cptr, host_send_msg(&p->h, t, sysno[which % 8], cptr, &m, NULL));
+	struct rights_expectation e = rights_before(p, t, sysno[which % 8], cptr);
+	rights_after(p, t, e, traced(names[which % 8], cptr, host_send_msg(&p->h, t, sysno[which % 8], cptr, &m, NULL)));
 }
 
 static void op_tcb(struct program *p, struct tcb *t)
@@ -299,7 +464,7 @@ static void step(struct program *p)
 		vspace_step(p, t, op - VSPACE_OP_FIRST);
 		return;
 	}
-	switch (op % 12) {
+	switch (op % 13) {
 	case 0: op_retype(p, t); break;
 	case 1: op_derive(p, t, false); break;
 	case 2: op_derive(p, t, true); break;
@@ -315,6 +480,7 @@ static void step(struct program *p)
 		traced("irq", irq, host_irq(&p->h, irq) ? KOZO_OK : HOST_PANICKED);
 		break;
 	}
+	case 12: op_more(p, t); break;
 	}
 }
 

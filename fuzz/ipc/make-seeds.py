@@ -6,7 +6,15 @@ order the target reads them.  `scripts/fuzz.sh --minimize ipc` merges these
 with what a run finds into fuzz/ipc/corpus."""
 import os, struct, sys
 
-RETYPE, COPY, MINT, MOVE, DELETE, REVOKE, SPAWN, IPC, IPC2, TCB, FAULT, IRQ = range(12)
+RETYPE, COPY, MINT, MOVE, DELETE, REVOKE, SPAWN, IPC, IPC2, TCB, FAULT, IRQ, MORE = range(13)
+# MORE's operations (op_more)
+WRITE_REGS, READ_REGS, IRQ_CAP, TIMER, RAW_MSG, RECEIVE_SLOT = range(6)
+IRQ_GET, IRQ_SET_NTFN, IRQ_ACK, IRQ_CLEAR = range(4)
+# op_tcb's labels
+T_RESUME, T_SUSPEND, T_SET_PRIORITY, T_BIND, T_UNBIND, T_CONFIGURE, T_PERSONALITY, T_READ_REGS = range(8)
+READ, WRITE, GRANT = 1, 2, 4
+ARCH_REG_COUNT = 20        # x86_64's register file, which the host port uses
+IRQ_CONTROL = 4            # KOZO_CAP_IRQ_CONTROL
 CALL, REPLY_RECV, SEND, NB_SEND, RECV, NB_RECV, REPLY, YIELD = range(8)
 ENDPOINT, NOTIFICATION, TCB_OBJ, CNODE, FRAME = 3, 4, 2, 5, 6
 LARGEST_UNTYPED = 0x20
@@ -59,6 +67,72 @@ def vs_tables_and_frame(vs=None, base=0, va=1):
 
 def tcb_configure(t, target, fault_ep, prio):
     return [TCB, t, 1, target, 5, work(fault_ep), prio, 0, 1]
+def tcb(t, target, label, arg0=0, arg1=0, cap=0):
+    return [TCB, t, 1, target, label, arg0, arg1, cap] + ([1] if label == T_CONFIGURE else [])
+
+def write_regs(t, target, count, length, resume=0):
+    return [MORE, t, WRITE_REGS, 1, target, resume, count, length] + [0] * 48
+
+def irq_get(t, line, slot):
+    return [MORE, t, IRQ_CAP, IRQ_GET, line, work(slot), FULL, 1]
+
+def irq_set(t, handler, ntfn):
+    return [MORE, t, IRQ_CAP, IRQ_SET_NTFN, work(handler), work(ntfn)]
+
+def receive_slot(t, slot):
+    return [MORE, t, RECEIVE_SLOT, 1, work(slot), FULL]
+
+def ticks(n):
+    return [MORE, 0, TIMER, n - 1]
+
+def raw(t, sysno_index, slot, length, extra=0):
+    return [MORE, t, RAW_MSG, sysno_index, work(slot), 1, 0, length, extra, 0, 0, 0, 0]
+
+# The lifecycles of issue 18, each reached by one seed; several are one
+# mutation away from a planted bug (docs/FUZZING.md).
+lifecycle_seeds = {
+    # The fast path's case (a waiting receiver of Init's priority), then
+    # the same Call through a read-only copy: refused.
+    "fast-call": retype(0, ENDPOINT, 0) + derive(0, False, 1, 0, READ | GRANT) + spawn(255)
+                 + ipc(1, RECV, 0) + ipc(0, CALL, 0, 1, (7,)) + ipc(1, REPLY_RECV, 0, 0, (8,))
+                 + ipc(0, CALL, 1, 1, (9,)),
+    # ReplyRecv through a write-only copy: the reply goes, the receive is
+    # refused.
+    "fast-replyrecv": retype(0, ENDPOINT, 0) + derive(0, False, 1, 0, WRITE | GRANT) + spawn(255)
+                      + ipc(1, RECV, 0) + ipc(0, CALL, 0, 1, (7,)) + ipc(1, REPLY_RECV, 1, 0, (8,)),
+    # WriteRegisters of the whole register file, then two registers more
+    # (refused), then read them back.
+    "write-registers": spawn(10) + tcb(0, 1, T_SUSPEND) + write_regs(0, 1, ARCH_REG_COUNT, ARCH_REG_COUNT + 2)
+                       + write_regs(0, 1, ARCH_REG_COUNT + 2, ARCH_REG_COUNT + 4)
+                       + [MORE, 0, READ_REGS, 1, 1, ARCH_REG_COUNT, 1],
+    # An IRQHandler and its copy, a notification set; both deleted, the
+    # last one masks the line.
+    "irq-handlers": irq_get(0, 5, 2) + derive(0, False, 3, 2, 15) + retype(0, NOTIFICATION, 4)
+                    + irq_set(0, 3, 4) + [DELETE, 0, work(2), FULL] + [DELETE, 0, work(3), FULL]
+                    + [IRQ, 0, 5],
+    # A thread bound to a notification, and a TCB deleted.
+    "bound-thread": retype(0, NOTIFICATION, 0) + retype(0, TCB_OBJ, 1)
+                    + [TCB, 0, 0, work(1), T_BIND, 0, 0, work(0)] + [DELETE, 0, work(1), FULL]
+                    + ipc(0, SEND, 0),
+    # Two capabilities in one message to a thread with a receive slot.
+    "two-caps": retype(0, ENDPOINT, 0) + retype(0, NOTIFICATION, 1) + retype(0, NOTIFICATION, 2)
+                + spawn(10) + receive_slot(1, 5) + ipc(1, RECV, 0) + ipc(0, SEND, 0, 1, (1,), caps=(1, 2)),
+    # A badged capability of another endpoint, sent with Grant.
+    "unwrap-other": retype(0, ENDPOINT, 0, 2) + derive(0, True, 2, 1, 15, 0x33) + spawn(10)
+                    + receive_slot(1, 5) + ipc(1, RECV, 0) + ipc(0, SEND, 0, 1, (), caps=(2,)),
+    # Timer ticks with two threads at Init's priority: round robin.
+    "round-robin": spawn(255) + spawn(255) + ticks(5) + ticks(5) + ipc(1, YIELD, 0),
+    # Resume of a thread blocked in Recv, then Suspend and Resume.
+    "resume-blocked": retype(0, ENDPOINT, 0) + spawn(10) + ipc(1, RECV, 0) + tcb(0, 1, T_RESUME)
+                      + tcb(0, 1, T_SUSPEND) + tcb(0, 1, T_RESUME),
+    # A thread with a CSpace of its own whose last slot (15) is full; the
+    # CNode deleted.
+    "cnode-last-slot": retype(0, ENDPOINT, 0) + [SPAWN, 0, 50, 1, 14, work(0), 15]
+                       + [REVOKE, 0, LARGEST_UNTYPED, FULL],
+    # Messages longer than the maximum, with a raw message-info word.
+    "raw-long": retype(0, ENDPOINT, 0) + spawn(10) + ipc(1, RECV, 0) + raw(0, 2, 0, 127)
+                + raw(0, 0, 0, 121, 3),
+}
 
 seeds = {
     "vs-map-touch": vs_tables_and_frame() + vs_touch(0, 1),
@@ -114,6 +188,7 @@ seeds = {
     "delete-blocked": retype(0, ENDPOINT, 0) + spawn(100) + ipc(1, RECV, 0)
                       + [DELETE, 0, work(0), FULL] + ipc(1, YIELD, 0),
 }
+seeds.update(lifecycle_seeds)
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 for name, data in sorted(seeds.items()):

@@ -82,7 +82,13 @@ fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct 
 	if (nr == KOZO_SYS_CALL) {
 		/* A receiver waits, and owes no reply to an earlier caller
 		 * (the general path would cancel that one). */
+#ifdef KOZO_FUZZ_PLANT_FASTPATH_WRITE_BUG
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		 * the fast path forgets that Call needs Write. */
+		if (fp->ep->state != EP_RECV)
+#else
 		if (!(s->cap.rights & KOZO_RIGHT_WRITE) || fp->ep->state != EP_RECV)
+#endif
 			return false;
 		fp->to = fp->ep->q.head;
 		fp->badge = cap_badge(&s->cap);
@@ -91,7 +97,13 @@ fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct 
 	} else {
 		/* A caller waits for our reply (not a faulted thread), and t
 		 * will block: no sender queued, no signal pending. */
+#ifdef KOZO_FUZZ_PLANT_FASTPATH_READ_BUG
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		 * the fast path forgets that ReplyRecv needs Read. */
+		if (fp->ep->state == EP_SEND)
+#else
 		if (!(s->cap.rights & KOZO_RIGHT_READ) || fp->ep->state == EP_SEND)
+#endif
 			return false;
 		if (t->bound_ntfn && t->bound_ntfn->active)
 			return false;

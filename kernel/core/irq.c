@@ -72,8 +72,12 @@ int irq_handler_invoke(struct invocation *inv)
 void irq_handler_release(struct kernel *k, word_t irq)
 {
 	if (--k->irq_refs[irq] == 0) {
+#ifndef KOZO_FUZZ_PLANT_IRQ_RELEASE_BUG
+		/* (fuzz/ipc's self-check leaves this out: the line stays open
+		 * after its last handler is gone.) */
 		arch_irq_mask(irq);
 		slot_delete(k, &k->irq_ntfn[irq]);
+#endif
 	}
 }
 

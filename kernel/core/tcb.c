@@ -93,7 +93,11 @@ void tcb_finalize(struct kernel *k, struct tcb *t)
 			sched_enqueue(&k->sched, caller);
 		}
 	}
+#ifndef KOZO_FUZZ_PLANT_UNBIND_BUG
+	/* (fuzz/ipc's self-check leaves this out: a deleted thread stays
+	 * bound to its notification.) */
 	ntfn_unbind(t);
+#endif
 	for (unsigned i = 0; i < TCB_SLOTS; i++)
 		slot_delete(k, &t->slots[i]);
 	if (k->current == t)
@@ -196,7 +200,13 @@ int tcb_invoke(struct invocation *inv)
 		if (t == inv->caller)
 			return KOZO_ERR_ILLEGAL_OPERATION;
 		word_t n = mr[1];
+#ifdef KOZO_FUZZ_PLANT_WRITEREG_BUG
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		 * WriteRegisters writes past the register file. */
+		if (n > inv->len - 2)
+#else
 		if (n > ARCH_REG_COUNT || n > inv->len - 2)
+#endif
 			return KOZO_ERR_RANGE;
 		if (mr[0] && !tcb_vspace_root(t))
 			return KOZO_ERR_ILLEGAL_OPERATION;

@@ -9,6 +9,8 @@
 # FUZZ_ISO_SELFCHECK_SECONDS (default 180; 5-55 s here), starting from
 # the corpus's seeds for it (each one mutation from its bug,
 # docs/FUZZING.md).
+# Issue 18's: the six planted mutants of mk/fuzz.mk's FUZZ_PLANTS must each
+# be found from the whole corpus within FUZZ_SELFCHECK_SECONDS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 log=$(mktemp /tmp/kozo-fuzz-suite.XXXXXX)
@@ -51,6 +53,14 @@ selfcheck() {
 	fi
 }
 selfcheck ipc-planted "${FUZZ_SELFCHECK_SECONDS:-60}" 'rights' "planted Mint rights bug"
+# Issue 18's planted mutants, from the whole corpus.
+plant=${FUZZ_SELFCHECK_SECONDS:-60}
+selfcheck ipc-plant-fastpath-write "$plant" 'not refused' "planted fast-path Call without Write"
+selfcheck ipc-plant-fastpath-read "$plant" 'not refused' "planted fast-path ReplyRecv without Read"
+selfcheck ipc-plant-writereg "$plant" 'out of bounds|references but' "planted WriteRegisters past the register file"
+selfcheck ipc-plant-unbind "$plant" 'bound to deleted thread' "planted deleted thread left bound"
+selfcheck ipc-plant-irq-release "$plant" 'IRQ [0-9]+: no handler' "planted IRQ line left open by its last handler"
+selfcheck ipc-plant-two-caps "$plant" 'after step [0-9]+:' "planted second cap overwriting the first"
 # Issue 12's: each reverted isolation fix, from its seeds.
 iso=${FUZZ_ISO_SELFCHECK_SECONDS:-180}
 selfcheck ipc-revert-pt "$iso" 'no live .* capability records|reachable from two places' \

@@ -23,6 +23,11 @@ static bool report(bool ok, const char *name, const char *detail)
 	return ok;
 }
 
+void check_fail(const char *name, const char *detail)
+{
+	report(false, name, detail);
+}
+
 bool check_true(bool ok, const char *name, const char *expr)
 {
 	char detail[256];
@@ -55,6 +60,11 @@ bool check_err(const char *name, uint64_t got, uint64_t want)
 		 (unsigned long long)got, error_name(got), (unsigned long long)want,
 		 error_name(want));
 	return report(got == want, name, detail);
+}
+
+unsigned check_failures(void)
+{
+	return failed;
 }
 
 int check_summary(void)

@@ -13,6 +13,10 @@ bool check_true(bool ok, const char *name, const char *expr);
 bool check_u64(const char *name, uint64_t got, uint64_t want, const char *expr);
 /* got and want are kozo_errors (or the harness's HOST_* values). */
 bool check_err(const char *name, uint64_t got, uint64_t want);
+/* A failure found outside a named check (a broken fixture). */
+void check_fail(const char *name, const char *detail);
+/* Failures so far. */
+unsigned check_failures(void);
 /* Print the summary line; returns the process exit status. */
 int check_summary(void);
 

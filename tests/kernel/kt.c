@@ -1,6 +1,7 @@
 /* Shared fixtures of the kernel tests (see kt.h). */
 #include <stdio.h>
 #include "kt.h"
+#include "invariants.h"
 
 bool kt_boot(struct host_kernel *h)
 {
@@ -16,8 +17,11 @@ void kt_end(struct host_kernel *h)
 	if (h->m) {
 		if (!CHECK_EQ("no_panic", h->m->panics, 0))
 			printf("  panic message: %s\n", h->m->panic_msg);
-		if (!h->dead)
+		if (!h->dead) {
 			check_true(kt_cdt_consistent(h, why, sizeof(why)), "cdt_consistent", why);
+			char msg[INVARIANT_MSG_SIZE] = "";
+			check_true(kernel_invariants_hold(h, msg), "invariants", msg);
+		}
 	}
 	host_kernel_free(h);
 }
@@ -78,6 +82,66 @@ word_t kt_new(struct host_kernel *h, unsigned type, unsigned size_bits)
 word_t kt_new_untyped(struct host_kernel *h, unsigned bits)
 {
 	return new_from(h, h->untyped, KOZO_OBJ_UNTYPED, bits);
+}
+
+struct tcb *kt_spawn(struct host_kernel *h, unsigned prio, word_t *slot)
+{
+	struct tcb *t = NULL;
+	word_t err = host_spawn(h, prio, slot, &t);
+	if (err != KOZO_OK || !t) {
+		CHECK_ERR("fixture_spawn", err, KOZO_OK);
+		return NULL;
+	}
+	return t;
+}
+
+bool kt_recv_blocks(struct host_kernel *h, struct tcb *t, word_t cptr)
+{
+	word_t err = host_syscall(h, t, KOZO_SYS_RECV, cptr, 0, NULL, NULL);
+	if (!t || (t->state != THREAD_BLOCKED_RECV && t->state != THREAD_BLOCKED_NTFN)) {
+		char detail[160];
+		snprintf(detail, sizeof(detail), "Recv on %#lx did not block (error register %#lx)",
+			 (unsigned long)cptr, (unsigned long)err);
+		check_fail("fixture_recv_blocks", detail);
+		return false;
+	}
+	return true;
+}
+
+bool kt_ok(word_t err, const char *expr, const char *file, int line)
+{
+	if (err == KOZO_OK)
+		return true;
+	char name[200];
+	snprintf(name, sizeof(name), "setup(%s:%d)", file, line);
+	check_err(name, err, KOZO_OK);
+	printf("  in: %s\n", expr);
+	return false;
+}
+
+word_t kt_sys(const char *file, int line, struct host_kernel *h, struct tcb *t, word_t sysno, word_t cptr,
+	      word_t info, const word_t *mr, struct host_regs *out)
+{
+	word_t err = host_syscall(h, t, sysno, cptr, info, mr, out);
+	bool blocked = t && t->state != THREAD_RUNNABLE;
+	if (err == HOST_PANICKED || err == HOST_NOT_RUNNABLE || (!blocked && err != KOZO_OK)) {
+		char name[200];
+		snprintf(name, sizeof(name), "syscall(%s:%d)", file, line);
+		check_err(name, err, KOZO_OK);
+	}
+	return err;
+}
+
+word_t kt_pte(word_t *root, word_t vaddr)
+{
+	word_t *table = root;
+	for (unsigned l = 0; l < 4; l++) {
+		word_t e = table[(vaddr >> (KOZO_PAGE_SIZE_BITS + 9 * (3 - l))) & 511];
+		if (l == 3 || !arch_pte_present(e))
+			return l == 3 ? e : 0;
+		table = arch_phys_to_kernel(arch_pte_addr(e));
+	}
+	return 0;
 }
 
 bool kt_is_child(const struct slot *parent, const struct slot *child)

@@ -12,7 +12,8 @@
 /* Boot a fresh kernel; false (with a FAIL) if that did not work. */
 bool kt_boot(struct host_kernel *h);
 /* End a test: no panic happened, the capability tree of Init's CNode is
- * consistent; then free everything. */
+ * consistent, and every invariant of the host port's walker holds
+ * (kernel/arch/host/invariants.h); then free everything. */
 void kt_end(struct host_kernel *h);
 
 /* CNode invocations on Init's root CNode, capability addresses at depth 64. */
@@ -26,6 +27,28 @@ word_t kt_revoke(struct host_kernel *h, word_t slot);
 word_t kt_new(struct host_kernel *h, unsigned type, unsigned size_bits);
 /* A fresh Untyped of 2^bits bytes carved from Init's largest one. */
 word_t kt_new_untyped(struct host_kernel *h, unsigned bits);
+
+/* A runnable thread at prio sharing Init's CSpace and VSpace (host_spawn);
+ * its TCB cap's slot goes to *slot if not NULL.  NULL (with a FAIL) on
+ * error. */
+struct tcb *kt_spawn(struct host_kernel *h, unsigned prio, word_t *slot);
+/* t makes a blocking Recv on cptr and must block (on an endpoint or a
+ * notification); false (with a FAIL) if it did not. */
+bool kt_recv_blocks(struct host_kernel *h, struct tcb *t, word_t cptr);
+/* A setup step that must succeed: a FAIL naming it when err is not
+ * KOZO_OK, nothing otherwise.  Returns err == KOZO_OK. */
+/* A system call that must be accepted: afterwards t is blocked in it, or
+ * its error register says KOZO_OK; a FAIL naming the call otherwise.
+ * Same arguments and result as host_syscall. */
+#define KT_SYS(...) kt_sys(__FILE__, __LINE__, __VA_ARGS__)
+word_t kt_sys(const char *file, int line, struct host_kernel *h, struct tcb *t, word_t sysno, word_t cptr,
+	      word_t info, const word_t *mr, struct host_regs *out);
+#define KT_OK(expr) kt_ok((expr), #expr, __FILE__, __LINE__)
+bool kt_ok(word_t err, const char *expr, const char *file, int line);
+
+/* The last-level page-table entry for vaddr under VSpace root (0 when a
+ * table on the way is missing). */
+word_t kt_pte(word_t *root, word_t vaddr);
 
 static inline struct slot *kt_slot(struct host_kernel *h, word_t cptr) { return &h->cnode[cptr]; }
 /* Is child directly below parent in the derivation tree? */

@@ -35,8 +35,8 @@ void test_cdt_move(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	word_t a = host_slot_alloc(&h, 4), b = a + 1, moved = a + 2, moved2 = a + 3;
-	kt_copy(&h, a, ep, KOZO_RIGHTS_ALL);
-	kt_copy(&h, b, a, KOZO_RIGHTS_ALL);
+	KT_OK(kt_copy(&h, a, ep, KOZO_RIGHTS_ALL));
+	KT_OK(kt_copy(&h, b, a, KOZO_RIGHTS_ALL));
 	struct slot *parent = kt_slot(&h, a)->parent;
 	CHECK_ERR("move", kt_move(&h, moved, a), KOZO_OK);
 	CHECK("source_empty", slot_empty(kt_slot(&h, a)));
@@ -60,9 +60,9 @@ void test_cdt_delete_lifts_children(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	word_t a = host_slot_alloc(&h, 3), b = a + 1, c = a + 2;
-	kt_copy(&h, a, ep, KOZO_RIGHTS_ALL);
-	kt_copy(&h, b, a, KOZO_RIGHTS_ALL);
-	kt_copy(&h, c, a, KOZO_RIGHTS_ALL);
+	KT_OK(kt_copy(&h, a, ep, KOZO_RIGHTS_ALL));
+	KT_OK(kt_copy(&h, b, a, KOZO_RIGHTS_ALL));
+	KT_OK(kt_copy(&h, c, a, KOZO_RIGHTS_ALL));
 	CHECK_ERR("delete_middle", kt_delete(&h, a), KOZO_OK);
 	CHECK("slot_empty", slot_empty(kt_slot(&h, a)));
 	CHECK("child_b_lifted", kt_is_child(kt_slot(&h, ep), kt_slot(&h, b)));
@@ -97,7 +97,7 @@ void test_cdt_rights(void)
 	CHECK_ERR("send_without_write", host_syscall(&h, h.init, KOZO_SYS_NB_SEND, ro, 0, NULL, NULL),
 		  KOZO_ERR_INSUFFICIENT_RIGHTS);
 	word_t wo = host_slot_alloc(&h, 1);
-	kt_copy(&h, wo, ep, KOZO_RIGHT_WRITE);
+	KT_OK(kt_copy(&h, wo, ep, KOZO_RIGHT_WRITE));
 	CHECK_ERR("recv_without_read", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, wo, 0, NULL, NULL),
 		  KOZO_ERR_INSUFFICIENT_RIGHTS);
 	CHECK_ERR("nb_send_with_write", host_syscall(&h, h.init, KOZO_SYS_NB_SEND, wo, 0, NULL, NULL),

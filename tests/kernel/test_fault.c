@@ -15,14 +15,14 @@ static void fault_setup(struct host_kernel *h, struct fault_setup *f)
 	word_t fs;
 	f->ep = kt_new(h, KOZO_OBJ_ENDPOINT, 0);
 	f->badged = host_slot_alloc(h, 1);
-	kt_mint(h, f->badged, f->ep, KOZO_RIGHTS_ALL, 0x77);
-	host_spawn(h, 100, NULL, &f->handler);
-	host_spawn(h, 10, &fs, &f->faulter);
+	KT_OK(kt_mint(h, f->badged, f->ep, KOZO_RIGHTS_ALL, 0x77));
+	KT_OK(host_spawn(h, 100, NULL, &f->handler));
+	KT_OK(host_spawn(h, 10, &fs, &f->faulter));
 	const word_t cfg[3] = { f->badged, 10, 0 };
 	const word_t caps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, fs + 1 };
 	CHECK_ERR("configure_fault_ep", host_invoke(h, h->init, fs, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3,
 						    NULL, 0), KOZO_OK);
-	host_syscall(h, f->handler, KOZO_SYS_RECV, f->ep, 0, NULL, NULL);
+	KT_SYS(h, f->handler, KOZO_SYS_RECV, f->ep, 0, NULL, NULL);
 	f->faulter->ctx.regs[ARCH_REG_IP] = 0x401234;
 	f->faulter->ctx.regs[ARCH_REG_SP] = 0x7fff0000;
 	f->faulter->ctx.regs[ARCH_REG_FLAGS] = 0x246;
@@ -37,7 +37,7 @@ void test_fault_unknown_syscall(void)
 	fault_setup(&h, &f);
 	/* Linux getpid(39) with six recognizable arguments. */
 	const word_t args[4] = { 0xa2, 0xa3, 0xa4, 0xa5 };
-	host_syscall(&h, f.faulter, 39, 0xa0, 0xa1, args, NULL);
+	KT_SYS(&h, f.faulter, 39, 0xa0, 0xa1, args, NULL);
 	CHECK_EQ("faulter_waits", f.faulter->state, THREAD_BLOCKED_REPLY);
 	CHECK_EQ("handler_runnable", f.handler->state, THREAD_RUNNABLE);
 	struct host_msg m;
@@ -53,7 +53,7 @@ void test_fault_unknown_syscall(void)
 	for (unsigned i = 0; i < KOZO_FAULT_SYSCALL_LENGTH; i++)
 		CHECK_EQ(names[i], m.mr[i], want[i]);
 	const word_t ret[4] = { 1234 };
-	host_syscall(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 1), ret, NULL);
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 1), ret, NULL);
 	CHECK_EQ("faulter_resumed", f.faulter->state, THREAD_RUNNABLE);
 	CHECK_EQ("return_value", f.faulter->ctx.regs[ARCH_REG_RET], 1234);
 	CHECK_EQ("ip_unchanged", f.faulter->ctx.regs[ARCH_REG_IP], 0x401234);
@@ -69,11 +69,11 @@ void test_fault_linux_personality(void)
 	struct fault_setup f;
 	fault_setup(&h, &f);
 	f.faulter->personality = KOZO_PERSONALITY_LINUX;
-	host_syscall(&h, f.faulter, KOZO_SYS_YIELD, 0, 0, NULL, NULL);
+	KT_SYS(&h, f.faulter, KOZO_SYS_YIELD, 0, 0, NULL, NULL);
 	CHECK_EQ("native_number_is_a_fault", f.handler->ctx.regs[ARCH_REG_MR0], KOZO_SYS_YIELD);
 	CHECK_EQ("label", kozo_msginfo_label(f.handler->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_UNKNOWN_SYSCALL);
 	/* A reply with a non-zero label leaves the thread stopped. */
-	host_syscall(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(1, 0, 0, 0), NULL, NULL);
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(1, 0, 0, 0), NULL, NULL);
 	CHECK_EQ("stopped", f.faulter->state, THREAD_INACTIVE);
 	CHECK("not_scheduled", !sched_is_queued(&h.k->sched, f.faulter));
 	kt_end(&h);
@@ -85,9 +85,9 @@ void test_fault_no_handler(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	struct tcb *t;
-	host_spawn(&h, 10, NULL, &t);
+	KT_OK(host_spawn(&h, 10, NULL, &t));
 	host_console_clear(h.m);
-	host_syscall(&h, t, 60, 0, 0, NULL, NULL);
+	KT_SYS(&h, t, 60, 0, 0, NULL, NULL);
 	CHECK_EQ("stopped", t->state, THREAD_INACTIVE);
 	CHECK("logged", strstr(h.m->console, "no fault handler") != NULL);
 	CHECK_EQ("fault_counted", h.k->stats.faults, 1);
@@ -112,7 +112,7 @@ void test_fault_vm(void)
 	CHECK_EQ("mr2_not_exec", m.mr[2], 0);
 	CHECK_EQ("mr3_code", m.mr[3], 6);
 	const word_t new_ip[4] = { 0x402000 };
-	host_syscall(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, 1), new_ip, NULL);
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, 1), new_ip, NULL);
 	CHECK_EQ("resumed", f.faulter->state, THREAD_RUNNABLE);
 	CHECK_EQ("new_ip", f.faulter->ctx.regs[ARCH_REG_IP], 0x402000);
 	CHECK_ERR("exception", host_fault(&h, f.faulter, KOZO_FAULT_USER_EXCEPTION, 0, 0x10, 13, false), KOZO_OK);
@@ -122,9 +122,9 @@ void test_fault_vm(void)
 	CHECK("exception_mrs", m.mr[0] == 0x402000 && m.mr[1] == 0x7fff0000 && m.mr[3] == 13 && m.mr[4] == 0x10);
 	/* The fault endpoint goes away (with the TCB's copy, a descendant):
 	 * the faulter queued on it is stopped, not resumed. */
-	host_syscall(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
 	CHECK_EQ("retry_resumes", f.faulter->ctx.regs[ARCH_REG_IP], 0x402000);
-	host_fault(&h, f.faulter, KOZO_FAULT_VM, 0x1000, 4, 14, true);
+	KT_OK(host_fault(&h, f.faulter, KOZO_FAULT_VM, 0x1000, 4, 14, true));
 	CHECK_EQ("queued_on_endpoint", f.faulter->state, THREAD_BLOCKED_SEND);
 	CHECK_ERR("revoke_endpoint", kt_revoke(&h, f.ep), KOZO_OK);
 	CHECK_EQ("tcb_copy_revoked", f.faulter->slots[TCB_FAULT_EP].cap.type, KOZO_OBJ_NULL);

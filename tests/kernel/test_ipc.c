@@ -17,7 +17,7 @@ void test_ipc_send_fifo(void)
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	struct tcb *s[3];
 	for (unsigned i = 0; i < 3; i++) {
-		host_spawn(&h, 10, NULL, &s[i]);
+		KT_OK(host_spawn(&h, 10, NULL, &s[i]));
 		send1(&h, s[i], KOZO_SYS_SEND, ep, 100 + i);
 		CHECK_EQ("sender_blocked", s[i]->state, THREAD_BLOCKED_SEND);
 	}
@@ -44,8 +44,8 @@ void test_ipc_recv_fifo(void)
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	struct tcb *r[3];
 	for (unsigned i = 0; i < 3; i++) {
-		host_spawn(&h, 10, NULL, &r[i]);
-		host_syscall(&h, r[i], KOZO_SYS_RECV, ep, 0, NULL, NULL);
+		KT_OK(host_spawn(&h, 10, NULL, &r[i]));
+		KT_SYS(&h, r[i], KOZO_SYS_RECV, ep, 0, NULL, NULL);
 		CHECK_EQ("receiver_blocked", r[i]->state, THREAD_BLOCKED_RECV);
 	}
 	for (unsigned i = 0; i < 3; i++)
@@ -64,23 +64,23 @@ void test_ipc_badge(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), b = host_slot_alloc(&h, 2);
-	kt_mint(&h, b, ep, KOZO_RIGHTS_ALL, 0x11);
-	kt_mint(&h, b + 1, ep, KOZO_RIGHTS_ALL, 0x22);
+	KT_OK(kt_mint(&h, b, ep, KOZO_RIGHTS_ALL, 0x11));
+	KT_OK(kt_mint(&h, b + 1, ep, KOZO_RIGHTS_ALL, 0x22));
 	struct tcb *s1, *s2;
-	host_spawn(&h, 10, NULL, &s1);
-	host_spawn(&h, 10, NULL, &s2);
+	KT_OK(host_spawn(&h, 10, NULL, &s1));
+	KT_OK(host_spawn(&h, 10, NULL, &s2));
 	send1(&h, s1, KOZO_SYS_SEND, b, 1);
 	send1(&h, s2, KOZO_SYS_SEND, b + 1, 2);
 	struct host_regs r;
-	host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r);
 	CHECK_EQ("first_badge", r.badge, 0x11);
-	host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r);
 	CHECK_EQ("second_badge", r.badge, 0x22);
 	send1(&h, s1, KOZO_SYS_SEND, ep, 3);
-	host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r);
 	CHECK_EQ("unbadged", r.badge, 0);
 	/* The receiver's own cap's badge plays no part. */
-	host_syscall(&h, s2, KOZO_SYS_RECV, b + 1, 0, NULL, NULL);
+	KT_SYS(&h, s2, KOZO_SYS_RECV, b + 1, 0, NULL, NULL);
 	send1(&h, h.init, KOZO_SYS_SEND, b, 4);
 	CHECK_EQ("sender_badge_wins", s2->ctx.regs[ARCH_REG_CAP], 0x11);
 	kt_end(&h);
@@ -93,10 +93,10 @@ void test_ipc_call_reply(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	struct tcb *client, *other;
-	host_spawn(&h, 10, NULL, &client);
-	host_spawn(&h, 10, NULL, &other);
+	KT_OK(host_spawn(&h, 10, NULL, &client));
+	KT_OK(host_spawn(&h, 10, NULL, &other));
 	const word_t req[4] = { 5, 6 };
-	host_syscall(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0x33, 0, 0, 2), req, NULL);
+	KT_SYS(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0x33, 0, 0, 2), req, NULL);
 	CHECK_EQ("caller_blocked_send", client->state, THREAD_BLOCKED_SEND);
 	struct host_regs r;
 	CHECK_ERR("recv", host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, &r), KOZO_OK);
@@ -113,20 +113,20 @@ void test_ipc_call_reply(void)
 	CHECK_ERR("caller_ok", client->ctx.regs[ARCH_REG_SYSNO], KOZO_OK);
 	CHECK("reply_unlinked", h.init->reply_to == NULL && client->reply_from == NULL);
 	const word_t again[4] = { 88 };
-	host_syscall(&h, h.init, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 1), again, NULL);
+	KT_SYS(&h, h.init, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 1), again, NULL);
 	CHECK_EQ("reply_is_one_shot", client->ctx.regs[ARCH_REG_MR0], 77);
 	/* ReplyRecv: answer one caller and wait for the next. */
-	host_syscall(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 1), req, NULL);
-	host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, NULL);
-	host_syscall(&h, other, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 1), ans, NULL);
+	KT_SYS(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 1), req, NULL);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, other, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 1), ans, NULL);
 	CHECK_ERR("reply_recv", host_syscall(&h, h.init, KOZO_SYS_REPLY_RECV, ep, kozo_msginfo(0, 0, 0, 1),
 					     again, &r), KOZO_OK);
 	CHECK_EQ("first_answered", client->ctx.regs[ARCH_REG_MR0], 88);
 	CHECK_EQ("second_received", r.mr[0], 77);
 	CHECK("second_linked", h.init->reply_to == other);
 	/* A second Recv before replying: the unanswered caller is cancelled. */
-	host_syscall(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 1), req, NULL);
-	host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 1), req, NULL);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_ERR("dropped_caller_cancelled", other->ctx.regs[ARCH_REG_SYSNO], KOZO_ERR_CANCELLED);
 	CHECK_EQ("dropped_caller_runnable", other->state, THREAD_RUNNABLE);
 	kt_end(&h);
@@ -141,12 +141,12 @@ void test_ipc_fastpath(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), b = host_slot_alloc(&h, 1);
-	kt_mint(&h, b, ep, KOZO_RIGHTS_ALL, 0x5a);
+	KT_OK(kt_mint(&h, b, ep, KOZO_RIGHTS_ALL, 0x5a));
 	struct tcb *client, *server;
-	host_spawn(&h, 20, NULL, &server);
-	host_spawn(&h, 20, NULL, &client);
+	KT_OK(host_spawn(&h, 20, NULL, &server));
+	KT_OK(host_spawn(&h, 20, NULL, &client));
 	struct endpoint *e = host_object(&h, ep);
-	host_syscall(&h, server, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, server, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	uint64_t hits = h.k->stats.fastpath_hits, exits = h.m->fastpath_exits;
 	const word_t req[4] = { 1, 2, 3, 4 };
 	struct host_regs r;
@@ -163,7 +163,7 @@ void test_ipc_fastpath(void)
 	CHECK("ep_idle", e->state == EP_IDLE && !e->q.head && !server->blocked_on);
 	CHECK_EQ("client_waits", client->state, THREAD_BLOCKED_REPLY);
 	const word_t ans[4] = { 9 };
-	host_syscall(&h, server, KOZO_SYS_REPLY_RECV, ep, kozo_msginfo(0x22, 0, 0, 1), ans, NULL);
+	KT_SYS(&h, server, KOZO_SYS_REPLY_RECV, ep, kozo_msginfo(0x22, 0, 0, 1), ans, NULL);
 	CHECK_EQ("reply_fast", h.k->stats.fastpath_hits, hits + 2);
 	CHECK("client_current", h.k->current == client && client->state == THREAD_RUNNABLE);
 	CHECK_EQ("reply_mr", client->ctx.regs[ARCH_REG_MR0], 9);
@@ -172,7 +172,7 @@ void test_ipc_fastpath(void)
 	CHECK("server_waits", server->state == THREAD_BLOCKED_RECV && e->state == EP_RECV &&
 			      e->q.head == server && server->blocked_on == e);
 	const word_t five[4] = { 5 };
-	host_syscall(&h, client, KOZO_SYS_CALL, b, kozo_msginfo(0, 0, 0, 5), five, NULL);
+	KT_SYS(&h, client, KOZO_SYS_CALL, b, kozo_msginfo(0, 0, 0, 5), five, NULL);
 	CHECK_EQ("long_is_slow", h.k->stats.fastpath_hits, hits + 2);
 	CHECK("long_delivered", server->state == THREAD_RUNNABLE && server->reply_to == client);
 	kt_end(&h);
@@ -185,8 +185,8 @@ void test_ipc_long_message(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	struct tcb *rx;
-	host_spawn(&h, 10, NULL, &rx);
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_OK(host_spawn(&h, 10, NULL, &rx));
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	struct host_msg m = { .label = 9, .len = KOZO_MSG_MAX_LENGTH }, got;
 	for (unsigned i = 0; i < m.len; i++)
 		m.mr[i] = 0x5000 + i;
@@ -199,8 +199,8 @@ void test_ipc_long_message(void)
 		same &= got.mr[i] == m.mr[i];
 	CHECK("all_mrs_copied", same);
 	/* A length field above the maximum is clamped, not trusted. */
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
-	host_syscall(&h, h.init, KOZO_SYS_SEND, ep, kozo_msginfo(1, 0, 0, 127), NULL, NULL);
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, h.init, KOZO_SYS_SEND, ep, kozo_msginfo(1, 0, 0, 127), NULL, NULL);
 	CHECK_EQ("length_clamped", kozo_msginfo_length(rx->ctx.regs[ARCH_REG_INFO]), KOZO_MSG_MAX_LENGTH);
 	kt_end(&h);
 }
@@ -221,16 +221,16 @@ void test_ipc_cap_transfer(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
 	word_t no_grant = host_slot_alloc(&h, 1), dest = host_slot_alloc(&h, 2);
-	kt_copy(&h, no_grant, ep, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE);
+	KT_OK(kt_copy(&h, no_grant, ep, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE));
 	struct tcb *rx;
-	host_spawn(&h, 10, NULL, &rx);
+	KT_OK(host_spawn(&h, 10, NULL, &rx));
 	set_receive_slot(rx, dest);
 	struct host_msg m = { .len = 1, .extra_caps = 1, .caps = { nt } };
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_ERR("send_without_grant", host_send_msg(&h, h.init, KOZO_SYS_SEND, no_grant, &m, NULL), KOZO_OK);
 	CHECK("no_grant_no_cap", slot_empty(kt_slot(&h, dest)));
 	CHECK_EQ("no_grant_extra_0", kozo_msginfo_extra_caps(rx->ctx.regs[ARCH_REG_INFO]), 0);
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_ERR("send_with_grant", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("cap_received", kt_slot(&h, dest)->cap.type, KOZO_OBJ_NOTIFICATION);
 	CHECK("same_object", cap_same_object(&kt_slot(&h, dest)->cap, &kt_slot(&h, nt)->cap));
@@ -238,14 +238,14 @@ void test_ipc_cap_transfer(void)
 	CHECK_EQ("extra_1", kozo_msginfo_extra_caps(rx->ctx.regs[ARCH_REG_INFO]), 1);
 	CHECK_EQ("refs", ((struct notification *)host_object(&h, nt))->refs, 2);
 	/* An occupied receive slot: the message arrives without the cap. */
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_ERR("send_to_occupied", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("occupied_extra_0", kozo_msginfo_extra_caps(rx->ctx.regs[ARCH_REG_INFO]), 0);
 	/* Untyped capabilities never travel. */
 	set_receive_slot(rx, dest + 1);
 	struct host_msg ut = { .len = 0, .extra_caps = 1, .caps = { h.untyped } };
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
-	host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &ut, NULL);
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_OK(host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &ut, NULL));
 	CHECK("untyped_not_transferred", slot_empty(kt_slot(&h, dest + 1)));
 	kt_end(&h);
 }
@@ -257,11 +257,11 @@ void test_ipc_unwrap(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), badged = host_slot_alloc(&h, 1);
 	word_t dest = host_slot_alloc(&h, 1);
-	kt_mint(&h, badged, ep, KOZO_RIGHTS_ALL, 0x99);
+	KT_OK(kt_mint(&h, badged, ep, KOZO_RIGHTS_ALL, 0x99));
 	struct tcb *rx;
-	host_spawn(&h, 10, NULL, &rx);
+	KT_OK(host_spawn(&h, 10, NULL, &rx));
 	set_receive_slot(rx, dest);
-	host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	struct host_msg m = { .len = 0, .extra_caps = 1, .caps = { badged } }, got;
 	CHECK_ERR("send", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	host_read_msg(rx, &got);
@@ -280,10 +280,10 @@ void test_ipc_endpoint_deleted(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	struct tcb *r1, *r2;
-	host_spawn(&h, 10, NULL, &r1);
-	host_spawn(&h, 10, NULL, &r2);
-	host_syscall(&h, r1, KOZO_SYS_RECV, ep, 0, NULL, NULL);
-	host_syscall(&h, r2, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_OK(host_spawn(&h, 10, NULL, &r1));
+	KT_OK(host_spawn(&h, 10, NULL, &r2));
+	KT_SYS(&h, r1, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, r2, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_ERR("delete", kt_delete(&h, ep), KOZO_OK);
 	CHECK_ERR("r1_cancelled", r1->ctx.regs[ARCH_REG_SYSNO], KOZO_ERR_CANCELLED);
 	CHECK_ERR("r2_cancelled", r2->ctx.regs[ARCH_REG_SYSNO], KOZO_ERR_CANCELLED);
@@ -301,10 +301,10 @@ void test_ipc_server_deleted(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), server_slot;
 	struct tcb *server, *client;
-	host_spawn(&h, 10, &server_slot, &server);
-	host_spawn(&h, 10, NULL, &client);
-	host_syscall(&h, server, KOZO_SYS_RECV, ep, 0, NULL, NULL);
-	host_syscall(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	KT_OK(host_spawn(&h, 10, &server_slot, &server));
+	KT_OK(host_spawn(&h, 10, NULL, &client));
+	KT_SYS(&h, server, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, client, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
 	CHECK_EQ("client_waits", client->state, THREAD_BLOCKED_REPLY);
 	CHECK_ERR("delete_server", kt_delete(&h, server_slot), KOZO_OK);
 	CHECK_EQ("client_runnable", client->state, THREAD_RUNNABLE);
@@ -314,12 +314,15 @@ void test_ipc_server_deleted(void)
 	/* And the other way: the caller dies while the server holds its reply. */
 	word_t caller_slot;
 	struct tcb *caller;
-	host_spawn(&h, 10, &caller_slot, &caller);
-	host_syscall(&h, caller, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
-	host_syscall(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_OK(host_spawn(&h, 10, &caller_slot, &caller));
+	KT_SYS(&h, caller, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK("init_owes_reply", h.init->reply_to == caller);
 	CHECK_ERR("delete_caller", kt_delete(&h, caller_slot), KOZO_OK);
 	CHECK("reply_link_dropped", h.init->reply_to == NULL);
-	CHECK_ERR("reply_to_nobody", host_syscall(&h, h.init, KOZO_SYS_REPLY, 0, 0, NULL, NULL), KOZO_OK);
+	const word_t late[4] = { 3 };
+	CHECK_ERR("reply_to_nobody", host_syscall(&h, h.init, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 1), late, NULL),
+		  KOZO_OK);
+	CHECK("dead_caller_untouched", caller->state == THREAD_INACTIVE && caller->ctx.regs[ARCH_REG_MR0] != 3);
 	kt_end(&h);
 }

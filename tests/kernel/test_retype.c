@@ -197,15 +197,15 @@ void test_retype_after_delete(void)
 	word_t ut = kt_new_untyped(&h, 14);
 	struct slot *u = kt_slot(&h, ut);
 	word_t s = host_slot_alloc(&h, 2);
-	host_retype(&h, ut, KOZO_OBJ_FRAME, 0, s, 2);
+	KT_OK(host_retype(&h, ut, KOZO_OBJ_FRAME, 0, s, 2));
 	uint8_t *second = (uint8_t *)kt_slot(&h, s + 1)->cap.obj;
 	second[0] = 0x77;
 	CHECK_ERR("delete_first", kt_delete(&h, s), KOZO_OK);
 	word_t t = host_slot_alloc(&h, 1);
 	CHECK_ERR("retype_with_child_left", host_retype(&h, ut, KOZO_OBJ_FRAME, 0, t, 1), KOZO_OK);
 	CHECK_EQ("no_reuse_while_children", kt_slot(&h, t)->cap.obj, u->cap.obj + 2 * KOZO_PAGE_SIZE);
-	kt_delete(&h, s + 1);
-	kt_delete(&h, t);
+	KT_OK(kt_delete(&h, s + 1));
+	KT_OK(kt_delete(&h, t));
 	CHECK_EQ("no_children", kt_children(u), 0);
 	CHECK_ERR("retype_again", host_retype(&h, ut, KOZO_OBJ_FRAME, 0, s, 2), KOZO_OK);
 	CHECK_EQ("back_at_base", kt_slot(&h, s)->cap.obj, u->cap.obj);
@@ -222,11 +222,11 @@ void test_revoke_untyped(void)
 	word_t ut = kt_new_untyped(&h, 16);
 	struct slot *u = kt_slot(&h, ut);
 	word_t s = host_slot_alloc(&h, 6);
-	host_retype(&h, ut, KOZO_OBJ_ENDPOINT, 0, s, 2);
-	host_retype(&h, ut, KOZO_OBJ_CNODE, 2, s + 2, 1);
-	host_retype(&h, ut, KOZO_OBJ_VSPACE, 0, s + 3, 1);
-	kt_copy(&h, s + 4, s, KOZO_RIGHTS_ALL);
-	kt_copy(&h, s + 5, s + 4, KOZO_RIGHT_READ);
+	KT_OK(host_retype(&h, ut, KOZO_OBJ_ENDPOINT, 0, s, 2));
+	KT_OK(host_retype(&h, ut, KOZO_OBJ_CNODE, 2, s + 2, 1));
+	KT_OK(host_retype(&h, ut, KOZO_OBJ_VSPACE, 0, s + 3, 1));
+	KT_OK(kt_copy(&h, s + 4, s, KOZO_RIGHTS_ALL));
+	KT_OK(kt_copy(&h, s + 5, s + 4, KOZO_RIGHT_READ));
 	/* A capability stored inside the CNode made from the Untyped (a
 	 * radix-2 CNode without guard: index 1 at depth 2). */
 	const word_t into[5] = { 1, 2, s + 1, 64, KOZO_RIGHTS_ALL };
@@ -261,18 +261,18 @@ void test_revoke_removes_from_queues(void)
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	struct endpoint *e = host_object(&h, ep);
 	struct tcb *other;
-	host_spawn(&h, 10, NULL, &other);
+	KT_OK(host_spawn(&h, 10, NULL, &other));
 	/* A thread made from ut, blocked receiving on ep. */
 	word_t s = host_slot_alloc(&h, 2);
-	host_retype(&h, ut, KOZO_OBJ_TCB, 0, s, 1);
-	host_retype(&h, ut, KOZO_OBJ_FRAME, 0, s + 1, 1);
+	KT_OK(host_retype(&h, ut, KOZO_OBJ_TCB, 0, s, 1));
+	KT_OK(host_retype(&h, ut, KOZO_OBJ_FRAME, 0, s + 1, 1));
 	const word_t cfg[3] = { 0, 10, 0 };
 	const word_t caps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, s + 1 };
-	host_invoke(&h, h.init, s, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3, NULL, 0);
-	host_invoke(&h, h.init, s, KOZO_TCB_RESUME, NULL, 0, NULL, 0, NULL, 0);
+	KT_OK(host_invoke(&h, h.init, s, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3, NULL, 0));
+	KT_OK(host_invoke(&h, h.init, s, KOZO_TCB_RESUME, NULL, 0, NULL, 0, NULL, 0));
 	struct tcb *victim = host_object(&h, s);
-	host_syscall(&h, victim, KOZO_SYS_RECV, ep, 0, NULL, NULL);
-	host_syscall(&h, other, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, victim, KOZO_SYS_RECV, ep, 0, NULL, NULL);
+	KT_SYS(&h, other, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_EQ("victim_blocked", victim->state, THREAD_BLOCKED_RECV);
 	CHECK("victim_queued_first", e->q.head == victim && e->q.tail == other);
 	CHECK_ERR("revoke", kt_revoke(&h, ut), KOZO_OK);
@@ -296,12 +296,12 @@ void test_delete_last_cap(void)
 		return kt_end(&h);
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	word_t copy = host_slot_alloc(&h, 1);
-	kt_copy(&h, copy, ep, KOZO_RIGHTS_ALL);
+	KT_OK(kt_copy(&h, copy, ep, KOZO_RIGHTS_ALL));
 	struct tcb *a, *b;
-	host_spawn(&h, 10, NULL, &a);
-	host_spawn(&h, 10, NULL, &b);
-	host_syscall(&h, a, KOZO_SYS_SEND, ep, 0, NULL, NULL);
-	host_syscall(&h, b, KOZO_SYS_CALL, ep, 0, NULL, NULL);
+	KT_OK(host_spawn(&h, 10, NULL, &a));
+	KT_OK(host_spawn(&h, 10, NULL, &b));
+	KT_SYS(&h, a, KOZO_SYS_SEND, ep, 0, NULL, NULL);
+	KT_SYS(&h, b, KOZO_SYS_CALL, ep, 0, NULL, NULL);
 	CHECK_EQ("a_blocked", a->state, THREAD_BLOCKED_SEND);
 	CHECK_EQ("b_blocked", b->state, THREAD_BLOCKED_SEND);
 	CHECK_ERR("delete_original", kt_delete(&h, ep), KOZO_OK);
@@ -325,7 +325,7 @@ void test_tcb_delete_retires_context(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	word_t tcb = kt_new(&h, KOZO_OBJ_TCB, 0), copy = host_slot_alloc(&h, 1);
-	kt_copy(&h, copy, tcb, KOZO_RIGHTS_ALL);
+	KT_OK(kt_copy(&h, copy, tcb, KOZO_RIGHTS_ALL));
 	uint64_t before = h.m->contexts_retired;
 	CHECK_ERR("delete_one_of_two", kt_delete(&h, tcb), KOZO_OK);
 	CHECK_EQ("still_referenced", h.m->contexts_retired, before);

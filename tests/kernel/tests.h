@@ -17,7 +17,21 @@
 	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm) \
 	X(iso_table_unmap_empties) X(iso_table_copy_refused) X(iso_vspace_deleted_under_table) \
 	X(iso_freed_table_as_frame) X(iso_tlb_table_unmap) X(iso_ipc_buffer_rights) \
-	X(iso_fault_not_stale) X(iso_debug_putchar_cap)
+	X(iso_fault_not_stale) X(iso_debug_putchar_cap) \
+	X(fastpath_length_and_caps) X(fastpath_sysno_and_personality) X(fastpath_lookup) \
+	X(fastpath_call_needs_write) X(fastpath_no_receiver) X(fastpath_receiver_owes_reply) \
+	X(fastpath_receiver_without_vspace) X(fastpath_priorities) X(fastpath_replyrecv_needs_read) \
+	X(fastpath_replyrecv_sender_queued) X(fastpath_replyrecv_bound_signal) \
+	X(fastpath_replyrecv_no_caller) X(fastpath_replyrecv_faulted_caller) \
+	X(bounds_write_registers) X(bounds_long_invocation) X(bounds_retype) X(bounds_mapping) \
+	X(bounds_priority) X(bounds_fault_endpoint_rights) X(rights_ipc) \
+	X(life_cnode_last_slot) X(life_tcb_bound_deleted) X(life_two_cap_transfer) \
+	X(life_mapped_frame_transfer) X(life_unwrap_other_endpoint) X(life_resume_blocked) \
+	X(life_timer_round_robin) X(life_last_irq_handler) X(life_device_untyped) X(life_asid_exhaustion) \
+	X(cspace_two_levels) X(cspace_guard_top_bit) X(cspace_cdt_links) X(cspace_nested_cnodes_deleted) \
+	X(cspace_receive_slot) X(cspace_fault_to_bare_handler) X(cspace_low_priority_runs) \
+	X(life_faulted_thread_orphaned) X(life_configure_replaces) \
+	X(cspace_bare_thread_messages) X(cspace_syscall_numbers_and_irq_preemption)
 
 #define DECLARE_TEST(name) void test_##name(void);
 KERNEL_TESTS(DECLARE_TEST)

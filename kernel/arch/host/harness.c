@@ -96,6 +96,12 @@ static void enter_irq(struct host_kernel *h, void *arg)
 	kernel_irq(h->k, *(word_t *)arg);
 }
 
+static void enter_timer(struct host_kernel *h, void *arg)
+{
+	(void)arg;
+	kernel_timer_tick(h->k);
+}
+
 /* Fill in what Init would learn from its BootInfo. */
 static void learn_init(struct host_kernel *h)
 {
@@ -130,8 +136,17 @@ word_t host_kernel_boot(struct host_kernel *h, const struct host_boot_options *o
 	h->m->console_echo = opt && opt->console_echo;
 	h->k->build_id = HOST_BUILD_ID;
 	init_image_build(&img);
-	call.in.free[0] = (struct boot_region){ HOST_RAM_BASE, HOST_RAM_BASE + ram };
+	size_t device = opt ? opt->device_bytes : 0;
+	if (device > ram / 2 || (device & (device - 1))) {
+		h->dead = true;
+		return KOZO_ERR_INVALID_ARGUMENT;
+	}
+	call.in.free[0] = (struct boot_region){ HOST_RAM_BASE, HOST_RAM_BASE + ram - device };
 	call.in.free_count = 1;
+	if (device) {
+		call.in.device[0] = (struct boot_region){ HOST_RAM_BASE + ram - device, HOST_RAM_BASE + ram };
+		call.in.device_count = 1;
+	}
 	call.in.init_elf = opt && opt->init_elf ? opt->init_elf : (const uint8_t *)&img;
 	call.in.init_elf_size = opt && opt->init_elf ? opt->init_elf_size : sizeof(img);
 	call.in.arch_id = ARCH_ID;
@@ -197,6 +212,13 @@ bool host_irq(struct host_kernel *h, word_t irq)
 	host_machine_active = h->m;
 	arch_irq_mask(irq);
 	return run_trapped(h, enter_irq, &irq);
+}
+
+bool host_timer_tick(struct host_kernel *h)
+{
+	if (h->dead)
+		return false;
+	return run_trapped(h, enter_timer, NULL);
 }
 
 word_t host_send_msg(struct host_kernel *h, struct tcb *t, word_t sysno, word_t cptr,

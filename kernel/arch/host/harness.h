@@ -39,6 +39,9 @@ struct host_boot_options {
 	bool console_echo;     /* copy serial 0 to stderr as well */
 	const uint8_t *init_elf;   /* NULL: the synthetic Init image */
 	size_t init_elf_size;
+	size_t device_bytes;   /* the top device_bytes of RAM are given to the
+				* kernel as a device region (MMIO), not as free
+				* RAM; a power of two, at most half the RAM */
 };
 
 struct host_kernel {
@@ -90,6 +93,10 @@ word_t host_fault(struct host_kernel *h, struct tcb *t, unsigned kind, word_t ad
 /* Device interrupt irq arrives (the port masks the line first, as the
  * real ones do); false if the kernel panicked. */
 bool host_irq(struct host_kernel *h, word_t irq);
+
+/* The preemption timer fires (kernel_timer_tick); false if the kernel
+ * panicked. */
+bool host_timer_tick(struct host_kernel *h);
 
 /* Write msg into t's registers and IPC buffer and make system call sysno
  * on cptr.  HOST_NO_BUFFER when msg needs t's IPC buffer and t has none. */

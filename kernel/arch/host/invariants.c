@@ -326,6 +326,8 @@ static void check_notification(struct walk *w, const struct notification *n, uns
 	check_queue(w, &n->q, n, THREAD_BLOCKED_NTFN, "notification");
 	if (n->bound && n->bound->bound_ntfn != n)
 		fail(w, "notification bound to a thread bound elsewhere");
+	if (n->bound && n->bound->refs == 0)
+		fail(w, "notification bound to deleted thread %lu", (unsigned long)n->bound->id);
 }
 
 static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
@@ -352,7 +354,25 @@ static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
 	    (b->type != KOZO_OBJ_FRAME || !(b->rights & KOZO_RIGHT_WRITE) || (b->flags & CAP_FLAG_DEVICE)))
 		fail(w, "thread %lu has an IPC buffer the kernel may not write (%s, rights %#x, flags %#x)",
 		     (unsigned long)t->id, kozo_object_name(b->type), b->rights, b->flags);
+	if ((t->reply_to && t->reply_to->refs == 0) || (t->reply_from && t->reply_from->refs == 0))
+		fail(w, "thread %lu has a reply link to a deleted thread", (unsigned long)t->id);
 }
+
+/* An interrupt line nobody holds an IRQHandler for is masked and signals
+ * no notification (the last handler's deletion sees to it). */
+static void check_irq_lines(struct walk *w)
+{
+	const struct kernel *k = w->h->k;
+	for (unsigned i = 0; i < IRQ_COUNT; i++) {
+		if (k->irq_refs[i] != 0)
+			continue;
+		if (!slot_empty(&k->irq_ntfn[i]))
+			fail(w, "IRQ %u: no handler, but a notification to signal", i);
+		if (i < HOST_IRQ_LINES && !w->h->m->irq_masked[i])
+			fail(w, "IRQ %u: no handler, but unmasked", i);
+	}
+}
+
 
 /* ---- address spaces: the isolation invariant ---- */
 
@@ -539,6 +559,7 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	seen_free(&w.tables);
 	seen_free(&w.vspaces);
 	free(w.maps);
+	check_irq_lines(&w);
 	seen_free(&w.cnodes);
 	seen_free(&w.tcbs);
 	seen_free(&w.endpoints);

@@ -22,7 +22,10 @@
  *     table is reachable from two places; no entry points outside RAM, so
  *     none into freed memory or another object (objects do not overlap);
  *     and every entry of the modelled TLB (machine.h) is what a walk of a
- *     live address space finds now. */
+ *     live address space finds now.
+ *   - no notification binding or reply link names a deleted thread;
+ *   - an interrupt line without IRQHandler capabilities is masked and has
+ *     no notification. */
 #ifndef KOZO_HOST_INVARIANTS_H
 #define KOZO_HOST_INVARIANTS_H
 

@@ -1,0 +1,22 @@
+# Mutation testing of kernel/core against the host unit tests
+# (scripts/mutate.py, docs/TESTING.md):
+#   make mutate                   every mutant; MUTATE_ARGS adds options,
+#                                 e.g. MUTATE_ARGS="--files tcb.c"
+#   make mutate-sample            the seeded sample that `make test` runs
+.PHONY: mutate mutate-sample
+
+MUTATE_JOBS ?= 2
+MUTATE_ARGS ?=
+MUTATE_SAMPLE ?= 60
+MUTATE_THRESHOLD ?= 90
+MUTATE_ENV = HOSTCC='$(HOSTCC)' MUTATE_CFLAGS='$(HOST_KERNEL_CFLAGS)' \
+             MUTATE_LDFLAGS='$(HOST_KERNEL_LDFLAGS)' \
+             MUTATE_OBJS='$(HOST_KERNEL_OBJS) $(HOST_TEST_OBJS)'
+
+mutate: $(HOST_TEST_BIN)
+	$(MUTATE_ENV) scripts/mutate.py --jobs $(MUTATE_JOBS) --threshold $(MUTATE_THRESHOLD) \
+		--report build/mutate/report.json $(MUTATE_ARGS)
+
+mutate-sample: $(HOST_TEST_BIN)
+	$(MUTATE_ENV) scripts/mutate.py --jobs $(MUTATE_JOBS) --threshold $(MUTATE_THRESHOLD) \
+		--sample $(MUTATE_SAMPLE) $(MUTATE_ARGS)
