@@ -380,6 +380,8 @@ void test_life_asid_exhaustion(void)
 	CHECK_ERR("exactly_the_rest", host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, s + made, left), KOZO_OK);
 	made += left;
 	CHECK_ERR("none_left", host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, s + made, 1), KOZO_ERR_NOT_ENOUGH_MEMORY);
+	word_t other = host_slot_alloc(&h, 1);
+	CHECK_ERR("other_types_still_made", host_retype(&h, h.untyped, KOZO_OBJ_ENDPOINT, 0, other, 1), KOZO_OK);
 	word_t asid = kt_slot(&h, s + 5)->cap.w2;
 	uint64_t retired = h.m->vspaces_retired;
 	CHECK_ERR("delete_one", kt_delete(&h, s + 5), KOZO_OK);
@@ -481,5 +483,28 @@ void test_life_configure_replaces(void)
 	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, prio7, 3, two, 1, NULL, 0));
 	CHECK("vspace_kept", t->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE && t->priority == 7);
 	CHECK("requeued_at_7", h.k->sched.head[7] == t);
+	kt_end(&h);
+}
+
+/* Resume needs a CSpace as well as a VSpace: a thread whose CNode was
+ * revoked under it stays inactive. */
+void test_life_resume_without_cspace(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t cn = kt_new(&h, KOZO_OBJ_CNODE, 2), ts;
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t)
+		return kt_end(&h);
+	const word_t cfg[3] = { 0, 10, 0 };
+	const word_t caps[2] = { cn, KOZO_CAP_INIT_VSPACE };
+	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2, NULL, 0));
+	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0, NULL, 0));
+	CHECK_ERR("revoke_cnode", kt_revoke(&h, cn), KOZO_OK);
+	CHECK("cspace_gone", t->slots[TCB_CSPACE].cap.type == KOZO_OBJ_NULL && t->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE);
+	CHECK_ERR("resume_refused", host_invoke(&h, h.init, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_EQ("still_inactive", t->state, THREAD_INACTIVE);
 	kt_end(&h);
 }
