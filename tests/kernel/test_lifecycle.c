@@ -361,6 +361,14 @@ void test_life_asid_exhaustion(void)
 	struct host_kernel h;
 	if (!kt_boot(&h))
 		return kt_end(&h);
+	/* ASIDs go round: a freed one is not the next one given. */
+	word_t v = host_slot_alloc(&h, 2);
+	KT_OK(host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, v, 1));
+	word_t first_asid = kt_slot(&h, v)->cap.w2;
+	KT_OK(kt_delete(&h, v));
+	KT_OK(host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, v + 1, 1));
+	CHECK_EQ("next_asid_not_the_freed", kt_slot(&h, v + 1)->cap.w2, first_asid + 1);
+	KT_OK(kt_delete(&h, v + 1));
 	unsigned free_asids = 0;
 	for (unsigned a = 1; a < ASID_COUNT; a++)
 		free_asids += h.k->asids[a].root == NULL;
