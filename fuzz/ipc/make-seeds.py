@@ -129,6 +129,10 @@ lifecycle_seeds = {
     # CNode deleted.
     "cnode-last-slot": retype(0, ENDPOINT, 0) + [SPAWN, 0, 50, 1, 14, work(0), 15]
                        + [REVOKE, 0, LARGEST_UNTYPED, FULL],
+    # Mint from a read-only copy asking for every right: the new cap has
+    # only Read (a rights boundary; the Mint model checks it).
+    "mint-more-rights": retype(0, ENDPOINT, 0) + derive(0, False, 1, 0, READ)
+                        + derive(0, True, 2, 1, 15, 0x44),
     # Messages longer than the maximum, with a raw message-info word.
     "raw-long": retype(0, ENDPOINT, 0) + spawn(10) + ipc(1, RECV, 0) + raw(0, 2, 0, 127)
                 + raw(0, 0, 0, 121, 3),

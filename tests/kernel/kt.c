@@ -63,6 +63,20 @@ word_t kt_revoke(struct host_kernel *h, word_t slot)
 	return cnode_op(h, KOZO_CNODE_REVOKE, mr, 2, false);
 }
 
+word_t kt_invoke(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr, unsigned len,
+		 const word_t *caps, unsigned ncaps)
+{
+	return host_invoke(h, h->init, cptr, label, mr, len, caps, ncaps, NULL, 0);
+}
+
+void kt_receive_slot(struct tcb *rx, word_t cnode, word_t index, word_t depth)
+{
+	struct kozo_ipc_buffer *b = tcb_ipc_buffer(rx);
+	b->receive_cnode = cnode;
+	b->receive_index = index;
+	b->receive_depth = depth;
+}
+
 static word_t new_from(struct host_kernel *h, word_t ut, unsigned type, unsigned size_bits)
 {
 	word_t slot = host_slot_alloc(h, 1);

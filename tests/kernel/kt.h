@@ -22,6 +22,12 @@ word_t kt_mint(struct host_kernel *h, word_t dst, word_t src, unsigned rights, w
 word_t kt_move(struct host_kernel *h, word_t dst, word_t src);
 word_t kt_delete(struct host_kernel *h, word_t slot);
 word_t kt_revoke(struct host_kernel *h, word_t slot);
+/* Init invokes the capability at cptr (host_invoke without reply). */
+word_t kt_invoke(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr, unsigned len,
+		 const word_t *caps, unsigned ncaps);
+/* Where rx receives a capability: receive_cnode (0: its CSpace root),
+ * index and depth in its IPC buffer. */
+void kt_receive_slot(struct tcb *rx, word_t cnode, word_t index, word_t depth);
 /* One new object of type from Init's largest Untyped in a fresh slot;
  * returns the slot, 0 (with a FAIL) on error. */
 word_t kt_new(struct host_kernel *h, unsigned type, unsigned size_bits);

@@ -5,12 +5,6 @@
 #include "kt.h"
 #include "tests.h"
 
-static word_t call(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr,
-		   unsigned len, const word_t *caps, unsigned ncaps)
-{
-	return host_invoke(h, h->init, cptr, label, mr, len, caps, ncaps, NULL, 0);
-}
-
 /* WriteRegisters: n up to ARCH_REG_COUNT and up to the message's length;
  * a refused write changes no register. */
 void test_bounds_write_registers(void)
@@ -22,28 +16,28 @@ void test_bounds_write_registers(void)
 	struct tcb *t = kt_spawn(&h, 10, &ts);
 	if (!t)
 		return kt_end(&h);
-	KT_OK(call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
 	struct arch_context before = t->ctx;
 	word_t mr[2 + ARCH_REG_COUNT + 1];
 	mr[0] = 0;
 	mr[1] = ARCH_REG_COUNT + 1;
 	for (unsigned i = 0; i < ARCH_REG_COUNT + 1; i++)
 		mr[2 + i] = 0x7700 + i;
-	CHECK_ERR("one_past_register_file", call(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + ARCH_REG_COUNT + 1,
+	CHECK_ERR("one_past_register_file", kt_invoke(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + ARCH_REG_COUNT + 1,
 						 NULL, 0), KOZO_ERR_RANGE);
 	CHECK("registers_untouched", memcmp(&before, &t->ctx, sizeof(before)) == 0);
 	CHECK("queue_links_untouched", t->sched_next == NULL && t->sched_prev == NULL && t->queue_next == NULL);
 	mr[1] = 2;
-	CHECK_ERR("count_one_past_message", call(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 3, NULL, 0),
+	CHECK_ERR("count_one_past_message", kt_invoke(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 3, NULL, 0),
 		  KOZO_ERR_RANGE);
 	CHECK("still_untouched", memcmp(&before, &t->ctx, sizeof(before)) == 0);
 	mr[1] = 1;
-	CHECK_ERR("count_equal_to_message", call(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 3, NULL, 0), KOZO_OK);
+	CHECK_ERR("count_equal_to_message", kt_invoke(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 3, NULL, 0), KOZO_OK);
 	CHECK_EQ("first_register_written", t->ctx.regs[0], 0x7700);
 	CHECK_EQ("second_register_kept", t->ctx.regs[1], before.regs[1]);
 	CHECK_EQ("not_resumed", t->state, THREAD_INACTIVE);
 	mr[1] = ARCH_REG_COUNT;
-	CHECK_ERR("whole_register_file", call(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + ARCH_REG_COUNT, NULL, 0),
+	CHECK_ERR("whole_register_file", kt_invoke(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + ARCH_REG_COUNT, NULL, 0),
 		  KOZO_OK);
 	CHECK_EQ("last_register_written", t->ctx.regs[ARCH_REG_COUNT - 1], 0x7700 + ARCH_REG_COUNT - 1);
 	/* ReadRegisters: all of them, not one more. */
@@ -52,7 +46,7 @@ void test_bounds_write_registers(void)
 	CHECK_ERR("read_all", host_invoke(&h, h.init, ts, KOZO_TCB_READ_REGISTERS, all, 1, NULL, 0, out,
 					  ARCH_REG_COUNT + 1), KOZO_OK);
 	CHECK_EQ("read_last", out[ARCH_REG_COUNT - 1], t->ctx.regs[ARCH_REG_COUNT - 1]);
-	CHECK_ERR("read_one_more", call(&h, ts, KOZO_TCB_READ_REGISTERS, more, 1, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("read_one_more", kt_invoke(&h, ts, KOZO_TCB_READ_REGISTERS, more, 1, NULL, 0), KOZO_ERR_RANGE);
 	kt_end(&h);
 }
 
@@ -73,11 +67,11 @@ void test_bounds_long_invocation(void)
 	mr[3] = 64;
 	mr[4] = KOZO_RIGHT_READ;
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
-	CHECK_ERR("copy_120_registers", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, mr, KOZO_MSG_MAX_LENGTH,
+	CHECK_ERR("copy_120_registers", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, mr, KOZO_MSG_MAX_LENGTH,
 					     cn, 1), KOZO_OK);
 	CHECK_EQ("copied_with_rights", kt_slot(&h, dst)->cap.rights, KOZO_RIGHT_READ);
 	mr[0] = dst + 1;
-	CHECK_ERR("copy_41_registers", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, mr, 41, cn, 1), KOZO_OK);
+	CHECK_ERR("copy_41_registers", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, mr, 41, cn, 1), KOZO_OK);
 	CHECK_EQ("second_copy", kt_slot(&h, dst + 1)->cap.type, KOZO_OBJ_ENDPOINT);
 	kt_end(&h);
 }
@@ -100,13 +94,13 @@ void test_bounds_retype(void)
 	const word_t caps[1] = { cn };
 	const word_t one_past[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, 1, 4 }, at_end[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, 4, 1 };
 	const word_t slot0[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, 0, 1 }, fill[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, 1, 3 };
-	CHECK_ERR("count_past_cnode", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, one_past, 6, caps, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("offset_past_cnode", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, at_end, 6, caps, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("offset_0", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, slot0, 6, caps, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("fill_cnode", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, fill, 6, caps, 1), KOZO_OK);
+	CHECK_ERR("count_past_cnode", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, one_past, 6, caps, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("offset_past_cnode", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, at_end, 6, caps, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("offset_0", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, slot0, 6, caps, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("fill_cnode", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, fill, 6, caps, 1), KOZO_OK);
 	struct slot *cs = cnode_slots(&kt_slot(&h, cn)->cap);
 	CHECK("all_three_made", cs[1].cap.type == KOZO_OBJ_ENDPOINT && cs[3].cap.type == KOZO_OBJ_ENDPOINT);
-	CHECK_ERR("cnode_full", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, fill, 6, caps, 1), KOZO_ERR_DELETE_FIRST);
+	CHECK_ERR("cnode_full", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, fill, 6, caps, 1), KOZO_ERR_DELETE_FIRST);
 	/* Size: an Untyped holds exactly what fits. */
 	word_t ut = kt_new_untyped(&h, 12), s = host_slot_alloc(&h, 6);
 	word_t wm = kt_slot(&h, ut)->cap.w2;
@@ -141,37 +135,37 @@ void test_bounds_mapping(void)
 	word_t l1 = kt_new(&h, KOZO_OBJ_PT_L1, 0), l2 = kt_new(&h, KOZO_OBJ_PT_L2, 0);
 	word_t l3 = kt_new(&h, KOZO_OBJ_PT_L3, 0), extra = kt_new(&h, KOZO_OBJ_PT_L1, 0);
 	const word_t top[1] = { ARCH_USER_TOP }, last[1] = { ARCH_USER_TOP - KOZO_PAGE_SIZE };
-	CHECK_ERR("table_at_user_top", call(&h, extra, KOZO_PAGE_TABLE_MAP, top, 1, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
-	CHECK_ERR("l1_below_top", call(&h, l1, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
-	CHECK_ERR("l2_below_top", call(&h, l2, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
-	CHECK_ERR("l3_below_top", call(&h, l3, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("table_at_user_top", kt_invoke(&h, extra, KOZO_PAGE_TABLE_MAP, top, 1, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("l1_below_top", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("l2_below_top", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("l3_below_top", kt_invoke(&h, l3, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
 	CHECK_EQ("l1_entry", arch_pte_addr(root[(ARCH_USER_TOP - 1) >> 39 & 511]),
 		 arch_kernel_to_phys((void *)kt_slot(&h, l1)->cap.obj));
 	CHECK_EQ("l3_recorded_aligned", kt_slot(&h, l3)->cap.w2, (ARCH_USER_TOP - 1) & ~MASK(21));
 	word_t f = kt_new(&h, KOZO_OBJ_FRAME, 0), ro = host_slot_alloc(&h, 1);
 	KT_OK(kt_copy(&h, ro, f, KOZO_RIGHT_READ));
 	const word_t rw_top[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, 0 };
-	CHECK_ERR("map_read_only_cap_asking_write", call(&h, ro, KOZO_FRAME_MAP, rw_top, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("map_read_only_cap_asking_write", kt_invoke(&h, ro, KOZO_FRAME_MAP, rw_top, 3, vs, 1), KOZO_OK);
 	word_t e = kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE);
 	CHECK("mapped", arch_pte_present(e) && arch_pte_addr(e) == arch_kernel_to_phys((void *)kt_slot(&h, f)->cap.obj));
 	CHECK_EQ("mapping_read_only", e & HOST_PTE_WRITE, 0);
 	CHECK_EQ("mapping_not_executable", e & HOST_PTE_EXEC, 0);
-	CHECK_ERR("unmap", call(&h, ro, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("unmap", kt_invoke(&h, ro, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK("unmapped_entry_cleared", !arch_pte_present(kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE)));
 	const word_t rwx[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, 1 };
-	CHECK_ERR("map_writable", call(&h, f, KOZO_FRAME_MAP, rwx, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("map_writable", kt_invoke(&h, f, KOZO_FRAME_MAP, rwx, 3, vs, 1), KOZO_OK);
 	e = kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE);
 	CHECK("mapping_writable", e & HOST_PTE_WRITE);
 	CHECK("mapping_executable", e & HOST_PTE_EXEC);
-	CHECK_ERR("unmap_writable", call(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("unmap_writable", kt_invoke(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
 	const word_t read_only_request[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ, 0 };
-	CHECK_ERR("map_asking_read", call(&h, f, KOZO_FRAME_MAP, read_only_request, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("map_asking_read", kt_invoke(&h, f, KOZO_FRAME_MAP, read_only_request, 3, vs, 1), KOZO_OK);
 	CHECK_EQ("request_limits_rights", kt_pte(root, ARCH_USER_TOP - KOZO_PAGE_SIZE) & HOST_PTE_WRITE, 0);
 	/* A write-only capability cannot be mapped at all. */
 	word_t wo = host_slot_alloc(&h, 1), g = kt_new(&h, KOZO_OBJ_FRAME, 0);
 	KT_OK(kt_copy(&h, wo, g, KOZO_RIGHT_WRITE));
 	const word_t below[3] = { ARCH_USER_TOP - 2 * KOZO_PAGE_SIZE, KOZO_RIGHTS_ALL, 0 };
-	CHECK_ERR("write_only_cap", call(&h, wo, KOZO_FRAME_MAP, below, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
+	CHECK_ERR("write_only_cap", kt_invoke(&h, wo, KOZO_FRAME_MAP, below, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
 	CHECK("write_only_not_mapped", !arch_pte_present(kt_pte(root, ARCH_USER_TOP - 2 * KOZO_PAGE_SIZE)));
 	kt_end(&h);
 }
@@ -210,9 +204,9 @@ void test_bounds_priority(void)
 		  KOZO_OK);
 	CHECK_EQ("configured_priority", other->priority, 3);
 	/* An inactive thread's priority changes without queueing it. */
-	KT_OK(call(&h, other_slot, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, other_slot, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
 	const word_t p7[1] = { 7 };
-	CHECK_ERR("set_inactive", call(&h, other_slot, KOZO_TCB_SET_PRIORITY, p7, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("set_inactive", kt_invoke(&h, other_slot, KOZO_TCB_SET_PRIORITY, p7, 1, NULL, 0), KOZO_OK);
 	CHECK("inactive_not_queued", other->priority == 7 && !sched_is_queued(&h.k->sched, other) &&
 					     h.k->sched.head[7] == NULL);
 	kt_end(&h);
@@ -232,7 +226,7 @@ void test_bounds_fault_endpoint_rights(void)
 	kt_recv_blocks(&h, handler, ep);
 	const word_t cfg[3] = { ro, 10, 0 };
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
-	CHECK_ERR("configure", call(&h, ts, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1), KOZO_OK);
+	CHECK_ERR("configure", kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1), KOZO_OK);
 	CHECK_EQ("fault_ep_installed", t->slots[TCB_FAULT_EP].cap.rights, KOZO_RIGHT_READ | KOZO_RIGHT_GRANT);
 	host_console_clear(h.m);
 	CHECK_ERR("fault", host_fault(&h, t, KOZO_FAULT_VM, 0xdead000, 4, 14, false), KOZO_OK);
@@ -242,8 +236,8 @@ void test_bounds_fault_endpoint_rights(void)
 	CHECK("reported", strstr(h.m->console, "no fault handler") != NULL);
 	/* With Write, the same fault reaches the handler. */
 	const word_t cfg_w[3] = { ep, 10, 0 };
-	CHECK_ERR("configure_writable", call(&h, ts, KOZO_TCB_CONFIGURE, cfg_w, 3, cn, 1), KOZO_OK);
-	KT_OK(call(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	CHECK_ERR("configure_writable", kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, cfg_w, 3, cn, 1), KOZO_OK);
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
 	CHECK_ERR("fault_again", host_fault(&h, t, KOZO_FAULT_VM, 0xdead000, 4, 14, false), KOZO_OK);
 	CHECK_EQ("handler_woken", handler->state, THREAD_RUNNABLE);
 	CHECK_EQ("fault_delivered", kozo_msginfo_label(handler->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_VM);

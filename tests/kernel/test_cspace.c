@@ -4,12 +4,6 @@
 #include "kt.h"
 #include "tests.h"
 
-static word_t call(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr,
-		   unsigned len, const word_t *caps, unsigned ncaps)
-{
-	return host_invoke(h, h->init, cptr, label, mr, len, caps, ncaps, NULL, 0);
-}
-
 /* A two-level CSpace: CNode A (radix 4, guard of 56 zero bits: 60 bits
  * per level) whose slot 1 holds CNode B (radix 4, no guard), B[3] an
  * endpoint and A[2] an endpoint.  Init's slot *a names A. */
@@ -31,9 +25,9 @@ static bool two_level(struct host_kernel *h, struct two_level *t)
 	const word_t b_in_a[5] = { 1, 4, raw_b, 64, KOZO_RIGHTS_ALL }, ep_in_b[5] = { 3, 4, t->ep, 64, KOZO_RIGHTS_ALL };
 	const word_t ep_in_a[5] = { 2, 4, t->ep, 64, KOZO_RIGHT_WRITE };
 	t->b = raw_b;
-	return KT_OK(call(h, raw_a, KOZO_CNODE_COPY, b_in_a, 5, cn, 1)) &&
-	       KT_OK(call(h, raw_b, KOZO_CNODE_COPY, ep_in_b, 5, cn, 1)) &&
-	       KT_OK(call(h, raw_a, KOZO_CNODE_COPY, ep_in_a, 5, cn, 1));
+	return KT_OK(kt_invoke(h, raw_a, KOZO_CNODE_COPY, b_in_a, 5, cn, 1)) &&
+	       KT_OK(kt_invoke(h, raw_b, KOZO_CNODE_COPY, ep_in_b, 5, cn, 1)) &&
+	       KT_OK(kt_invoke(h, raw_a, KOZO_CNODE_COPY, ep_in_a, 5, cn, 1));
 }
 
 void test_cspace_two_levels(void)
@@ -46,19 +40,19 @@ void test_cspace_two_levels(void)
 	const word_t root[1] = { t.a };
 	/* 60 bits in A (slot 1), then 4 in B (slot 3). */
 	const word_t through_b[5] = { dst, 64, (1 << 4) | 3, 64, KOZO_RIGHTS_ALL };
-	CHECK_ERR("copy_through_two_levels", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, through_b, 5, root, 1),
+	CHECK_ERR("copy_through_two_levels", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, through_b, 5, root, 1),
 		  KOZO_OK);
 	CHECK("names_the_endpoint", cap_same_object(&kt_slot(&h, dst)->cap, &kt_slot(&h, t.ep)->cap));
 	/* An exact lookup that meets a non-CNode with bits left fails. */
 	const word_t past_ep[5] = { dst + 1, 64, (2 << 4) | 3, 64, KOZO_RIGHTS_ALL };
-	CHECK_ERR("exact_stops_at_leaf", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, past_ep, 5, root, 1),
+	CHECK_ERR("exact_stops_at_leaf", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, past_ep, 5, root, 1),
 		  KOZO_ERR_FAILED_LOOKUP);
 	/* At depth 60 the lookup ends in A: slot 1 is B's capability. */
 	const word_t depth60[5] = { dst + 1, 64, 1, 60, KOZO_RIGHTS_ALL };
-	CHECK_ERR("depth_60_ends_in_a", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, depth60, 5, root, 1), KOZO_OK);
+	CHECK_ERR("depth_60_ends_in_a", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, depth60, 5, root, 1), KOZO_OK);
 	CHECK_EQ("copied_b", kt_slot(&h, dst + 1)->cap.type, KOZO_OBJ_CNODE);
 	const word_t depth59[5] = { dst + 2, 64, 1, 59, KOZO_RIGHTS_ALL };
-	CHECK_ERR("depth_59_too_short", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, depth59, 5, root, 1),
+	CHECK_ERR("depth_59_too_short", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, depth59, 5, root, 1),
 		  KOZO_ERR_FAILED_LOOKUP);
 	/* A thread with A as its CSpace: a send resolves non-exactly, so the
 	 * endpoint in A[2] answers for any address below it. */
@@ -69,7 +63,7 @@ void test_cspace_two_levels(void)
 		return kt_end(&h);
 	const word_t cfg[3] = { 0, 10, 0 };
 	const word_t caps[2] = { t.a, KOZO_CAP_INIT_VSPACE };
-	KT_OK(call(&h, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
 	kt_recv_blocks(&h, rx, t.ep);
 	const word_t mr[4] = { 0x77 };
 	CHECK_ERR("send_through_leaf", host_syscall(&h, th, KOZO_SYS_NB_SEND, (2ull << 4) | 0xf,
@@ -95,21 +89,21 @@ void test_cspace_guard_top_bit(void)
 	CHECK_EQ("guard_kept", kt_slot(&h, g)->cap.w2, 0x8);
 	CHECK_ERR("mint_guard_too_wide", kt_mint(&h, g + 1, raw, KOZO_RIGHTS_ALL, 4 | (0x10 << 6)), KOZO_ERR_RANGE);
 	const word_t put[5] = { 0x85, 8, ep, 64, KOZO_RIGHTS_ALL };
-	CHECK_ERR("copy_through_guard", call(&h, g, KOZO_CNODE_COPY, put, 5, cn, 1), KOZO_OK);
+	CHECK_ERR("copy_through_guard", kt_invoke(&h, g, KOZO_CNODE_COPY, put, 5, cn, 1), KOZO_OK);
 	CHECK_EQ("landed_in_slot_5", cnode_slots(&kt_slot(&h, raw)->cap)[5].cap.type, KOZO_OBJ_ENDPOINT);
 	const word_t wrong[5] = { 0x06, 8, ep, 64, KOZO_RIGHTS_ALL };
-	CHECK_ERR("guard_0_refused", call(&h, g, KOZO_CNODE_COPY, wrong, 5, cn, 1), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("guard_0_refused", kt_invoke(&h, g, KOZO_CNODE_COPY, wrong, 5, cn, 1), KOZO_ERR_FAILED_LOOKUP);
 	/* A Copy of a guarded CNode capability keeps its guard. */
 	CHECK_ERR("copy_guarded", kt_copy(&h, g + 2, g, KOZO_RIGHTS_ALL), KOZO_OK);
 	CHECK("copy_keeps_guard", kt_slot(&h, g + 2)->cap.w2 == 0x8 && kt_slot(&h, g + 2)->cap.w3 == kt_slot(&h, g)->cap.w3);
 	/* Depth 1 in a radix-1 CNode without guard: the smallest lookup. */
 	word_t one = kt_new(&h, KOZO_OBJ_CNODE, 1);
 	const word_t d1[5] = { 1, 1, ep, 64, KOZO_RIGHTS_ALL };
-	CHECK_ERR("depth_1", call(&h, one, KOZO_CNODE_COPY, d1, 5, cn, 1), KOZO_OK);
+	CHECK_ERR("depth_1", kt_invoke(&h, one, KOZO_CNODE_COPY, d1, 5, cn, 1), KOZO_OK);
 	CHECK_EQ("in_slot_1", cnode_slots(&kt_slot(&h, one)->cap)[1].cap.type, KOZO_OBJ_ENDPOINT);
 	/* Something that is no CNode as the source root. */
 	const word_t from_ut[5] = { g + 1, 64, 1, 16, KOZO_RIGHTS_ALL }, ut[1] = { h.untyped };
-	CHECK_ERR("untyped_is_no_cnode", call(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, from_ut, 5, ut, 1),
+	CHECK_ERR("untyped_is_no_cnode", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, from_ut, 5, ut, 1),
 		  KOZO_ERR_FAILED_LOOKUP);
 	kt_end(&h);
 }
@@ -155,12 +149,12 @@ void test_cspace_nested_cnodes_deleted(void)
 	word_t a = kt_new(&h, KOZO_OBJ_CNODE, 2), b = kt_new(&h, KOZO_OBJ_CNODE, 2), c = kt_new(&h, KOZO_OBJ_CNODE, 2);
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
 	const word_t ep_b[5] = { 1, 2, ep, 64, KOZO_RIGHTS_ALL }, ep_c[5] = { 2, 2, ep, 64, KOZO_RIGHTS_ALL };
-	KT_OK(call(&h, b, KOZO_CNODE_COPY, ep_b, 5, cn, 1));
-	KT_OK(call(&h, c, KOZO_CNODE_COPY, ep_c, 5, cn, 1));
+	KT_OK(kt_invoke(&h, b, KOZO_CNODE_COPY, ep_b, 5, cn, 1));
+	KT_OK(kt_invoke(&h, c, KOZO_CNODE_COPY, ep_c, 5, cn, 1));
 	/* A holds the only capabilities to B and C. */
 	const word_t mv_b[4] = { 1, 2, b, 64 }, mv_c[4] = { 3, 2, c, 64 };
-	CHECK_ERR("move_b_into_a", call(&h, a, KOZO_CNODE_MOVE, mv_b, 4, cn, 1), KOZO_OK);
-	CHECK_ERR("move_c_into_a", call(&h, a, KOZO_CNODE_MOVE, mv_c, 4, cn, 1), KOZO_OK);
+	CHECK_ERR("move_b_into_a", kt_invoke(&h, a, KOZO_CNODE_MOVE, mv_b, 4, cn, 1), KOZO_OK);
+	CHECK_ERR("move_c_into_a", kt_invoke(&h, a, KOZO_CNODE_MOVE, mv_c, 4, cn, 1), KOZO_OK);
 	struct endpoint *e = host_object(&h, ep);
 	CHECK_EQ("three_refs", e->refs, 3);
 	CHECK_ERR("delete_a", kt_delete(&h, a), KOZO_OK);
@@ -168,14 +162,6 @@ void test_cspace_nested_cnodes_deleted(void)
 	CHECK_EQ("no_copies_left", kt_children(kt_slot(&h, ep)), 0);
 	CHECK("nothing_dying", h.k->dying == NULL && !h.k->draining);
 	kt_end(&h);
-}
-
-static void set_receive(struct tcb *rx, word_t cnode, word_t index, word_t depth)
-{
-	struct kozo_ipc_buffer *b = tcb_ipc_buffer(rx);
-	b->receive_cnode = cnode;
-	b->receive_index = index;
-	b->receive_depth = depth;
 }
 
 /* The receive slot in a CNode of the receiver's CSpace; capabilities of
@@ -191,23 +177,23 @@ void test_cspace_receive_slot(void)
 	struct tcb *rx = kt_spawn(&h, 10, NULL);
 	if (!rx)
 		return kt_end(&h);
-	set_receive(rx, cn, 6, 3);
+	kt_receive_slot(rx, cn, 6, 3);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m = { .len = 0, .extra_caps = 1, .caps = { nt } };
 	CHECK_ERR("send", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("in_the_cnode", cnode_slots(&kt_slot(&h, cn)->cap)[6].cap.type, KOZO_OBJ_NOTIFICATION);
 	/* A receive_cnode that names no CNode: nothing transferred. */
-	set_receive(rx, ep, 1, 64);
+	kt_receive_slot(rx, ep, 1, 64);
 	kt_recv_blocks(&h, rx, ep);
 	CHECK_ERR("send_bad_cnode", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("bad_cnode_no_cap", kozo_msginfo_extra_caps(rx->ctx.regs[ARCH_REG_INFO]), 0);
-	set_receive(rx, 1ull << 40, 1, 64);
+	kt_receive_slot(rx, 1ull << 40, 1, 64);
 	kt_recv_blocks(&h, rx, ep);
 	CHECK_ERR("send_unresolvable_cnode", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("unresolvable_no_cap", kozo_msginfo_extra_caps(rx->ctx.regs[ARCH_REG_INFO]), 0);
 	/* An extra cap naming an empty slot ends the list. */
 	word_t dest = host_slot_alloc(&h, 3), empty = host_slot_alloc(&h, 1);
-	set_receive(rx, 0, dest, 64);
+	kt_receive_slot(rx, 0, dest, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg me = { .len = 0, .extra_caps = 1, .caps = { empty } };
 	CHECK_ERR("send_empty_cap", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &me, NULL), KOZO_OK);
@@ -220,8 +206,8 @@ void test_cspace_receive_slot(void)
 	CHECK_EQ("vspace_asid_kept", kt_slot(&h, dest)->cap.w2, kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.w2);
 	word_t handler = host_slot_alloc(&h, 1);
 	const word_t cnc[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { 9, handler, 64 };
-	KT_OK(call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cnc, 1));
-	set_receive(rx, 0, dest + 1, 64);
+	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cnc, 1));
+	kt_receive_slot(rx, 0, dest + 1, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg mi = { .len = 0, .extra_caps = 1, .caps = { handler } };
 	CHECK_ERR("send_irq_handler", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &mi, NULL), KOZO_OK);
@@ -231,8 +217,8 @@ void test_cspace_receive_slot(void)
 	const word_t cfg[3] = { 0, 10, 0 };
 	const word_t caps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
 	word_t fresh = kt_new(&h, KOZO_OBJ_TCB, 0);
-	KT_OK(call(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
-	KT_OK(call(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
 	struct tcb *bare;
 	bare = host_object(&h, fresh);
 	CHECK("no_buffer", bare && tcb_ipc_buffer(bare) == NULL);
@@ -257,14 +243,14 @@ void test_cspace_fault_to_bare_handler(void)
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), handler_tcb = kt_new(&h, KOZO_OBJ_TCB, 0), fs;
 	const word_t cfg[3] = { 0, 10, 0 };
 	const word_t caps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
-	KT_OK(call(&h, handler_tcb, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
-	KT_OK(call(&h, handler_tcb, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, handler_tcb, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(kt_invoke(&h, handler_tcb, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
 	struct tcb *handler = host_object(&h, handler_tcb), *faulter = kt_spawn(&h, 10, &fs);
 	if (!faulter)
 		return kt_end(&h);
 	const word_t fcfg[3] = { ep, 10, 0 };
 	const word_t fcaps[1] = { KOZO_CAP_INIT_CNODE };
-	KT_OK(call(&h, fs, KOZO_TCB_CONFIGURE, fcfg, 3, fcaps, 1));
+	KT_OK(kt_invoke(&h, fs, KOZO_TCB_CONFIGURE, fcfg, 3, fcaps, 1));
 	kt_recv_blocks(&h, handler, ep);
 	uint64_t slow = h.k->stats.slowpath_ipc;
 	KT_SYS(&h, faulter, 60, 0, 0, NULL, NULL);   /* an unknown system call: 10 registers */
@@ -308,8 +294,8 @@ void test_cspace_bare_thread_messages(void)
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), fresh = kt_new(&h, KOZO_OBJ_TCB, 0), dst = host_slot_alloc(&h, 1);
 	const word_t cfg[3] = { 0, 10, 0 };
 	const word_t caps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
-	KT_OK(call(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
-	KT_OK(call(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
 	struct tcb *bare = host_object(&h, fresh), *rx = kt_spawn(&h, 10, NULL);
 	if (!bare || !rx)
 		return kt_end(&h);
@@ -348,7 +334,7 @@ void test_cspace_syscall_numbers_and_irq_preemption(void)
 		return kt_end(&h);
 	const word_t cfg[3] = { ep, 100, 0 };
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
-	KT_OK(call(&h, fs, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1));
+	KT_OK(kt_invoke(&h, fs, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1));
 	kt_recv_blocks(&h, handler, ep);
 	KT_SYS(&h, f, KOZO_SYS_END, 0, 0, NULL, NULL);
 	CHECK_EQ("past_end_is_a_fault", f->state, THREAD_BLOCKED_REPLY);
@@ -358,8 +344,8 @@ void test_cspace_syscall_numbers_and_irq_preemption(void)
 	 * wakes a waiter of higher priority. */
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), hd = host_slot_alloc(&h, 1);
 	const word_t get[3] = { 7, hd, 64 }, ntc[1] = { nt };
-	KT_OK(call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
-	KT_OK(call(&h, hd, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
+	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
+	KT_OK(kt_invoke(&h, hd, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
 	struct tcb *waiter = kt_spawn(&h, 50, NULL), *low = kt_spawn(&h, 3, NULL);
 	if (!waiter || !low)
 		return kt_end(&h);

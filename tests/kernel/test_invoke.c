@@ -4,12 +4,6 @@
 #include "kt.h"
 #include "tests.h"
 
-static word_t call(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr,
-		   unsigned len, const word_t *caps, unsigned ncaps)
-{
-	return host_invoke(h, h->init, cptr, label, mr, len, caps, ncaps, NULL, 0);
-}
-
 void test_cnode_errors(void)
 {
 	struct host_kernel h;
@@ -44,13 +38,13 @@ void test_cnode_errors(void)
 		{ "label_huge", 1ull << 40, { 0 }, 0, 0, KOZO_ERR_ILLEGAL_OPERATION },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		CHECK_ERR(cases[i].name, call(&h, cn, cases[i].label, cases[i].mr, cases[i].len, c0,
+		CHECK_ERR(cases[i].name, kt_invoke(&h, cn, cases[i].label, cases[i].mr, cases[i].len, c0,
 					      cases[i].ncaps), cases[i].want);
 	CHECK("nothing_written", slot_empty(kt_slot(&h, free_slot)) && slot_empty(kt_slot(&h, empty)));
 	CHECK_EQ("ep_untouched", kt_children(kt_slot(&h, ep)), 0);
 	/* Source CNode given as a cap that is not a CNode. */
 	const word_t mr[5] = { free_slot, 64, ep, 64, 15 }, not_cnode[1] = { ep };
-	CHECK_ERR("source_root_not_cnode", call(&h, cn, KOZO_CNODE_COPY, mr, 5, not_cnode, 1),
+	CHECK_ERR("source_root_not_cnode", kt_invoke(&h, cn, KOZO_CNODE_COPY, mr, 5, not_cnode, 1),
 		  KOZO_ERR_FAILED_LOOKUP);
 	kt_end(&h);
 }
@@ -63,17 +57,17 @@ void test_invoke_errors(void)
 		return kt_end(&h);
 	word_t empty = host_slot_alloc(&h, 1);
 	const word_t mr[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, empty, 1 };
-	CHECK_ERR("invoke_empty_slot", call(&h, empty, KOZO_CNODE_COPY, NULL, 0, NULL, 0),
+	CHECK_ERR("invoke_empty_slot", kt_invoke(&h, empty, KOZO_CNODE_COPY, NULL, 0, NULL, 0),
 		  KOZO_ERR_INVALID_CAPABILITY);
-	CHECK_ERR("invoke_slot_0", call(&h, 0, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_FAILED_LOOKUP);
-	CHECK_ERR("invoke_guard_mismatch", call(&h, 1ull << 63, KOZO_CNODE_COPY, NULL, 0, NULL, 0),
+	CHECK_ERR("invoke_slot_0", kt_invoke(&h, 0, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("invoke_guard_mismatch", kt_invoke(&h, 1ull << 63, KOZO_CNODE_COPY, NULL, 0, NULL, 0),
 		  KOZO_ERR_FAILED_LOOKUP);
-	CHECK_ERR("invoke_vspace", call(&h, KOZO_CAP_INIT_VSPACE, KOZO_FRAME_MAP, NULL, 0, NULL, 0),
+	CHECK_ERR("invoke_vspace", kt_invoke(&h, KOZO_CAP_INIT_VSPACE, KOZO_FRAME_MAP, NULL, 0, NULL, 0),
 		  KOZO_ERR_ILLEGAL_OPERATION);
 	const word_t bad_extra[1] = { 1ull << 20 }, empty_extra[1] = { empty };
-	CHECK_ERR("extra_cap_unresolvable", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, mr, 6, bad_extra, 1),
+	CHECK_ERR("extra_cap_unresolvable", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, mr, 6, bad_extra, 1),
 		  KOZO_ERR_FAILED_LOOKUP);
-	CHECK_ERR("extra_cap_empty", call(&h, h.untyped, KOZO_UNTYPED_RETYPE, mr, 6, empty_extra, 1),
+	CHECK_ERR("extra_cap_empty", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, mr, 6, empty_extra, 1),
 		  KOZO_ERR_FAILED_LOOKUP);
 	CHECK("nothing_made", slot_empty(kt_slot(&h, empty)));
 	struct host_regs r;
@@ -154,21 +148,21 @@ void test_tcb_errors(void)
 		{ "bad_label", KOZO_CNODE_COPY, { 0 }, 0, { 0 }, 0, KOZO_ERR_ILLEGAL_OPERATION },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		CHECK_ERR(cases[i].name, call(&h, fresh, cases[i].label, cases[i].mr, cases[i].len,
+		CHECK_ERR(cases[i].name, kt_invoke(&h, fresh, cases[i].label, cases[i].mr, cases[i].len,
 					      cases[i].caps, cases[i].ncaps), cases[i].want);
 	struct tcb *t = host_object(&h, fresh);
 	CHECK("fresh_still_unconfigured", tcb_cspace(t)->type == KOZO_OBJ_NULL && t->state == THREAD_INACTIVE);
 	const word_t self[2] = { 0, 0 };
-	CHECK_ERR("write_own_registers", call(&h, KOZO_CAP_INIT_TCB, KOZO_TCB_WRITE_REGISTERS, self, 2, NULL, 0),
+	CHECK_ERR("write_own_registers", kt_invoke(&h, KOZO_CAP_INIT_TCB, KOZO_TCB_WRITE_REGISTERS, self, 2, NULL, 0),
 		  KOZO_ERR_ILLEGAL_OPERATION);
 	/* Bind twice, then to a second thread. */
 	const word_t bind[1] = { nt };
-	CHECK_ERR("bind", call(&h, fresh, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
-	CHECK_ERR("bind_twice", call(&h, fresh, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1),
+	CHECK_ERR("bind", kt_invoke(&h, fresh, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
+	CHECK_ERR("bind_twice", kt_invoke(&h, fresh, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1),
 		  KOZO_ERR_ILLEGAL_OPERATION);
-	CHECK_ERR("bind_bound_notification", call(&h, KOZO_CAP_INIT_TCB, KOZO_TCB_BIND_NOTIFICATION, NULL, 0,
+	CHECK_ERR("bind_bound_notification", kt_invoke(&h, KOZO_CAP_INIT_TCB, KOZO_TCB_BIND_NOTIFICATION, NULL, 0,
 						  bind, 1), KOZO_ERR_ILLEGAL_OPERATION);
-	CHECK_ERR("unbind", call(&h, fresh, KOZO_TCB_UNBIND_NOTIFICATION, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("unbind", kt_invoke(&h, fresh, KOZO_TCB_UNBIND_NOTIFICATION, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK("unbound", t->bound_ntfn == NULL && ((struct notification *)host_object(&h, nt))->bound == NULL);
 	/* A thread may not raise a priority above its own. */
 	struct tcb *low;
@@ -198,7 +192,7 @@ void test_tcb_registers(void)
 	struct tcb *t;
 	word_t ts;
 	KT_OK(host_spawn(&h, 50, &ts, &t));
-	CHECK_ERR("suspend", call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("suspend", kt_invoke(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK_EQ("suspended", t->state, THREAD_INACTIVE);
 	CHECK("not_queued", !sched_is_queued(&h.k->sched, t));
 	word_t mr[2 + KOZO_X86_REG_COUNT] = { 1, KOZO_X86_REG_COUNT };
@@ -206,7 +200,7 @@ void test_tcb_registers(void)
 		mr[2 + i] = 0x1000 + i;
 	mr[2 + KOZO_X86_RFLAGS] = ~0ull;
 	uint64_t sanitized = h.m->contexts_sanitized;
-	CHECK_ERR("write_and_resume", call(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + KOZO_X86_REG_COUNT,
+	CHECK_ERR("write_and_resume", kt_invoke(&h, ts, KOZO_TCB_WRITE_REGISTERS, mr, 2 + KOZO_X86_REG_COUNT,
 					   NULL, 0), KOZO_OK);
 	CHECK_EQ("resumed", t->state, THREAD_RUNNABLE);
 	CHECK_EQ("sanitized", h.m->contexts_sanitized, sanitized + 1);
@@ -223,7 +217,7 @@ void test_tcb_registers(void)
 	CHECK("read_matches", same);
 	CHECK_EQ("read_reply_length", kozo_msginfo_length(h.init->ctx.regs[ARCH_REG_INFO]), KOZO_X86_REG_COUNT);
 	const word_t linux[1] = { KOZO_PERSONALITY_LINUX };
-	CHECK_ERR("personality", call(&h, ts, KOZO_TCB_SET_PERSONALITY, linux, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("personality", kt_invoke(&h, ts, KOZO_TCB_SET_PERSONALITY, linux, 1, NULL, 0), KOZO_OK);
 	CHECK_EQ("personality_set", t->personality, KOZO_PERSONALITY_LINUX);
 	kt_end(&h);
 }
@@ -238,34 +232,34 @@ void test_irq_errors(void)
 	const word_t irq5[3] = { 5, s, 64 }, irq24[3] = { HOST_IRQ_LINES, s, 64 }, irq64[3] = { 64, s, 64 };
 	const word_t huge[3] = { ~0ull, s, 64 }, occupied[3] = { 5, ep, 64 }, depth0[3] = { 5, s, 0 };
 	const word_t ctl = KOZO_CAP_IRQ_CONTROL;
-	CHECK_ERR("get_truncated", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 2, cn, 1), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("get_no_cnode", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("get_invalid_line", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq24, 3, cn, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("get_past_irq_count", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq64, 3, cn, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("get_huge", call(&h, ctl, KOZO_IRQ_CONTROL_GET, huge, 3, cn, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("get_occupied", call(&h, ctl, KOZO_IRQ_CONTROL_GET, occupied, 3, cn, 1), KOZO_ERR_DELETE_FIRST);
-	CHECK_ERR("get_depth_0", call(&h, ctl, KOZO_IRQ_CONTROL_GET, depth0, 3, cn, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("control_bad_label", call(&h, ctl, KOZO_IRQ_HANDLER_ACK, irq5, 3, cn, 1), KOZO_ERR_ILLEGAL_OPERATION);
-	CHECK_ERR("get", call(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, cn, 1), KOZO_OK);
+	CHECK_ERR("get_truncated", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 2, cn, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("get_no_cnode", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("get_invalid_line", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq24, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_past_irq_count", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq64, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_huge", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, huge, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_occupied", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, occupied, 3, cn, 1), KOZO_ERR_DELETE_FIRST);
+	CHECK_ERR("get_depth_0", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, depth0, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("control_bad_label", kt_invoke(&h, ctl, KOZO_IRQ_HANDLER_ACK, irq5, 3, cn, 1), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("get", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, cn, 1), KOZO_OK);
 	CHECK_EQ("handler_type", kt_slot(&h, s)->cap.type, KOZO_OBJ_IRQ_HANDLER);
 	CHECK("handler_child_of_control", kt_is_child(kt_slot(&h, ctl), kt_slot(&h, s)));
 	const word_t again[3] = { 5, s + 1, 64 };
-	CHECK_ERR("get_twice", call(&h, ctl, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1), KOZO_ERR_REVOKE_FIRST);
+	CHECK_ERR("get_twice", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1), KOZO_ERR_REVOKE_FIRST);
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), nt_ro = host_slot_alloc(&h, 1);
 	KT_OK(kt_copy(&h, nt_ro, nt, KOZO_RIGHT_READ));
 	const word_t epc[1] = { ep }, ro[1] = { nt_ro };
-	CHECK_ERR("set_no_cap", call(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, NULL, 0),
+	CHECK_ERR("set_no_cap", kt_invoke(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, NULL, 0),
 		  KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("set_not_notification", call(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, epc, 1),
+	CHECK_ERR("set_not_notification", kt_invoke(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, epc, 1),
 		  KOZO_ERR_INVALID_CAPABILITY);
-	CHECK_ERR("set_without_write", call(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ro, 1),
+	CHECK_ERR("set_without_write", kt_invoke(&h, s, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ro, 1),
 		  KOZO_ERR_INSUFFICIENT_RIGHTS);
-	CHECK_ERR("handler_bad_label", call(&h, s, KOZO_IRQ_CONTROL_GET, NULL, 0, NULL, 0),
+	CHECK_ERR("handler_bad_label", kt_invoke(&h, s, KOZO_IRQ_CONTROL_GET, NULL, 0, NULL, 0),
 		  KOZO_ERR_ILLEGAL_OPERATION);
 	CHECK("line_still_masked", h.m->irq_masked[5]);
 	CHECK_ERR("delete_handler", kt_delete(&h, s), KOZO_OK);
 	CHECK_EQ("refs_dropped", h.k->irq_refs[5], 0);
-	CHECK_ERR("get_after_delete", call(&h, ctl, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1), KOZO_OK);
+	CHECK_ERR("get_after_delete", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1), KOZO_OK);
 	kt_end(&h);
 }
 
@@ -278,8 +272,8 @@ void test_irq_delivery(void)
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), badged = host_slot_alloc(&h, 1);
 	KT_OK(kt_mint(&h, badged, nt, KOZO_RIGHTS_ALL, 0x8));
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { 3, handler, 64 }, ntc[1] = { badged };
-	KT_OK(call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
-	CHECK_ERR("set_notification", call(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1), KOZO_OK);
+	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
+	CHECK_ERR("set_notification", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1), KOZO_OK);
 	CHECK("unmasked_by_set", !h.m->irq_masked[3]);
 	struct tcb *waiter;
 	KT_OK(host_spawn(&h, 100, NULL, &waiter));
@@ -290,7 +284,7 @@ void test_irq_delivery(void)
 	CHECK_EQ("woken", waiter->state, THREAD_RUNNABLE);
 	CHECK_EQ("badge_delivered", waiter->ctx.regs[ARCH_REG_CAP], 0x8);
 	CHECK_EQ("irq_counted", h.k->stats.irqs, 1);
-	CHECK_ERR("ack", call(&h, handler, KOZO_IRQ_HANDLER_ACK, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("ack", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_ACK, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK("unmasked_by_ack", !h.m->irq_masked[3]);
 	/* Lines without a handler (7) or beyond any (1000): counted, nothing
 	 * signalled, nobody woken. */
@@ -299,7 +293,7 @@ void test_irq_delivery(void)
 	CHECK_EQ("spurious_counted", h.k->stats.irqs, 3);
 	CHECK_EQ("spurious_wake_nobody", waiter->state, THREAD_BLOCKED_NTFN);
 	CHECK_EQ("spurious_signal_nothing", ((struct notification *)host_object(&h, nt))->active, 0);
-	CHECK_ERR("clear", call(&h, handler, KOZO_IRQ_HANDLER_CLEAR, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("clear", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_CLEAR, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK("masked_by_clear", h.m->irq_masked[3]);
 	CHECK("notification_cap_dropped", slot_empty(&h.k->irq_ntfn[3]));
 	CHECK("irq_after_clear", host_irq(&h, 3));
@@ -326,18 +320,18 @@ void test_ioport(void)
 	CHECK_ERR("in32", host_invoke(&h, h.init, io, KOZO_IOPORT_IN32, p60, 1, NULL, 0, &v, 1), KOZO_OK);
 	CHECK_EQ("in32_value", v, 0x78563412);
 	const word_t out[2] = { 0x3f8, 0xabcd };
-	CHECK_ERR("out16", call(&h, io, KOZO_IOPORT_OUT16, out, 2, NULL, 0), KOZO_OK);
+	CHECK_ERR("out16", kt_invoke(&h, io, KOZO_IOPORT_OUT16, out, 2, NULL, 0), KOZO_OK);
 	CHECK("out16_value", h.m->ioports[0x3f8] == 0xcd && h.m->ioports[0x3f9] == 0xab);
-	CHECK_ERR("out_truncated", call(&h, io, KOZO_IOPORT_OUT8, out, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("in_truncated", call(&h, io, KOZO_IOPORT_IN8, NULL, 0, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("out_truncated", kt_invoke(&h, io, KOZO_IOPORT_OUT8, out, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("in_truncated", kt_invoke(&h, io, KOZO_IOPORT_IN8, NULL, 0, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
 	const word_t top[1] = { 0xffff }, past[1] = { 0x10000 };
-	CHECK_ERR("in8_last_port", call(&h, io, KOZO_IOPORT_IN8, top, 1, NULL, 0), KOZO_OK);
-	CHECK_ERR("in16_past_end", call(&h, io, KOZO_IOPORT_IN16, top, 1, NULL, 0), KOZO_ERR_RANGE);
-	CHECK_ERR("port_too_big", call(&h, io, KOZO_IOPORT_IN8, past, 1, NULL, 0), KOZO_ERR_RANGE);
-	CHECK_ERR("bad_label", call(&h, io, KOZO_FRAME_MAP, p60, 1, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("in8_last_port", kt_invoke(&h, io, KOZO_IOPORT_IN8, top, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("in16_past_end", kt_invoke(&h, io, KOZO_IOPORT_IN16, top, 1, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("port_too_big", kt_invoke(&h, io, KOZO_IOPORT_IN8, past, 1, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("bad_label", kt_invoke(&h, io, KOZO_FRAME_MAP, p60, 1, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
 	word_t copy = host_slot_alloc(&h, 1);
 	CHECK_ERR("copy_ioport", kt_copy(&h, copy, io, KOZO_RIGHTS_ALL), KOZO_OK);
-	CHECK_ERR("copy_works", call(&h, copy, KOZO_IOPORT_IN8, p60, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("copy_works", kt_invoke(&h, copy, KOZO_IOPORT_IN8, p60, 1, NULL, 0), KOZO_OK);
 	kt_end(&h);
 }
 
@@ -356,45 +350,45 @@ void test_frame_map(void)
 	CHECK_ERR("get_address", host_invoke(&h, h.init, f, KOZO_FRAME_GET_ADDRESS, NULL, 0, NULL, 0, &paddr, 1), KOZO_OK);
 	CHECK_EQ("address_is_physical", paddr, arch_kernel_to_phys((void *)kt_slot(&h, f)->cap.obj));
 	CHECK("address_in_ram", host_phys_in_ram(paddr, KOZO_PAGE_SIZE));
-	CHECK_ERR("map_truncated", call(&h, f, KOZO_FRAME_MAP, map, 2, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("map_no_vspace", call(&h, f, KOZO_FRAME_MAP, map, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("map_no_tables", call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_FAILED_LOOKUP);
-	CHECK_ERR("map_not_vspace", call(&h, f, KOZO_FRAME_MAP, map, 3, notvs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("map_truncated", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 2, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("map_no_vspace", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("map_no_tables", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("map_not_vspace", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, notvs, 1), KOZO_ERR_INVALID_CAPABILITY);
 	const word_t odd[3] = { va + 8, KOZO_RIGHT_READ, 0 }, kernel_half[3] = { ARCH_USER_TOP, KOZO_RIGHT_READ, 0 };
 	const word_t no_read[3] = { va, KOZO_RIGHT_WRITE, 0 };
-	CHECK_ERR("map_misaligned", call(&h, f, KOZO_FRAME_MAP, odd, 3, vs, 1), KOZO_ERR_ALIGNMENT);
-	CHECK_ERR("map_kernel_half", call(&h, f, KOZO_FRAME_MAP, kernel_half, 3, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("map_misaligned", kt_invoke(&h, f, KOZO_FRAME_MAP, odd, 3, vs, 1), KOZO_ERR_ALIGNMENT);
+	CHECK_ERR("map_kernel_half", kt_invoke(&h, f, KOZO_FRAME_MAP, kernel_half, 3, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
 	const word_t pt[1] = { va };
-	CHECK_ERR("pt_truncated", call(&h, l1, KOZO_PAGE_TABLE_MAP, NULL, 0, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("l2_before_l1", call(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_FAILED_LOOKUP);
-	CHECK_ERR("map_l1", call(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
-	CHECK_ERR("map_l1_again", call(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
-	CHECK_ERR("map_l2", call(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
-	CHECK_ERR("map_l3", call(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
-	CHECK_ERR("map_no_read_right", call(&h, f, KOZO_FRAME_MAP, no_read, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
-	CHECK_ERR("map_frame", call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("pt_truncated", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, NULL, 0, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("l2_before_l1", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_FAILED_LOOKUP);
+	CHECK_ERR("map_l1", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("map_l1_again", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("map_l2", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("map_l3", kt_invoke(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
+	CHECK_ERR("map_no_read_right", kt_invoke(&h, f, KOZO_FRAME_MAP, no_read, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
+	CHECK_ERR("map_frame", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
 	CHECK("frame_marked_mapped", (kt_slot(&h, f)->cap.w3 & CAP_MAPPED) && kt_slot(&h, f)->cap.w2 == va);
 	word_t *root = (word_t *)kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.obj;
 	CHECK_EQ("entry_names_frame", arch_pte_addr(kt_pte(root, va)), paddr);
-	CHECK_ERR("map_frame_twice", call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	CHECK_ERR("map_frame_twice", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
 	word_t g = kt_new(&h, KOZO_OBJ_FRAME, 0);
-	CHECK_ERR("map_over_mapping", call(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_DELETE_FIRST);
+	CHECK_ERR("map_over_mapping", kt_invoke(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_ERR_DELETE_FIRST);
 	word_t copy = host_slot_alloc(&h, 1);
 	KT_OK(kt_copy(&h, copy, f, KOZO_RIGHTS_ALL));
 	CHECK("copy_starts_unmapped", kt_slot(&h, copy)->cap.w3 == 0 && kt_slot(&h, copy)->cap.w2 == 0);
 	uint64_t flushes = h.m->tlb_flushes;
-	CHECK_ERR("unmap", call(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("unmap", kt_invoke(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK_EQ("tlb_flushed", h.m->tlb_flushes, flushes + 1);
 	CHECK_EQ("flushed_address", h.m->last_flush_vaddr, va);
 	CHECK_EQ("cap_unmapped", kt_slot(&h, f)->cap.w3, 0);
 	CHECK("entry_cleared", !arch_pte_present(kt_pte(root, va)));
-	CHECK_ERR("remap_other_frame", call(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("remap_other_frame", kt_invoke(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
 	CHECK_ERR("delete_mapped_frame", kt_delete(&h, g), KOZO_OK);
 	CHECK_EQ("delete_flushes", h.m->tlb_flushes, flushes + 2);
-	CHECK_ERR("unmap_unmapped", call(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
-	CHECK_ERR("frame_bad_label", call(&h, f, KOZO_PAGE_TABLE_MAP, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
-	CHECK_ERR("pt_bad_label", call(&h, l3, KOZO_FRAME_MAP, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
-	CHECK_ERR("pt_unmap", call(&h, l3, KOZO_PAGE_TABLE_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("unmap_unmapped", kt_invoke(&h, f, KOZO_FRAME_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("frame_bad_label", kt_invoke(&h, f, KOZO_PAGE_TABLE_MAP, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("pt_bad_label", kt_invoke(&h, l3, KOZO_FRAME_MAP, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("pt_unmap", kt_invoke(&h, l3, KOZO_PAGE_TABLE_UNMAP, NULL, 0, NULL, 0), KOZO_OK);
 	kt_end(&h);
 }
 
@@ -405,11 +399,11 @@ void test_debug_cap(void)
 		return kt_end(&h);
 	const word_t dbg = KOZO_CAP_DEBUG;
 	const word_t too_long[2] = { 0, 33 }, missing_name[2] = { 0, 9 }, ctrl[3] = { 0, 1, '\n' };
-	CHECK_ERR("truncated", call(&h, dbg, KOZO_DEBUG_PANIC, too_long, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
-	CHECK_ERR("name_too_long", call(&h, dbg, KOZO_DEBUG_PANIC, too_long, 2, NULL, 0), KOZO_ERR_RANGE);
-	CHECK_ERR("name_missing", call(&h, dbg, KOZO_DEBUG_PANIC, missing_name, 2, NULL, 0), KOZO_ERR_RANGE);
-	CHECK_ERR("name_unprintable", call(&h, dbg, KOZO_DEBUG_PANIC, ctrl, 3, NULL, 0), KOZO_ERR_INVALID_ARGUMENT);
-	CHECK_ERR("bad_label", call(&h, dbg, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("truncated", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, too_long, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("name_too_long", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, too_long, 2, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("name_missing", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, missing_name, 2, NULL, 0), KOZO_ERR_RANGE);
+	CHECK_ERR("name_unprintable", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, ctrl, 3, NULL, 0), KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("bad_label", kt_invoke(&h, dbg, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
 	kt_end(&h);
 }
 

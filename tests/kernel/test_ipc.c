@@ -205,15 +205,6 @@ void test_ipc_long_message(void)
 	kt_end(&h);
 }
 
-/* rx names slot `dest` of Init's CNode for a capability it receives. */
-static void set_receive_slot(struct tcb *rx, word_t dest)
-{
-	struct kozo_ipc_buffer *b = tcb_ipc_buffer(rx);
-	b->receive_cnode = 0;
-	b->receive_index = dest;
-	b->receive_depth = 64;
-}
-
 void test_ipc_cap_transfer(void)
 {
 	struct host_kernel h;
@@ -224,7 +215,7 @@ void test_ipc_cap_transfer(void)
 	KT_OK(kt_copy(&h, no_grant, ep, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE));
 	struct tcb *rx;
 	KT_OK(host_spawn(&h, 10, NULL, &rx));
-	set_receive_slot(rx, dest);
+	kt_receive_slot(rx, 0, dest, 64);
 	struct host_msg m = { .len = 1, .extra_caps = 1, .caps = { nt } };
 	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	CHECK_ERR("send_without_grant", host_send_msg(&h, h.init, KOZO_SYS_SEND, no_grant, &m, NULL), KOZO_OK);
@@ -242,7 +233,7 @@ void test_ipc_cap_transfer(void)
 	CHECK_ERR("send_to_occupied", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("occupied_extra_0", kozo_msginfo_extra_caps(rx->ctx.regs[ARCH_REG_INFO]), 0);
 	/* Untyped capabilities never travel. */
-	set_receive_slot(rx, dest + 1);
+	kt_receive_slot(rx, 0, dest + 1, 64);
 	struct host_msg ut = { .len = 0, .extra_caps = 1, .caps = { h.untyped } };
 	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	KT_OK(host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &ut, NULL));
@@ -260,7 +251,7 @@ void test_ipc_unwrap(void)
 	KT_OK(kt_mint(&h, badged, ep, KOZO_RIGHTS_ALL, 0x99));
 	struct tcb *rx;
 	KT_OK(host_spawn(&h, 10, NULL, &rx));
-	set_receive_slot(rx, dest);
+	kt_receive_slot(rx, 0, dest, 64);
 	KT_SYS(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL);
 	struct host_msg m = { .len = 0, .extra_caps = 1, .caps = { badged } }, got;
 	CHECK_ERR("send", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);

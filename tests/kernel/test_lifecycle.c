@@ -4,12 +4,6 @@
 #include "kt.h"
 #include "tests.h"
 
-static word_t call(struct host_kernel *h, word_t cptr, word_t label, const word_t *mr,
-		   unsigned len, const word_t *caps, unsigned ncaps)
-{
-	return host_invoke(h, h->init, cptr, label, mr, len, caps, ncaps, NULL, 0);
-}
-
 /* Deleting a CNode deletes every capability in it, the last slot too. */
 void test_life_cnode_last_slot(void)
 {
@@ -19,8 +13,8 @@ void test_life_cnode_last_slot(void)
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), cn = kt_new(&h, KOZO_OBJ_CNODE, 2);
 	const word_t caps[1] = { KOZO_CAP_INIT_CNODE };
 	const word_t to_last[5] = { 3, 2, ep, 64, KOZO_RIGHTS_ALL }, to_first[5] = { 1, 2, ep, 64, KOZO_RIGHTS_ALL };
-	CHECK_ERR("copy_to_last_slot", call(&h, cn, KOZO_CNODE_COPY, to_last, 5, caps, 1), KOZO_OK);
-	CHECK_ERR("copy_to_first_slot", call(&h, cn, KOZO_CNODE_COPY, to_first, 5, caps, 1), KOZO_OK);
+	CHECK_ERR("copy_to_last_slot", kt_invoke(&h, cn, KOZO_CNODE_COPY, to_last, 5, caps, 1), KOZO_OK);
+	CHECK_ERR("copy_to_first_slot", kt_invoke(&h, cn, KOZO_CNODE_COPY, to_first, 5, caps, 1), KOZO_OK);
 	struct endpoint *e = host_object(&h, ep);
 	CHECK_EQ("three_refs", e->refs, 3);
 	CHECK_ERR("delete_cnode", kt_delete(&h, cn), KOZO_OK);
@@ -41,7 +35,7 @@ void test_life_tcb_bound_deleted(void)
 	if (!t)
 		return kt_end(&h);
 	const word_t bind[1] = { nt };
-	CHECK_ERR("bind", call(&h, ts, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
+	CHECK_ERR("bind", kt_invoke(&h, ts, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
 	struct notification *n = host_object(&h, nt);
 	CHECK("bound", n->bound == t && t->bound_ntfn == n);
 	kt_recv_blocks(&h, t, ep);
@@ -54,19 +48,11 @@ void test_life_tcb_bound_deleted(void)
 	word_t nt2 = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), ts2;
 	struct tcb *t2 = kt_spawn(&h, 10, &ts2);
 	const word_t bind2[1] = { nt2 };
-	CHECK_ERR("bind_second", call(&h, ts2, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind2, 1), KOZO_OK);
+	CHECK_ERR("bind_second", kt_invoke(&h, ts2, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind2, 1), KOZO_OK);
 	CHECK_ERR("delete_notification", kt_delete(&h, nt2), KOZO_OK);
 	CHECK("thread_unbound", t2 && t2->bound_ntfn == NULL);
-	CHECK_ERR("bind_again_allowed", call(&h, ts2, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
+	CHECK_ERR("bind_again_allowed", kt_invoke(&h, ts2, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1), KOZO_OK);
 	kt_end(&h);
-}
-
-static void set_receive_slot(struct tcb *rx, word_t dest)
-{
-	struct kozo_ipc_buffer *b = tcb_ipc_buffer(rx);
-	b->receive_cnode = 0;
-	b->receive_index = dest;
-	b->receive_depth = 64;
 }
 
 /* Two capabilities in one message: one receive slot, so the first is
@@ -81,7 +67,7 @@ void test_life_two_cap_transfer(void)
 	struct tcb *rx = kt_spawn(&h, 10, NULL);
 	if (!rx)
 		return kt_end(&h);
-	set_receive_slot(rx, dest);
+	kt_receive_slot(rx, 0, dest, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m = { .len = 0, .extra_caps = 2, .caps = { a, b } }, got;
 	CHECK_ERR("send", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
@@ -96,7 +82,7 @@ void test_life_two_cap_transfer(void)
 	/* An unwrapped cap first, then one to transfer: both count. */
 	word_t badged = host_slot_alloc(&h, 1);
 	KT_OK(kt_mint(&h, badged, ep, KOZO_RIGHTS_ALL, 0x31));
-	set_receive_slot(rx, dest + 1);
+	kt_receive_slot(rx, 0, dest + 1, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m2 = { .len = 0, .extra_caps = 2, .caps = { badged, b } };
 	CHECK_ERR("send_unwrap_then_cap", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m2, NULL), KOZO_OK);
@@ -107,7 +93,7 @@ void test_life_two_cap_transfer(void)
 	CHECK("second_transferred", cap_same_object(&kt_slot(&h, dest + 1)->cap, &kt_slot(&h, b)->cap));
 	/* A zero cptr ends the list. */
 	word_t dest3 = host_slot_alloc(&h, 1);
-	set_receive_slot(rx, dest3);
+	kt_receive_slot(rx, 0, dest3, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m3 = { .len = 0, .extra_caps = 2, .caps = { 0, b } };
 	CHECK_ERR("send_zero_first", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m3, NULL), KOZO_OK);
@@ -128,15 +114,15 @@ void test_life_mapped_frame_transfer(void)
 	const word_t map[3] = { va, KOZO_RIGHTS_ALL, 0 };
 	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), f = kt_new(&h, KOZO_OBJ_FRAME, 0);
 	word_t l1 = kt_new(&h, KOZO_OBJ_PT_L1, 0), l2 = kt_new(&h, KOZO_OBJ_PT_L2, 0), l3 = kt_new(&h, KOZO_OBJ_PT_L3, 0);
-	KT_OK(call(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1));
-	KT_OK(call(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1));
-	KT_OK(call(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1));
-	KT_OK(call(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1));
+	KT_OK(kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1));
+	KT_OK(kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1));
+	KT_OK(kt_invoke(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1));
+	KT_OK(kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1));
 	word_t dest = host_slot_alloc(&h, 2);
 	struct tcb *rx = kt_spawn(&h, 10, NULL);
 	if (!rx)
 		return kt_end(&h);
-	set_receive_slot(rx, dest);
+	kt_receive_slot(rx, 0, dest, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m = { .len = 0, .extra_caps = 1, .caps = { f } };
 	CHECK_ERR("send_frame", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
@@ -145,10 +131,10 @@ void test_life_mapped_frame_transfer(void)
 	CHECK("original_mapped", (kt_slot(&h, f)->cap.w3 & CAP_MAPPED) && kt_slot(&h, f)->cap.w2 == va);
 	/* The received copy can be mapped elsewhere: it is a Frame of its own. */
 	const word_t map2[3] = { va + KOZO_PAGE_SIZE, KOZO_RIGHTS_ALL, 0 };
-	CHECK_ERR("copy_maps", call(&h, dest, KOZO_FRAME_MAP, map2, 3, vs, 1), KOZO_OK);
+	CHECK_ERR("copy_maps", kt_invoke(&h, dest, KOZO_FRAME_MAP, map2, 3, vs, 1), KOZO_OK);
 	/* A page table does not travel at all: it has exactly one capability
 	 * (issue 12), so the message goes and the receive slot stays empty. */
-	set_receive_slot(rx, dest + 1);
+	kt_receive_slot(rx, 0, dest + 1, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m2 = { .len = 0, .extra_caps = 1, .caps = { l3 } };
 	CHECK_ERR("send_table", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m2, NULL), KOZO_OK);
@@ -178,7 +164,7 @@ void test_life_unwrap_other_endpoint(void)
 	struct tcb *rx = kt_spawn(&h, 10, NULL);
 	if (!rx)
 		return kt_end(&h);
-	set_receive_slot(rx, dest);
+	kt_receive_slot(rx, 0, dest, 64);
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg m = { .len = 0, .extra_caps = 1, .caps = { badged } }, got;
 	CHECK_ERR("send_without_grant", host_send_msg(&h, h.init, KOZO_SYS_SEND, no_grant, &m, NULL), KOZO_OK);
@@ -209,15 +195,15 @@ void test_life_resume_blocked(void)
 		return kt_end(&h);
 	kt_recv_blocks(&h, t, ep);
 	struct endpoint *e = host_object(&h, ep);
-	CHECK_ERR("resume_blocked", call(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("resume_blocked", kt_invoke(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK_EQ("still_blocked", t->state, THREAD_BLOCKED_RECV);
 	CHECK("still_queued_on_endpoint", e->q.head == t && t->blocked_on == e);
 	CHECK("not_on_run_queue", !sched_is_queued(&h.k->sched, t));
-	CHECK_ERR("suspend", call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("suspend", kt_invoke(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK("off_endpoint", e->q.head == NULL && e->state == EP_IDLE && t->blocked_on == NULL);
 	CHECK_EQ("inactive", t->state, THREAD_INACTIVE);
 	t->time_slice = 1;
-	CHECK_ERR("resume", call(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_ERR("resume", kt_invoke(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0), KOZO_OK);
 	CHECK_EQ("runnable", t->state, THREAD_RUNNABLE);
 	CHECK("queued", sched_is_queued(&h.k->sched, t));
 	CHECK_EQ("fresh_time_slice", t->time_slice, SCHED_TIME_SLICE);
@@ -226,13 +212,13 @@ void test_life_resume_blocked(void)
 	kt_recv_blocks(&h, server, ep);
 	KT_SYS(&h, t, KOZO_SYS_CALL, ep, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
 	CHECK("call_linked", server->reply_to == t && t->state == THREAD_BLOCKED_REPLY);
-	KT_OK(call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
 	CHECK("reply_link_dropped", server->reply_to == NULL && t->reply_from == NULL);
 	/* ...and of a thread waiting on a notification, its queue entry. */
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
-	KT_OK(call(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
 	kt_recv_blocks(&h, t, nt);
-	KT_OK(call(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));
 	CHECK("off_notification", ((struct notification *)host_object(&h, nt))->q.head == NULL);
 	kt_end(&h);
 }
@@ -286,10 +272,10 @@ void test_life_last_irq_handler(void)
 	word_t handler = host_slot_alloc(&h, 1), copy = host_slot_alloc(&h, 1);
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { 6, handler, 64 }, ntc[1] = { nt };
-	KT_OK(call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
+	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
 	KT_OK(kt_copy(&h, copy, handler, KOZO_RIGHTS_ALL));
 	CHECK_EQ("two_refs", h.k->irq_refs[6], 2);
-	KT_OK(call(&h, copy, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
+	KT_OK(kt_invoke(&h, copy, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
 	CHECK("unmasked", !h.m->irq_masked[6]);
 	CHECK_ERR("delete_original", kt_delete(&h, handler), KOZO_OK);
 	CHECK("copy_keeps_line_open", !h.m->irq_masked[6] && h.k->irq_ntfn[6].cap.type == KOZO_OBJ_NOTIFICATION);
@@ -303,9 +289,9 @@ void test_life_last_irq_handler(void)
 	/* Replacing the notification: the old one loses its reference. */
 	word_t nt2 = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
 	const word_t get2[3] = { 6, handler, 64 }, ntc2[1] = { nt2 };
-	KT_OK(call(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get2, 3, cn, 1));
-	KT_OK(call(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
-	CHECK_ERR("set_second", call(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc2, 1), KOZO_OK);
+	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get2, 3, cn, 1));
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
+	CHECK_ERR("set_second", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc2, 1), KOZO_OK);
 	CHECK_EQ("first_released", ((struct notification *)host_object(&h, nt))->refs, 1);
 	CHECK("irq_signals_second", host_irq(&h, 6));
 	CHECK_EQ("second_signalled", ((struct notification *)host_object(&h, nt2))->active, 1);
@@ -362,6 +348,14 @@ void test_life_asid_exhaustion(void)
 	struct host_kernel h;
 	if (!kt_boot(&h))
 		return kt_end(&h);
+	/* ASIDs go round: a freed one is not the next one given. */
+	word_t v = host_slot_alloc(&h, 2);
+	KT_OK(host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, v, 1));
+	word_t first_asid = kt_slot(&h, v)->cap.w2;
+	KT_OK(kt_delete(&h, v));
+	KT_OK(host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, v + 1, 1));
+	CHECK_EQ("next_asid_not_the_freed", kt_slot(&h, v + 1)->cap.w2, first_asid + 1);
+	KT_OK(kt_delete(&h, v + 1));
 	unsigned free_asids = 0;
 	for (unsigned a = 1; a < ASID_COUNT; a++)
 		free_asids += h.k->asids[a].root == NULL;
@@ -381,6 +375,8 @@ void test_life_asid_exhaustion(void)
 	CHECK_ERR("exactly_the_rest", host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, s + made, left), KOZO_OK);
 	made += left;
 	CHECK_ERR("none_left", host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, s + made, 1), KOZO_ERR_NOT_ENOUGH_MEMORY);
+	word_t other = host_slot_alloc(&h, 1);
+	CHECK_ERR("other_types_still_made", host_retype(&h, h.untyped, KOZO_OBJ_ENDPOINT, 0, other, 1), KOZO_OK);
 	word_t asid = kt_slot(&h, s + 5)->cap.w2;
 	uint64_t retired = h.m->vspaces_retired;
 	CHECK_ERR("delete_one", kt_delete(&h, s + 5), KOZO_OK);
@@ -482,5 +478,28 @@ void test_life_configure_replaces(void)
 	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, prio7, 3, two, 1, NULL, 0));
 	CHECK("vspace_kept", t->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE && t->priority == 7);
 	CHECK("requeued_at_7", h.k->sched.head[7] == t);
+	kt_end(&h);
+}
+
+/* Resume needs a CSpace as well as a VSpace: a thread whose CNode was
+ * revoked under it stays inactive. */
+void test_life_resume_without_cspace(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t cn = kt_new(&h, KOZO_OBJ_CNODE, 2), ts;
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t)
+		return kt_end(&h);
+	const word_t cfg[3] = { 0, 10, 0 };
+	const word_t caps[2] = { cn, KOZO_CAP_INIT_VSPACE };
+	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2, NULL, 0));
+	KT_OK(host_invoke(&h, h.init, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0, NULL, 0));
+	CHECK_ERR("revoke_cnode", kt_revoke(&h, cn), KOZO_OK);
+	CHECK("cspace_gone", t->slots[TCB_CSPACE].cap.type == KOZO_OBJ_NULL && t->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE);
+	CHECK_ERR("resume_refused", host_invoke(&h, h.init, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_EQ("still_inactive", t->state, THREAD_INACTIVE);
 	kt_end(&h);
 }
