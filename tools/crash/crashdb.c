@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,33 +38,52 @@ static const char schema[] =
 	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
 	"  seen INTEGER NOT NULL);";
 
-struct crashdb *crashdb_open(const char *path, char *err, size_t errlen)
+struct crashdb *crashdb_open(const char *path, enum crashdb_mode mode, char *err,
+			     size_t errlen)
 {
 	struct crashdb *d = calloc(1, sizeof(*d));
+	struct stat st;
 
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(d->db, 5000) != SQLITE_OK ||
-	    sqlite3_exec(d->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	if (mode == CRASHDB_READ && stat(path, &st) != 0) {
+		snprintf(err, errlen, "no database at %s (ingest makes one; --create for an empty one)",
+			 path);
+		free(d);
+		return NULL;
+	}
+	/* The file holds only anonymized data, but it is nobody else's. */
+	mode_t old = umask(077);
+	int flags = mode == CRASHDB_READ ? SQLITE_OPEN_READONLY
+					 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(path, &d->db, flags, NULL);
+
+	umask(old);
+	/* WAL: readers (report, show) never wait for an ingest, and an ingest
+	 * never waits for them; a second writer waits up to the timeout. */
+	if (rc != SQLITE_OK || sqlite3_busy_timeout(d->db, CRASHDB_BUSY_MS) != SQLITE_OK ||
+	    (mode != CRASHDB_READ &&
+	     (sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	      sqlite3_exec(d->db, schema, NULL, NULL, NULL) != SQLITE_OK))) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 d->db ? sqlite3_errmsg(d->db) : "out of memory");
 		crashdb_close(d);
 		return NULL;
 	}
-	sqlite3_stmt *st;
+	sqlite3_stmt *stmt = NULL;
 	int ok = sqlite3_prepare_v2(d->db, "SELECT value FROM meta WHERE key='schema'",
-				    -1, &st, NULL) == SQLITE_OK &&
-		 sqlite3_step(st) == SQLITE_ROW &&
-		 strcmp((const char *)sqlite3_column_text(st, 0),
+				    -1, &stmt, NULL) == SQLITE_OK &&
+		 sqlite3_step(stmt) == SQLITE_ROW &&
+		 sqlite3_column_text(stmt, 0) &&
+		 strcmp((const char *)sqlite3_column_text(stmt, 0),
 			CRASHDB_SCHEMA_VERSION) == 0;
 
-	sqlite3_finalize(st);
+	sqlite3_finalize(stmt);
 	if (!ok) {
-		snprintf(err, errlen, "database %s has an unknown schema", path);
+		snprintf(err, errlen, "%s is not a crash database of schema " CRASHDB_SCHEMA_VERSION,
+			 path);
 		crashdb_close(d);
 		return NULL;
 	}
@@ -168,7 +188,7 @@ static void fmt_time(int64_t t, char out[32])
 		snprintf(out, 32, "%lld", (long long)t);
 }
 
-static void json_string(FILE *out, const char *s)
+void crashdb_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; s && *s; s++) {
@@ -209,7 +229,7 @@ static void report_row_json(FILE *out, sqlite3_stmt *st, bool first)
 	fmt_time(sqlite3_column_int64(st, 3), first_seen);
 	fmt_time(sqlite3_column_int64(st, 4), last_seen);
 	fprintf(out, "%s\n  {\"crash_id\": ", first ? "" : ",");
-	json_string(out, col(st, 0));
+	crashdb_json_string(out, col(st, 0));
 	fprintf(out, ", \"count\": %lld, \"devices\": %lld, \"first_seen\": \"%s\","
 		     " \"last_seen\": \"%s\", \"build_ids\": [",
 		(long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2),
@@ -220,13 +240,13 @@ static void report_row_json(FILE *out, sqlite3_stmt *st, bool first)
 
 	for (char *b = strtok_r(builds, ",", &save); b; b = strtok_r(NULL, ",", &save)) {
 		fputs(first_build ? "" : ", ", out);
-		json_string(out, b);
+		crashdb_json_string(out, b);
 		first_build = false;
 	}
 	fputs("], \"sample\": ", out);
-	json_string(out, col(st, 6));
+	crashdb_json_string(out, col(st, 6));
 	fputs(", \"frames\": ", out);
-	json_string(out, col(st, 7));
+	crashdb_json_string(out, col(st, 7));
 	fputc('}', out);
 }
 
@@ -276,7 +296,7 @@ static bool hex_prefix_ok(const char *id)
 	return true;
 }
 
-int crashdb_show(struct crashdb *d, const char *id, FILE *out)
+int crashdb_show(struct crashdb *d, const char *id, FILE *out, bool json)
 {
 	sqlite3_stmt *st;
 	char pattern[80];
@@ -297,28 +317,49 @@ int crashdb_show(struct crashdb *d, const char *id, FILE *out)
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, pattern, -1, SQLITE_STATIC);
-	char buf[8192];
-	size_t n = 0;
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *m = open_memstream(&mem, &memlen);
 
-	buf[0] = '\0';
+	if (!m) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++rows == 1) {
 		char first_seen[32], last_seen[32];
 
 		fmt_time(sqlite3_column_int64(st, 3), first_seen);
 		fmt_time(sqlite3_column_int64(st, 4), last_seen);
-		n = (size_t)snprintf(buf, sizeof(buf),
-				     "Crash-ID:   %s\nCount:      %lld\nDevices:    %lld\n"
-				     "First seen: %s\nLast seen:  %s\nBuild-IDs:  %s\n"
-				     "Sample:     %s\nFrames:     %s\n",
-				     col(st, 0), (long long)sqlite3_column_int64(st, 1),
-				     (long long)sqlite3_column_int64(st, 2), first_seen, last_seen,
-				     col(st, 5), col(st, 6), col(st, 7));
+		if (json) {
+			fputs("{\"crash_id\": ", m);
+			crashdb_json_string(m, col(st, 0));
+			fprintf(m, ", \"count\": %lld, \"devices\": %lld, \"first_seen\": \"%s\","
+				   " \"last_seen\": \"%s\", \"builds\": ",
+				(long long)sqlite3_column_int64(st, 1),
+				(long long)sqlite3_column_int64(st, 2), first_seen, last_seen);
+			crashdb_json_string(m, col(st, 5));
+			fputs(", \"sample\": ", m);
+			crashdb_json_string(m, col(st, 6));
+			fputs(", \"frames\": ", m);
+			crashdb_json_string(m, col(st, 7));
+			fputs("}\n", m);
+		} else {
+			fprintf(m,
+				"Crash-ID:   %s\nCount:      %lld\nDevices:    %lld\n"
+				"First seen: %s\nLast seen:  %s\nBuild-IDs:  %s\n"
+				"Sample:     %s\nFrames:     %s\n",
+				col(st, 0), (long long)sqlite3_column_int64(st, 1),
+				(long long)sqlite3_column_int64(st, 2), first_seen, last_seen,
+				col(st, 5), col(st, 6), col(st, 7));
+		}
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	if (rows != 1)
-		return 1;
-	fwrite(buf, 1, n < sizeof(buf) ? n : sizeof(buf) - 1, out);
+	fclose(m);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || rows != 1) {
+		free(mem);
+		return rc != SQLITE_ROW && rc != SQLITE_DONE ? -1 : rows == 0 ? 1 : 2;
+	}
+	fwrite(mem, 1, memlen, out);
+	free(mem);
 	return 0;
 }

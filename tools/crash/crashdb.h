@@ -25,9 +25,18 @@ struct crash_occurrence {
 	int64_t now;            /* seconds since the epoch */
 };
 
-/* Opens (creating on first use) the database at path.  Returns NULL with
- * a message in err on failure. */
-struct crashdb *crashdb_open(const char *path, char *err, size_t errlen);
+enum crashdb_mode {
+	CRASHDB_WRITE, /* created on first use (mode 0600), WAL journal */
+	CRASHDB_READ,  /* must exist; opened read-only (report, show) */
+};
+
+/* How long a writer waits for another one (an ingest in progress). */
+#define CRASHDB_BUSY_MS 120000
+
+/* Opens the database at path.  Returns NULL with a message in err on
+ * failure (for CRASHDB_READ: also when it does not exist). */
+struct crashdb *crashdb_open(const char *path, enum crashdb_mode mode, char *err,
+			     size_t errlen);
 void crashdb_close(struct crashdb *db);
 
 /* Transactions: an ingest is all or nothing. */
@@ -42,9 +51,13 @@ int crashdb_add(struct crashdb *db, const struct crash_occurrence *o, bool *is_n
 /* Buckets by frequency, as a table or as JSON.  Returns 0 or -1. */
 int crashdb_report(struct crashdb *db, FILE *out, bool json);
 
-/* One bucket by Crash-ID or a unique prefix of at least 8 hex digits.
- * Returns 0, 1 if not found / ambiguous, -1 on a database error. */
-int crashdb_show(struct crashdb *db, const char *id, FILE *out);
+/* One bucket by Crash-ID or a unique prefix of at least 8 lower-case hex
+ * digits, as text or one JSON object.  Returns 0, 1 if not found (or not
+ * such a prefix), 2 if ambiguous, -1 on a database error. */
+int crashdb_show(struct crashdb *db, const char *id, FILE *out, bool json);
+
+/* s as a JSON string literal (control and non-ASCII bytes escaped). */
+void crashdb_json_string(FILE *out, const char *s);
 
 const char *crashdb_error(struct crashdb *db);
 

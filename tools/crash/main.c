@@ -1,15 +1,19 @@
 /* kozo-crash: the crash collector.
  *
- *   kozo-crash ingest [--db F] [--key F] FILE...   (FILE "-" is stdin)
- *   kozo-crash report [--db F] [--json]
- *   kozo-crash show   [--db F] CRASH-ID
+ *   kozo-crash ingest [--db F] [--key F] [--json] FILE...   (FILE "-" is stdin)
+ *   kozo-crash report [--db F] [--create] [--json]
+ *   kozo-crash show   [--db F] [--create] [--json] CRASH-ID
  *
  * ingest prints, per valid record, "Crash-ID: <64 hex> | Build-ID: <id>" and
- * the anonymized message indented by two spaces; bad records go to stderr
- * with their byte offset and reason.  Exit status: 0 if every file was read
- * and the database updated (bad records do not count), 1 for usage errors,
- * 2 if a file could not be read or the database failed (then nothing of
- * this run is stored). */
+ * the anonymized message indented by two spaces (with --json, one JSON
+ * object per line); bad records go to stderr with their byte offset and
+ * reason, the first BAD_SHOWN per file, then a count.  Files are read in
+ * windows of constant size, whatever their length.  Exit status: 0 if
+ * every file was read and the database updated with at least one valid
+ * record, 3 if the files held none (nothing stored; for show: no such
+ * crash), 1 for usage errors, 2 if a file could not be read or the database
+ * failed (then nothing of this run is stored). */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -25,73 +29,49 @@
 #include "pseudonym.h"
 
 #define DEFAULT_DB "build/crash.db"
-#define MAX_INPUT (1u << 30)
+#define WINDOW (1u << 20) /* bytes read at a time, plus a record's overlap */
+#define BAD_SHOWN 10      /* bad-record lines per file; the rest are counted */
+
+#define EXIT_OK 0
+#define EXIT_USAGE 1
+#define EXIT_FAILED 2
+#define EXIT_NOTHING 3
 
 struct options {
 	const char *db;
 	const char *key;
 	bool json;
+	bool create;
 	int nargs;
 	char **args;
 };
 
 struct ingest {
 	struct crashdb *db;
+	const char *key_file; /* for version 1 records only */
+	bool keys_loaded, key_failed;
 	struct crash_keys keys;
 	const char *file;
 	size_t new_records, known_records;
 	bool db_failed;
+	bool json;
+	size_t bad_in_file, valid_total;
 	int64_t now;
 };
 
-static void usage(void)
+static void usage(FILE *out)
 {
-	fputs("usage: kozo-crash ingest [--db F] [--key F] FILE...\n"
-	      "       kozo-crash report [--db F] [--json]\n"
-	      "       kozo-crash show [--db F] CRASH-ID\n"
-	      "database: --db, else $KOZO_CRASH_DB, else " DEFAULT_DB "\n"
-	      "device key: --key, else $KOZO_CRASH_KEY, else <database>.key\n",
-	      stderr);
-}
-
-/* Reads a whole file (or stdin for "-") into a malloc'd buffer. */
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			uint8_t *nb = ncap <= MAX_INPUT ? realloc(buf, ncap) : NULL;
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				errno = EFBIG;
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
+	fputs("usage: kozo-crash ingest [--db F] [--key F] [--json] FILE...  (FILE - is stdin)\n"
+	      "       kozo-crash report [--db F] [--create] [--json]\n"
+	      "       kozo-crash show [--db F] [--create] [--json] CRASH-ID\n"
+	      "       kozo-crash --help\n"
+	      "CRASH-ID: the 64 hex digits or a unique prefix of at least 8, any case\n"
+	      "exit: 0 done, 1 usage, 2 failure (nothing stored), 3 nothing valid / no match\n"
+	      "database: --db, else $KOZO_CRASH_DB, else " DEFAULT_DB
+	      "; report and show need it to exist unless --create\n"
+	      "device key (version 1 records only): --key, else $KOZO_CRASH_KEY,\n"
+	      "  else <database>.key\n",
+	      out);
 }
 
 static void join_frames(const struct crash_frames *f, char *out, size_t cap)
@@ -117,6 +97,21 @@ static void on_record(const struct crash_record *r, void *ctx)
 	char build_id[CRASH_BUILD_ID_MAX], msg[CRASH_MSG_MAX];
 	char frames_text[KOZO_PANIC_MAX_FRAMES * (KOZO_PANIC_MAX_NAME + 4) + 1];
 
+	/* Version 1 records carry raw hardware IDs: only they need the
+	 * collector's own key, made on the first one (version 2 records
+	 * carry the kernel's pseudonyms and need none). */
+	if (r->version == KOZO_PANIC_VERSION_1 && !in->keys_loaded) {
+		char err[512];
+
+		if (in->key_failed)
+			return;
+		if (crash_keys_load(in->key_file, &in->keys, err, sizeof(err)) != 0) {
+			fprintf(stderr, "kozo-crash: %s\n", err);
+			in->key_failed = in->db_failed = true;
+			return;
+		}
+		in->keys_loaded = true;
+	}
 	crash_normalize_frames(r, &frames);
 	crash_id(r, &frames, id);
 	crash_render(r, &in->keys, msg, sizeof(msg));
@@ -128,7 +123,9 @@ static void on_record(const struct crash_record *r, void *ctx)
 	blake3_hex(occ, sizeof(occ), occ_hex);
 	join_frames(&frames, frames_text, sizeof(frames_text));
 
-	printf("Crash-ID: %s | Build-ID: %s\n  %s\n", id_hex, build_id, msg);
+	in->valid_total++;
+	if (!in->json)
+		printf("Crash-ID: %s | Build-ID: %s\n  %s\n", id_hex, build_id, msg);
 	if (in->db_failed)
 		return;
 	struct crash_occurrence o = { id_hex, occ_hex, device_hex, build_id,
@@ -144,14 +141,26 @@ static void on_record(const struct crash_record *r, void *ctx)
 		in->new_records++;
 	else
 		in->known_records++;
+	if (in->json) {
+		printf("{\"crash_id\": \"%s\", \"build_id\": ", id_hex);
+		crashdb_json_string(stdout, build_id);
+		printf(", \"arch\": %u, \"record_version\": %u, \"debug_build\": %s, \"new\": %s,"
+		       " \"message\": ",
+		       r->arch, r->version, r->debug ? "true" : "false", is_new ? "true" : "false");
+		crashdb_json_string(stdout, msg);
+		printf(", \"frames\": ");
+		crashdb_json_string(stdout, frames_text);
+		printf("}\n");
+	}
 }
 
 static void on_error(size_t offset, const char *reason, void *ctx)
 {
 	struct ingest *in = ctx;
 
-	fprintf(stderr, "kozo-crash: %s: offset %zu: bad record: %s\n", in->file, offset,
-		reason);
+	if (in->bad_in_file++ < BAD_SHOWN)
+		fprintf(stderr, "kozo-crash: %s: offset %zu: bad record: %s\n", in->file, offset,
+			reason);
 }
 
 static const char *key_path(const struct options *o, char *buf, size_t cap)
@@ -178,25 +187,62 @@ static void make_parent(const char *path)
 		mkdir(dir, 0755);
 }
 
+/* Reads path (or stdin for "-") a window at a time: memory stays
+ * constant whatever the file's size; records across window borders are
+ * kept whole by carrying the window's last bytes over. */
 static int ingest_file(struct ingest *in, const char *path)
 {
-	size_t len;
-	uint8_t *buf = read_file(path, &len);
-	struct crashlog_stats st;
+	static uint8_t buf[WINDOW + KOZO_PANIC_RECORD_SIZE];
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct crashlog_stats st = { 0, 0, 0 };
+	size_t keep = 0, base = 0;
+	bool eof = false, failed = false;
 
-	if (!buf) {
+	if (!f) {
 		fprintf(stderr, "kozo-crash: cannot read %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	in->file = path;
-	in->new_records = in->known_records = 0;
-	crashlog_parse(buf, len, on_record, on_error, in, &st);
-	free(buf);
+	in->new_records = in->known_records = in->bad_in_file = 0;
+	while (!eof && !in->db_failed) {
+		size_t n = keep;
+
+		while (n < sizeof(buf)) {
+			size_t got = fread(buf + n, 1, sizeof(buf) - n, f);
+
+			n += got;
+			if (got == 0) {
+				eof = true;
+				failed = ferror(f) != 0;
+				break;
+			}
+		}
+		if (failed)
+			break;
+		size_t scan_end = eof ? n : n - (KOZO_PANIC_RECORD_SIZE - 1);
+		size_t resume = crashlog_scan(buf, n, scan_end, base, on_record, on_error, in, &st);
+
+		memmove(buf, buf + resume, n - resume);
+		keep = n - resume;
+		base += resume;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (failed) {
+		fprintf(stderr, "kozo-crash: cannot read %s: read error\n", path);
+		return -1;
+	}
+	size_t total = base + keep;
+
+	if (st.bad > BAD_SHOWN)
+		fprintf(stderr, "kozo-crash: %s: %zu more bad records not shown\n", path,
+			st.bad - BAD_SHOWN);
 	fprintf(stderr,
 		"kozo-crash: %s: %zu valid record%s (%zu new, %zu already counted), "
 		"%zu bad record%s, %zu bytes outside valid records\n",
 		path, st.records, st.records == 1 ? "" : "s", in->new_records,
-		in->known_records, st.bad, st.bad == 1 ? "" : "s", st.garbage_bytes);
+		in->known_records, st.bad, st.bad == 1 ? "" : "s",
+		total - st.records * KOZO_PANIC_RECORD_SIZE);
 	return 0;
 }
 
@@ -206,15 +252,14 @@ static int cmd_ingest(const struct options *o)
 	char kbuf[4096], err[512];
 
 	if (o->nargs < 1) {
-		usage();
-		return 1;
+		fprintf(stderr, "kozo-crash: ingest needs at least one FILE (- for stdin)\n");
+		usage(stderr);
+		return EXIT_USAGE;
 	}
+	in.json = o->json;
 	make_parent(o->db);
-	if (crash_keys_load(key_path(o, kbuf, sizeof(kbuf)), &in.keys, err, sizeof(err)) != 0) {
-		fprintf(stderr, "kozo-crash: %s\n", err);
-		return 2;
-	}
-	in.db = crashdb_open(o->db, err, sizeof(err));
+	in.key_file = key_path(o, kbuf, sizeof(kbuf));
+	in.db = crashdb_open(o->db, CRASHDB_WRITE, err, sizeof(err));
 	if (!in.db) {
 		fprintf(stderr, "kozo-crash: %s\n", err);
 		return 2;
@@ -241,6 +286,10 @@ static int cmd_ingest(const struct options *o)
 	}
 	crashdb_close(in.db);
 	memset(&in.keys, 0, sizeof(in.keys));
+	if (rc == 0 && in.valid_total == 0) {
+		fprintf(stderr, "kozo-crash: no valid record in the input; nothing stored\n");
+		return EXIT_NOTHING;
+	}
 	return rc;
 }
 
@@ -249,47 +298,91 @@ static int cmd_query(const struct options *o, bool show)
 	char err[512];
 
 	if (show ? o->nargs != 1 : o->nargs != 0) {
-		usage();
-		return 1;
+		fprintf(stderr, show ? "kozo-crash: show needs exactly one CRASH-ID\n"
+				     : "kozo-crash: report takes no arguments\n");
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	struct crashdb *db = crashdb_open(o->db, err, sizeof(err));
+	char prefix[65];
+
+	if (show) {
+		const char *id = o->args[0];
+		size_t n = strlen(id);
+		bool hex = n >= 8 && n <= 64;
+
+		for (size_t i = 0; hex && i < n; i++) {
+			hex = isxdigit((unsigned char)id[i]);
+			prefix[i] = (char)tolower((unsigned char)id[i]);
+		}
+		if (!hex) {
+			fprintf(stderr, "kozo-crash: '%s' is not a Crash-ID: give its 64 hex digits"
+					" or a prefix of at least 8\n", id);
+			return EXIT_USAGE;
+		}
+		prefix[n] = '\0';
+	}
+	if (o->create)
+		make_parent(o->db);
+	struct crashdb *db = crashdb_open(o->db, o->create ? CRASHDB_WRITE : CRASHDB_READ, err,
+					  sizeof(err));
 
 	if (!db) {
 		fprintf(stderr, "kozo-crash: %s\n", err);
-		return 2;
+		return EXIT_FAILED;
 	}
-	int rc = show ? crashdb_show(db, o->args[0], stdout) : crashdb_report(db, stdout, o->json);
+	int rc = show ? crashdb_show(db, prefix, stdout, o->json)
+		      : crashdb_report(db, stdout, o->json);
 
 	if (rc < 0)
 		fprintf(stderr, "kozo-crash: database: %s\n", crashdb_error(db));
-	else if (rc > 0)
-		fprintf(stderr, "kozo-crash: no single crash matches %s\n", o->args[0]);
+	else if (rc == 1)
+		fprintf(stderr, "kozo-crash: no crash matches %s\n", prefix);
+	else if (rc == 2)
+		fprintf(stderr, "kozo-crash: %s matches several crashes; give more digits\n",
+			prefix);
 	crashdb_close(db);
-	return rc < 0 ? 2 : rc;
+	return rc < 0 ? EXIT_FAILED : rc > 0 ? EXIT_NOTHING : EXIT_OK;
 }
 
+static bool is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "help") == 0;
+}
+
+/* Options anywhere after the command; positional arguments are kept in
+ * argv order, as many as there are ("--" ends the options). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static char *positional[256];
+	bool options = true;
 
 	o->db = getenv("KOZO_CRASH_DB");
 	if (!o->db || !*o->db)
 		o->db = DEFAULT_DB;
-	o->args = positional;
+	o->args = calloc((size_t)argc, sizeof(char *));
+	if (!o->args) {
+		fprintf(stderr, "kozo-crash: out of memory\n");
+		return -1;
+	}
 	for (int i = 2; i < argc; i++) {
-		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0) &&
-		    i + 1 < argc) {
-			*(argv[i][2] == 'd' ? &o->db : &o->key) = argv[i + 1];
-			i++;
-		} else if (strcmp(argv[i], "--json") == 0) {
+		const char *a = argv[i];
+
+		if (options && (strcmp(a, "--db") == 0 || strcmp(a, "--key") == 0)) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+				fprintf(stderr, "kozo-crash: %s needs a value (%s FILE)\n", a, a);
+				return -1;
+			}
+			*(a[2] == 'd' ? &o->db : &o->key) = argv[++i];
+		} else if (options && strcmp(a, "--json") == 0) {
 			o->json = true;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "kozo-crash: unknown option %s\n", argv[i]);
+		} else if (options && strcmp(a, "--create") == 0) {
+			o->create = true;
+		} else if (options && strcmp(a, "--") == 0) {
+			options = false;
+		} else if (options && a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "kozo-crash: unknown option %s\n", a);
 			return -1;
-		} else if (o->nargs < 256) {
-			positional[o->nargs++] = argv[i];
 		} else {
-			return -1;
+			o->args[o->nargs++] = argv[i];
 		}
 	}
 	return 0;
@@ -298,17 +391,31 @@ static int parse_options(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	int rc;
 
-	if (argc < 2 || parse_options(argc, argv, &o) != 0) {
-		usage();
-		return 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (is_help(argv[i])) {
+			usage(stdout);
+			return EXIT_OK;
+		}
 	}
-	if (strcmp(argv[1], "ingest") == 0)
-		return cmd_ingest(&o);
-	if (strcmp(argv[1], "report") == 0)
-		return cmd_query(&o, false);
-	if (strcmp(argv[1], "show") == 0)
-		return cmd_query(&o, true);
-	usage();
-	return 1;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (parse_options(argc, argv, &o) != 0)
+		rc = EXIT_USAGE;
+	else if (strcmp(argv[1], "ingest") == 0)
+		rc = cmd_ingest(&o);
+	else if (strcmp(argv[1], "report") == 0)
+		rc = cmd_query(&o, false);
+	else if (strcmp(argv[1], "show") == 0)
+		rc = cmd_query(&o, true);
+	else {
+		fprintf(stderr, "kozo-crash: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		rc = EXIT_USAGE;
+	}
+	free(o.args);
+	return rc;
 }
