@@ -4,6 +4,8 @@
  *   --addr HEX --int N --user S --text S --hwid S     (typed arguments)
  *   --frame NAME[@HEXOFF] (NAME may be empty)  --regs N  --log S
  *   --count N --vary   N records; with --vary each one's log differs
+ *   --spread           with --count: each record's first frame is named
+ *                      bucket_<n>, so each is its own Crash-ID
  * Version 2 (the default), as the kernel makes them: --hwid values become
  * the kernel's pseudonyms (panic_identity_compute) under the device secret
  *   --secret HEX64 | none   (default: 32 bytes 0x5a; none: IDs withheld)
@@ -32,7 +34,8 @@ int main(int argc, char **argv)
 	struct panic_report r = { 0 };
 	const char *log_text = "";
 	unsigned long count = 1;
-	int vary = 0;
+	int vary = 0, spread = 0;
+	static char bucket[32];
 	static uint8_t secret[PANIC_SECRET_SIZE], nonce[KOZO_PANIC_NONCE_SIZE];
 	static const char *hwids[PANIC_HWIDS];
 	static struct panic_identity id;
@@ -56,6 +59,10 @@ int main(int argc, char **argv)
 
 		if (strcmp(opt, "--vary") == 0) {
 			vary = 1;
+			continue;
+		}
+		if (strcmp(opt, "--spread") == 0) {
+			spread = 1;
 			continue;
 		}
 		if (strcmp(opt, "--v1") == 0) {
@@ -184,6 +191,10 @@ int main(int argc, char **argv)
 		r.log_len[1] = (size_t)m < sizeof(log) ? (size_t)m : sizeof(log) - 1;
 		if (n)
 			r.uptime++;
+		if (spread && r.nframes) {
+			snprintf(bucket, sizeof(bucket), "bucket_%lu", n);
+			frames[0].name = bucket;
+		}
 		if (panic_record_build(rec, &r) != KOZO_PANIC_RECORD_SIZE ||
 		    fwrite(rec, 1, sizeof(rec), stdout) != sizeof(rec))
 			return 1;

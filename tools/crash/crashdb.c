@@ -8,8 +8,26 @@
 #include <string.h>
 #include <time.h>
 
+/* The ingest's statements, prepared once per open (preparing them for
+ * every record cost more than running them). */
+enum { ST_CRASH, ST_OCC, ST_COUNT, ST_DEVICE, ST_BUILD, ST_N };
+
+static const char *const add_sql[ST_N] = {
+	[ST_CRASH] = "INSERT INTO crashes VALUES(?1, 0, ?2, ?3, ?4, ?5)"
+		     " ON CONFLICT(crash_id) DO NOTHING",
+	[ST_OCC] = "INSERT OR IGNORE INTO occurrences VALUES(?1, ?2, ?3)",
+	[ST_COUNT] = "UPDATE crashes SET count = count + 1,"
+		     " first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2)"
+		     " WHERE crash_id = ?1",
+	[ST_DEVICE] = "INSERT INTO crash_devices VALUES(?1, ?2, 1)"
+		      " ON CONFLICT(crash_id, device) DO UPDATE SET count = count + 1",
+	[ST_BUILD] = "INSERT INTO crash_builds VALUES(?1, ?2, 1)"
+		     " ON CONFLICT(crash_id, build_id) DO UPDATE SET count = count + 1",
+};
+
 struct crashdb {
 	sqlite3 *db;
+	sqlite3_stmt *st[ST_N];
 };
 
 static const char schema[] =
@@ -65,7 +83,8 @@ struct crashdb *crashdb_open(const char *path, enum crashdb_mode mode, char *err
 	 * never waits for them; a second writer waits up to the timeout. */
 	if (rc != SQLITE_OK || sqlite3_busy_timeout(d->db, CRASHDB_BUSY_MS) != SQLITE_OK ||
 	    (mode != CRASHDB_READ &&
-	     (sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	     (sqlite3_exec(d->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL,
+			   NULL) != SQLITE_OK ||
 	      sqlite3_exec(d->db, schema, NULL, NULL, NULL) != SQLITE_OK))) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 d->db ? sqlite3_errmsg(d->db) : "out of memory");
@@ -94,6 +113,8 @@ void crashdb_close(struct crashdb *d)
 {
 	if (!d)
 		return;
+	for (int i = 0; i < ST_N; i++)
+		sqlite3_finalize(d->st[i]);
 	sqlite3_close(d->db);
 	free(d);
 }
@@ -110,7 +131,12 @@ int crashdb_begin(struct crashdb *d)
 
 int crashdb_commit(struct crashdb *d)
 {
-	return sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	/* Fold the WAL into the database now (without waiting for readers):
+	 * readers then find pages in the file, not in a long WAL. */
+	sqlite3_wal_checkpoint_v2(d->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return 0;
 }
 
 void crashdb_rollback(struct crashdb *d)
@@ -120,25 +146,26 @@ void crashdb_rollback(struct crashdb *d)
 
 /* Runs one statement with text parameters (NULL ends the list; "#now" binds
  * the integer now). */
-static int exec_bound(struct crashdb *d, const char *sql, int64_t now,
-		      const char *const *params)
+static int exec_bound(struct crashdb *d, int which, int64_t now, const char *const *params)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = d->st[which];
 
-	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!st && sqlite3_prepare_v3(d->db, add_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+				      &d->st[which], NULL) != SQLITE_OK)
 		return -1;
+	st = d->st[which];
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	for (int i = 0; params[i]; i++) {
 		int rc = strcmp(params[i], "#now") == 0
 				 ? sqlite3_bind_int64(st, i + 1, now)
 				 : sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
-		if (rc != SQLITE_OK) {
-			sqlite3_finalize(st);
+		if (rc != SQLITE_OK)
 			return -1;
-		}
 	}
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -151,32 +178,17 @@ int crashdb_add(struct crashdb *d, const struct crash_occurrence *o, bool *is_ne
 
 	*is_new = false;
 	/* The crash row goes first so the occurrence's reference exists. */
-	if (exec_bound(d,
-		       "INSERT INTO crashes VALUES(?1, 0, ?2, ?3, ?4, ?5)"
-		       " ON CONFLICT(crash_id) DO NOTHING",
-		       o->now, crash) != 0)
+	if (exec_bound(d, ST_CRASH, o->now, crash) != 0)
 		return -1;
-	if (exec_bound(d, "INSERT OR IGNORE INTO occurrences VALUES(?1, ?2, ?3)", o->now,
-		       occ) != 0)
+	if (exec_bound(d, ST_OCC, o->now, occ) != 0)
 		return -1;
 	if (sqlite3_changes(d->db) == 0)
 		return 0; /* seen before: count once */
 	*is_new = true;
-	if (exec_bound(d,
-		       "UPDATE crashes SET count = count + 1,"
-		       " first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2)"
-		       " WHERE crash_id = ?1",
-		       o->now, (const char *[]){ o->crash_id, "#now", NULL }) != 0)
+	if (exec_bound(d, ST_COUNT, o->now, (const char *[]){ o->crash_id, "#now", NULL }) != 0 ||
+	    exec_bound(d, ST_DEVICE, o->now, dev) != 0)
 		return -1;
-	if (exec_bound(d,
-		       "INSERT INTO crash_devices VALUES(?1, ?2, 1)"
-		       " ON CONFLICT(crash_id, device) DO UPDATE SET count = count + 1",
-		       o->now, dev) != 0)
-		return -1;
-	return exec_bound(d,
-			  "INSERT INTO crash_builds VALUES(?1, ?2, 1)"
-			  " ON CONFLICT(crash_id, build_id) DO UPDATE SET count = count + 1",
-			  o->now, build);
+	return exec_bound(d, ST_BUILD, o->now, build);
 }
 
 static void fmt_time(int64_t t, char out[32])
