@@ -387,6 +387,82 @@ else
 	ko db_report_during_100k_ingest "bulk=$e1 second=$e2 reports=$reports failed=$bad_reports total=$total $(head -c 200 "$T/report.err" "$T/second.err")"
 fi
 
+# ---- issue 15, item 7: triage queries ----
+# Bug A in build b1 on x86_64 and aarch64, then in b2; bug B only in b2.
+db="$T/triage.db"
+bug() { $MK --build-id "$1" --arch "$2" --fmt "$3" --frame "$4" --frame syscall_dispatch; }
+bug 1.0-b1 1 "bug A" fa >"$T/t1.log"; bug 1.0-b1 2 "bug A" fa >>"$T/t1.log"
+kc ingest --db "$db" "$T/t1.log" >/dev/null 2>&1
+sleep 1.1 # a later second, so b2 is first seen after b1
+bug 1.0-b2 1 "bug A" fa >"$T/t2.log"; bug 1.0-b2 1 "bug B" fb >>"$T/t2.log"
+kc ingest --db "$db" "$T/t2.log" >/dev/null 2>&1
+kc report --db "$db" --json >"$T/tr.json"
+kc report --db "$db" --new-in 1.0-b2 --json >"$T/tr-new.json"
+kc report --db "$db" --limit 1 --offset 1 --json >"$T/tr-page.json"
+kc report --db "$db" --since 2100-01-01 >"$T/tr-future"
+kc report --db "$db" --since 2000-01-01T00:00:00Z >"$T/tr-past"
+kc export --db "$db" >"$T/tr.ndjson"
+kc show --db "$db" --json "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["crash_id"])' "$T/tr.json")" >"$T/tr-show.json"
+cat >"$T/check.py" <<'EOF'
+import json, sys
+d = sys.argv[1]
+rep = json.load(open(d + "/tr.json"))
+a, b = rep
+assert a["count"] == 3 and b["count"] == 1, rep
+assert a["arches"] == {"aarch64": 1, "x86_64": 2}, a["arches"]
+assert a["signature"] == "fa <- syscall_dispatch", a["signature"]
+builds = {x["build_id"]: x for x in a["builds"]}
+assert builds["1.0-b1"]["count"] == 2 and builds["1.0-b2"]["count"] == 1, builds
+assert builds["1.0-b1"]["first_seen"] < builds["1.0-b2"]["first_seen"], builds
+new = json.load(open(d + "/tr-new.json"))
+assert [x["crash_id"] for x in new] == [b["crash_id"]], new
+page = json.load(open(d + "/tr-page.json"))
+assert [x["crash_id"] for x in page] == [b["crash_id"]], page
+lines = [json.loads(l) for l in open(d + "/tr.ndjson")]
+assert [x["crash_id"] for x in lines] == [a["crash_id"], b["crash_id"]], lines
+show = json.load(open(d + "/tr-show.json"))
+assert show["arches"] == a["arches"] and len(show["builds"]) == 2, show
+EOF
+if python3 "$T/check.py" "$T" 2>"$T/py.err" && grep -q '^0 crash buckets' "$T/tr-future" &&
+	grep -q '^2 crash buckets' "$T/tr-past"; then
+	ok triage_arch_builds_new_since_paging_export
+else
+	ko triage_arch_builds_new_since_paging_export "$(tail -c 300 "$T/py.err")"
+fi
+
+# Retention: prune forgets occurrences, the totals stay.
+before=$(sqlite3 "$db" "SELECT group_concat(count) FROM (SELECT count FROM crashes ORDER BY crash_id)")
+kc prune --db "$db" --before 2100-01-01 >/dev/null 2>"$T/err"; e=$?
+after=$(sqlite3 "$db" "SELECT group_concat(count) FROM (SELECT count FROM crashes ORDER BY crash_id)")
+occ=$(sqlite3 "$db" "SELECT count(*) FROM occurrences")
+kc prune --db "$db" >/dev/null 2>&1; e2=$?
+if [ $e = 0 ] && [ "$before" = "$after" ] && [ "$occ" = 0 ] && [ $e2 = 1 ] &&
+	grep -q 'pruned 4 occurrences' "$T/err"; then
+	ok retention_prune_keeps_totals
+else
+	ko retention_prune_keeps_totals "exit $e/$e2 before=$before after=$after occurrences=$occ"
+fi
+
+# A schema 1 database (before issue 15) is upgraded by ingest.
+sqlite3 "$T/old.db" "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('schema','1');
+CREATE TABLE crashes(crash_id TEXT PRIMARY KEY, count INTEGER NOT NULL, first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL, sample TEXT NOT NULL, frames TEXT NOT NULL);
+CREATE TABLE crash_devices(crash_id TEXT NOT NULL, device TEXT NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY(crash_id, device));
+CREATE TABLE crash_builds(crash_id TEXT NOT NULL, build_id TEXT NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY(crash_id, build_id));
+CREATE TABLE occurrences(occurrence TEXT PRIMARY KEY, crash_id TEXT NOT NULL, seen INTEGER NOT NULL);"
+kc report --db "$T/old.db" >/dev/null 2>"$T/err"; e1=$?
+kc ingest --db "$T/old.db" "$T/alice.log" >/dev/null 2>&1; e2=$?
+kc report --db "$T/old.db" >"$T/out" 2>&1; e3=$?
+if [ $e1 = 2 ] && grep -q 'ingest upgrades it' "$T/err" && [ $e2 = 0 ] && [ $e3 = 0 ] &&
+	grep -q '^1 crash bucket$' "$T/out"; then
+	ok db_schema_1_upgraded
+else
+	ko db_schema_1_upgraded "report=$e1 ingest=$e2 report=$e3"
+fi
+
 # Privacy: none of these strings, nor a plain BLAKE3 of one, may appear in
 # the collector's output or database.
 secrets=(alice bob.smith mallory99 carol.danvers@example.org 203.0.113.77

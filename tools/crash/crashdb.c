@@ -10,7 +10,7 @@
 
 /* The ingest's statements, prepared once per open (preparing them for
  * every record cost more than running them). */
-enum { ST_CRASH, ST_OCC, ST_COUNT, ST_DEVICE, ST_BUILD, ST_N };
+enum { ST_CRASH, ST_OCC, ST_COUNT, ST_DEVICE, ST_BUILD, ST_ARCH, ST_N };
 
 static const char *const add_sql[ST_N] = {
 	[ST_CRASH] = "INSERT INTO crashes VALUES(?1, 0, ?2, ?3, ?4, ?5)"
@@ -21,8 +21,11 @@ static const char *const add_sql[ST_N] = {
 		     " WHERE crash_id = ?1",
 	[ST_DEVICE] = "INSERT INTO crash_devices VALUES(?1, ?2, 1)"
 		      " ON CONFLICT(crash_id, device) DO UPDATE SET count = count + 1",
-	[ST_BUILD] = "INSERT INTO crash_builds VALUES(?1, ?2, 1)"
-		     " ON CONFLICT(crash_id, build_id) DO UPDATE SET count = count + 1",
+	[ST_BUILD] = "INSERT INTO crash_builds VALUES(?1, ?2, 1, ?3, ?3)"
+		     " ON CONFLICT(crash_id, build_id) DO UPDATE SET count = count + 1,"
+		     " first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?3)",
+	[ST_ARCH] = "INSERT INTO crash_arches VALUES(?1, ?2, 1)"
+		    " ON CONFLICT(crash_id, arch) DO UPDATE SET count = count + 1",
 };
 
 struct crashdb {
@@ -50,7 +53,14 @@ static const char schema[] =
 	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
 	"  build_id TEXT NOT NULL,"
 	"  count INTEGER NOT NULL,"
+	"  first_seen INTEGER NOT NULL DEFAULT 0,"
+	"  last_seen INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY(crash_id, build_id));"
+	"CREATE TABLE IF NOT EXISTS crash_arches("
+	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
+	"  arch TEXT NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY(crash_id, arch));"
 	"CREATE TABLE IF NOT EXISTS occurrences("
 	"  occurrence TEXT PRIMARY KEY,"
 	"  crash_id TEXT NOT NULL REFERENCES crashes(crash_id),"
@@ -66,7 +76,7 @@ struct crashdb *crashdb_open(const char *path, enum crashdb_mode mode, char *err
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (mode == CRASHDB_READ && stat(path, &st) != 0) {
+	if (mode != CRASHDB_WRITE && stat(path, &st) != 0) {
 		snprintf(err, errlen, "no database at %s (ingest makes one; --create for an empty one)",
 			 path);
 		free(d);
@@ -92,17 +102,29 @@ struct crashdb *crashdb_open(const char *path, enum crashdb_mode mode, char *err
 		return NULL;
 	}
 	sqlite3_stmt *stmt = NULL;
-	int ok = sqlite3_prepare_v2(d->db, "SELECT value FROM meta WHERE key='schema'",
-				    -1, &stmt, NULL) == SQLITE_OK &&
-		 sqlite3_step(stmt) == SQLITE_ROW &&
-		 sqlite3_column_text(stmt, 0) &&
-		 strcmp((const char *)sqlite3_column_text(stmt, 0),
-			CRASHDB_SCHEMA_VERSION) == 0;
+	char version[8] = "";
 
+	if (sqlite3_prepare_v2(d->db, "SELECT value FROM meta WHERE key='schema'", -1, &stmt,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		snprintf(version, sizeof(version), "%s", (const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
+	/* Schema 1 had no per-build times and no architectures: add them. */
+	if (strcmp(version, "1") == 0 && mode != CRASHDB_READ &&
+	    sqlite3_exec(d->db,
+			 "BEGIN IMMEDIATE;"
+			 "ALTER TABLE crash_builds ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;"
+			 "ALTER TABLE crash_builds ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;"
+			 "UPDATE meta SET value = '2' WHERE key = 'schema';"
+			 "COMMIT;",
+			 NULL, NULL, NULL) == SQLITE_OK)
+		snprintf(version, sizeof(version), "2");
+	int ok = strcmp(version, CRASHDB_SCHEMA_VERSION) == 0;
+
 	if (!ok) {
-		snprintf(err, errlen, "%s is not a crash database of schema " CRASHDB_SCHEMA_VERSION,
-			 path);
+		snprintf(err, errlen,
+			 "%s is not a crash database of schema " CRASHDB_SCHEMA_VERSION
+			 "%s", path, strcmp(version, "1") == 0 ? " (schema 1: ingest upgrades it)" : "");
 		crashdb_close(d);
 		return NULL;
 	}
@@ -174,7 +196,8 @@ int crashdb_add(struct crashdb *d, const struct crash_occurrence *o, bool *is_ne
 	const char *occ[] = { o->occurrence, o->crash_id, "#now", NULL };
 	const char *crash[] = { o->crash_id, "#now", "#now", o->sample, o->frames, NULL };
 	const char *dev[] = { o->crash_id, o->device, NULL };
-	const char *build[] = { o->crash_id, o->build_id, NULL };
+	const char *build[] = { o->crash_id, o->build_id, "#now", NULL };
+	const char *arch[] = { o->crash_id, o->arch, NULL };
 
 	*is_new = false;
 	/* The crash row goes first so the occurrence's reference exists. */
@@ -188,7 +211,9 @@ int crashdb_add(struct crashdb *d, const struct crash_occurrence *o, bool *is_ne
 	if (exec_bound(d, ST_COUNT, o->now, (const char *[]){ o->crash_id, "#now", NULL }) != 0 ||
 	    exec_bound(d, ST_DEVICE, o->now, dev) != 0)
 		return -1;
-	return exec_bound(d, ST_BUILD, o->now, build);
+	if (exec_bound(d, ST_BUILD, o->now, build) != 0)
+		return -1;
+	return exec_bound(d, ST_ARCH, o->now, arch);
 }
 
 static void fmt_time(int64_t t, char out[32])
@@ -223,8 +248,17 @@ static const char report_sql[] =
 	" (SELECT group_concat(build_id, ',') FROM"
 	"   (SELECT build_id FROM crash_builds b WHERE b.crash_id = c.crash_id"
 	"    ORDER BY build_id)),"
-	" c.sample, c.frames"
-	" FROM crashes c WHERE c.count > 0 ORDER BY c.count DESC, c.last_seen DESC, c.crash_id";
+	" c.sample, c.frames,"
+	" (SELECT group_concat(arch, ',') FROM"
+	"   (SELECT arch FROM crash_arches a WHERE a.crash_id = c.crash_id ORDER BY arch))"
+	" FROM crashes c WHERE c.count > 0 AND c.last_seen >= ?1"
+	/* new in build ?2: seen in it, and in no build seen earlier */
+	" AND (?2 IS NULL OR (EXISTS (SELECT 1 FROM crash_builds n"
+	"       WHERE n.crash_id = c.crash_id AND n.build_id = ?2)"
+	"   AND NOT EXISTS (SELECT 1 FROM crash_builds o, crash_builds n"
+	"       WHERE o.crash_id = c.crash_id AND n.crash_id = c.crash_id AND n.build_id = ?2"
+	"       AND o.build_id <> ?2 AND o.first_seen <= n.first_seen)))"
+	" ORDER BY c.count DESC, c.last_seen DESC, c.crash_id LIMIT ?3 OFFSET ?4";
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -233,14 +267,56 @@ static const char *col(sqlite3_stmt *st, int i)
 	return s ? s : "";
 }
 
-static void report_row_json(FILE *out, sqlite3_stmt *st, bool first)
+/* A bucket's builds (count, first and last seen) and architectures. */
+static int json_details(struct crashdb *d, FILE *out, const char *crash_id)
+{
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (sqlite3_prepare_v2(d->db,
+			       "SELECT build_id, count, first_seen, last_seen FROM crash_builds"
+			       " WHERE crash_id = ?1 ORDER BY first_seen, build_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, crash_id, -1, SQLITE_STATIC);
+	fputs(", \"builds\": [", out);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char first[32], last[32];
+
+		fmt_time(sqlite3_column_int64(st, 2), first);
+		fmt_time(sqlite3_column_int64(st, 3), last);
+		fputs(n++ ? ", {\"build_id\": " : "{\"build_id\": ", out);
+		crashdb_json_string(out, col(st, 0));
+		fprintf(out, ", \"count\": %lld, \"first_seen\": \"%s\", \"last_seen\": \"%s\"}",
+			(long long)sqlite3_column_int64(st, 1), first, last);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_prepare_v2(d->db,
+			       "SELECT arch, count FROM crash_arches WHERE crash_id = ?1 ORDER BY arch",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, crash_id, -1, SQLITE_STATIC);
+	fputs("], \"arches\": {", out);
+	n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fputs(n++ ? ", " : "", out);
+		crashdb_json_string(out, col(st, 0));
+		fprintf(out, ": %lld", (long long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	fputc('}', out);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int report_row_json(struct crashdb *d, FILE *out, sqlite3_stmt *st, const char *lead)
 {
 	char first_seen[32], last_seen[32];
 	char builds[4096];
 
 	fmt_time(sqlite3_column_int64(st, 3), first_seen);
 	fmt_time(sqlite3_column_int64(st, 4), last_seen);
-	fprintf(out, "%s\n  {\"crash_id\": ", first ? "" : ",");
+	fprintf(out, "%s{\"crash_id\": ", lead);
 	crashdb_json_string(out, col(st, 0));
 	fprintf(out, ", \"count\": %lld, \"devices\": %lld, \"first_seen\": \"%s\","
 		     " \"last_seen\": \"%s\", \"build_ids\": [",
@@ -257,43 +333,72 @@ static void report_row_json(FILE *out, sqlite3_stmt *st, bool first)
 	}
 	fputs("], \"sample\": ", out);
 	crashdb_json_string(out, col(st, 6));
-	fputs(", \"frames\": ", out);
+	fputs(", \"signature\": ", out);
 	crashdb_json_string(out, col(st, 7));
+	if (json_details(d, out, col(st, 0)) != 0)
+		return -1;
 	fputc('}', out);
+	return 0;
 }
 
-int crashdb_report(struct crashdb *d, FILE *out, bool json)
+int crashdb_report(struct crashdb *d, FILE *out, const struct crashdb_query *q)
 {
 	sqlite3_stmt *st;
 	int rc, rows = 0;
 
 	if (sqlite3_prepare_v2(d->db, report_sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	if (json)
+	sqlite3_bind_int64(st, 1, q->since);
+	if (q->new_in)
+		sqlite3_bind_text(st, 2, q->new_in, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, q->limit > 0 ? q->limit : -1);
+	sqlite3_bind_int64(st, 4, q->offset);
+	if (q->format == CRASHDB_JSON)
 		fputc('[', out);
-	else
-		fprintf(out, "%6s %7s  %-20s  %-64s  %s\n", "COUNT", "DEVICES", "LAST SEEN",
-			"CRASH-ID", "SAMPLE");
+	else if (q->format == CRASHDB_TABLE)
+		fprintf(out, "%6s %7s  %-20s  %-64s  %-14s %s\n", "COUNT", "DEVICES", "LAST SEEN",
+			"CRASH-ID", "ARCHES", "SAMPLE");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (json) {
-			report_row_json(out, st, rows == 0);
+		if (q->format != CRASHDB_TABLE) {
+			const char *lead = q->format == CRASHDB_NDJSON ? "" : rows ? ",\n  " : "\n  ";
+
+			if (report_row_json(d, out, st, lead) != 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+			if (q->format == CRASHDB_NDJSON)
+				fputc('\n', out);
 		} else {
 			char last_seen[32];
 
 			fmt_time(sqlite3_column_int64(st, 4), last_seen);
-			fprintf(out, "%6lld %7lld  %-20s  %-64s  %s\n",
+			fprintf(out, "%6lld %7lld  %-20s  %-64s  %-14s %s\n",
 				(long long)sqlite3_column_int64(st, 1),
 				(long long)sqlite3_column_int64(st, 2), last_seen, col(st, 0),
-				col(st, 6));
+				col(st, 8), col(st, 6));
 		}
 		rows++;
 	}
 	sqlite3_finalize(st);
-	if (json)
+	if (q->format == CRASHDB_JSON)
 		fputs(rows ? "\n]\n" : "]\n", out);
-	else
+	else if (q->format == CRASHDB_TABLE)
 		fprintf(out, "%d crash bucket%s\n", rows, rows == 1 ? "" : "s");
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long long crashdb_prune(struct crashdb *d, int64_t before)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(d->db, "DELETE FROM occurrences WHERE seen < ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(d->db) : -1;
 }
 
 static bool hex_prefix_ok(const char *id)
@@ -324,7 +429,11 @@ int crashdb_show(struct crashdb *d, const char *id, FILE *out, bool json)
 			       " (SELECT group_concat(build_id || ' (' || count || ')', ', ') FROM"
 			       "   (SELECT build_id, count FROM crash_builds b"
 			       "    WHERE b.crash_id = c.crash_id ORDER BY build_id)),"
-			       " sample, frames FROM crashes c"
+			       " sample, frames,"
+			       " (SELECT group_concat(arch || ' (' || count || ')', ', ') FROM"
+			       "   (SELECT arch, count FROM crash_arches a"
+			       "    WHERE a.crash_id = c.crash_id ORDER BY arch))"
+			       " FROM crashes c"
 			       " WHERE crash_id GLOB ?1 AND count > 0 LIMIT 2",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -354,15 +463,19 @@ int crashdb_show(struct crashdb *d, const char *id, FILE *out, bool json)
 			crashdb_json_string(m, col(st, 6));
 			fputs(", \"frames\": ", m);
 			crashdb_json_string(m, col(st, 7));
+			if (json_details(d, m, col(st, 0)) != 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
 			fputs("}\n", m);
 		} else {
 			fprintf(m,
 				"Crash-ID:   %s\nCount:      %lld\nDevices:    %lld\n"
 				"First seen: %s\nLast seen:  %s\nBuild-IDs:  %s\n"
-				"Sample:     %s\nFrames:     %s\n",
+				"Arches:     %s\nSample:     %s\nFrames:     %s\n",
 				col(st, 0), (long long)sqlite3_column_int64(st, 1),
 				(long long)sqlite3_column_int64(st, 2), first_seen, last_seen,
-				col(st, 5), col(st, 6), col(st, 7));
+				col(st, 5), col(st, 8), col(st, 6), col(st, 7));
 		}
 	}
 	sqlite3_finalize(st);

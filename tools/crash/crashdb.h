@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CRASHDB_SCHEMA_VERSION "1"
+#define CRASHDB_SCHEMA_VERSION "2"
 
 struct crashdb;
 
@@ -20,6 +20,7 @@ struct crash_occurrence {
 	const char *occurrence; /* keyed identity: re-ingest counts once */
 	const char *device;     /* keyed device pseudonym */
 	const char *build_id;
+	const char *arch;       /* "x86_64", "aarch64", "host", "arch-N" */
 	const char *sample;     /* anonymized message */
 	const char *frames;     /* normalized frame names, " < " joined */
 	int64_t now;            /* seconds since the epoch */
@@ -28,6 +29,7 @@ struct crash_occurrence {
 enum crashdb_mode {
 	CRASHDB_WRITE, /* created on first use (mode 0600), WAL journal */
 	CRASHDB_READ,  /* must exist; opened read-only (report, show) */
+	CRASHDB_WRITE_EXISTING, /* must exist; read-write (prune) */
 };
 
 /* How long a writer waits for another one (an ingest in progress). */
@@ -48,8 +50,25 @@ void crashdb_rollback(struct crashdb *db);
  * Returns 0, or -1 (see crashdb_error). */
 int crashdb_add(struct crashdb *db, const struct crash_occurrence *o, bool *is_new);
 
-/* Buckets by frequency, as a table or as JSON.  Returns 0 or -1. */
-int crashdb_report(struct crashdb *db, FILE *out, bool json);
+enum crashdb_format { CRASHDB_TABLE, CRASHDB_JSON, CRASHDB_NDJSON };
+
+/* Which buckets a report lists, and how. */
+struct crashdb_query {
+	enum crashdb_format format;
+	int64_t since;      /* last seen at or after (seconds since the epoch) */
+	const char *new_in; /* only buckets new in this build (NULL: all) */
+	long long limit;    /* at most this many (0: all) */
+	long long offset;   /* after skipping this many */
+};
+
+/* Buckets by frequency: a table, a JSON array or one JSON object per line
+ * (NDJSON, the export).  Returns 0 or -1. */
+int crashdb_report(struct crashdb *db, FILE *out, const struct crashdb_query *q);
+
+/* Retention: forgets the occurrences seen before `before`; the buckets'
+ * totals (counts per bucket, device, build and architecture, first and
+ * last seen) stay.  Returns how many were pruned, or -1. */
+long long crashdb_prune(struct crashdb *db, int64_t before);
 
 /* One bucket by Crash-ID or a unique prefix of at least 8 lower-case hex
  * digits, as text or one JSON object.  Returns 0, 1 if not found (or not

@@ -13,6 +13,7 @@
  * record, 3 if the files held none (nothing stored; for show: no such
  * crash), 1 for usage errors, 2 if a file could not be read or the database
  * failed (then nothing of this run is stored). */
+#define _XOPEN_SOURCE 700 /* strptime */
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
@@ -42,6 +43,7 @@ struct options {
 	const char *key;
 	bool json;
 	bool create;
+	const char *since, *new_in, *limit, *offset, *before;
 	int nargs;
 	char **args;
 };
@@ -62,7 +64,11 @@ struct ingest {
 static void usage(FILE *out)
 {
 	fputs("usage: kozo-crash ingest [--db F] [--key F] [--json] FILE...  (FILE - is stdin)\n"
-	      "       kozo-crash report [--db F] [--create] [--json]\n"
+	      "       kozo-crash report [--db F] [--create] [--json] [--since T] [--new-in BUILD]\n"
+	      "                         [--limit N] [--offset N]\n"
+	      "       kozo-crash export [--db F] [--since T] [--new-in BUILD]   NDJSON, a bucket a line\n"
+	      "       kozo-crash prune  [--db F] --before T    forget occurrences, keep bucket totals\n"
+	      "T: seconds since the epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n"
 	      "       kozo-crash show [--db F] [--create] [--json] CRASH-ID\n"
 	      "       kozo-crash --help\n"
 	      "CRASH-ID: the 64 hex digits or a unique prefix of at least 8, any case\n"
@@ -128,7 +134,17 @@ static void on_record(const struct crash_record *r, void *ctx)
 		printf("Crash-ID: %s | Build-ID: %s\n  %s\n", id_hex, build_id, msg);
 	if (in->db_failed)
 		return;
-	struct crash_occurrence o = { id_hex, occ_hex, device_hex, build_id,
+	char arch[16];
+
+	if (r->arch == KOZO_PANIC_ARCH_X86_64)
+		snprintf(arch, sizeof(arch), "x86_64");
+	else if (r->arch == KOZO_PANIC_ARCH_AARCH64)
+		snprintf(arch, sizeof(arch), "aarch64");
+	else if (r->arch == KOZO_PANIC_ARCH_HOST)
+		snprintf(arch, sizeof(arch), "host");
+	else
+		snprintf(arch, sizeof(arch), "arch-%u", r->arch);
+	struct crash_occurrence o = { id_hex, occ_hex, device_hex, build_id, arch,
 				      msg, frames_text, in->now };
 	bool is_new;
 
@@ -293,7 +309,61 @@ static int cmd_ingest(const struct options *o)
 	return rc;
 }
 
-static int cmd_query(const struct options *o, bool show)
+/* T as seconds since the epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). */
+static bool parse_time(const char *t, int64_t *out)
+{
+	struct tm tm = { 0 };
+	char *end;
+	long long v = strtoll(t, &end, 10);
+
+	if (*t && *end == '\0' && v >= 0) {
+		*out = v;
+		return true;
+	}
+	end = strptime(t, "%Y-%m-%d", &tm);
+	if (end && *end == 'T')
+		end = strptime(end, "T%H:%M:%SZ", &tm);
+	if (!end || *end != '\0')
+		return false;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+static bool parse_count(const char *s, long long *out)
+{
+	char *end;
+
+	*out = s ? strtoll(s, &end, 10) : 0;
+	return !s || (*s && *end == '\0' && *out >= 0);
+}
+
+static int cmd_prune(const struct options *o)
+{
+	char err[512];
+	int64_t before;
+
+	if (!o->before || o->nargs != 0 || !parse_time(o->before, &before)) {
+		fprintf(stderr, "kozo-crash: prune needs --before T (a time, see --help)\n");
+		return EXIT_USAGE;
+	}
+	struct crashdb *db = crashdb_open(o->db, CRASHDB_WRITE_EXISTING, err, sizeof(err));
+
+	if (!db) {
+		fprintf(stderr, "kozo-crash: %s\n", err);
+		return EXIT_FAILED;
+	}
+	long long n = crashdb_prune(db, before);
+
+	if (n < 0)
+		fprintf(stderr, "kozo-crash: database: %s\n", crashdb_error(db));
+	else
+		fprintf(stderr, "kozo-crash: pruned %lld occurrence%s seen before %s; bucket totals kept\n",
+			n, n == 1 ? "" : "s", o->before);
+	crashdb_close(db);
+	return n < 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+static int cmd_query(const struct options *o, bool show, bool export)
 {
 	char err[512];
 
@@ -330,8 +400,16 @@ static int cmd_query(const struct options *o, bool show)
 		fprintf(stderr, "kozo-crash: %s\n", err);
 		return EXIT_FAILED;
 	}
-	int rc = show ? crashdb_show(db, prefix, stdout, o->json)
-		      : crashdb_report(db, stdout, o->json);
+	struct crashdb_query q = { export ? CRASHDB_NDJSON : o->json ? CRASHDB_JSON : CRASHDB_TABLE,
+				   0, o->new_in, 0, 0 };
+
+	if ((o->since && !parse_time(o->since, &q.since)) || !parse_count(o->limit, &q.limit) ||
+	    !parse_count(o->offset, &q.offset)) {
+		fprintf(stderr, "kozo-crash: bad --since, --limit or --offset (see --help)\n");
+		crashdb_close(db);
+		return EXIT_USAGE;
+	}
+	int rc = show ? crashdb_show(db, prefix, stdout, o->json) : crashdb_report(db, stdout, &q);
 
 	if (rc < 0)
 		fprintf(stderr, "kozo-crash: database: %s\n", crashdb_error(db));
@@ -366,12 +444,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (options && (strcmp(a, "--db") == 0 || strcmp(a, "--key") == 0)) {
+		static const char *const valued[] = { "--db", "--key", "--since", "--new-in",
+						      "--limit", "--offset", "--before" };
+		const char **slot[] = { &o->db, &o->key, &o->since, &o->new_in,
+					&o->limit, &o->offset, &o->before };
+		size_t v = 0;
+
+		while (v < sizeof(valued) / sizeof(valued[0]) && strcmp(a, valued[v]) != 0)
+			v++;
+		if (options && v < sizeof(valued) / sizeof(valued[0])) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-				fprintf(stderr, "kozo-crash: %s needs a value (%s FILE)\n", a, a);
+				fprintf(stderr, "kozo-crash: %s needs a value\n", a);
 				return -1;
 			}
-			*(a[2] == 'd' ? &o->db : &o->key) = argv[++i];
+			*slot[v] = argv[++i];
 		} else if (options && strcmp(a, "--json") == 0) {
 			o->json = true;
 		} else if (options && strcmp(a, "--create") == 0) {
@@ -408,9 +494,13 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "ingest") == 0)
 		rc = cmd_ingest(&o);
 	else if (strcmp(argv[1], "report") == 0)
-		rc = cmd_query(&o, false);
+		rc = cmd_query(&o, false, false);
+	else if (strcmp(argv[1], "export") == 0)
+		rc = cmd_query(&o, false, true);
 	else if (strcmp(argv[1], "show") == 0)
-		rc = cmd_query(&o, true);
+		rc = cmd_query(&o, true, false);
+	else if (strcmp(argv[1], "prune") == 0)
+		rc = cmd_prune(&o);
 	else {
 		fprintf(stderr, "kozo-crash: unknown command '%s'\n", argv[1]);
 		usage(stderr);
