@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "blake3.h"
 #include "crashdb.h"
@@ -32,6 +33,7 @@
 #define DEFAULT_DB "build/crash.db"
 #define WINDOW (1u << 20) /* bytes read at a time, plus a record's overlap */
 #define BAD_SHOWN 10      /* bad-record lines per file; the rest are counted */
+#define BAD_KEPT 100      /* bad records quarantined per file */
 
 #define EXIT_OK 0
 #define EXIT_USAGE 1
@@ -43,7 +45,8 @@ struct options {
 	const char *key;
 	bool json;
 	bool create;
-	const char *since, *new_in, *limit, *offset, *before;
+	const char *since, *new_in, *limit, *offset, *before, *quarantine;
+	bool no_quarantine;
 	int nargs;
 	char **args;
 };
@@ -59,11 +62,20 @@ struct ingest {
 	bool json;
 	size_t bad_in_file, valid_total;
 	int64_t now;
+	/* Bad records are kept: the window they are read from, and where. */
+	const uint8_t *window;
+	size_t window_len, window_base;
+	const char *quarantine; /* directory, or NULL */
+	FILE *qindex;
+	size_t quarantined, file_no;
+	bool quarantine_failed;
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: kozo-crash ingest [--db F] [--key F] [--json] FILE...  (FILE - is stdin)\n"
+	fputs("usage: kozo-crash ingest [--db F] [--key F] [--json] [--quarantine DIR | --no-quarantine]\n"
+	      "                         FILE...  (FILE - is stdin; bad records kept in DIR,\n"
+	      "                         default <database>.quarantine)\n"
 	      "       kozo-crash report [--db F] [--create] [--json] [--since T] [--new-in BUILD]\n"
 	      "                         [--limit N] [--offset N]\n"
 	      "       kozo-crash export [--db F] [--since T] [--new-in BUILD]   NDJSON, a bucket a line\n"
@@ -170,13 +182,66 @@ static void on_record(const struct crash_record *r, void *ctx)
 	}
 }
 
+/* Keeps a bad record's bytes (up to a record's length) as
+ * <dir>/<run>-<file number>-<offset>.bad, 0600, and a line "name, file,
+ * offset, reason" in <dir>/index.tsv, so nothing bad is silently dropped. */
+static void quarantine_write(struct ingest *in, size_t offset, const char *reason, size_t at,
+			     size_t n);
+
+static void quarantine_record(struct ingest *in, size_t offset, const char *reason)
+{
+	size_t at = offset - in->window_base;
+	size_t n = in->window_len - at < KOZO_PANIC_RECORD_SIZE ? in->window_len - at
+								: KOZO_PANIC_RECORD_SIZE;
+
+	mode_t old = umask(077); /* they are the device's own bytes */
+
+	quarantine_write(in, offset, reason, at, n);
+	umask(old);
+}
+
+static void quarantine_write(struct ingest *in, size_t offset, const char *reason, size_t at,
+			     size_t n)
+{
+	char name[4096];
+
+	if (!in->qindex) {
+		mkdir(in->quarantine, 0700);
+		snprintf(name, sizeof(name), "%s/index.tsv", in->quarantine);
+		in->qindex = fopen(name, "a");
+		if (!in->qindex) {
+			fprintf(stderr, "kozo-crash: cannot write %s: %s; bad records not kept\n", name,
+				strerror(errno));
+			in->quarantine_failed = true;
+			return;
+		}
+	}
+	snprintf(name, sizeof(name), "%s/%lld-%d-%zu-%zu.bad", in->quarantine,
+		 (long long)in->now, (int)getpid(), in->file_no, offset);
+	FILE *f = fopen(name, "wb");
+
+	if (!f || fwrite(in->window + at, 1, n, f) != n) {
+		fprintf(stderr, "kozo-crash: cannot write %s; bad records not kept\n", name);
+		in->quarantine_failed = true;
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	fprintf(in->qindex, "%s\t%s\t%zu\t%s\n", strrchr(name, '/') + 1, in->file, offset, reason);
+	in->quarantined++;
+}
+
 static void on_error(size_t offset, const char *reason, void *ctx)
 {
 	struct ingest *in = ctx;
 
-	if (in->bad_in_file++ < BAD_SHOWN)
+	if (in->bad_in_file < BAD_SHOWN)
 		fprintf(stderr, "kozo-crash: %s: offset %zu: bad record: %s\n", in->file, offset,
 			reason);
+	if (in->quarantine && in->bad_in_file < BAD_KEPT && !in->quarantine_failed)
+		quarantine_record(in, offset, reason);
+	in->bad_in_file++;
 }
 
 static const char *key_path(const struct options *o, char *buf, size_t cap)
@@ -219,6 +284,7 @@ static int ingest_file(struct ingest *in, const char *path)
 		return -1;
 	}
 	in->file = path;
+	in->file_no++;
 	in->new_records = in->known_records = in->bad_in_file = 0;
 	while (!eof && !in->db_failed) {
 		size_t n = keep;
@@ -236,6 +302,10 @@ static int ingest_file(struct ingest *in, const char *path)
 		if (failed)
 			break;
 		size_t scan_end = eof ? n : n - (KOZO_PANIC_RECORD_SIZE - 1);
+
+		in->window = buf;
+		in->window_len = n;
+		in->window_base = base;
 		size_t resume = crashlog_scan(buf, n, scan_end, base, on_record, on_error, in, &st);
 
 		memmove(buf, buf + resume, n - resume);
@@ -253,6 +323,10 @@ static int ingest_file(struct ingest *in, const char *path)
 	if (st.bad > BAD_SHOWN)
 		fprintf(stderr, "kozo-crash: %s: %zu more bad records not shown\n", path,
 			st.bad - BAD_SHOWN);
+	if (in->quarantine && st.bad)
+		fprintf(stderr, "kozo-crash: %s: %zu bad record%s kept in %s (index.tsv)%s\n", path,
+			st.bad < BAD_KEPT ? st.bad : BAD_KEPT, st.bad == 1 ? "" : "s",
+			in->quarantine, st.bad > BAD_KEPT ? "; the rest only counted" : "");
 	fprintf(stderr,
 		"kozo-crash: %s: %zu valid record%s (%zu new, %zu already counted), "
 		"%zu bad record%s, %zu bytes outside valid records\n",
@@ -274,6 +348,16 @@ static int cmd_ingest(const struct options *o)
 	}
 	in.json = o->json;
 	make_parent(o->db);
+	char qbuf[4096];
+
+	if (!o->no_quarantine) {
+		if (o->quarantine) {
+			in.quarantine = o->quarantine;
+		} else {
+			snprintf(qbuf, sizeof(qbuf), "%s.quarantine", o->db);
+			in.quarantine = qbuf;
+		}
+	}
 	in.key_file = key_path(o, kbuf, sizeof(kbuf));
 	in.db = crashdb_open(o->db, CRASHDB_WRITE, err, sizeof(err));
 	if (!in.db) {
@@ -301,6 +385,8 @@ static int cmd_ingest(const struct options *o)
 		rc = 2;
 	}
 	crashdb_close(in.db);
+	if (in.qindex)
+		fclose(in.qindex);
 	memset(&in.keys, 0, sizeof(in.keys));
 	if (rc == 0 && in.valid_total == 0) {
 		fprintf(stderr, "kozo-crash: no valid record in the input; nothing stored\n");
@@ -445,9 +531,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		const char *a = argv[i];
 
 		static const char *const valued[] = { "--db", "--key", "--since", "--new-in",
-						      "--limit", "--offset", "--before" };
+						      "--limit", "--offset", "--before",
+						      "--quarantine" };
 		const char **slot[] = { &o->db, &o->key, &o->since, &o->new_in,
-					&o->limit, &o->offset, &o->before };
+					&o->limit, &o->offset, &o->before, &o->quarantine };
 		size_t v = 0;
 
 		while (v < sizeof(valued) / sizeof(valued[0]) && strcmp(a, valued[v]) != 0)
@@ -460,6 +547,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			*slot[v] = argv[++i];
 		} else if (options && strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (options && strcmp(a, "--no-quarantine") == 0) {
+			o->no_quarantine = true;
 		} else if (options && strcmp(a, "--create") == 0) {
 			o->create = true;
 		} else if (options && strcmp(a, "--") == 0) {
