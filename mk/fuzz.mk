@@ -26,13 +26,13 @@ FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 # Per build: its main file (default fuzz/<t>/fuzz_<t>.c), the sources it
 # links besides, include paths and defines.
 FUZZ_SRC_crashlog := $(filter-out tools/crash/crashdb.c,$(CRASH_LIB_SRC))
-FUZZ_INC_crashlog := -Itools/crash
+FUZZ_INC_crashlog := -Itools/crash $(SHARED_LIB_INC)
 FUZZ_SRC_linux := $(sort $(wildcard user/linux/lx_*.c)) tests/linux/testmem.c
 FUZZ_INC_linux := -Iuser/linux -Itests/linux
 
 # fuzz/ipc drives kernel/core through the host port and its harness.
 FUZZ_SRC_ipc := $(HOST_KERNEL_SRC)
-FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/core
+FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/core $(SHARED_LIB_INC)
 FUZZ_MAIN_ipc-planted := fuzz/ipc/fuzz_ipc.c
 FUZZ_SRC_ipc-planted := $(FUZZ_SRC_ipc)
 FUZZ_INC_ipc-planted := $(FUZZ_INC_ipc)

@@ -8,10 +8,11 @@
 .PHONY: host-tests host-test-run
 
 HOST_KERNEL_OUT := $(HOSTBUILD)/kernel
-HOST_KERNEL_CFLAGS := $(HOST_CFLAGS) -Ikernel/arch/host -Ikernel/core
+HOST_KERNEL_CFLAGS := $(HOST_CFLAGS) -Ikernel/arch/host -Ikernel/core $(SHARED_LIB_INC)
 HOST_KERNEL_LDFLAGS := $(filter -fsanitize%,$(HOST_CFLAGS))
 # What every host test or fuzzer links: the core, the port, the harness.
-HOST_KERNEL_SRC := $(sort $(wildcard kernel/core/*.c)) $(sort $(wildcard kernel/arch/host/*.c))
+HOST_KERNEL_SRC := $(sort $(wildcard kernel/core/*.c)) $(sort $(wildcard kernel/arch/host/*.c)) \
+                   $(SHARED_LIB_SRC)
 HOST_KERNEL_OBJS := $(patsubst %.c,$(HOST_KERNEL_OUT)/%.o,$(HOST_KERNEL_SRC))
 HOST_TEST_OBJS := $(patsubst %.c,$(HOST_KERNEL_OUT)/%.o,$(sort $(wildcard tests/kernel/*.c)))
 HOST_TEST_BIN := $(HOST_KERNEL_OUT)/kernel-tests

@@ -23,6 +23,10 @@ REPRO_FLAGS := -ffile-prefix-map=$(CURDIR)/=  -fdebug-prefix-map=$(CURDIR)/= \
 WARN_FLAGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
                -Wno-unused-parameter
 COMMON_INC  := -Iinclude
+# Code the kernel and the host tools both build from (lib/): BLAKE3, which
+# the kernel uses for hardware-ID pseudonyms and the collector for Crash-IDs.
+SHARED_LIB_SRC := lib/blake3/blake3.c
+SHARED_LIB_INC := -Ilib/blake3
 
 # Freestanding code (kernel and user space) for the target.
 TARGET_x86_64  := x86_64-unknown-none-elf

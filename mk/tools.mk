@@ -6,14 +6,18 @@
 
 CRASH_OUT := $(HOSTBUILD)/crash
 # The shipped tool: no sanitizers, so it is fast and has no runtime deps.
-TOOLS_CFLAGS := -O2 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC)
+TOOLS_CFLAGS := -O2 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC) \
+                $(SHARED_LIB_INC)
 CRASH_LIBS := -lsqlite3
 # Linking takes only the flags that matter to the linker (clang rejects
 # unused compile-only flags under -Werror).
 CRASH_TEST_LDFLAGS := $(filter -fsanitize%,$(HOST_CFLAGS))
 
-CRASH_LIB_SRC := $(sort $(filter-out tools/crash/main.c,$(wildcard tools/crash/*.c)))
-CRASH_ENCODER := kernel/core/panic_record.c
+CRASH_LIB_SRC := $(sort $(filter-out tools/crash/main.c,$(wildcard tools/crash/*.c))) $(SHARED_LIB_SRC)
+# The kernel's own encoder and pseudonym code, so test records are the
+# kernel's (mkpanic); panic_identity.c needs the core's headers.
+CRASH_ENCODER := kernel/core/panic_record.c kernel/core/panic_identity.c
+CRASH_CORE_INC := -Ikernel/core -Ikernel/arch/host
 CRASH_TEST_PROGS := test_blake3 test_record mkpanic b3cli
 
 # $(call crash_objs,variant,sources)
@@ -35,13 +39,18 @@ $(CRASH_OUT)/tool/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(TOOLS_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(CRASH_OUT)/test/kernel/core/panic_identity.o $(CRASH_OUT)/bench/kernel/core/panic_identity.o \
+$(CRASH_OUT)/test/tests/crash/mkpanic.o $(CRASH_OUT)/bench/tests/crash/mkpanic.o \
+$(CRASH_OUT)/test/tests/crash/test_record.o: \
+	CRASH_EXTRA_INC := $(CRASH_CORE_INC)
+
 $(CRASH_OUT)/test/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -Itools/crash -MMD -MP -c -o $@ $<
+	$(HOSTCC) $(HOST_CFLAGS) -Itools/crash $(SHARED_LIB_INC) $(CRASH_EXTRA_INC) -MMD -MP -c -o $@ $<
 
 $(CRASH_OUT)/bench/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOSTCC) $(TOOLS_CFLAGS) -Itools/crash -MMD -MP -c -o $@ $<
+	$(HOSTCC) $(TOOLS_CFLAGS) -Itools/crash $(CRASH_EXTRA_INC) -MMD -MP -c -o $@ $<
 
 $(CRASH_OUT)/test/%: $(CRASH_OUT)/test/tests/crash/%.o $(CRASH_TEST_LIB)
 	$(HOSTCC) $(CRASH_TEST_LDFLAGS) -o $@ $^ $(CRASH_LIBS)

@@ -23,6 +23,7 @@ needs=(
 	"git git"
 	"make make"
 	"python3 python3"
+	"/usr/bin/time time"
 )
 missing=()
 for entry in "${needs[@]}"; do

@@ -7,6 +7,8 @@
  * the offsets below, never through a C struct, so the layout does not depend
  * on a compiler's padding or endianness.
  *
+ * (Version 2 puts 72 more header bytes after offset 32: see below.)
+ *
  *   0               8        10       12       16                24       28       32
  *   +---------------+--------+--------+--------+-----------------+--------+--------+
  *   | magic[8]      | version| hdr_len| length | checksum (u64)  | flags  | 0      |
@@ -33,7 +35,11 @@
 #include <stdint.h>
 
 #define KOZO_PANIC_RECORD_SIZE 4096u
-#define KOZO_PANIC_VERSION 1u
+/* Version 2 (what the kernel writes) extends the header by the occurrence
+ * and device fields below; version 1 (32-byte header, raw hardware IDs in
+ * HWID arguments) is still read by the collector. */
+#define KOZO_PANIC_VERSION 2u
+#define KOZO_PANIC_VERSION_1 1u
 
 /* "\x7fKOZOPNC": 0x7f keeps it out of text logs. */
 #define KOZO_PANIC_MAGIC_LEN 8u
@@ -47,9 +53,44 @@
 #define KOZO_PANIC_OFF_CHECKSUM 16u /* u64 */
 #define KOZO_PANIC_OFF_FLAGS 24u   /* u32 */
 #define KOZO_PANIC_OFF_RESERVED 28u /* u32, zero */
-#define KOZO_PANIC_HDR_SIZE 32u
+#define KOZO_PANIC_HDR_SIZE_V1 32u
+
+/* Version 2 header fields, after the version 1 ones:
+ *
+ *   32  nonce[16]     random per boot: two boots' records always differ
+ *   48  uptime (u64)  counter ticks from boot to the panic
+ *   56  hz (u64)      the counter's frequency, 0 when unknown
+ *   64  device[32]    keyed BLAKE3 device pseudonym (the device's secret
+ *                     never leaves it); all zero: no secret provisioned
+ *   96  entropy (u32) KOZO_PANIC_ENTROPY_* bits: what fed the nonce
+ *  100  reserved (u32) zero
+ *
+ * In version 2, HWID arguments carry the kernel's keyed pseudonym of a
+ * hardware ID as 64 lower-case hex digits, never the ID itself. */
+#define KOZO_PANIC_OFF_NONCE 32u
+#define KOZO_PANIC_NONCE_SIZE 16u
+#define KOZO_PANIC_OFF_UPTIME 48u   /* u64 */
+#define KOZO_PANIC_OFF_HZ 56u       /* u64 */
+#define KOZO_PANIC_OFF_DEVICE 64u
+#define KOZO_PANIC_DEVICE_SIZE 32u
+#define KOZO_PANIC_OFF_ENTROPY 96u  /* u32 */
+#define KOZO_PANIC_OFF_RESERVED2 100u /* u32, zero */
+#define KOZO_PANIC_HDR_SIZE 104u
+#define KOZO_PANIC_HWID_PSEUDONYM_LEN 64u /* hex digits */
+
+/* Nonce sources (the entropy field). */
+#define KOZO_PANIC_ENTROPY_CPU 0x1u     /* RDRAND / RNDR */
+#define KOZO_PANIC_ENTROPY_SEED 0x2u    /* a seed the platform provisioned (fw_cfg) */
+#define KOZO_PANIC_ENTROPY_JITTER 0x4u  /* counter jitter at boot (always mixed in) */
 
 #define KOZO_PANIC_F_TRUNCATED 0x1u
+/* Version 2: a debug build wrote the record; user and address arguments
+ * carry their values, and registers and the log tail are present.  A fleet
+ * server refuses such records unless told otherwise. */
+#define KOZO_PANIC_F_DEBUG 0x2u
+/* Version 2: a release build wrote the record; user and address arguments
+ * carry no value (the argument is its kind byte alone). */
+#define KOZO_PANIC_F_REDACTED 0x4u
 
 /* FNV-1a-64: cheap enough for the panic path, no tables. */
 #define KOZO_PANIC_FNV_OFFSET 0xcbf29ce484222325ull
@@ -102,7 +143,8 @@ enum kozo_panic_arg_kind {
 
 /* The header and the worst-case mandatory prefix fit, so Build-ID, arch,
  * CPU and format are never truncated. */
-_Static_assert(KOZO_PANIC_OFF_RESERVED + 4 == KOZO_PANIC_HDR_SIZE, "header size");
+_Static_assert(KOZO_PANIC_OFF_RESERVED + 4 == KOZO_PANIC_HDR_SIZE_V1, "header size");
+_Static_assert(KOZO_PANIC_OFF_RESERVED2 + 4 == KOZO_PANIC_HDR_SIZE, "v2 header size");
 _Static_assert(KOZO_PANIC_HDR_SIZE + 4 * KOZO_PANIC_SEC_HDR_SIZE +
 	       KOZO_PANIC_MAX_BUILD_ID + KOZO_PANIC_ARCH_PAYLOAD +
 	       KOZO_PANIC_CPU_PAYLOAD + KOZO_PANIC_MAX_FORMAT <

@@ -81,13 +81,13 @@ int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
  * arch_panic_state fills in rep the architecture, build ID and registers
  * (f's when there is one, then also printed on serial 0), and
  * in *walk, *pc and *fp where the frame walk may look and starts;
- * arch_panic_hwids gives the hardware identifiers read at boot ("" for
- * those the machine has not); arch_panic_write writes the record to serial
+ * arch_panic_uptime gives the counter ticks since boot and the counter's
+ * frequency in *hz (0 if unknown); arch_panic_write writes the record to serial
  * 1 by polling and returns the ticks since the panic entry, of the counter
  * it names in *counter; arch_halt stops the CPU for good. */
 void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
 		      struct panic_walk *walk, uint64_t *pc, uint64_t *fp);
-void arch_panic_hwids(const char *ids[PANIC_HWIDS]);
+uint64_t arch_panic_uptime(uint64_t *hz);
 uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter);
 _Noreturn void arch_halt(void);
 

@@ -42,6 +42,10 @@ static void put_arg(char *buf, size_t size, size_t *pos, char conv, const struct
 	char num[24];
 	size_t n;
 
+	if (PANIC_REDACT && (a->kind == KOZO_PANIC_ARG_ADDRESS || a->kind == KOZO_PANIC_ARG_USER)) {
+		put(buf, size, pos, a->kind == KOZO_PANIC_ARG_USER ? "<user>" : "<addr>", 6);
+		return;
+	}
 	if (a->kind != KOZO_PANIC_ARG_ADDRESS && a->kind != KOZO_PANIC_ARG_INTEGER) {
 		put(buf, size, pos, a->str, str_len(a->str, KOZO_PANIC_MAX_STR));
 		return;
@@ -156,10 +160,40 @@ size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, ui
 	return n;
 }
 
+struct panic_identity panic_identity;
+
+void panic_identity_init(char *raw[PANIC_HWIDS], size_t raw_size, uint8_t *secret,
+			 const uint8_t *entropy, size_t entropy_len, uint32_t sources)
+{
+	const char *ids[PANIC_HWIDS];
+	unsigned n = 0;
+
+	for (size_t i = 0; i < PANIC_HWIDS; i++) {
+		ids[i] = raw[i];
+		n += raw[i][0] != '\0';
+	}
+	panic_identity_compute(&panic_identity, ids, secret, entropy, entropy_len, sources);
+	for (size_t i = 0; i < PANIC_HWIDS; i++)
+		panic_wipe(raw[i], raw_size);
+	if (secret)
+		panic_wipe(secret, PANIC_SECRET_SIZE);
+	kprintf("panic: %s; %u hardware ID%s %s; boot nonce from%s%s%s\n",
+		panic_identity.provisioned ? "device secret provisioned"
+					   : "no device secret (fw_cfg opt/kozo/secret)",
+		n, n == 1 ? "" : "s", panic_identity.provisioned ? "pseudonymized" : "withheld",
+		sources & KOZO_PANIC_ENTROPY_CPU ? " cpu" : "",
+		sources & KOZO_PANIC_ENTROPY_SEED ? " seed" : "",
+		sources & KOZO_PANIC_ENTROPY_JITTER ? " jitter" : "");
+}
+
 #define PANIC_MSG_MAX 256
 
 void panic_print_regs(const char *const names[], const uint64_t *regs, size_t n)
 {
+	if (PANIC_REDACT) { /* they hold addresses and user data */
+		kprintf("  (%lu registers withheld: release build)\n", (unsigned long)n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		kprintf("  %s %016lx%s", names[i], (unsigned long)regs[i],
 			i % 4 == 3 || i + 1 == n ? "\n" : "");
@@ -169,7 +203,6 @@ _Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_
 			    const struct trap_frame *f)
 {
 	char msg[PANIC_MSG_MAX];
-	const char *ids[PANIC_HWIDS];
 	struct panic_arg all[KOZO_PANIC_MAX_ARGS];
 	struct panic_frame frames[KOZO_PANIC_MAX_FRAMES];
 	struct panic_report rep = { 0 };
@@ -184,13 +217,23 @@ _Noreturn void panic_report(const char *fmt, const struct panic_arg *args, size_
 	arch_console_log(&rep.log[0], &rep.log_len[0], &rep.log[1], &rep.log_len[1]);
 
 	/* The message's arguments first (the format's conversions take them
-	 * in order), then the hardware IDs, which the collector pseudonymizes. */
+	 * in order), then the hardware IDs' pseudonyms made at boot. */
 	for (; args && n < nargs && n < KOZO_PANIC_MAX_ARGS - PANIC_HWIDS; n++)
 		all[n] = args[n];
-	arch_panic_hwids(ids);
 	for (size_t i = 0; i < PANIC_HWIDS && n < KOZO_PANIC_MAX_ARGS; i++)
-		if (ids[i][0])
-			all[n++] = PANIC_HWID(ids[i]);
+		if (panic_identity.hwid[i][0])
+			all[n++] = PANIC_HWID(panic_identity.hwid[i]);
+
+	rep.nonce = panic_identity.nonce;
+	rep.device = panic_identity.device;
+	rep.entropy = panic_identity.entropy;
+	rep.uptime = arch_panic_uptime(&rep.hz);
+	rep.debug = !PANIC_REDACT;
+	rep.redact = PANIC_REDACT;
+	if (PANIC_REDACT) { /* registers and console hold values: not sent */
+		rep.nregs = 0;
+		rep.log_len[0] = rep.log_len[1] = 0;
+	}
 
 	rep.fmt = fmt;
 	rep.args = all;

@@ -53,6 +53,14 @@ _Noreturn void panic_typed(const char *fmt, const struct panic_arg *args, size_t
 size_t panic_render(char *buf, size_t size, const char *fmt, const struct panic_arg *args,
 		    size_t nargs);
 
+/* Release builds (KOZO_RELEASE): records and serial 0 carry user and
+ * address arguments as "<user>" and "<addr>", no registers, no log tail. */
+#ifdef KOZO_RELEASE
+#define PANIC_REDACT true
+#else
+#define PANIC_REDACT false
+#endif
+
 /* A kernel fault's registers on serial 0, four to a line: names[i] (three
  * characters) beside regs[i]. */
 void panic_print_regs(const char *const names[], const uint64_t *regs, size_t n);
@@ -101,8 +109,68 @@ struct panic_walk {
 size_t panic_walk_frames(const struct panic_walk *w, uint64_t pc, bool exact, uint64_t fp,
 			 struct panic_frame *out, size_t max);
 
-/* Hardware identifiers a record carries at most (arch_panic_hwids). */
+/* Hardware identifiers a record carries at most (as pseudonyms). */
 #define PANIC_HWIDS 4
+
+/* ---- the device's identity in records (kernel/core/panic_identity.c) ---- */
+
+#define PANIC_SECRET_SIZE 32
+#define PANIC_CTX_HWID "KOZO 2026 hwid pseudonym v2"
+#define PANIC_CTX_DEVICE "KOZO 2026 device pseudonym v2"
+#define PANIC_CTX_NONCE "KOZO 2026 boot nonce v2"
+
+struct panic_identity {
+	uint8_t nonce[KOZO_PANIC_NONCE_SIZE];
+	uint8_t device[KOZO_PANIC_DEVICE_SIZE]; /* zero unless provisioned */
+	char hwid[PANIC_HWIDS][KOZO_PANIC_HWID_PSEUDONYM_LEN + 1]; /* hex or "" */
+	uint32_t entropy;                       /* KOZO_PANIC_ENTROPY_* */
+	bool provisioned;                       /* a device secret was given */
+};
+
+/* The boot's identity, which panic_report() puts in every record. */
+extern struct panic_identity panic_identity;
+
+/* Pure: the nonce is BLAKE3 derive_key(PANIC_CTX_NONCE) of the entropy;
+ * with a secret (PANIC_SECRET_SIZE bytes, else NULL), each non-empty raw
+ * ID becomes the hex of keyed BLAKE3 under derive_key(PANIC_CTX_HWID,
+ * secret) of the ID (ASCII case-folded), and the device keyed BLAKE3
+ * under derive_key(PANIC_CTX_DEVICE, secret) of all four IDs, each as
+ * u64le length and case-folded bytes.  Without one: no IDs, zero device.
+ * The host tools call it too (tests/crash/mkpanic.c). */
+void panic_identity_compute(struct panic_identity *id, const char *const raw[PANIC_HWIDS],
+			    const uint8_t *secret, const uint8_t *entropy, size_t entropy_len,
+			    uint32_t sources);
+
+/* Zeroes n bytes in a way the compiler keeps. */
+void panic_wipe(void *p, size_t n);
+
+/* The port's hwid_init() calls this once at boot with what it read: the
+ * raw IDs (each a buffer of raw_size bytes, "" when absent), the secret
+ * (or NULL) and the entropy; it fills panic_identity, then wipes the raw
+ * IDs and the secret, and logs only what was found, never a value. */
+void panic_identity_init(char *raw[PANIC_HWIDS], size_t raw_size, uint8_t *secret,
+			 const uint8_t *entropy, size_t entropy_len, uint32_t sources);
+
+/* QEMU's fw_cfg through the port's access functions: select an item,
+ * read its next byte. */
+struct fw_cfg_ops {
+	void (*select)(uint16_t item);
+	uint8_t (*read8)(void);
+};
+
+/* The boot nonce's entropy into pool (at most cap bytes; returns how many):
+ * up to four words of cpu_random (RDRAND, RNDR; NULL when the CPU has
+ * none), the fw_cfg file opt/kozo/seed (a fresh seed per boot from the
+ * host), and counter readings around device reads (jitter, the last
+ * resort).  *sources gets the KOZO_PANIC_ENTROPY_* bits that fed it. */
+size_t panic_entropy_gather(const struct fw_cfg_ops *fw, bool (*cpu_random)(uint64_t *v),
+			    uint64_t (*counter)(void), uint8_t *pool, size_t cap,
+			    uint32_t *sources);
+
+/* Reads up to max bytes of fw_cfg file name into buf; *size is the file's
+ * whole size (0: no such file or no fw_cfg).  Returns the bytes read. */
+size_t fw_cfg_file_read(const struct fw_cfg_ops *ops, const char *name, uint8_t *buf,
+			size_t max, size_t *size);
 
 struct trap_frame;
 /* The report of a panic (or, with f, a kernel fault), for the port's

@@ -88,7 +88,13 @@ static void put_args(struct rec_cursor *c, const struct panic_report *r)
 		uint8_t kind = (uint8_t)a->kind;
 		uint8_t *p;
 
-		if (arg_is_numeric(a->kind)) {
+		if (r->redact && (a->kind == KOZO_PANIC_ARG_ADDRESS ||
+				  a->kind == KOZO_PANIC_ARG_USER)) {
+			p = section(c, KOZO_PANIC_TAG_ARG, 1); /* the kind, no value */
+			if (!p)
+				return;
+			p[0] = kind;
+		} else if (arg_is_numeric(a->kind)) {
 			p = section(c, KOZO_PANIC_TAG_ARG, KOZO_PANIC_ARG_NUM_PAYLOAD);
 			if (!p)
 				return;
@@ -197,6 +203,9 @@ size_t panic_record_build(uint8_t out[KOZO_PANIC_RECORD_SIZE],
 		return 0;
 	if (!r)
 		r = &empty;
+	bool v1 = r->version == KOZO_PANIC_VERSION_1;
+	if (v1)
+		c.pos = KOZO_PANIC_HDR_SIZE_V1;
 	for (uint32_t i = 0; i < KOZO_PANIC_RECORD_SIZE; i++)
 		out[i] = 0;
 	for (uint32_t i = 0; i < KOZO_PANIC_MAGIC_LEN; i++)
@@ -211,10 +220,23 @@ size_t panic_record_build(uint8_t out[KOZO_PANIC_RECORD_SIZE],
 	put_frames(&c, r);
 	put_log(&c, r);
 
-	put_le(out + KOZO_PANIC_OFF_VERSION, KOZO_PANIC_VERSION, 2);
-	put_le(out + KOZO_PANIC_OFF_HDR_LEN, KOZO_PANIC_HDR_SIZE, 2);
+	uint32_t flags = c.truncated ? KOZO_PANIC_F_TRUNCATED : 0;
+
+	if (!v1) {
+		for (uint32_t i = 0; r->nonce && i < KOZO_PANIC_NONCE_SIZE; i++)
+			out[KOZO_PANIC_OFF_NONCE + i] = r->nonce[i];
+		put_le(out + KOZO_PANIC_OFF_UPTIME, r->uptime, 8);
+		put_le(out + KOZO_PANIC_OFF_HZ, r->hz, 8);
+		for (uint32_t i = 0; r->device && i < KOZO_PANIC_DEVICE_SIZE; i++)
+			out[KOZO_PANIC_OFF_DEVICE + i] = r->device[i];
+		put_le(out + KOZO_PANIC_OFF_ENTROPY, r->entropy, 4);
+		flags |= (r->debug ? KOZO_PANIC_F_DEBUG : 0) |
+			 (r->redact ? KOZO_PANIC_F_REDACTED : 0);
+	}
+	put_le(out + KOZO_PANIC_OFF_VERSION, v1 ? KOZO_PANIC_VERSION_1 : KOZO_PANIC_VERSION, 2);
+	put_le(out + KOZO_PANIC_OFF_HDR_LEN, v1 ? KOZO_PANIC_HDR_SIZE_V1 : KOZO_PANIC_HDR_SIZE, 2);
 	put_le(out + KOZO_PANIC_OFF_LENGTH, c.pos, 4);
-	put_le(out + KOZO_PANIC_OFF_FLAGS, c.truncated ? KOZO_PANIC_F_TRUNCATED : 0, 4);
+	put_le(out + KOZO_PANIC_OFF_FLAGS, flags, 4);
 	put_le(out + KOZO_PANIC_OFF_CHECKSUM, panic_record_checksum(out), 8);
 	return KOZO_PANIC_RECORD_SIZE;
 }

@@ -5,6 +5,7 @@
 #ifndef KOZO_CORE_PANIC_RECORD_H
 #define KOZO_CORE_PANIC_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <kozo/panic_record.h>
@@ -29,6 +30,14 @@ struct panic_frame {
  * The log may wrap in a ring buffer, so it comes in two pieces, oldest
  * first; only the newest bytes that fit are kept. */
 struct panic_report {
+	uint32_t version;     /* 0: the current (2); 1: the old layout (tests) */
+	/* Version 2 header (see <kozo/panic_record.h>); NULL arrays: zero. */
+	const uint8_t *nonce;  /* KOZO_PANIC_NONCE_SIZE bytes, per boot */
+	uint64_t uptime, hz;   /* counter ticks since boot, its frequency */
+	const uint8_t *device; /* KOZO_PANIC_DEVICE_SIZE bytes, pseudonym */
+	uint32_t entropy;      /* KOZO_PANIC_ENTROPY_* */
+	bool debug;            /* a debug build: KOZO_PANIC_F_DEBUG */
+	bool redact;           /* no values of user and address arguments */
 	const char *build_id; /* "<version>-<short git hash>" */
 	uint32_t arch;        /* enum kozo_panic_arch */
 	uint32_t cpu;

@@ -4,6 +4,9 @@
 #   KERNEL   the kernel ELF to boot
 #   TMP      a private directory (one subdirectory per run)
 # and may set QEMU_EXTRA=(...) for more QEMU arguments (e.g. -icount).
+# Each boot gets a fresh 32-byte seed for the kernel's boot nonce
+# (fw_cfg opt/kozo/seed, <run>/seed); a device secret is the caller's
+# (QEMU_EXTRA: -fw_cfg name=opt/kozo/secret,file=...).
 #
 # Serial 0 is a pair of FIFOs (QEMU's pipe chardev: we write <run>/s0.in,
 # read <run>/s0.out, logged to <run>/serial.log); serial 1 goes to
@@ -40,6 +43,7 @@ qemu_cmd() { # mode (tcg|kvm) -> the command line in QEMU_ARGS
 		exit 2
 		;;
 	esac
+	QEMU_ARGS+=(-fw_cfg "name=opt/kozo/seed,file=$RUN/seed")
 	QEMU_ARGS+=(${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"})
 }
 
@@ -49,6 +53,7 @@ start_qemu() { # mode [run-name]
 	mkdir -p "$RUN"
 	mkfifo "$RUN/s0.in" "$RUN/s0.out"
 	: >"$RUN/serial.log"
+	(umask 077 && head -c 32 /dev/urandom >"$RUN/seed")
 	qemu_cmd "$1"
 	"${QEMU_ARGS[@]}" >"$RUN/qemu.out" 2>"$RUN/qemu.err" &
 	QEMU_PID=$!

@@ -7,15 +7,24 @@
 # dump of QEMU's own tree plus the property: scripts/lib/fdt-serial.py) on
 # aarch64.
 #
+# Each device has its own secret (fw_cfg opt/kozo/secret), from which the
+# kernel makes the hardware-ID pseudonyms itself; each boot a fresh seed.
+#
 #   boot 1 (device A)  bad panic arguments give errors, no panic; then
 #                      `panic`: exactly one valid 4096-byte record, none of
 #                      it on serial 0, the anonymized message, named frames,
-#                      the real hardware ID in the raw record
+#                      no raw hardware ID on serial 0 or 1
 #   boot 2 (device B)  `panic bob 0x1234`: the same Crash-ID, a 2nd device
 #   boot 3 (device A)  `panic fault`, a kernel-mode page fault / data abort:
 #                      a valid record with another Crash-ID
+#   boot 4 (device A)  `panic` again: a 2nd occurrence on device A (the
+#                      boot nonce); boot 1's record again: still counted once
 #   then               no user, address or hardware ID anywhere in the
 #                      collector's output or database
+#   release build      CONFIG=release (build/<arch>-release), device A,
+#                      `panic`: serial 0 says <addr> and <user>, and no user,
+#                      address or hardware ID is on serial 0, serial 1 or in
+#                      anything the collector prints or stores
 #
 # x86_64 under TCG, and under KVM when /dev/kvm exists (a KVM QEMU cannot
 # drive is reported as "KVM unavailable" and skipped, as in
@@ -53,9 +62,14 @@ has() { grep -qF -- "$1" <<<"$OUT"; }
 # a kernel fault looks like, for $ARCH.
 setup_arch() {
 	KERNEL=build/$ARCH/kozo.elf
+	(umask 077 && head -c 32 /dev/urandom >"$TMP/secret-a" &&
+		head -c 32 /dev/urandom >"$TMP/secret-b")
+	local sec_a=(-fw_cfg "name=opt/kozo/secret,file=$TMP/secret-a")
+	local sec_b=(-fw_cfg "name=opt/kozo/secret,file=$TMP/secret-b")
 	case $ARCH in
 	x86_64)
-		DEV_A=(-uuid "$UUID_A") DEV_B=(-uuid "$UUID_B")
+		DEV_A=(-uuid "$UUID_A" "${sec_a[@]}") DEV_B=(-uuid "$UUID_B" "${sec_b[@]}")
+		RAW_IDS=("$UUID_A" "$UUID_B" "${UUID_A//-/}" AuthenticAMD GenuineIntel)
 		HWID_A=$UUID_A HWID_B=$UUID_B
 		FAULT_REG="CR2 ffffffff7ffff000"
 		FAULT_MSG="kernel fault: #PF page fault at <addr> (address <addr>, error 0)"
@@ -67,10 +81,11 @@ setup_arch() {
 		python3 scripts/lib/fdt-serial.py "$dtb" "$SERIAL_A" "$TMP/device-a.dtb" &&
 			python3 scripts/lib/fdt-serial.py "$dtb" "$SERIAL_B" "$TMP/device-b.dtb" ||
 			return 1
-		DEV_A=(-dtb "$TMP/device-a.dtb") DEV_B=(-dtb "$TMP/device-b.dtb")
+		DEV_A=(-dtb "$TMP/device-a.dtb" "${sec_a[@]}") DEV_B=(-dtb "$TMP/device-b.dtb" "${sec_b[@]}")
+		RAW_IDS=("$SERIAL_A" "$SERIAL_B" midr- mpidr- revidr- 410fd083)
 		HWID_A=$SERIAL_A HWID_B=$SERIAL_B
 		FAULT_REG="FAR ffff000000000000"
-		FAULT_MSG="kernel fault: data abort at <addr> (address <addr>, ESR <hex>)"
+		FAULT_MSG="kernel fault: data abort at <addr> (address <addr>, ESR 96000006)"
 		;;
 	esac
 }
@@ -119,6 +134,21 @@ frames_start() { # run-dir crash-id first-frame
 	"$KC" show --db "$DB" "$2" | grep -qE "^Frames: +$3 <- .*kernel_syscall"
 }
 
+differ() { ! cmp -s "$1" "$2"; }
+record_flags() { od -An -tu4 -j24 -N4 "$1/panic.log" | tr -d ' '; }
+# Serial 0 from KOZO's banner on: the firmware before it is not KOZO's
+# (SeaBIOS prints "Machine UUID <the -uuid>" on x86_64; docs/CRASH-TELEMETRY.md).
+kozo_serial0() { tr -d '\r' <"$1/serial.log" | sed -n "/^KOZO [^ ]* $ARCH\$/,\$p"; }
+no_raw_ids() { # run-dir: serial 0 and 1 carry no raw hardware ID
+	local s
+	kozo_serial0 "$1" >"$1/kozo-serial0.log"
+	grep -q "^KOZO " "$1/kozo-serial0.log" || { echo "no KOZO banner in $1"; return 1; }
+	for s in "${RAW_IDS[@]}"; do
+		grep -aqiF -- "$s" "$1/kozo-serial0.log" "$1/panic.log" && { echo "raw ID $s in $1"; return 1; }
+	done
+	return 0
+}
+
 # Boot 1's shell checks before it panics: the kernel refuses bad input.
 bad_input() {
 	run_cmd "panic $(printf 'x%.0s' $(seq 33))"
@@ -152,8 +182,10 @@ scenario() { # mode
 		message_is "$r1" "Capability violation at <addr> by user '<user>'"
 	check "panic: Build-ID is the kernel's$SUFFIX" build_id_is_kernels "$r1"
 	check "panic: frames named by the kernel's table$SUFFIX" frames_start "$r1" "$id1" debug_invoke
-	check "panic: the record carries the hardware ID ($HWID_A)$SUFFIX" \
-		grep -aqF "$HWID_A" "$r1/panic.log"
+	check "panic: no raw hardware ID on serial 0 or serial 1$SUFFIX" no_raw_ids "$r1"
+	check "panic: a debug build's record is marked debug$SUFFIX" test "$(record_flags "$r1")" = 2
+	check "panic: the kernel pseudonymized the hardware IDs$SUFFIX" \
+		grep -qF "device secret provisioned" "$r1/serial.log"
 
 	panic_boot "$mode" B "panic bob 0x1234" two
 	ok=$?
@@ -182,16 +214,31 @@ scenario() { # mode
 	check "panic fault: frames from the faulting function$SUFFIX" \
 		frames_start "$r3" "$id3" arch_debug_fault
 
+	panic_boot "$mode" A "panic" four
+	ok=$?
+	r4=$RUN
+	stop_qemu
+	ingest "$r4"
+	check "panic again on device A: a valid record, the same Crash-ID$SUFFIX" \
+		test $ok = 0 -a "$(crash_id "$r4")" = "$id1"
+	check "panic again: boot 1 and boot 4's records differ (nonce)$SUFFIX" \
+		differ "$r1/panic.log" "$r4/panic.log"
+	"$KC" ingest --db "$DB" "$r1/panic.log" >/dev/null 2>"$r4/reingest.err"
+	check "two panics in two boots: 2 occurrences on device A, 3 on 2 devices; a record ingested twice counts once$SUFFIX" \
+		test "$(sqlite3 "$DB" "SELECT count FROM crashes WHERE crash_id='$id1'")" = 3 -a \
+		"$(sqlite3 "$DB" "SELECT count(*) || ' ' || max(count) FROM crash_devices WHERE crash_id='$id1'")" = "2 2" -a \
+		-n "$(grep '(0 new, 1 already counted)' "$r4/reingest.err")"
+
 	# Privacy: what the collector printed and stored.
 	local all=$TMP/$mode.all
-	cat "$r1"/ingest.* "$r2"/ingest.* "$r3"/ingest.* >"$all"
+	cat "$r1"/ingest.* "$r2"/ingest.* "$r3"/ingest.* "$r4"/ingest.* >"$all"
 	"$KC" report --db "$DB" >>"$all" 2>&1
 	"$KC" report --db "$DB" --json >>"$all" 2>&1
 	for id in "$id1" "$id3"; do "$KC" show --db "$DB" "$id" >>"$all" 2>&1; done
 	sqlite3 "$DB" .dump >>"$all"
 	cat "$DB" >>"$all"
 	local leaks="" s
-	for s in alice bob deadbeef "$HWID_A" "$HWID_B" "${HWID_A//-/}" midr-; do
+	for s in alice bob deadbeef "${RAW_IDS[@]}"; do
 		grep -aqiF -- "$s" "$all" && leaks="$leaks $s"
 	done
 	# The short address only as a number of its own: the 64-digit hex of a
@@ -204,9 +251,88 @@ scenario() { # mode
 	return 0
 }
 
+# CONFIG=release: no user or address value leaves the device, in any byte
+# of serial 0, serial 1 or the collector's output and database.
+release_scenario() {
+	local r all=$TMP/$ARCH-release.all leaks="" s
+	DB=$TMP/$ARCH-release.db
+	KERNEL=build/$ARCH-release/kozo.elf panic_boot tcg A "panic" release
+	local ok=$?
+	r=$RUN
+	stop_qemu
+	check "release: the kernel wrote a record$SUFFIX" test $ok = 0
+	ingest "$r"
+	check "release: serial 0 shows <addr> and <user>$SUFFIX" \
+		grep -qF "KOZO PANIC: Capability violation at <addr> by user '<user>'" "$r/serial.log"
+	check "release: one valid record, marked redacted$SUFFIX" \
+		test "$(one_valid_record "$r" && record_flags "$r")" = 4
+	check "release: anonymized message$SUFFIX" \
+		message_is "$r" "Capability violation at <addr> by user '<user>'"
+	kozo_serial0 "$r" >"$all"
+	grep -q "^KOZO " "$all" || leaks="no-banner"
+	cat "$r/panic.log" "$r"/ingest.* >>"$all"
+	"$KC" report --db "$DB" >>"$all" 2>&1
+	"$KC" report --db "$DB" --json >>"$all" 2>&1
+	"$KC" show --db "$DB" "$(crash_id "$r")" >>"$all" 2>&1
+	sqlite3 "$DB" .dump >>"$all"
+	cat "$DB" >>"$all"
+	for s in alice deadbeef "${RAW_IDS[@]}"; do
+		grep -aqiF -- "$s" "$all" && leaks="$leaks $s"
+	done
+	LC_ALL=C grep -aqF $'\xef\xbe\xad\xde' "$all" && leaks="$leaks 0xdeadbeef-as-bytes"
+	check "release: no user, address or hardware ID in any byte of serial 0, serial 1 or the collector's output and database$SUFFIX" \
+		test -z "$leaks"
+	[ -n "$leaks" ] && echo "leaked (release):$leaks"
+	return 0
+}
+
+# scripts/kozo-run as a developer uses it, twice on one emulated device:
+# the state directory (0700) holds the device's secret (0600, kept across
+# boots) and each boot's serial 1 (0600), and two panics count twice on
+# one device; nothing is written into the source tree.
+kozo_run_scenario() {
+	local st=$TMP/state boot pid i
+	local had_log=0
+	[ -e panic.log ] && had_log=1
+	for boot in 1 2; do
+		local out=$TMP/kozo-run.$boot.out
+		mkfifo "$TMP/kozo-run.$boot.in"
+		env -u KOZO_CRASH_DB KOZO_STATE_DIR="$st" KOZO_UUID="$UUID_A" \
+			scripts/kozo-run "$ARCH" <"$TMP/kozo-run.$boot.in" >"$out" 2>&1 &
+		pid=$!
+		exec 5>"$TMP/kozo-run.$boot.in"
+		for i in $(seq $((BOOT_TIMEOUT * 10))); do
+			grep -q 'kozo> ' "$out" && break
+			sleep 0.1
+		done
+		printf 'panic\r' >&5
+		for i in $(seq $((CMD_TIMEOUT * 10))); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		exec 5>&-
+		[ $boot = 1 ] && sum1=$(sha256sum <"$st/devices/$ARCH-$UUID_A/secret")
+	done
+	local dev=$st/devices/$ARCH-$UUID_A
+	check "kozo-run: state 0700, secret 0600 of 32 bytes, kept across boots$SUFFIX" test \
+		"$(stat -c %a "$st" "$dev" | tr '\n' ' ')$(stat -c '%a %s' "$dev/secret")" = "700 700 600 32" -a \
+		"$sum1" = "$(sha256sum <"$dev/secret")"
+	check "kozo-run: both boots' serial 1 ingested, 0600, none pending$SUFFIX" test \
+		"$(stat -c %a "$dev"/ingested/*.log | sort -u | tr '\n' ' ')$(ls "$dev/pending" | wc -l)" = "600 0"
+	check "kozo-run: two panics in two boots, 2 occurrences on 1 device$SUFFIX" test \
+		"$(sqlite3 "$st/crash.db" "SELECT sum(count) || ' ' || count(*) FROM crash_devices")" = "2 1"
+	check "kozo-run: nothing written into the source tree$SUFFIX" \
+		test "$had_log" = 1 -o ! -e panic.log
+	grep -q "Crash-ID: " "$TMP/kozo-run.2.out" || cat "$TMP/kozo-run.2.out"
+}
+
 for ARCH in $ARCHES; do
 	echo "building ($ARCH)"
 	if ! make -s ARCH="$ARCH" kernel >"$TMP/build.log" 2>&1 ||
+		! make -s ARCH="$ARCH" CONFIG=release BUILD="build/$ARCH-release" kernel \
+			>>"$TMP/build.log" 2>&1 ||
 		! make -s tools >>"$TMP/build.log" 2>&1; then
 		cat "$TMP/build.log"
 		lines+=("FAIL build ($ARCH)")
@@ -222,6 +348,10 @@ for ARCH in $ARCHES; do
 	SUFFIX=" [$ARCH]"
 	scenario tcg
 	tcg_id=$LAST_ID
+	SUFFIX=" [$ARCH release]"
+	release_scenario
+	SUFFIX=" [$ARCH]"
+	[ "$ARCH" = x86_64 ] && kozo_run_scenario
 	echo "Crash-ID of 'panic' on $ARCH: ${tcg_id:-none}"
 	[ "$ARCH" = x86_64 ] || continue # KVM cannot run a foreign guest
 	if [ -e /dev/kvm ]; then

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../kernel/core/panic_record.h"
+#include "panic.h"
 #include "blake3.h"
 #include "crashlog.h"
 #include "normalize.h"
@@ -97,6 +97,7 @@ static struct panic_report example(void)
 {
 	struct panic_report r = { 0 };
 
+	r.version = KOZO_PANIC_VERSION_1; /* raw hardware IDs: the old layout */
 	r.build_id = "0.0.1-dev-a1b2";
 	r.arch = KOZO_PANIC_ARCH_X86_64;
 	r.cpu = 3;
@@ -431,7 +432,7 @@ static bool test_malformed_sections(void)
 	static struct crash_record d;
 	char reason[CRASHLOG_REASON_LEN];
 	struct panic_report r = example();
-	size_t first = KOZO_PANIC_HDR_SIZE;
+	size_t first = KOZO_PANIC_HDR_SIZE_V1;
 	struct {
 		const char *what;
 		size_t off;
@@ -439,7 +440,7 @@ static bool test_malformed_sections(void)
 		unsigned n;
 		const char *want;
 	} cases[] = {
-		{ "version", KOZO_PANIC_OFF_VERSION, 2, 2, "version" },
+		{ "version", KOZO_PANIC_OFF_VERSION, 3, 2, "version" },
 		{ "header length", KOZO_PANIC_OFF_HDR_LEN, 40, 2, "header length" },
 		{ "length too big", KOZO_PANIC_OFF_LENGTH, REC + 1, 4, "length" },
 		{ "length too small", KOZO_PANIC_OFF_LENGTH, 3, 4, "length" },
@@ -462,13 +463,14 @@ static bool test_malformed_sections(void)
 	panic_record_build(rec, &r);
 	put_le(rec + KOZO_PANIC_OFF_LENGTH, KOZO_PANIC_HDR_SIZE + 4, 4);
 	memset(rec + KOZO_PANIC_HDR_SIZE + 4, 0, REC - KOZO_PANIC_HDR_SIZE - 4);
+	/* (a version 2 record: the zero report is the current layout) */
 	reseal(rec);
 	CHECK(!crashlog_decode(rec, REC, &d, reason) && strstr(reason, "missing arch"),
 	      "missing sections: %s", reason);
 	/* An unknown argument kind. */
 	r = example();
 	panic_record_build(rec, &r);
-	size_t pos = KOZO_PANIC_HDR_SIZE;
+	size_t pos = KOZO_PANIC_HDR_SIZE_V1;
 
 	while (get_le(rec + pos, 2) != KOZO_PANIC_TAG_ARG)
 		pos += KOZO_PANIC_SEC_HDR_SIZE + get_le(rec + pos + 2, 2);
@@ -831,6 +833,232 @@ static bool test_build_id_sanitized(void)
 	return true;
 }
 
+
+/* Issue 15, item 5: the scrubber replaces whole tokens of argument text
+ * only; the format's words and typed integers stay as they are. */
+static bool test_scrub_whole_tokens(void)
+{
+	struct crash_keys k = test_keys(1);
+	struct panic_report r = example();
+	struct panic_arg a[4];
+
+	r.args = a;
+	r.nargs = 2;
+	a[0] = (struct panic_arg){ KOZO_PANIC_ARG_ADDRESS, 0xdeadbeef, NULL };
+	a[1] = (struct panic_arg){ KOZO_PANIC_ARG_USER, 0, "user" };
+	if (!render_is(&r, &k, "Capability violation at <addr> by user '<user>'"))
+		return false;
+	a[1].str = "tion";
+	if (!render_is(&r, &k, "Capability violation at <addr> by user '<user>'"))
+		return false;
+	a[1].str = "tion";
+	a[2] = (struct panic_arg){ KOZO_PANIC_ARG_TEXT, 0, "the tion went to tion-2 and station" };
+	r.nargs = 3;
+	r.fmt = "%p %s: %s";
+	if (!render_is(&r, &k, "<addr> <user>: the <user> went to <user>-2 and station"))
+		return false;
+	a[0] = (struct panic_arg){ KOZO_PANIC_ARG_ADDRESS, 0xffff000000000000ull, NULL };
+	a[1] = (struct panic_arg){ KOZO_PANIC_ARG_ADDRESS, 0xffff000000000000ull, NULL };
+	a[2] = (struct panic_arg){ KOZO_PANIC_ARG_INTEGER, 0x96000006, NULL };
+	r.nargs = 3;
+	r.fmt = "kernel fault: data abort at %p (address %p, ESR %x)";
+	if (!render_is(&r, &k, "kernel fault: data abort at <addr> (address <addr>, ESR 96000006)"))
+		return false;
+	a[0] = (struct panic_arg){ KOZO_PANIC_ARG_INTEGER, 0xdeadbeef, NULL };
+	r.nargs = 1;
+	r.fmt = "magic %x, as %d";
+	return render_is(&r, &k, "magic deadbeef, as <?>");
+}
+
+/* ---- version 2: what the kernel writes ---- */
+
+static const char *const raw_ids[PANIC_HWIDS] = {
+	"4c4c4544-0042-3510-8052-b7c04f4e3232", "GenuineIntel", "", "6-55-4",
+};
+
+static bool bytes_contain(const uint8_t *hay, size_t n, const void *needle, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++)
+		if (memcmp(hay + i, needle, m) == 0)
+			return true;
+	return false;
+}
+
+/* A v2 report as panic_report() builds it, from an identity. */
+static struct panic_report example_v2(const struct panic_identity *id, struct panic_arg *args,
+				      bool release)
+{
+	struct panic_report r = example();
+	size_t n = 0;
+
+	r.version = 0;
+	args[n++] = example_args[0];
+	args[n++] = example_args[1];
+	for (size_t i = 0; i < PANIC_HWIDS; i++)
+		if (id->hwid[i][0])
+			args[n++] = (struct panic_arg){ KOZO_PANIC_ARG_HWID, 0, id->hwid[i] };
+	r.args = args;
+	r.nargs = n;
+	r.nonce = id->nonce;
+	r.device = id->device;
+	r.entropy = id->entropy;
+	r.uptime = 123456789;
+	r.hz = 1000000000;
+	r.debug = !release;
+	r.redact = release;
+	if (release) {
+		r.nregs = 0;
+		r.log_len[1] = 0;
+	}
+	return r;
+}
+
+static struct panic_identity identity(uint8_t secret_byte, const char *const ids[PANIC_HWIDS],
+				      const char *entropy)
+{
+	struct panic_identity id;
+	uint8_t secret[PANIC_SECRET_SIZE];
+
+	memset(secret, secret_byte, sizeof(secret));
+	panic_identity_compute(&id, ids, secret_byte ? secret : NULL, (const uint8_t *)entropy,
+			       strlen(entropy), KOZO_PANIC_ENTROPY_JITTER);
+	return id;
+}
+
+static bool test_v2_roundtrip(void)
+{
+	static uint8_t rec[REC];
+	static struct crash_record d;
+	struct panic_arg args[8];
+	struct panic_identity id = identity(7, raw_ids, "boot 1");
+	struct panic_report r = example_v2(&id, args, false);
+
+	if (!encode_decode(&r, rec, &d))
+		return false;
+	CHECK(d.version == 2 && get_le(rec + KOZO_PANIC_OFF_HDR_LEN, 2) == KOZO_PANIC_HDR_SIZE,
+	      "version %u", d.version);
+	CHECK(memcmp(d.nonce, id.nonce, KOZO_PANIC_NONCE_SIZE) == 0 && d.uptime == 123456789 &&
+		      d.hz == 1000000000 && memcmp(d.device, id.device, 32) == 0,
+	      "header fields");
+	CHECK(d.debug && !d.redacted, "debug flag");
+	CHECK(d.nargs == 5 && d.args[2].kind == KOZO_PANIC_ARG_HWID &&
+		      d.args[2].str.len == 64, "pseudonym arguments (%zu)", d.nargs);
+	/* The pseudonym is keyed BLAKE3 as documented, computed here apart. */
+	uint8_t secret[32], key[32], want[32];
+	char hex[65];
+
+	memset(secret, 7, sizeof(secret));
+	blake3_derive_key(PANIC_CTX_HWID, secret, 32, key);
+	blake3_keyed_hash(key, "4c4c4544-0042-3510-8052-b7c04f4e3232", 36, want);
+	blake3_hex(want, 32, hex);
+	CHECK(str_is(d.args[2].str, hex), "hwid pseudonym differs from keyed BLAKE3");
+	blake3_keyed_hash(key, "genuineintel", 12, want);
+	blake3_hex(want, 32, hex);
+	CHECK(str_is(d.args[3].str, hex), "pseudonym not of the case-folded ID");
+	for (size_t i = 0; i < PANIC_HWIDS; i++)
+		CHECK(!raw_ids[i][0] || !bytes_contain(rec, REC, raw_ids[i], strlen(raw_ids[i])),
+		      "raw ID %s in the record", raw_ids[i]);
+	return true;
+}
+
+static bool test_v2_rejects_raw_hwid(void)
+{
+	static uint8_t rec[REC];
+	static struct crash_record d;
+	char reason[CRASHLOG_REASON_LEN];
+	struct panic_arg args[8];
+	struct panic_identity id = identity(7, raw_ids, "boot 1");
+	struct panic_report r = example_v2(&id, args, false);
+
+	args[2] = (struct panic_arg){ KOZO_PANIC_ARG_HWID, 0, raw_ids[0] };
+	panic_record_build(rec, &r);
+	CHECK(!crashlog_decode(rec, REC, &d, reason) && strstr(reason, "not a pseudonym"),
+	      "raw hardware ID in a v2 record: %s", reason);
+	/* Upper-case hex is not the kernel's either. */
+	char upper[65];
+
+	for (int i = 0; i < 64; i++)
+		upper[i] = id.hwid[0][i] >= 'a' ? (char)(id.hwid[0][i] - 32) : id.hwid[0][i];
+	upper[64] = '\0';
+	args[2].str = upper;
+	panic_record_build(rec, &r);
+	CHECK(!crashlog_decode(rec, REC, &d, reason), "upper-case pseudonym accepted");
+	return true;
+}
+
+static bool test_v2_release_redacted(void)
+{
+	static uint8_t rec[REC];
+	static struct crash_record d;
+	struct panic_arg args[8];
+	struct panic_identity id = identity(7, raw_ids, "boot 1");
+	struct panic_report r = example_v2(&id, args, true);
+	char msg[CRASH_MSG_MAX];
+	const uint8_t addr_le[4] = { 0xef, 0xbe, 0xad, 0xde };
+
+	if (!encode_decode(&r, rec, &d))
+		return false;
+	CHECK(d.redacted && !d.debug, "flags");
+	CHECK(d.args[0].kind == KOZO_PANIC_ARG_ADDRESS && d.args[1].kind == KOZO_PANIC_ARG_USER &&
+		      d.args[1].str.len == 0 && d.nregs == 0 && d.log.len == 0,
+	      "values, registers or log kept");
+	CHECK(!bytes_contain(rec, REC, "alice", 5) && !bytes_contain(rec, REC, addr_le, 4) &&
+		      !bytes_contain(rec, REC, "deadbeef", 8),
+	      "a value is in the release record");
+	crash_render(&d, NULL, msg, sizeof(msg));
+	CHECK(strcmp(msg, "Capability violation at <addr> by user '<user>'") == 0, "render: %s",
+	      msg);
+	/* A value-less address is a release record's only. */
+	put_le(rec + KOZO_PANIC_OFF_FLAGS, KOZO_PANIC_F_DEBUG, 4);
+	reseal(rec);
+	char reason[CRASHLOG_REASON_LEN];
+
+	CHECK(!crashlog_decode(rec, REC, &d, reason), "value-less address in a debug record");
+	return true;
+}
+
+static bool test_v2_occurrences_and_devices(void)
+{
+	static uint8_t rec[REC];
+	static struct crash_record d;
+	struct panic_arg args[8];
+	uint8_t dev[32], o1[32], o1b[32], o2[32], o3[32];
+	static const char *const none[PANIC_HWIDS] = { "", "", "", "" };
+
+	struct panic_identity boot1 = identity(7, raw_ids, "boot 1");
+	struct panic_identity boot2 = identity(7, raw_ids, "boot 2");
+	struct panic_report r = example_v2(&boot1, args, false);
+
+	CHECK(memcmp(boot1.device, boot2.device, 32) == 0, "one device, two device pseudonyms");
+	CHECK(memcmp(boot1.nonce, boot2.nonce, 16) != 0, "two boots, one nonce");
+	if (!encode_decode(&r, rec, &d))
+		return false;
+	crash_device_pseudonym(NULL, &d, dev);
+	crash_occurrence_key(NULL, &d, dev, o1);
+	crash_occurrence_key(NULL, &d, dev, o1b);
+	r = example_v2(&boot2, args, false);
+	if (!encode_decode(&r, rec, &d))
+		return false;
+	crash_occurrence_key(NULL, &d, dev, o2);
+	r.uptime++;
+	if (!encode_decode(&r, rec, &d))
+		return false;
+	crash_occurrence_key(NULL, &d, dev, o3);
+	CHECK(memcmp(o1, o1b, 32) == 0, "the same record is two occurrences");
+	CHECK(memcmp(o1, o2, 32) != 0 && memcmp(o2, o3, 32) != 0,
+	      "two panics are one occurrence");
+	/* Boards with no ID at all: the secret tells them apart. */
+	struct panic_identity a = identity(1, none, "x"), b = identity(2, none, "x");
+	struct panic_identity c = identity(0, raw_ids, "x");
+
+	CHECK(memcmp(a.device, b.device, 32) != 0, "two secrets, no IDs: one device");
+	uint8_t zero[32] = { 0 };
+
+	CHECK(!c.provisioned && memcmp(c.device, zero, 32) == 0 && !c.hwid[0][0] &&
+		      !c.hwid[1][0], "no secret: IDs must be withheld");
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -853,6 +1081,11 @@ int main(int argc, char **argv)
 	run("crash_id_definition", test_crash_id_definition);
 	run("frame_skip_list", test_skip_list);
 	run("build_id_sanitized", test_build_id_sanitized);
+	run("scrub_whole_tokens_of_arguments_only", test_scrub_whole_tokens);
+	run("v2_roundtrip_pseudonyms_no_raw_id", test_v2_roundtrip);
+	run("v2_rejects_raw_hwid", test_v2_rejects_raw_hwid);
+	run("v2_release_redacted", test_v2_release_redacted);
+	run("v2_occurrences_and_devices", test_v2_occurrences_and_devices);
 	printf("%d passed, %d failed\n", passes, failures);
 	return failures != 0;
 }

@@ -22,14 +22,35 @@ uint64_t crashlog_checksum(const uint8_t rec[KOZO_PANIC_RECORD_SIZE])
 {
 	uint64_t h = KOZO_PANIC_FNV_OFFSET;
 
-	for (size_t i = 0; i < KOZO_PANIC_RECORD_SIZE; i++) {
-		uint8_t b = rec[i];
-
-		if (i >= KOZO_PANIC_OFF_CHECKSUM && i < KOZO_PANIC_OFF_CHECKSUM + 8)
-			b = 0;
-		h = (h ^ b) * KOZO_PANIC_FNV_PRIME;
-	}
+	/* Three loops, no branch per byte: the field reads as zero. */
+	for (size_t i = 0; i < KOZO_PANIC_OFF_CHECKSUM; i++)
+		h = (h ^ rec[i]) * KOZO_PANIC_FNV_PRIME;
+	for (size_t i = 0; i < 8; i++)
+		h *= KOZO_PANIC_FNV_PRIME;
+	for (size_t i = KOZO_PANIC_OFF_CHECKSUM + 8; i < KOZO_PANIC_RECORD_SIZE; i++)
+		h = (h ^ rec[i]) * KOZO_PANIC_FNV_PRIME;
 	return h;
+}
+
+/* The first non-zero byte of p[from..n), or n. */
+static size_t first_nonzero(const uint8_t *p, size_t from, size_t n)
+{
+	size_t i = from;
+
+	for (; i < n && i % 8; i++)
+		if (p[i])
+			return i;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w)
+			break;
+	}
+	for (; i < n; i++)
+		if (p[i])
+			return i;
+	return n;
 }
 
 #define FAIL(...)                                               \
@@ -38,6 +59,8 @@ uint64_t crashlog_checksum(const uint8_t rec[KOZO_PANIC_RECORD_SIZE])
 		return false;                                   \
 	} while (0)
 
+/* The cheap checks first (magic, version, lengths, flags, padding), the
+ * checksum over all 4096 bytes last: input full of magics costs little. */
 static bool check_header(const uint8_t *rec, size_t avail, struct crash_record *out,
 			 char *reason)
 {
@@ -50,26 +73,58 @@ static bool check_header(const uint8_t *rec, size_t avail, struct crash_record *
 	uint64_t length = get_le(rec + KOZO_PANIC_OFF_LENGTH, 4);
 	uint64_t flags = get_le(rec + KOZO_PANIC_OFF_FLAGS, 4);
 	uint64_t stored = get_le(rec + KOZO_PANIC_OFF_CHECKSUM, 8);
+	bool v1 = version == KOZO_PANIC_VERSION_1;
+	uint64_t want_hdr = v1 ? KOZO_PANIC_HDR_SIZE_V1 : KOZO_PANIC_HDR_SIZE;
+	uint64_t known_flags = KOZO_PANIC_F_TRUNCATED;
+
+	if (!v1 && version != KOZO_PANIC_VERSION)
+		FAIL("unsupported version %llu", (unsigned long long)version);
+	if (hdr_len != want_hdr)
+		FAIL("bad header length %llu", (unsigned long long)hdr_len);
+	if (length < hdr_len || length > KOZO_PANIC_RECORD_SIZE)
+		FAIL("bad length %llu", (unsigned long long)length);
+	if (!v1)
+		known_flags |= KOZO_PANIC_F_DEBUG | KOZO_PANIC_F_REDACTED;
+	if (flags & ~known_flags)
+		FAIL("unknown flags 0x%llx", (unsigned long long)flags);
+	if ((flags & KOZO_PANIC_F_DEBUG) && (flags & KOZO_PANIC_F_REDACTED))
+		FAIL("flags 0x%llx: debug and redacted", (unsigned long long)flags);
+	if (get_le(rec + KOZO_PANIC_OFF_RESERVED, 4) != 0 ||
+	    (!v1 && get_le(rec + KOZO_PANIC_OFF_RESERVED2, 4) != 0))
+		FAIL("reserved header field not zero");
+	size_t nz = first_nonzero(rec, length, KOZO_PANIC_RECORD_SIZE);
+
+	if (nz < KOZO_PANIC_RECORD_SIZE)
+		FAIL("non-zero padding at +%zu", nz);
 	uint64_t computed = crashlog_checksum(rec);
 
-	if (version != KOZO_PANIC_VERSION)
-		FAIL("unsupported version %llu", (unsigned long long)version);
-	if (hdr_len != KOZO_PANIC_HDR_SIZE)
-		FAIL("bad header length %llu", (unsigned long long)hdr_len);
 	if (stored != computed)
 		FAIL("checksum mismatch (stored %016llx, computed %016llx)",
 		     (unsigned long long)stored, (unsigned long long)computed);
-	if (length < KOZO_PANIC_HDR_SIZE || length > KOZO_PANIC_RECORD_SIZE)
-		FAIL("bad length %llu", (unsigned long long)length);
-	if (flags & ~(uint64_t)KOZO_PANIC_F_TRUNCATED)
-		FAIL("unknown flags 0x%llx", (unsigned long long)flags);
-	if (get_le(rec + KOZO_PANIC_OFF_RESERVED, 4) != 0)
-		FAIL("reserved header field not zero");
-	for (size_t i = length; i < KOZO_PANIC_RECORD_SIZE; i++)
-		if (rec[i] != 0)
-			FAIL("non-zero padding at +%zu", i);
 	out->length = (uint32_t)length;
 	out->truncated = (flags & KOZO_PANIC_F_TRUNCATED) != 0;
+	out->version = (uint16_t)version;
+	if (!v1) {
+		out->nonce = rec + KOZO_PANIC_OFF_NONCE;
+		out->uptime = get_le(rec + KOZO_PANIC_OFF_UPTIME, 8);
+		out->hz = get_le(rec + KOZO_PANIC_OFF_HZ, 8);
+		out->device = rec + KOZO_PANIC_OFF_DEVICE;
+		out->entropy = (uint32_t)get_le(rec + KOZO_PANIC_OFF_ENTROPY, 4);
+		out->debug = (flags & KOZO_PANIC_F_DEBUG) != 0;
+		out->redacted = (flags & KOZO_PANIC_F_REDACTED) != 0;
+	}
+	return true;
+}
+
+/* Version 2: a HWID argument is the kernel's pseudonym, 64 lower-case hex
+ * digits; anything else could be a raw identifier and is refused. */
+static bool is_pseudonym(const uint8_t *p, size_t len)
+{
+	if (len != KOZO_PANIC_HWID_PSEUDONYM_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
 	return true;
 }
 
@@ -119,7 +174,10 @@ static bool decode_section(unsigned tag, const uint8_t *p, size_t len, size_t at
 		a->kind = p[0];
 		a->value = 0;
 		a->str = (struct crash_str){ p + 1, 0 };
-		if (arg_kind_numeric(a->kind)) {
+		if (len == 1 && out->redacted &&
+		    (a->kind == KOZO_PANIC_ARG_ADDRESS || a->kind == KOZO_PANIC_ARG_USER)) {
+			/* a release build's argument: the kind, no value */
+		} else if (arg_kind_numeric(a->kind)) {
 			if (len != KOZO_PANIC_ARG_NUM_PAYLOAD)
 				FAIL("bad numeric argument length %zu at +%zu", len, at);
 			a->value = get_le(p + 1, 8);
@@ -127,6 +185,9 @@ static bool decode_section(unsigned tag, const uint8_t *p, size_t len, size_t at
 			if (len - 1 > KOZO_PANIC_MAX_STR)
 				FAIL("string argument too long at +%zu", at);
 			a->str.len = len - 1;
+			if (out->version != KOZO_PANIC_VERSION_1 &&
+			    a->kind == KOZO_PANIC_ARG_HWID && !is_pseudonym(a->str.ptr, a->str.len))
+				FAIL("hardware ID that is not a pseudonym at +%zu", at);
 		} else {
 			FAIL("unknown argument kind %u at +%zu", a->kind, at);
 		}
@@ -174,7 +235,8 @@ static bool tag_repeats(unsigned tag)
 
 static bool decode_sections(const uint8_t *rec, struct crash_record *out, char *reason)
 {
-	size_t pos = KOZO_PANIC_HDR_SIZE;
+	size_t pos = out->version == KOZO_PANIC_VERSION_1 ? KOZO_PANIC_HDR_SIZE_V1
+							  : KOZO_PANIC_HDR_SIZE;
 	unsigned last = 0;
 	unsigned seen = 0; /* bit per known tag */
 
@@ -219,10 +281,10 @@ bool crashlog_decode(const uint8_t *rec, size_t avail, struct crash_record *out,
 	return decode_sections(rec, out, reason);
 }
 
-/* Next magic at or after from, or len if none. */
-static size_t find_magic(const uint8_t *buf, size_t len, size_t from)
+/* Next magic at or after from and before end, or end if none. */
+static size_t find_magic(const uint8_t *buf, size_t len, size_t from, size_t end)
 {
-	for (size_t i = from; i < len; i++) {
+	for (size_t i = from; i < end; i++) {
 		if (buf[i] != magic[0])
 			continue;
 		size_t n = len - i < sizeof(magic) ? len - i : sizeof(magic);
@@ -232,37 +294,52 @@ static size_t find_magic(const uint8_t *buf, size_t len, size_t from)
 		if (n >= CRASHLOG_MIN_PARTIAL_MAGIC && memcmp(buf + i, magic, n) == 0)
 			return i;
 	}
-	return len;
+	return end;
 }
 
-size_t crashlog_parse(const uint8_t *buf, size_t len, crashlog_record_fn on_record,
-		      crashlog_error_fn on_error, void *ctx, struct crashlog_stats *st)
+size_t crashlog_scan(const uint8_t *buf, size_t len, size_t scan_end, size_t base,
+		     crashlog_record_fn on_record, crashlog_error_fn on_error, void *ctx,
+		     struct crashlog_stats *st)
 {
-	struct crashlog_stats s = { 0, 0, 0 };
 	struct crash_record rec;
 	char reason[CRASHLOG_REASON_LEN];
 	size_t pos = 0;
 
 	if (!buf)
 		len = 0;
-	while (pos < len) {
-		size_t at = find_magic(buf, len, pos);
+	if (scan_end > len)
+		scan_end = len;
+	while (pos < scan_end) {
+		size_t at = find_magic(buf, len, pos, scan_end);
 
-		if (at >= len)
+		if (at >= scan_end) {
+			pos = scan_end;
 			break;
+		}
 		if (crashlog_decode(buf + at, len - at, &rec, reason)) {
-			rec.offset = at;
-			s.records++;
+			rec.offset = base + at;
+			st->records++;
 			if (on_record)
 				on_record(&rec, ctx);
 			pos = at + KOZO_PANIC_RECORD_SIZE;
 		} else {
-			s.bad++;
+			st->bad++;
 			if (on_error)
-				on_error(at, reason, ctx);
+				on_error(base + at, reason, ctx);
 			pos = at + 1;
 		}
 	}
+	return pos > scan_end ? pos : scan_end;
+}
+
+size_t crashlog_parse(const uint8_t *buf, size_t len, crashlog_record_fn on_record,
+		      crashlog_error_fn on_error, void *ctx, struct crashlog_stats *st)
+{
+	struct crashlog_stats s = { 0, 0, 0 };
+
+	if (!buf)
+		len = 0;
+	crashlog_scan(buf, len, len, 0, on_record, on_error, ctx, &s);
 	s.garbage_bytes = len - s.records * KOZO_PANIC_RECORD_SIZE;
 	if (st)
 		*st = s;

@@ -33,6 +33,14 @@ struct crash_record {
 	const uint8_t *raw;   /* its KOZO_PANIC_RECORD_SIZE bytes */
 	uint32_t length;
 	bool truncated;
+	uint16_t version;     /* 1 or 2 */
+	/* Version 2 only (zero in version 1 records). */
+	const uint8_t *nonce; /* KOZO_PANIC_NONCE_SIZE bytes */
+	uint64_t uptime, hz;
+	const uint8_t *device; /* KOZO_PANIC_DEVICE_SIZE bytes */
+	uint32_t entropy;
+	bool debug;    /* KOZO_PANIC_F_DEBUG: a debug build, values inside */
+	bool redacted; /* KOZO_PANIC_F_REDACTED: a release build */
 	struct crash_str build_id;
 	uint32_t arch;
 	uint32_t cpu;
@@ -66,6 +74,17 @@ struct crashlog_stats {
  * NULL.  Returns the number of valid records. */
 size_t crashlog_parse(const uint8_t *buf, size_t len, crashlog_record_fn on_record,
 		      crashlog_error_fn on_error, void *ctx, struct crashlog_stats *st);
+
+/* The streaming form: buf[0..len) is the window of a longer input that
+ * starts at input offset base.  Records and bad magics are looked for at
+ * positions before scan_end only: len at the end of the input, else at
+ * most len - (KOZO_PANIC_RECORD_SIZE - 1), so that every record looked
+ * at is whole.  Offsets passed to the callbacks are input offsets; records
+ * and bad are added to *st (garbage_bytes is the caller's).  Returns the
+ * window position the next window must start from (>= scan_end). */
+size_t crashlog_scan(const uint8_t *buf, size_t len, size_t scan_end, size_t base,
+		     crashlog_record_fn on_record, crashlog_error_fn on_error, void *ctx,
+		     struct crashlog_stats *st);
 
 /* Verifies and decodes the record at rec, of which avail bytes exist.
  * Returns true, or false with a reason in reason[CRASHLOG_REASON_LEN]. */

@@ -1,15 +1,20 @@
 /* kozo-crash: the crash collector.
  *
- *   kozo-crash ingest [--db F] [--key F] FILE...   (FILE "-" is stdin)
- *   kozo-crash report [--db F] [--json]
- *   kozo-crash show   [--db F] CRASH-ID
+ *   kozo-crash ingest [--db F] [--key F] [--json] FILE...   (FILE "-" is stdin)
+ *   kozo-crash report [--db F] [--create] [--json]
+ *   kozo-crash show   [--db F] [--create] [--json] CRASH-ID
  *
  * ingest prints, per valid record, "Crash-ID: <64 hex> | Build-ID: <id>" and
- * the anonymized message indented by two spaces; bad records go to stderr
- * with their byte offset and reason.  Exit status: 0 if every file was read
- * and the database updated (bad records do not count), 1 for usage errors,
- * 2 if a file could not be read or the database failed (then nothing of
- * this run is stored). */
+ * the anonymized message indented by two spaces (with --json, one JSON
+ * object per line); bad records go to stderr with their byte offset and
+ * reason, the first BAD_SHOWN per file, then a count.  Files are read in
+ * windows of constant size, whatever their length.  Exit status: 0 if
+ * every file was read and the database updated with at least one valid
+ * record, 3 if the files held none (nothing stored; for show: no such
+ * crash), 1 for usage errors, 2 if a file could not be read or the database
+ * failed (then nothing of this run is stored). */
+#define _XOPEN_SOURCE 700 /* strptime */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -17,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "blake3.h"
 #include "crashdb.h"
@@ -25,73 +31,65 @@
 #include "pseudonym.h"
 
 #define DEFAULT_DB "build/crash.db"
-#define MAX_INPUT (1u << 30)
+#define WINDOW (1u << 20) /* bytes read at a time, plus a record's overlap */
+#define BAD_SHOWN 10      /* bad-record lines per file; the rest are counted */
+#define BAD_KEPT 100      /* bad records quarantined per file */
+
+#define EXIT_OK 0
+#define EXIT_USAGE 1
+#define EXIT_FAILED 2
+#define EXIT_NOTHING 3
 
 struct options {
 	const char *db;
 	const char *key;
 	bool json;
+	bool create;
+	const char *since, *new_in, *limit, *offset, *before, *quarantine;
+	bool no_quarantine;
 	int nargs;
 	char **args;
 };
 
 struct ingest {
 	struct crashdb *db;
+	const char *key_file; /* for version 1 records only */
+	bool keys_loaded, key_failed;
 	struct crash_keys keys;
 	const char *file;
 	size_t new_records, known_records;
 	bool db_failed;
+	bool json;
+	size_t bad_in_file, valid_total;
 	int64_t now;
+	/* Bad records are kept: the window they are read from, and where. */
+	const uint8_t *window;
+	size_t window_len, window_base;
+	const char *quarantine; /* directory, or NULL */
+	FILE *qindex;
+	size_t quarantined, file_no;
+	bool quarantine_failed;
 };
 
-static void usage(void)
+static void usage(FILE *out)
 {
-	fputs("usage: kozo-crash ingest [--db F] [--key F] FILE...\n"
-	      "       kozo-crash report [--db F] [--json]\n"
-	      "       kozo-crash show [--db F] CRASH-ID\n"
-	      "database: --db, else $KOZO_CRASH_DB, else " DEFAULT_DB "\n"
-	      "device key: --key, else $KOZO_CRASH_KEY, else <database>.key\n",
-	      stderr);
-}
-
-/* Reads a whole file (or stdin for "-") into a malloc'd buffer. */
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			uint8_t *nb = ncap <= MAX_INPUT ? realloc(buf, ncap) : NULL;
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				errno = EFBIG;
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
+	fputs("usage: kozo-crash ingest [--db F] [--key F] [--json] [--quarantine DIR | --no-quarantine]\n"
+	      "                         FILE...  (FILE - is stdin; bad records kept in DIR,\n"
+	      "                         default <database>.quarantine)\n"
+	      "       kozo-crash report [--db F] [--create] [--json] [--since T] [--new-in BUILD]\n"
+	      "                         [--limit N] [--offset N]\n"
+	      "       kozo-crash export [--db F] [--since T] [--new-in BUILD]   NDJSON, a bucket a line\n"
+	      "       kozo-crash prune  [--db F] --before T    forget occurrences, keep bucket totals\n"
+	      "T: seconds since the epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n"
+	      "       kozo-crash show [--db F] [--create] [--json] CRASH-ID\n"
+	      "       kozo-crash --help\n"
+	      "CRASH-ID: the 64 hex digits or a unique prefix of at least 8, any case\n"
+	      "exit: 0 done, 1 usage, 2 failure (nothing stored), 3 nothing valid / no match\n"
+	      "database: --db, else $KOZO_CRASH_DB, else " DEFAULT_DB
+	      "; report and show need it to exist unless --create\n"
+	      "device key (version 1 records only): --key, else $KOZO_CRASH_KEY,\n"
+	      "  else <database>.key\n",
+	      out);
 }
 
 static void join_frames(const struct crash_frames *f, char *out, size_t cap)
@@ -117,6 +115,21 @@ static void on_record(const struct crash_record *r, void *ctx)
 	char build_id[CRASH_BUILD_ID_MAX], msg[CRASH_MSG_MAX];
 	char frames_text[KOZO_PANIC_MAX_FRAMES * (KOZO_PANIC_MAX_NAME + 4) + 1];
 
+	/* Version 1 records carry raw hardware IDs: only they need the
+	 * collector's own key, made on the first one (version 2 records
+	 * carry the kernel's pseudonyms and need none). */
+	if (r->version == KOZO_PANIC_VERSION_1 && !in->keys_loaded) {
+		char err[512];
+
+		if (in->key_failed)
+			return;
+		if (crash_keys_load(in->key_file, &in->keys, err, sizeof(err)) != 0) {
+			fprintf(stderr, "kozo-crash: %s\n", err);
+			in->key_failed = in->db_failed = true;
+			return;
+		}
+		in->keys_loaded = true;
+	}
 	crash_normalize_frames(r, &frames);
 	crash_id(r, &frames, id);
 	crash_render(r, &in->keys, msg, sizeof(msg));
@@ -128,10 +141,22 @@ static void on_record(const struct crash_record *r, void *ctx)
 	blake3_hex(occ, sizeof(occ), occ_hex);
 	join_frames(&frames, frames_text, sizeof(frames_text));
 
-	printf("Crash-ID: %s | Build-ID: %s\n  %s\n", id_hex, build_id, msg);
+	in->valid_total++;
+	if (!in->json)
+		printf("Crash-ID: %s | Build-ID: %s\n  %s\n", id_hex, build_id, msg);
 	if (in->db_failed)
 		return;
-	struct crash_occurrence o = { id_hex, occ_hex, device_hex, build_id,
+	char arch[16];
+
+	if (r->arch == KOZO_PANIC_ARCH_X86_64)
+		snprintf(arch, sizeof(arch), "x86_64");
+	else if (r->arch == KOZO_PANIC_ARCH_AARCH64)
+		snprintf(arch, sizeof(arch), "aarch64");
+	else if (r->arch == KOZO_PANIC_ARCH_HOST)
+		snprintf(arch, sizeof(arch), "host");
+	else
+		snprintf(arch, sizeof(arch), "arch-%u", r->arch);
+	struct crash_occurrence o = { id_hex, occ_hex, device_hex, build_id, arch,
 				      msg, frames_text, in->now };
 	bool is_new;
 
@@ -144,14 +169,79 @@ static void on_record(const struct crash_record *r, void *ctx)
 		in->new_records++;
 	else
 		in->known_records++;
+	if (in->json) {
+		printf("{\"crash_id\": \"%s\", \"build_id\": ", id_hex);
+		crashdb_json_string(stdout, build_id);
+		printf(", \"arch\": %u, \"record_version\": %u, \"debug_build\": %s, \"new\": %s,"
+		       " \"message\": ",
+		       r->arch, r->version, r->debug ? "true" : "false", is_new ? "true" : "false");
+		crashdb_json_string(stdout, msg);
+		printf(", \"frames\": ");
+		crashdb_json_string(stdout, frames_text);
+		printf("}\n");
+	}
+}
+
+/* Keeps a bad record's bytes (up to a record's length) as
+ * <dir>/<run>-<file number>-<offset>.bad, 0600, and a line "name, file,
+ * offset, reason" in <dir>/index.tsv, so nothing bad is silently dropped. */
+static void quarantine_write(struct ingest *in, size_t offset, const char *reason, size_t at,
+			     size_t n);
+
+static void quarantine_record(struct ingest *in, size_t offset, const char *reason)
+{
+	size_t at = offset - in->window_base;
+	size_t n = in->window_len - at < KOZO_PANIC_RECORD_SIZE ? in->window_len - at
+								: KOZO_PANIC_RECORD_SIZE;
+
+	mode_t old = umask(077); /* they are the device's own bytes */
+
+	quarantine_write(in, offset, reason, at, n);
+	umask(old);
+}
+
+static void quarantine_write(struct ingest *in, size_t offset, const char *reason, size_t at,
+			     size_t n)
+{
+	char name[4096];
+
+	if (!in->qindex) {
+		mkdir(in->quarantine, 0700);
+		snprintf(name, sizeof(name), "%s/index.tsv", in->quarantine);
+		in->qindex = fopen(name, "a");
+		if (!in->qindex) {
+			fprintf(stderr, "kozo-crash: cannot write %s: %s; bad records not kept\n", name,
+				strerror(errno));
+			in->quarantine_failed = true;
+			return;
+		}
+	}
+	snprintf(name, sizeof(name), "%s/%lld-%d-%zu-%zu.bad", in->quarantine,
+		 (long long)in->now, (int)getpid(), in->file_no, offset);
+	FILE *f = fopen(name, "wb");
+
+	if (!f || fwrite(in->window + at, 1, n, f) != n) {
+		fprintf(stderr, "kozo-crash: cannot write %s; bad records not kept\n", name);
+		in->quarantine_failed = true;
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	fprintf(in->qindex, "%s\t%s\t%zu\t%s\n", strrchr(name, '/') + 1, in->file, offset, reason);
+	in->quarantined++;
 }
 
 static void on_error(size_t offset, const char *reason, void *ctx)
 {
 	struct ingest *in = ctx;
 
-	fprintf(stderr, "kozo-crash: %s: offset %zu: bad record: %s\n", in->file, offset,
-		reason);
+	if (in->bad_in_file < BAD_SHOWN)
+		fprintf(stderr, "kozo-crash: %s: offset %zu: bad record: %s\n", in->file, offset,
+			reason);
+	if (in->quarantine && in->bad_in_file < BAD_KEPT && !in->quarantine_failed)
+		quarantine_record(in, offset, reason);
+	in->bad_in_file++;
 }
 
 static const char *key_path(const struct options *o, char *buf, size_t cap)
@@ -178,25 +268,71 @@ static void make_parent(const char *path)
 		mkdir(dir, 0755);
 }
 
+/* Reads path (or stdin for "-") a window at a time: memory stays
+ * constant whatever the file's size; records across window borders are
+ * kept whole by carrying the window's last bytes over. */
 static int ingest_file(struct ingest *in, const char *path)
 {
-	size_t len;
-	uint8_t *buf = read_file(path, &len);
-	struct crashlog_stats st;
+	static uint8_t buf[WINDOW + KOZO_PANIC_RECORD_SIZE];
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct crashlog_stats st = { 0, 0, 0 };
+	size_t keep = 0, base = 0;
+	bool eof = false, failed = false;
 
-	if (!buf) {
+	if (!f) {
 		fprintf(stderr, "kozo-crash: cannot read %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	in->file = path;
-	in->new_records = in->known_records = 0;
-	crashlog_parse(buf, len, on_record, on_error, in, &st);
-	free(buf);
+	in->file_no++;
+	in->new_records = in->known_records = in->bad_in_file = 0;
+	while (!eof && !in->db_failed) {
+		size_t n = keep;
+
+		while (n < sizeof(buf)) {
+			size_t got = fread(buf + n, 1, sizeof(buf) - n, f);
+
+			n += got;
+			if (got == 0) {
+				eof = true;
+				failed = ferror(f) != 0;
+				break;
+			}
+		}
+		if (failed)
+			break;
+		size_t scan_end = eof ? n : n - (KOZO_PANIC_RECORD_SIZE - 1);
+
+		in->window = buf;
+		in->window_len = n;
+		in->window_base = base;
+		size_t resume = crashlog_scan(buf, n, scan_end, base, on_record, on_error, in, &st);
+
+		memmove(buf, buf + resume, n - resume);
+		keep = n - resume;
+		base += resume;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (failed) {
+		fprintf(stderr, "kozo-crash: cannot read %s: read error\n", path);
+		return -1;
+	}
+	size_t total = base + keep;
+
+	if (st.bad > BAD_SHOWN)
+		fprintf(stderr, "kozo-crash: %s: %zu more bad records not shown\n", path,
+			st.bad - BAD_SHOWN);
+	if (in->quarantine && st.bad)
+		fprintf(stderr, "kozo-crash: %s: %zu bad record%s kept in %s (index.tsv)%s\n", path,
+			st.bad < BAD_KEPT ? st.bad : BAD_KEPT, st.bad == 1 ? "" : "s",
+			in->quarantine, st.bad > BAD_KEPT ? "; the rest only counted" : "");
 	fprintf(stderr,
 		"kozo-crash: %s: %zu valid record%s (%zu new, %zu already counted), "
 		"%zu bad record%s, %zu bytes outside valid records\n",
 		path, st.records, st.records == 1 ? "" : "s", in->new_records,
-		in->known_records, st.bad, st.bad == 1 ? "" : "s", st.garbage_bytes);
+		in->known_records, st.bad, st.bad == 1 ? "" : "s",
+		total - st.records * KOZO_PANIC_RECORD_SIZE);
 	return 0;
 }
 
@@ -206,15 +342,24 @@ static int cmd_ingest(const struct options *o)
 	char kbuf[4096], err[512];
 
 	if (o->nargs < 1) {
-		usage();
-		return 1;
+		fprintf(stderr, "kozo-crash: ingest needs at least one FILE (- for stdin)\n");
+		usage(stderr);
+		return EXIT_USAGE;
 	}
+	in.json = o->json;
 	make_parent(o->db);
-	if (crash_keys_load(key_path(o, kbuf, sizeof(kbuf)), &in.keys, err, sizeof(err)) != 0) {
-		fprintf(stderr, "kozo-crash: %s\n", err);
-		return 2;
+	char qbuf[4096];
+
+	if (!o->no_quarantine) {
+		if (o->quarantine) {
+			in.quarantine = o->quarantine;
+		} else {
+			snprintf(qbuf, sizeof(qbuf), "%s.quarantine", o->db);
+			in.quarantine = qbuf;
+		}
 	}
-	in.db = crashdb_open(o->db, err, sizeof(err));
+	in.key_file = key_path(o, kbuf, sizeof(kbuf));
+	in.db = crashdb_open(o->db, CRASHDB_WRITE, err, sizeof(err));
 	if (!in.db) {
 		fprintf(stderr, "kozo-crash: %s\n", err);
 		return 2;
@@ -240,56 +385,179 @@ static int cmd_ingest(const struct options *o)
 		rc = 2;
 	}
 	crashdb_close(in.db);
+	if (in.qindex)
+		fclose(in.qindex);
 	memset(&in.keys, 0, sizeof(in.keys));
+	if (rc == 0 && in.valid_total == 0) {
+		fprintf(stderr, "kozo-crash: no valid record in the input; nothing stored\n");
+		return EXIT_NOTHING;
+	}
 	return rc;
 }
 
-static int cmd_query(const struct options *o, bool show)
+/* T as seconds since the epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). */
+static bool parse_time(const char *t, int64_t *out)
+{
+	struct tm tm = { 0 };
+	char *end;
+	long long v = strtoll(t, &end, 10);
+
+	if (*t && *end == '\0' && v >= 0) {
+		*out = v;
+		return true;
+	}
+	end = strptime(t, "%Y-%m-%d", &tm);
+	if (end && *end == 'T')
+		end = strptime(end, "T%H:%M:%SZ", &tm);
+	if (!end || *end != '\0')
+		return false;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+static bool parse_count(const char *s, long long *out)
+{
+	char *end;
+
+	*out = s ? strtoll(s, &end, 10) : 0;
+	return !s || (*s && *end == '\0' && *out >= 0);
+}
+
+static int cmd_prune(const struct options *o)
+{
+	char err[512];
+	int64_t before;
+
+	if (!o->before || o->nargs != 0 || !parse_time(o->before, &before)) {
+		fprintf(stderr, "kozo-crash: prune needs --before T (a time, see --help)\n");
+		return EXIT_USAGE;
+	}
+	struct crashdb *db = crashdb_open(o->db, CRASHDB_WRITE_EXISTING, err, sizeof(err));
+
+	if (!db) {
+		fprintf(stderr, "kozo-crash: %s\n", err);
+		return EXIT_FAILED;
+	}
+	long long n = crashdb_prune(db, before);
+
+	if (n < 0)
+		fprintf(stderr, "kozo-crash: database: %s\n", crashdb_error(db));
+	else
+		fprintf(stderr, "kozo-crash: pruned %lld occurrence%s seen before %s; bucket totals kept\n",
+			n, n == 1 ? "" : "s", o->before);
+	crashdb_close(db);
+	return n < 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+static int cmd_query(const struct options *o, bool show, bool export)
 {
 	char err[512];
 
 	if (show ? o->nargs != 1 : o->nargs != 0) {
-		usage();
-		return 1;
+		fprintf(stderr, show ? "kozo-crash: show needs exactly one CRASH-ID\n"
+				     : "kozo-crash: report takes no arguments\n");
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	struct crashdb *db = crashdb_open(o->db, err, sizeof(err));
+	char prefix[65];
+
+	if (show) {
+		const char *id = o->args[0];
+		size_t n = strlen(id);
+		bool hex = n >= 8 && n <= 64;
+
+		for (size_t i = 0; hex && i < n; i++) {
+			hex = isxdigit((unsigned char)id[i]);
+			prefix[i] = (char)tolower((unsigned char)id[i]);
+		}
+		if (!hex) {
+			fprintf(stderr, "kozo-crash: '%s' is not a Crash-ID: give its 64 hex digits"
+					" or a prefix of at least 8\n", id);
+			return EXIT_USAGE;
+		}
+		prefix[n] = '\0';
+	}
+	if (o->create)
+		make_parent(o->db);
+	struct crashdb *db = crashdb_open(o->db, o->create ? CRASHDB_WRITE : CRASHDB_READ, err,
+					  sizeof(err));
 
 	if (!db) {
 		fprintf(stderr, "kozo-crash: %s\n", err);
-		return 2;
+		return EXIT_FAILED;
 	}
-	int rc = show ? crashdb_show(db, o->args[0], stdout) : crashdb_report(db, stdout, o->json);
+	struct crashdb_query q = { export ? CRASHDB_NDJSON : o->json ? CRASHDB_JSON : CRASHDB_TABLE,
+				   0, o->new_in, 0, 0 };
+
+	if ((o->since && !parse_time(o->since, &q.since)) || !parse_count(o->limit, &q.limit) ||
+	    !parse_count(o->offset, &q.offset)) {
+		fprintf(stderr, "kozo-crash: bad --since, --limit or --offset (see --help)\n");
+		crashdb_close(db);
+		return EXIT_USAGE;
+	}
+	int rc = show ? crashdb_show(db, prefix, stdout, o->json) : crashdb_report(db, stdout, &q);
 
 	if (rc < 0)
 		fprintf(stderr, "kozo-crash: database: %s\n", crashdb_error(db));
-	else if (rc > 0)
-		fprintf(stderr, "kozo-crash: no single crash matches %s\n", o->args[0]);
+	else if (rc == 1)
+		fprintf(stderr, "kozo-crash: no crash matches %s\n", prefix);
+	else if (rc == 2)
+		fprintf(stderr, "kozo-crash: %s matches several crashes; give more digits\n",
+			prefix);
 	crashdb_close(db);
-	return rc < 0 ? 2 : rc;
+	return rc < 0 ? EXIT_FAILED : rc > 0 ? EXIT_NOTHING : EXIT_OK;
 }
 
+static bool is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "help") == 0;
+}
+
+/* Options anywhere after the command; positional arguments are kept in
+ * argv order, as many as there are ("--" ends the options). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static char *positional[256];
+	bool options = true;
 
 	o->db = getenv("KOZO_CRASH_DB");
 	if (!o->db || !*o->db)
 		o->db = DEFAULT_DB;
-	o->args = positional;
+	o->args = calloc((size_t)argc, sizeof(char *));
+	if (!o->args) {
+		fprintf(stderr, "kozo-crash: out of memory\n");
+		return -1;
+	}
 	for (int i = 2; i < argc; i++) {
-		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0) &&
-		    i + 1 < argc) {
-			*(argv[i][2] == 'd' ? &o->db : &o->key) = argv[i + 1];
-			i++;
-		} else if (strcmp(argv[i], "--json") == 0) {
+		const char *a = argv[i];
+
+		static const char *const valued[] = { "--db", "--key", "--since", "--new-in",
+						      "--limit", "--offset", "--before",
+						      "--quarantine" };
+		const char **slot[] = { &o->db, &o->key, &o->since, &o->new_in,
+					&o->limit, &o->offset, &o->before, &o->quarantine };
+		size_t v = 0;
+
+		while (v < sizeof(valued) / sizeof(valued[0]) && strcmp(a, valued[v]) != 0)
+			v++;
+		if (options && v < sizeof(valued) / sizeof(valued[0])) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+				fprintf(stderr, "kozo-crash: %s needs a value\n", a);
+				return -1;
+			}
+			*slot[v] = argv[++i];
+		} else if (options && strcmp(a, "--json") == 0) {
 			o->json = true;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "kozo-crash: unknown option %s\n", argv[i]);
+		} else if (options && strcmp(a, "--no-quarantine") == 0) {
+			o->no_quarantine = true;
+		} else if (options && strcmp(a, "--create") == 0) {
+			o->create = true;
+		} else if (options && strcmp(a, "--") == 0) {
+			options = false;
+		} else if (options && a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "kozo-crash: unknown option %s\n", a);
 			return -1;
-		} else if (o->nargs < 256) {
-			positional[o->nargs++] = argv[i];
 		} else {
-			return -1;
+			o->args[o->nargs++] = argv[i];
 		}
 	}
 	return 0;
@@ -298,17 +566,35 @@ static int parse_options(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	int rc;
 
-	if (argc < 2 || parse_options(argc, argv, &o) != 0) {
-		usage();
-		return 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (is_help(argv[i])) {
+			usage(stdout);
+			return EXIT_OK;
+		}
 	}
-	if (strcmp(argv[1], "ingest") == 0)
-		return cmd_ingest(&o);
-	if (strcmp(argv[1], "report") == 0)
-		return cmd_query(&o, false);
-	if (strcmp(argv[1], "show") == 0)
-		return cmd_query(&o, true);
-	usage();
-	return 1;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (parse_options(argc, argv, &o) != 0)
+		rc = EXIT_USAGE;
+	else if (strcmp(argv[1], "ingest") == 0)
+		rc = cmd_ingest(&o);
+	else if (strcmp(argv[1], "report") == 0)
+		rc = cmd_query(&o, false, false);
+	else if (strcmp(argv[1], "export") == 0)
+		rc = cmd_query(&o, false, true);
+	else if (strcmp(argv[1], "show") == 0)
+		rc = cmd_query(&o, true, false);
+	else if (strcmp(argv[1], "prune") == 0)
+		rc = cmd_prune(&o);
+	else {
+		fprintf(stderr, "kozo-crash: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		rc = EXIT_USAGE;
+	}
+	free(o.args);
+	return rc;
 }

@@ -124,7 +124,11 @@ static void stage_placeholder(struct stage *s, int what)
 	s->ph[s->nph++] = what;
 }
 
-static void render_number(struct stage *s, const struct crash_arg *a, char conv)
+static void put_scrubbed(struct stage *s, const struct crash_record *r, const char *p,
+			 size_t n, bool by_pattern);
+
+static void render_number(struct stage *s, const struct crash_record *r,
+			  const struct crash_arg *a, char conv)
 {
 	char num[32];
 
@@ -146,7 +150,72 @@ static void render_number(struct stage *s, const struct crash_arg *a, char conv)
 		snprintf(num, sizeof(num), "%" PRIu64, a->value);
 		break;
 	}
-	stage_put(s, num, strlen(num));
+	put_scrubbed(s, r, num, strlen(num), false);
+}
+
+/* A piece of an argument, sanitized (printable ASCII), then scrubbed. */
+struct piece {
+	char text[STAGE_MAX];
+	size_t len;
+};
+
+/* Scrubs p in place for one known secret (sanitized like the text). */
+static void scrub_secret(struct piece *p, const uint8_t *secret, size_t len,
+			 const char *placeholder)
+{
+	char clean[KOZO_PANIC_MAX_STR + 1];
+	char out[STAGE_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < KOZO_PANIC_MAX_STR; i++)
+		clean[n++] = secret[i] >= 0x20 && secret[i] < 0x7f ? (char)secret[i] : '?';
+	p->len = scrub_known(p->text, p->len, clean, n, placeholder, out, sizeof(out));
+	memcpy(p->text, out, p->len + 1);
+}
+
+/* The record's own user names, hardware IDs and addresses (in hex). */
+static void scrub_secrets(struct piece *p, const struct crash_record *r)
+{
+	for (size_t i = 0; i < r->nargs; i++) {
+		const struct crash_arg *a = &r->args[i];
+		char hex[24];
+
+		if (a->kind == KOZO_PANIC_ARG_USER)
+			scrub_secret(p, a->str.ptr, a->str.len, "<user>");
+		else if (a->kind == KOZO_PANIC_ARG_HWID)
+			scrub_secret(p, a->str.ptr, a->str.len, "<hwid>");
+		else if (a->kind == KOZO_PANIC_ARG_ADDRESS && a->value > 0xfff) {
+			int n = snprintf(hex, sizeof(hex), "%" PRIx64, a->value);
+
+			scrub_secret(p, (const uint8_t *)hex, (size_t)n, "<addr>");
+		}
+	}
+}
+
+/* An argument's text into the stage: free text scrubbed by pattern, text
+ * and numbers both for the record's own secrets.  The format's literal
+ * text is the kernel's constant and is never scrubbed, and an integer the
+ * kernel typed as one is not a "hex serial". */
+static void put_scrubbed(struct stage *s, const struct crash_record *r, const char *p,
+			 size_t n, bool by_pattern)
+{
+	static struct piece raw, clean;
+
+	raw.len = 0;
+	for (size_t i = 0; i < n && raw.len < STAGE_MAX - 1; i++) {
+		uint8_t c = (uint8_t)p[i];
+
+		raw.text[raw.len++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	raw.text[raw.len] = '\0';
+	if (by_pattern) {
+		clean.len = scrub_text(raw.text, raw.len, clean.text, sizeof(clean.text));
+	} else {
+		memcpy(clean.text, raw.text, raw.len + 1);
+		clean.len = raw.len;
+	}
+	scrub_secrets(&clean, r);
+	stage_put(s, clean.text, clean.len);
 }
 
 static void render_arg(struct stage *s, const struct crash_record *r, size_t i, char conv)
@@ -168,10 +237,10 @@ static void render_arg(struct stage *s, const struct crash_record *r, size_t i, 
 		stage_placeholder(s, (int)i);
 		break;
 	case KOZO_PANIC_ARG_INTEGER:
-		render_number(s, a, conv);
+		render_number(s, r, a, conv);
 		break;
-	default: /* TEXT: scrubbed with the rest */
-		stage_put(s, (const char *)a->str.ptr, a->str.len);
+	default: /* TEXT */
+		put_scrubbed(s, r, (const char *)a->str.ptr, a->str.len, true);
 		break;
 	}
 }
@@ -226,38 +295,6 @@ static void render_format(struct stage *s, const struct crash_record *r)
 	}
 }
 
-/* Scrubs s->text in place for one known secret (sanitized like the text). */
-static void scrub_secret(struct stage *s, const uint8_t *secret, size_t len,
-			 const char *placeholder)
-{
-	char clean[KOZO_PANIC_MAX_STR + 1];
-	char out[STAGE_MAX];
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && n < KOZO_PANIC_MAX_STR; i++)
-		clean[n++] = secret[i] >= 0x20 && secret[i] < 0x7f ? (char)secret[i] : '?';
-	s->len = scrub_known(s->text, s->len, clean, n, placeholder, out, sizeof(out));
-	memcpy(s->text, out, s->len + 1);
-}
-
-static void scrub_secrets(struct stage *s, const struct crash_record *r)
-{
-	for (size_t i = 0; i < r->nargs; i++) {
-		const struct crash_arg *a = &r->args[i];
-		char hex[24];
-
-		if (a->kind == KOZO_PANIC_ARG_USER)
-			scrub_secret(s, a->str.ptr, a->str.len, "<user>");
-		else if (a->kind == KOZO_PANIC_ARG_HWID)
-			scrub_secret(s, a->str.ptr, a->str.len, "<hwid>");
-		else if (a->kind == KOZO_PANIC_ARG_ADDRESS && a->value > 0xfff) {
-			int n = snprintf(hex, sizeof(hex), "%" PRIx64, a->value);
-
-			scrub_secret(s, (const uint8_t *)hex, (size_t)n, "<addr>");
-		}
-	}
-}
-
 static void expand(const struct stage *s, const struct crash_record *r,
 		   const struct crash_keys *k, char *out, size_t cap)
 {
@@ -286,8 +323,14 @@ static void expand(const struct stage *s, const struct crash_record *r,
 				char hex[2 * BLAKE3_OUT_LEN + 1];
 				const struct crash_arg *a = &r->args[what];
 
-				crash_hwid_pseudonym(k, a->str.ptr, a->str.len, ps);
-				blake3_hex(ps, 8, hex);
+				if (r->version != KOZO_PANIC_VERSION_1) {
+					/* the kernel's pseudonym (the parser checked it) */
+					memcpy(hex, a->str.ptr, 16);
+					hex[16] = '\0';
+				} else {
+					crash_hwid_pseudonym(k, a->str.ptr, a->str.len, ps);
+					blake3_hex(ps, 8, hex);
+				}
 				snprintf(buf, sizeof(buf), "<hw:%s>", hex);
 			}
 		}
@@ -305,7 +348,6 @@ size_t crash_render(const struct crash_record *r, const struct crash_keys *k,
 		    char *out, size_t cap)
 {
 	struct stage s;
-	char scrubbed[STAGE_MAX];
 
 	if (cap == 0)
 		return 0;
@@ -313,9 +355,6 @@ size_t crash_render(const struct crash_record *r, const struct crash_keys *k,
 	s.nph = 0;
 	s.text[0] = '\0';
 	render_format(&s, r);
-	s.len = scrub_text(s.text, s.len, scrubbed, sizeof(scrubbed));
-	memcpy(s.text, scrubbed, s.len + 1);
-	scrub_secrets(&s, r);
 	expand(&s, r, k, out, cap);
 	return strlen(out);
 }

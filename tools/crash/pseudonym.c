@@ -156,6 +156,10 @@ void crash_device_pseudonym(const struct crash_keys *k, const struct crash_recor
 {
 	struct blake3_hasher h;
 
+	if (r->version != KOZO_PANIC_VERSION_1) { /* the kernel made it */
+		memcpy(out, r->device, BLAKE3_OUT_LEN);
+		return;
+	}
 	blake3_init_keyed(&h, k->device);
 	for (size_t i = 0; i < r->nargs; i++) {
 		if (r->args[i].kind != KOZO_PANIC_ARG_HWID)
@@ -171,6 +175,16 @@ void crash_occurrence_key(const struct crash_keys *k, const struct crash_record 
 {
 	struct blake3_hasher h;
 
+	if (r->version != KOZO_PANIC_VERSION_1) {
+		/* One boot (nonce), one moment (uptime), one device: one panic.
+		 * No key: the nonce is random and never stored. */
+		blake3_init_derive_key(&h, PSEUDONYM_CTX_OCCURRENCE_V2);
+		blake3_update(&h, device, BLAKE3_OUT_LEN);
+		blake3_update(&h, r->nonce, KOZO_PANIC_NONCE_SIZE);
+		update_len(&h, r->uptime);
+		blake3_finalize(&h, out, BLAKE3_OUT_LEN);
+		return;
+	}
 	blake3_init_keyed(&h, k->occurrence);
 	blake3_update(&h, device, BLAKE3_OUT_LEN);
 	blake3_update(&h, r->raw, KOZO_PANIC_RECORD_SIZE);

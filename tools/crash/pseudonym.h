@@ -14,6 +14,9 @@
 #define PSEUDONYM_CTX_HWID "KOZO 2026 hwid pseudonym v1"
 #define PSEUDONYM_CTX_DEVICE "KOZO 2026 device pseudonym v1"
 #define PSEUDONYM_CTX_OCCURRENCE "KOZO 2026 crash occurrence v1"
+/* Version 2 records: the kernel pseudonymized the hardware IDs with the
+ * device's own secret, so the collector needs no key for them. */
+#define PSEUDONYM_CTX_OCCURRENCE_V2 "KOZO 2026 crash occurrence v2"
 
 struct crash_keys {
 	uint8_t hwid[BLAKE3_KEY_LEN];
@@ -35,13 +38,17 @@ int crash_keys_load(const char *path, struct crash_keys *k, char *err, size_t er
 void crash_hwid_pseudonym(const struct crash_keys *k, const uint8_t *id, size_t len,
 			  uint8_t out[BLAKE3_OUT_LEN]);
 
-/* Pseudonym of the device that produced r: over all its HWID arguments in
- * record order; a record without any maps to the same "this device" value. */
+/* Pseudonym of the device that produced r.  Version 2: the record's device
+ * field, made by the kernel (k unused, may be NULL).  Version 1: keyed
+ * over all its HWID arguments in record order; a record without any maps
+ * to the same "this device" value. */
 void crash_device_pseudonym(const struct crash_keys *k, const struct crash_record *r,
 			    uint8_t out[BLAKE3_OUT_LEN]);
 
 /* Identity of one occurrence, for counting it once however often the same
- * file is ingested: keyed over the raw record and the device. */
+ * file is ingested.  Version 2: derive_key(PSEUDONYM_CTX_OCCURRENCE_V2)
+ * over device, boot nonce and uptime (k unused).  Version 1: keyed over
+ * the raw record and the device. */
 void crash_occurrence_key(const struct crash_keys *k, const struct crash_record *r,
 			  const uint8_t device[BLAKE3_OUT_LEN], uint8_t out[BLAKE3_OUT_LEN]);
 

@@ -344,6 +344,12 @@ static bool ci_equal(const char *a, const char *b, size_t n)
 	return true;
 }
 
+static bool word_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '_';
+}
+
 size_t scrub_known(const char *s, size_t len, const char *secret, size_t slen,
 		   const char *placeholder, char *out, size_t cap)
 {
@@ -354,7 +360,11 @@ size_t scrub_known(const char *s, size_t len, const char *secret, size_t slen,
 		return 0;
 	out[0] = '\0';
 	while (i < len && !b.full) {
-		if (slen >= 3 && len - i >= slen && ci_equal(s + i, secret, slen)) {
+		/* Whole tokens only: a name that is also a word ("user", "tion")
+		 * leaves the words that merely contain it alone. */
+		if (slen >= 3 && len - i >= slen && ci_equal(s + i, secret, slen) &&
+		    !(i > 0 && word_char(s[i - 1]) && word_char(secret[0])) &&
+		    !(i + slen < len && word_char(s[i + slen]) && word_char(secret[slen - 1]))) {
 			sb_put(&b, placeholder, strlen(placeholder));
 			i += slen;
 		} else {

@@ -31,8 +31,9 @@
 size_t scrub_text(const char *in, size_t len, char *out, size_t cap);
 
 /* Replaces every case-insensitive occurrence of secret[0..slen) in
- * s[0..len) with placeholder, into out as above.  Secrets shorter than 3
- * bytes are ignored (they would match everywhere). */
+ * s[0..len) as a whole token (not inside a longer run of [A-Za-z0-9_])
+ * with placeholder, into out as above.  Secrets shorter than 3 bytes are
+ * ignored (they would match everywhere). */
 size_t scrub_known(const char *s, size_t len, const char *secret, size_t slen,
 		   const char *placeholder, char *out, size_t cap);
 

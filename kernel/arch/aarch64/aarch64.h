@@ -49,7 +49,7 @@ void serial_panic_init(void);
 void serial_panic_write(const uint8_t *buf, size_t n);
 
 /* Hardware identifiers for panic records, read once at boot (hwid.c,
- * which also has arch_panic_hwids): hwid_init() while the device tree is
+ * which also has arch_panic_uptime): hwid_init() while the device tree is
  * still the kernel's. */
 void hwid_init(paddr_t dtb);
 

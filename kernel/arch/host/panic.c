@@ -46,10 +46,10 @@ void arch_panic_state(const struct trap_frame *f, struct panic_report *rep,
 	*pc = *fp = 0;
 }
 
-void arch_panic_hwids(const char *ids[PANIC_HWIDS])
+uint64_t arch_panic_uptime(uint64_t *hz)
 {
-	for (size_t i = 0; i < PANIC_HWIDS; i++)
-		ids[i] = "";
+	*hz = 0;
+	return 0;
 }
 
 uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter)

@@ -1,8 +1,11 @@
-/* Hardware identifiers for panic records, read once at boot so the panic
- * path only copies pointers: the SMBIOS system UUID (QEMU's -uuid) and the
- * CPU's CPUID vendor, brand string and family/model/stepping.  They go into
- * the record as HWID arguments; the collector replaces each with a keyed
- * pseudonym and never shows the value.
+/* Hardware identifiers for panic records, read once at boot: the SMBIOS
+ * system UUID (QEMU's -uuid) and the CPU's CPUID vendor, brand string and
+ * family/model/stepping.  panic_identity_init (kernel/core/panic_identity.c)
+ * turns them into keyed pseudonyms with the device secret from fw_cfg and
+ * wipes them: no raw ID reaches a serial line.  Also here: the boot nonce's
+ * entropy (RDRAND when CPUID.1:ECX[30] says so, the fw_cfg seed file
+ * kozo-run provisions per boot, TSC jitter) and the TSC at boot, for the
+ * record's uptime.
  *
  * SMBIOS (DMTF DSP0134 3.x, 5.2): an entry point on a 16-byte boundary in
  * 0xF0000-0xFFFFF, "_SM_" (32-bit: table address at +0x18, length at
@@ -22,10 +25,26 @@
 #define SMBIOS_TYPE_SYSTEM 1
 #define SMBIOS_TYPE_END 127
 
-static char uuid[37];
-static char vendor[13];
-static char brand[49];
-static char fms[24];
+#define ID_SIZE 49
+static char uuid[ID_SIZE];
+static char vendor[ID_SIZE];
+static char brand[ID_SIZE];
+static char fms[ID_SIZE];
+static uint64_t boot_tsc, tsc_hz;
+
+/* QEMU fw_cfg through I/O ports: selector 0x510 (16-bit), data 0x511.
+ * ioport.c keeps them from user space, whatever its IOPort capability. */
+static void fw_cfg_select(uint16_t item)
+{
+	outw(FW_CFG_PORT_SEL, item);
+}
+
+static uint8_t fw_cfg_read8(void)
+{
+	return inb(FW_CFG_PORT_DATA);
+}
+
+static const struct fw_cfg_ops fw_cfg = { fw_cfg_select, fw_cfg_read8 };
 
 static const uint8_t *early(uint64_t p)
 {
@@ -163,17 +182,50 @@ static void cpuid_read(void)
 	brand[n] = '\0';
 }
 
-void hwid_init(void)
+static bool rdrand64(uint64_t *v)
 {
-	smbios_read_uuid();
-	cpuid_read();
-	kprintf("hwid: smbios uuid %s, cpu %s\n", uuid[0] ? "found" : "none", vendor);
+	uint8_t ok;
+
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+	return ok;
 }
 
-void arch_panic_hwids(const char *ids[PANIC_HWIDS])
+static uint64_t tsc(void)
 {
-	ids[0] = uuid;
-	ids[1] = vendor;
-	ids[2] = brand;
-	ids[3] = fms;
+	return rdtsc();
+}
+
+void hwid_init(void)
+{
+	uint8_t secret[PANIC_SECRET_SIZE], pool[192];
+	size_t secret_size = 0, pool_len;
+	uint32_t r[4];
+
+	boot_tsc = rdtsc();
+	cpuid(0, 0, r);
+	if (r[0] >= 0x15) { /* TSC frequency = crystal * EBX / EAX, if given */
+		cpuid(0x15, 0, r);
+		if (r[0] && r[1] && r[2])
+			tsc_hz = (uint64_t)r[2] * r[1] / r[0];
+	}
+	smbios_read_uuid();
+	cpuid_read();
+	kprintf("hwid: smbios uuid %s, cpuid read\n", uuid[0] ? "found" : "none");
+	fw_cfg_file_read(&fw_cfg, "opt/kozo/secret", secret, sizeof(secret), &secret_size);
+	uint32_t sources;
+
+	cpuid(1, 0, r);
+	pool_len = panic_entropy_gather(&fw_cfg, r[2] & (1u << 30) ? rdrand64 : NULL, tsc, pool,
+					sizeof(pool), &sources);
+	char *ids[PANIC_HWIDS] = { uuid, vendor, brand, fms };
+
+	panic_identity_init(ids, ID_SIZE, secret_size == PANIC_SECRET_SIZE ? secret : NULL,
+			    pool, pool_len, sources);
+	panic_wipe(secret, sizeof(secret)); /* also when it was not used */
+}
+
+uint64_t arch_panic_uptime(uint64_t *hz)
+{
+	*hz = tsc_hz;
+	return rdtsc() - boot_tsc;
 }

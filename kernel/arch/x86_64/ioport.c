@@ -2,7 +2,8 @@
  * checked on every access (the TSS has no I/O bitmap and IOPL is 0, so
  * user space cannot execute in/out itself).  Whatever a capability's
  * range, the panic channel (COM2) stays the kernel's: a forged or garbled
- * record there would reach the crash collector as the kernel's word. */
+ * record there would reach the crash collector as the kernel's word.  Nor
+ * may it reach fw_cfg, which holds the device secret of panic records. */
 #include "kernel.h"
 #include "cpu.h"
 #include "x86.h"
@@ -11,7 +12,8 @@
 
 static bool ioport_reserved(word_t port, unsigned width)
 {
-	return port + width > PANIC_UART_PORT && port < PANIC_UART_PORT + PANIC_UART_PORTS;
+	return (port + width > PANIC_UART_PORT && port < PANIC_UART_PORT + PANIC_UART_PORTS) ||
+	       (port + width > FW_CFG_PORT_SEL && port < FW_CFG_PORT_SEL + FW_CFG_PORTS);
 }
 
 /* The access of width bytes at port lies inside the capability's range. */

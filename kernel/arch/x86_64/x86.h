@@ -52,11 +52,15 @@ void serial_console_raw(const char *s);
  * IOPort capability reaches its eight ports (ioport.c). */
 #define PANIC_UART_PORT 0x2f8
 #define PANIC_UART_PORTS 8
+/* QEMU fw_cfg (selector, data; DMA at 0x514): the device secret is there. */
+#define FW_CFG_PORT_SEL 0x510
+#define FW_CFG_PORT_DATA 0x511
+#define FW_CFG_PORTS 12
 void serial_panic_init(void);
 void serial_panic_write(const uint8_t *buf, size_t len);
 
 /* Hardware identifiers for panic records, read once at boot (hwid.c,
- * which also has arch_panic_hwids): hwid_init() while the early map
+ * which also has arch_panic_uptime): hwid_init() while the early map
  * covers the BIOS area. */
 void hwid_init(void);
 

@@ -5,7 +5,15 @@
  * the ROOT flag, once per 64 bytes of output. */
 #include "blake3.h"
 
+/* Shared by the kernel (freestanding: kernel/lib/string.c has these) and
+ * the host collector (libc). */
+#if __STDC_HOSTED__
 #include <string.h>
+#else
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+size_t strlen(const char *s);
+#endif
 
 enum {
 	CHUNK_START = 1 << 0,

@@ -1,9 +1,11 @@
 /* BLAKE3, portable C (no SIMD, one thread): hash, keyed_hash, derive_key
  * and extendable output.  Follows the reference implementation of the
  * BLAKE3 paper; checked against the official vectors and b3sum in
- * tests/crash. */
-#ifndef KOZO_TOOLS_BLAKE3_H
-#define KOZO_TOOLS_BLAKE3_H
+ * tests/crash.  One implementation for the kernel (which computes the
+ * hardware-ID pseudonyms of panic records itself; freestanding, no
+ * allocation) and the host collector. */
+#ifndef KOZO_LIB_BLAKE3_H
+#define KOZO_LIB_BLAKE3_H
 
 #include <stddef.h>
 #include <stdint.h>
