@@ -70,7 +70,7 @@ else
 	host /bin/busybox "$BB" cat tests/linux/files/etc/motd
 	same "rung 2: busybox cat of an archive file = host" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /" 60
-	mkdir -p "$TMP/root/bin" "$TMP/root/etc" "$TMP/root/tmp"
+	mkdir -p "$TMP/root/bin" "$TMP/root/etc" "$TMP/root/tmp" "$TMP/root/dev" "$TMP/root/proc"
 	host /bin/busybox "$BB" ls "$TMP/root"
 	same "rung 2: busybox ls / = host listing of the same tree" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /bin" 60
@@ -124,7 +124,11 @@ else
 	run_cmd "linux /bin/badcalls" 60
 	host /bin/badcalls "$P/badcalls"
 	same "bad pointers give EFAULT, unknown calls ENOSYS (= host)" "$HOST_OUT" "$HOST_STATUS"
-	check "unknown syscall logged once" test "$(grep -c 'unsupported syscall 999' <<<"$OUT")" = 1
+	check "unknown syscalls stay out of the program's output" \
+		test "$(grep -c 'unsupported syscall' <<<"$OUT")" = 0
+	run_cmd "linux --log" 20
+	check "unknown syscall logged once, in the server's log" \
+		test "$(grep -c 'unsupported syscall 999' <<<"$OUT")" = 1
 	run_cmd "linux /bin/crash" 60
 	host /bin/crash "$P/crash"
 	same "a faulting program is killed: SIGSEGV, status 139 (= host)" "$HOST_OUT" "$HOST_STATUS"

@@ -64,7 +64,12 @@ struct lx_mem {
 struct lx_host {
 	void (*console_write)(void *ctx, const char *s, size_t n);
 	void (*log_unsupported)(void *ctx, uint64_t nr, const char *name);
-	uint64_t (*now_ns)(void *ctx); /* time since boot; NULL: always 0 */
+	uint64_t (*now_ns)(void *ctx); /* monotonic: time since boot; NULL: always 0 */
+	/* Memory for /proc/meminfo and sysinfo: bytes in all and free; NULL:
+	 * the figures are 0. */
+	void (*mem_info)(void *ctx, uint64_t *total, uint64_t *free);
+	uint64_t boot_epoch_ns;       /* the real-time clock at now_ns() == 0 (the
+				       * RTC read at boot); 0: the archive's time */
 	void *ctx;
 };
 
@@ -84,7 +89,10 @@ struct lx_vma {
 
 /* A pipe end: node is the pipe's index in the world, flags say which end
  * (O_RDONLY reads, O_WRONLY writes). */
-enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR, LX_FD_PIPE };
+/* DEV: /dev/null, zero, urandom (node says which); PROC: a made-up /proc
+ * entry, node is its lx_procfs number. */
+enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR, LX_FD_PIPE, LX_FD_DEV,
+		  LX_FD_PROC };
 
 struct lx_fd {
 	uint8_t kind;
@@ -101,6 +109,7 @@ struct lx_world;
 struct lx_proc {
 	struct lx_world *world;         /* NULL: a lone process (no fork, no pipes) */
 	int pid, ppid;                  /* ppid 0: no parent waits for it */
+	int pgid, sid;                  /* process group and session */
 	uint8_t state;                  /* LX_PROC_* */
 	int status;                     /* ZOMBIE: its wait status */
 	int killed;                     /* a signal sent by kill(): the server ends it */
@@ -115,7 +124,17 @@ struct lx_proc {
 	uint64_t fs_base;
 	uint64_t tid_address, robust_list;
 	uint64_t sigmask;
-	uint64_t rng;                   /* getrandom state (xorshift64*) */
+	uint64_t sigpending;            /* bit sig - 1: sent, not yet acted on */
+	uint32_t rng_key[8];            /* getrandom, /dev/urandom: ChaCha20 key */
+	uint64_t rng_ctr;               /* and block counter */
+	/* A call that waits (poll, select, nanosleep...) is repeated by the
+	 * server until it completes: its deadline (monotonic ns, ~0 none) and
+	 * whether this call is such a repeat. */
+	bool waiting, repeat;
+	uint64_t wait_deadline;
+	char cmdline[256];              /* argv, NUL-separated: /proc/<pid>/cmdline */
+	unsigned cmdline_len;
+	uint64_t start_ns;              /* monotonic time it started: /proc/<pid>/stat */
 	int cwd;                        /* node index */
 	unsigned umask;
 	char exe[LX_PATH_MAX];          /* readlink /proc/self/exe */
@@ -145,6 +164,7 @@ struct lx_world {
 	struct lx_proc procs[LX_MAX_PROCS];
 	struct lx_pipe pipes[LX_MAX_PIPES];
 	int next_pid;
+	int fg_pgrp;            /* the console's foreground process group */
 };
 
 enum lx_action_kind {
@@ -161,6 +181,8 @@ enum lx_action_kind {
 			     * on failure lx_fork_undo and reply -ENOMEM */
 	LX_ACT_EXEC,        /* replace the address space, then lx_exec_finish */
 };
+/* BLOCK: `deadline` (monotonic ns) is when to repeat the call even if no
+ * other process made progress; ~0: no deadline. */
 
 struct lx_action {
 	unsigned kind;
@@ -169,6 +191,7 @@ struct lx_action {
 	unsigned prot;
 	int status;             /* EXIT: Linux wait status (code << 8, or signal) */
 	int child;              /* FORK: index in world->procs */
+	uint64_t deadline;      /* BLOCK: repeat the call by then (~0: only after events) */
 };
 
 /* Set p up empty: fds 0-2 on the console, cwd "/".  fs may be shared by

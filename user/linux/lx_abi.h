@@ -28,6 +28,7 @@ enum {
 #define LX_O_APPEND 02000
 #define LX_O_NONBLOCK 04000
 #define LX_O_DIRECTORY 0200000
+#define LX_O_NOFOLLOW 0400000
 #define LX_O_CLOEXEC 02000000
 #define LX_AT_FDCWD (-100)
 #define LX_AT_SYMLINK_NOFOLLOW 0x100
@@ -40,6 +41,8 @@ enum {
 #define LX_S_IFCHR 0020000
 #define LX_S_IFIFO 0010000
 #define LX_S_IFREG 0100000
+#define LX_S_IFLNK 0120000
+#define LX_DT_LNK 10
 #define LX_DT_CHR 2
 #define LX_DT_DIR 4
 #define LX_DT_REG 8

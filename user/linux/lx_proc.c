@@ -51,6 +51,13 @@ static bool is_reader(const struct lx_fd *f)
 	return (f->flags & LX_O_ACCMODE) == LX_O_RDONLY;
 }
 
+/* Descriptors on a file-system node keep it (an unlinked /tmp file stays
+ * readable until its last descriptor goes). */
+static bool on_node(const struct lx_fd *f)
+{
+	return f->kind == LX_FD_FILE || f->kind == LX_FD_DIR || f->kind == LX_FD_DEV;
+}
+
 void lx_fd_close(struct lx_proc *p, int fd)
 {
 	struct lx_fd *f = &p->fds[fd];
@@ -61,6 +68,8 @@ void lx_fd_close(struct lx_proc *p, int fd)
 		else
 			pp->writers--;
 	}
+	if (on_node(f))
+		lx_fs_release(p->fs, f->node);
 	*f = (struct lx_fd){ 0 };
 }
 
@@ -70,6 +79,8 @@ void lx_fd_install(struct lx_proc *p, int fd, const struct lx_fd *src)
 	if (p->fds[fd].kind != LX_FD_NONE)
 		lx_fd_close(p, fd);
 	p->fds[fd] = copy;
+	if (on_node(&copy))
+		lx_fs_hold(p->fs, copy.node);
 	struct lx_pipe *pp = pipe_of(p, &copy);
 	if (pp) {
 		if (is_reader(&copy))
@@ -107,6 +118,18 @@ int64_t lx_pipe_read(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t 
 		done += k;
 	}
 	return (int64_t)done;
+}
+
+unsigned lx_pipe_poll(struct lx_proc *p, const struct lx_fd *f)
+{
+	struct lx_pipe *pp = pipe_of(p, f);
+	if (!pp)
+		return 0x020;  /* POLLNVAL */
+	if (is_reader(f))
+		return (pp->len ? 0x001 : 0) | (pp->writers ? 0 : 0x010);  /* POLLIN, POLLHUP */
+	if (!pp->readers)
+		return 0x008;  /* POLLERR */
+	return pp->len < LX_PIPE_BUF ? 0x004 : 0;  /* POLLOUT */
 }
 
 /* A write takes what fits and returns that count (a short write, which
@@ -189,6 +212,40 @@ static struct lx_proc *find_pid(struct lx_world *w, int64_t pid)
 	return NULL;
 }
 
+struct lx_proc *lx_find_proc(struct lx_proc *p, int64_t pid)
+{
+	if (pid == 0 || pid == p->pid)
+		return p;
+	return p->world && pid > 0 ? find_pid(p->world, pid) : NULL;
+}
+
+/* setpgid: as Linux, for the caller or a child in its session; a group
+ * to join must exist in the session. */
+int64_t lx_setpgid(struct lx_proc *p, int64_t pid, int64_t pgid)
+{
+	if (pgid < 0)
+		return -LX_EINVAL;
+	struct lx_proc *t = lx_find_proc(p, pid);
+	if (!t || (t != p && t->ppid != p->pid))
+		return -LX_ESRCH;
+	if (t->sid != p->sid)
+		return -LX_EPERM;
+	if (t->sid == t->pid)
+		return -LX_EPERM;  /* a session leader */
+	if (pgid == 0)
+		pgid = t->pid;
+	if (pgid != t->pid) {
+		bool found = false;
+		for (int i = 0; p->world && i < LX_MAX_PROCS && !found; i++)
+			found = p->world->procs[i].state != LX_PROC_FREE &&
+				p->world->procs[i].pgid == pgid && p->world->procs[i].sid == p->sid;
+		if (!found)
+			return -LX_EPERM;
+	}
+	t->pgid = (int)pgid;
+	return 0;
+}
+
 static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 			struct lx_action *act)
 {
@@ -214,6 +271,11 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 	c->status = 0;
 	c->in_len = 0;  /* console input stays with the parent */
 	c->in_eof = false;
+	c->waiting = c->repeat = false;
+	c->sigpending = 0;
+	c->start_ns = lx_clock(p, false);
+	c->rng_key[0] ^= (uint32_t)c->pid;  /* its own random numbers */
+	c->rng_key[1] ^= (uint32_t)p->rng_ctr;
 	for (int i = 0; i < LX_MAX_FDS; i++) {
 		c->fds[i].kind = LX_FD_NONE;
 		if (p->fds[i].kind != LX_FD_NONE)
