@@ -128,6 +128,7 @@ static void check_action(const struct lx_action *a)
 		REQUIRE(a->child >= 0 && a->child < LX_MAX_PROCS && a->ret > 0);
 		break;
 	case LX_ACT_EXEC:
+	case LX_ACT_SIGRETURN:
 		break;
 	case LX_ACT_SET_FS:
 		REQUIRE(a->addr < 0x800000000000ull && a->ret == 0);
@@ -191,6 +192,29 @@ static void run_process(const uint8_t *data, size_t size)
 		check_action(&act);
 		testmem_apply(&mem, &act);
 		check_state();
+		/* the server's side of signals: a frame for a pending handler, or
+		 * the registers back from wherever the fuzzer's stack pointer is */
+		struct lx_regs r = { 0 };
+		memcpy(&r, data + 3, sizeof(r) < REC - 3 ? sizeof(r) : REC - 3);
+		if (data[0] & 2)
+			r.rsp = SCRATCH + (r.rsp % (SCRATCH_PAGES * LX_PAGE + 256));
+		if (act.kind == LX_ACT_SIGRETURN) {
+			int st = lx_sigreturn(&proc, &r);
+			REQUIRE(st == 0 || st == LX_SIGSEGV || (st > 0 && st <= LX_NSIG));
+			if (st)
+				break;
+		}
+		if (act.kind == LX_ACT_RETURN && lx_signal_pending(&proc)) {
+			r.rax = (uint64_t)act.ret;
+			int st = lx_signal_deliver(&proc, &r);
+			REQUIRE(st >= -1 && st <= LX_NSIG);
+			if (st == 0)
+				REQUIRE((r.rsp + 8) % 16 == 0 && r.rsp >= LX_USER_MIN && r.rsp < LX_USER_TOP &&
+					r.rax == 0 && r.rdi >= 1 && r.rdi <= LX_NSIG);
+			if (st > 0)
+				break;
+			REQUIRE(r.rax != (uint64_t)-LX_ERESTARTSYS);
+		}
 		if (act.kind == LX_ACT_EXIT)
 			break;
 		if (act.kind == LX_ACT_NEED_INPUT)

@@ -904,6 +904,312 @@ static void test_poll_sleep(void)
 	EQ(SYS(nanosleep, RO_PAGE - 8, 0, 0, 0, 0, 0, &act), -LX_EFAULT);
 }
 
+
+/* Install handler h for sig with flags (SA_RESTORER and restorer 0x401000 added). */
+static int64_t handle(int sig, uint64_t h, uint64_t flags, uint64_t mask)
+{
+	uint64_t sa[4] = { h, flags | 0x04000000, 0x401000, mask };
+	proc.mem.write(proc.mem.ctx, SCRATCH + 3500, sa, 32);
+	return SYS(rt_sigaction, (uint64_t)sig, SCRATCH + 3500, 0, 8, 0, 0, NULL);
+}
+
+static void test_signals(void)
+{
+	struct lx_action act;
+	const uint64_t top = SCRATCH + SCRATCH_LEN;  /* the stack: the scratch area's top */
+	struct lx_regs r = { .rax = 0, .rsp = top - 64, .rip = 0x402002, .eflags = 0x602,
+			     .rbx = 0x1111, .r15 = 0x1515 };
+	/* a handler with SA_RESTORER: its frame on the stack, regs to enter it */
+	EQ(handle(10, 0x403000, 0, 1ull << 1), 0);
+	EQ(SYS(kill, 1, 10, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_RETURN);
+	CHECK(lx_signal_pending(&proc), "SIGUSR1 pending");
+	struct lx_regs h = r;
+	EQ(lx_signal_deliver(&proc, &h), 0);
+	EQ(h.rip, 0x403000);
+	EQ(h.rdi, 10);
+	EQ((h.rsp + 8) % 16, 0);
+	CHECK(h.rsp < r.rsp - 128, "below the red zone");
+	EQ(h.rsi, h.rsp + 8 + 304);
+	EQ(h.rdx, h.rsp + 8);
+	uint64_t w[2];
+	get(h.rsp, w, 8);
+	EQ(w[0], 0x401000);  /* returns to the restorer */
+	get(h.rdx + 40 + 8 * 16, w, 8);  /* uc_mcontext.rip */
+	EQ(w[0], 0x402002);
+	uint32_t signo;
+	get(h.rsi, &signo, 4);
+	EQ(signo, 10);
+	EQ(proc.sigmask, (1ull << 9) | (1ull << 1));  /* itself and sa_mask while it runs */
+	/* the handler returns: rt_sigreturn restores every register and the mask */
+	h.rsp += 8;
+	h.rbx = 0xdead;
+	EQ(SYS(rt_sigreturn, 0, 0, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_SIGRETURN);
+	EQ(lx_sigreturn(&proc, &h), 0);
+	CHECK(memcmp(&h, &r, sizeof(r)) == 0, "registers back (rip %llx rbx %llx)",
+	      (unsigned long long)h.rip, (unsigned long long)h.rbx);
+	EQ(proc.sigmask, 0);
+	EQ(lx_signal_deliver(&proc, &h), -1);  /* nothing left */
+	/* a bad frame address: SIGSEGV */
+	h = r;
+	h.rsp = 0x8000;
+	EQ(lx_sigreturn(&proc, &h), LX_SIGSEGV);
+	SYS(kill, 0, 10, 0, 0, 0, 0, NULL);
+	h.rsp = 0x5000;
+	EQ(lx_signal_deliver(&proc, &h), LX_SIGSEGV);
+	/* without SA_RESTORER: SIGSEGV, as on x86_64 Linux */
+	uint64_t sa[4] = { 0x403000, 0, 0, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH + 3500, sa, 32);
+	EQ(SYS(rt_sigaction, 12, SCRATCH + 3500, 0, 8, 0, 0, NULL), 0);
+	SYS(kill, 1, 12, 0, 0, 0, 0, NULL);
+	h = r;
+	EQ(lx_signal_deliver(&proc, &h), LX_SIGSEGV);
+	/* bad arguments */
+	EQ(SYS(rt_sigaction, 9, SCRATCH + 3500, 0, 8, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(rt_sigaction, 65, 0, 0, 8, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(rt_sigaction, 10, 0x1234, 0, 8, 0, 0, NULL), -LX_EFAULT);
+	EQ(SYS(kill, 1, 99, 0, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(kill, 77, 0, 0, 0, 0, 0, NULL), -LX_ESRCH);
+}
+
+static void test_signal_defaults(void)
+{
+	struct lx_action act;
+	/* ignored by default: nothing happens */
+	EQ(SYS(kill, 1, LX_SIGCHLD, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_RETURN);
+	CHECK(!lx_signal_pending(&proc), "SIGCHLD dropped");
+	/* blocked SIGTERM waits; unblocking it ends the process */
+	uint64_t set = 1ull << 14;
+	proc.mem.write(proc.mem.ctx, SCRATCH, &set, 8);
+	EQ(SYS(rt_sigprocmask, 0, SCRATCH, 0, 8, 0, 0, NULL), 0);
+	EQ(SYS(kill, 1, LX_SIGTERM, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_RETURN);
+	EQ(SYS(rt_sigpending, SCRATCH + 8, 8, 0, 0, 0, 0, NULL), 0);
+	uint64_t pend;
+	get(SCRATCH + 8, &pend, 8);
+	EQ(pend, 1ull << 14);
+	EQ(SYS(rt_sigprocmask, 1, SCRATCH, 0, 8, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_EXIT);
+	EQ(act.status, LX_SIGTERM);
+	/* SIGKILL cannot be blocked, caught or ignored */
+	setup();
+	set = ~0ull;
+	proc.mem.write(proc.mem.ctx, SCRATCH, &set, 8);
+	EQ(SYS(rt_sigprocmask, 2, SCRATCH, 0, 8, 0, 0, NULL), 0);
+	CHECK(!(proc.sigmask & (1ull << 8)), "SIGKILL not in the mask");
+	SYS(kill, 1, LX_SIGKILL, 0, 0, 0, 0, &act);
+	EQ(act.kind, LX_ACT_EXIT);
+	EQ(act.status, LX_SIGKILL);
+	/* SIGPIPE on a write to a pipe with no reader is not reachable alone;
+	 * SIG_IGN drops a pending signal */
+	setup();
+	EQ(handle(10, 0x403000, 0, 0), 0);
+	set = 1ull << 9;
+	proc.mem.write(proc.mem.ctx, SCRATCH, &set, 8);
+	SYS(rt_sigprocmask, 0, SCRATCH, 0, 8, 0, 0, NULL);
+	SYS(kill, 1, 10, 0, 0, 0, 0, NULL);
+	EQ(handle(10, 1, 0, 0), 0);
+	EQ(proc.sigpending, 0);
+	/* alarm: SIGALRM when due, its default ends the process */
+	setup();
+	EQ(SYS(alarm, 2, 0, 0, 0, 0, 0, NULL), 0);
+	clock_now += 1000000000ull;
+	EQ(SYS(alarm, 2, 0, 0, 0, 0, 0, NULL), 1);  /* one second was left */
+	clock_now += 2100000000ull;
+	SYS(getpid, 0, 0, 0, 0, 0, 0, &act);
+	EQ(act.kind, LX_ACT_EXIT);
+	EQ(act.status, LX_SIGALRM);
+	/* a wait with an alarm set wakes for it */
+	setup();
+	SYS(alarm, 5, 0, 0, 0, 0, 0, NULL);
+	SYS(pause, 0, 0, 0, 0, 0, 0, &act);
+	EQ(act.kind, LX_ACT_BLOCK);
+	EQ(act.deadline, clock_now + 5000000000ull);
+	/* setitimer ITIMER_REAL with an interval; getitimer reads it */
+	setup();
+	uint64_t it[4] = { 0, 500000, 1, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH, it, 32);
+	EQ(SYS(setitimer, 0, SCRATCH, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(getitimer, 0, SCRATCH + 64, 0, 0, 0, 0, NULL), 0);
+	get(SCRATCH + 64, it, 32);
+	EQ(it[1], 500000);
+	EQ(it[2], 1);
+	EQ(SYS(setitimer, 5, SCRATCH, 0, 0, 0, 0, NULL), -LX_EINVAL);
+}
+
+/* A wait a handler interrupts: EINTR, or the call again with SA_RESTART. */
+static void test_signal_waits(void)
+{
+	struct lx_action act;
+	const uint64_t top = SCRATCH + SCRATCH_LEN;
+	struct lx_regs r = { .rsp = top - 64, .rip = 0x402002 };
+	/* a console read with SA_RESTART: back over the syscall instruction */
+	EQ(handle(10, 0x403000, 0x10000000, 0), 0);
+	SYS(read, 0, SCRATCH, 10, 0, 0, 0, &act);
+	EQ(act.kind, LX_ACT_NEED_INPUT);
+	lx_signal_send(&proc, 10, 0, 5, 0, 0);
+	EQ(SYS(read, 0, SCRATCH, 10, 0, 0, 0, &act), -LX_ERESTARTSYS);
+	EQ(act.kind, LX_ACT_RETURN);
+	struct lx_regs h = r;
+	h.rax = (uint64_t)act.ret;
+	EQ(lx_signal_deliver(&proc, &h), 0);
+	uint64_t saved[2];
+	get(h.rdx + 40 + 8 * 13, saved, 8);  /* saved rax: the call's number (read, 0) */
+	EQ(saved[0], 0);
+	get(h.rdx + 40 + 8 * 16, saved, 8);  /* saved rip: the syscall instruction */
+	EQ(saved[0], 0x402000);
+	/* without SA_RESTART: EINTR */
+	setup();
+	EQ(handle(10, 0x403000, 0, 0), 0);
+	SYS(read, 0, SCRATCH, 10, 0, 0, 0, &act);
+	lx_signal_send(&proc, 10, 0, 5, 0, 0);
+	h = r;
+	h.rax = (uint64_t)SYS(read, 0, SCRATCH, 10, 0, 0, 0, &act);
+	EQ(lx_signal_deliver(&proc, &h), 0);
+	get(h.rdx + 40 + 8 * 13, saved, 8);
+	EQ(saved[0], (uint64_t)-LX_EINTR);
+	/* rt_sigsuspend: waits with the given mask; the handler's frame keeps
+	 * the caller's mask, which rt_sigreturn puts back */
+	setup();
+	EQ(handle(10, 0x403000, 0, 0), 0);
+	uint64_t m = 1ull << 11;
+	proc.sigmask = 1ull << 9;  /* SIGUSR1 blocked until the wait */
+	proc.mem.write(proc.mem.ctx, SCRATCH, &m, 8);
+	EQ(SYS(rt_sigsuspend, SCRATCH, 8, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_BLOCK);
+	EQ(proc.sigmask, 1ull << 11);
+	lx_signal_send(&proc, 10, 0, 5, 0, 0);
+	EQ(SYS(rt_sigsuspend, SCRATCH, 8, 0, 0, 0, 0, &act), -LX_EINTR);
+	h = r;
+	h.rax = (uint64_t)-LX_EINTR;
+	EQ(lx_signal_deliver(&proc, &h), 0);
+	get(h.rdx + 296, saved, 8);
+	EQ(saved[0], 1ull << 9);  /* uc_sigmask: the mask before rt_sigsuspend */
+	h.rsp += 8;
+	EQ(lx_sigreturn(&proc, &h), 0);
+	EQ(proc.sigmask, 1ull << 9);
+	/* nanosleep interrupted: EINTR and the time left */
+	setup();
+	EQ(handle(10, 0x403000, 0, 0), 0);
+	uint64_t ts[2] = { 2, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH, ts, 16);
+	SYS(nanosleep, SCRATCH, SCRATCH + 16, 0, 0, 0, 0, &act);
+	EQ(act.kind, LX_ACT_BLOCK);
+	clock_now += 500000000ull;
+	lx_signal_send(&proc, 10, 0, 5, 0, 0);
+	EQ(SYS(nanosleep, SCRATCH, SCRATCH + 16, 0, 0, 0, 0, &act), -LX_EINTR);
+	get(SCRATCH + 16, ts, 16);
+	EQ(ts[0], 1);
+	EQ(ts[1], 500000000);
+	/* a fault goes to a handler when one is installed and not blocked */
+	setup();
+	CHECK(!lx_signal_fault(&proc, LX_SIGSEGV, 1, 0x8), "no handler: the process ends");
+	EQ(handle(LX_SIGSEGV, 0x403000, 0, 0), 0);
+	CHECK(lx_signal_fault(&proc, LX_SIGSEGV, 1, 0x8), "to the handler");
+	h = r;
+	EQ(lx_signal_deliver(&proc, &h), 0);
+	uint64_t addr;
+	get(h.rsi + 16, &addr, 8);
+	EQ(addr, 0x8);
+}
+
+/* Processes: SIGCHLD and zombies (no cap of 8 on children waited for
+ * later), process groups and sessions, kill of a group, the console's
+ * Ctrl-C to the foreground group. */
+static struct lx_world world;
+static void test_world(void)
+{
+	struct lx_mem ops = testmem_ops(&mem);
+	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
+				.now_ns = clock_ns };
+	struct lx_proc *p = lx_world_init(&world, &fs, &ops, &host, 7);
+	mem.p = p;
+	struct lx_vma v = { .start = SCRATCH, .end = SCRATCH + SCRATCH_LEN,
+			    .prot = LX_PROT_READ | LX_PROT_WRITE };
+	lx_vma_map(p, &v);
+	struct lx_action act;
+	uint64_t a[6] = { 0 };
+	/* 50 children that end at once, waited for after all of them */
+	for (int i = 0; i < 50; i++) {
+		lx_syscall(p, LX_NR_fork, a, &act);
+		if (act.kind != LX_ACT_FORK) {
+			fail("fork %d: kind %u ret %lld", i, act.kind, (long long)act.ret);
+			return;
+		}
+		lx_proc_exit(&world.procs[act.child], 0);
+	}
+	int reaped = 0;
+	for (;;) {
+		uint64_t w[6] = { (uint64_t)-1, 0, 1 /* WNOHANG */ };
+		lx_syscall(p, LX_NR_wait4, w, &act);
+		if (act.ret <= 0)
+			break;
+		reaped++;
+	}
+	EQ(reaped, 50);
+	uint64_t w1[6] = { (uint64_t)-1, 0, 0 };
+	lx_syscall(p, LX_NR_wait4, w1, &act);
+	EQ(act.ret, -LX_ECHILD);
+	/* SIGCHLD reaches a handler; SIG_IGN reaps at once */
+	uint64_t sa[4] = { 0x403000, 0x04000000, 0x401000, 0 };
+	p->mem.write(p->mem.ctx, SCRATCH, sa, 32);
+	uint64_t sarg[6] = { LX_SIGCHLD, SCRATCH, 0, 8 };
+	lx_syscall(p, LX_NR_rt_sigaction, sarg, &act);
+	lx_syscall(p, LX_NR_fork, a, &act);
+	int child = act.child, cpid = (int)act.ret;
+	/* the child makes its own group, then a session */
+	uint64_t sp[6] = { 0, 0 };
+	lx_syscall(&world.procs[child], LX_NR_setpgid, sp, &act);
+	EQ(act.ret, 0);
+	EQ(world.procs[child].pgid, cpid);
+	lx_syscall(&world.procs[child], LX_NR_setsid, sp, &act);
+	EQ(act.ret, -LX_EPERM);  /* a group leader */
+	uint64_t g[6] = { (uint64_t)cpid };
+	lx_syscall(p, LX_NR_getpgid, g, &act);
+	EQ(act.ret, cpid);
+	/* the parent hands the console to the child's group */
+	uint32_t pg = (uint32_t)cpid;
+	p->mem.write(p->mem.ctx, SCRATCH + 64, &pg, 4);
+	uint64_t io[6] = { 0, 0x5410 /* TIOCSPGRP */, SCRATCH + 64 };
+	lx_syscall(p, LX_NR_ioctl, io, &act);
+	EQ(act.ret, 0);
+	EQ(world.fg_pgrp, cpid);
+	pg = 999;
+	p->mem.write(p->mem.ctx, SCRATCH + 64, &pg, 4);
+	lx_syscall(p, LX_NR_ioctl, io, &act);
+	EQ(act.ret, -LX_EPERM);
+	/* Ctrl-C: the foreground group only */
+	lx_console_signal(&world, LX_SIGINT);
+	EQ(world.procs[child].killed, LX_SIGINT);
+	EQ(p->killed, 0);
+	lx_proc_exit(&world.procs[child], LX_SIGINT);
+	CHECK(p->sigpending & (1ull << 16), "SIGCHLD pending for the parent");
+	EQ(p->siginfo[LX_SIGCHLD - 1].pid, cpid);
+	EQ(p->siginfo[LX_SIGCHLD - 1].code, 2);  /* CLD_KILLED */
+	uint64_t st = 0;
+	uint64_t w2[6] = { (uint64_t)cpid, SCRATCH + 128, 0 };
+	lx_syscall(p, LX_NR_wait4, w2, &act);
+	EQ(act.ret, cpid);
+	p->mem.read(p->mem.ctx, SCRATCH + 128, &st, 4);
+	EQ(st, LX_SIGINT);
+	sa[0] = 1;  /* SIG_IGN */
+	p->mem.write(p->mem.ctx, SCRATCH, sa, 32);
+	lx_syscall(p, LX_NR_rt_sigaction, sarg, &act);
+	lx_syscall(p, LX_NR_fork, a, &act);
+	lx_proc_exit(&world.procs[act.child], 0);
+	lx_syscall(p, LX_NR_wait4, w1, &act);
+	EQ(act.ret, -LX_ECHILD);
+	/* kill(0, sig): the caller's group, itself included */
+	lx_syscall(p, LX_NR_fork, a, &act);
+	child = act.child;
+	uint64_t k[6] = { 0, LX_SIGTERM };
+	lx_syscall(p, LX_NR_kill, k, &act);
+	EQ(act.kind, LX_ACT_EXIT);
+	EQ(world.procs[child].killed, LX_SIGTERM);
+}
+
 #define RUN(fn, ...)                                                     \
 	do {                                                             \
 		current = #fn;                                           \
@@ -932,6 +1238,10 @@ int main(int argc, char **argv)
 	RUN(test_dev);
 	RUN(test_proc);
 	RUN(test_poll_sleep);
+	RUN(test_signals);
+	RUN(test_signal_defaults);
+	RUN(test_signal_waits);
+	RUN(test_world);
 	RUN(test_stdin);
 	RUN(test_startup_calls);
 	RUN(test_brk_mmap);

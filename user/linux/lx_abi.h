@@ -86,6 +86,10 @@ enum {
 #define LX_FUTEX_CMD_MASK 0x7f
 
 /* signals */
+#define LX_NSIG 64
+#define LX_SIGHUP 1
+#define LX_SIGINT 2
+#define LX_SIGQUIT 3
 #define LX_SIGILL 4
 #define LX_SIGTRAP 5
 #define LX_SIGABRT 6
@@ -93,6 +97,16 @@ enum {
 #define LX_SIGFPE 8
 #define LX_SIGKILL 9
 #define LX_SIGSEGV 11
+#define LX_SIGPIPE 13
+#define LX_SIGALRM 14
+#define LX_SIGTERM 15
+#define LX_SIGCHLD 17
+#define LX_SIGCONT 18
+#define LX_SIGSTOP 19
+#define LX_SIGTSTP 20
+/* Internal: a blocked call a signal interrupted; restarted when the
+ * handler has SA_RESTART, else EINTR (never seen by the program). */
+#define LX_ERESTARTSYS 512
 
 /* auxv */
 #define LX_AT_NULL 0

@@ -69,8 +69,13 @@ void lx_block(struct lx_proc *p, struct lx_action *act, uint64_t deadline);
 /* The deadline of this wait: the one computed at the first try of a
  * repeated call, else `deadline`. */
 uint64_t lx_wait_deadline(struct lx_proc *p, uint64_t deadline);
-/* A signal is pending and not blocked (a wait ends with EINTR). */
-bool lx_signal_pending(const struct lx_proc *p);
+/* lx_signal.c: signal calls (LX_UNHANDLED for others); alarms that came
+ * due; execve's and fork's effect on dispositions; SIGCHLD ignored. */
+int64_t lx_signal_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act);
+void lx_timers_check(struct lx_proc *p);
+void lx_signal_exec(struct lx_proc *p);
+void lx_signal_fork(struct lx_proc *child);
+bool lx_child_autoreap(const struct lx_proc *parent);
 /* lx_proc.c: what a pipe end is ready for (POLLIN, POLLOUT, POLLHUP, POLLERR). */
 unsigned lx_pipe_poll(struct lx_proc *p, const struct lx_fd *f);
 

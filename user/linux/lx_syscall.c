@@ -149,15 +149,19 @@ void lx_block(struct lx_proc *p, struct lx_action *act, uint64_t deadline)
 	p->wait_deadline = deadline;
 }
 
+/* Calls a signal handler with SA_RESTART starts again (they were waiting
+ * for a pipe or a child); the others end with EINTR. */
+static bool restartable(uint64_t nr)
+{
+	return nr == LX_NR_read || nr == LX_NR_write || nr == LX_NR_readv || nr == LX_NR_writev ||
+	       nr == LX_NR_wait4;
+}
+
 uint64_t lx_wait_deadline(struct lx_proc *p, uint64_t deadline)
 {
 	return p->repeat ? p->wait_deadline : deadline;
 }
 
-bool lx_signal_pending(const struct lx_proc *p)
-{
-	return (p->sigpending & ~p->sigmask) != 0;
-}
 
 #define LX_TIOCGPGRP 0x540f
 #define LX_TIOCSPGRP 0x5410
@@ -289,55 +293,6 @@ static int64_t do_getrandom(struct lx_proc *p, uint64_t buf, uint64_t len, uint6
 	return lx_random_fill(p, buf, len);
 }
 
-static int64_t do_sigaction(struct lx_proc *p, const uint64_t a[6])
-{
-	uint64_t sig = a[0];
-	if (a[3] != 8 || sig < 1 || sig > 64 ||
-	    (a[1] && (sig == LX_SIGKILL || sig == 19 /* SIGSTOP */)))
-		return -LX_EINVAL;
-	uint8_t sa[32];
-	if (a[1] && lx_copy_in(p, a[1], sa, sizeof(sa)))
-		return -LX_EFAULT;
-	if (a[2]) {
-		memset(sa, 0, sizeof(sa));  /* SIG_DFL: handlers are never run */
-		if (lx_copy_out(p, a[2], sa, sizeof(sa)))
-			return -LX_EFAULT;
-	}
-	return 0;
-}
-
-static int64_t do_sigprocmask(struct lx_proc *p, const uint64_t a[6])
-{
-	if (a[3] != 8)
-		return -LX_EINVAL;
-	uint64_t set = 0;
-	if (a[1]) {
-		uint8_t b[8];
-		if (lx_copy_in(p, a[1], b, 8))
-			return -LX_EFAULT;
-		set = lx_get64(b);
-		if (a[0] > 2)
-			return -LX_EINVAL;
-	}
-	if (a[2]) {
-		uint8_t b[8];
-		lx_put64(b, p->sigmask);
-		if (lx_copy_out(p, a[2], b, 8))
-			return -LX_EFAULT;
-	}
-	if (a[1]) {
-		uint64_t keep = (1ull << (LX_SIGKILL - 1)) | (1ull << (19 - 1));
-		if (a[0] == 0)
-			p->sigmask |= set;
-		else if (a[0] == 1)
-			p->sigmask &= ~set;
-		else
-			p->sigmask = set;
-		p->sigmask &= ~keep;
-	}
-	return 0;
-}
-
 static int64_t do_prctl(struct lx_proc *p, const uint64_t a[6])
 {
 	if (a[0] == LX_PR_SET_NAME) {
@@ -443,10 +398,7 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	}
 	case LX_NR_sysinfo: return lx_sysinfo(p, a[0]);
 	case LX_NR_nanosleep: return do_sleep(p, 1, 0, a[0], a[1], act);
-	case LX_NR_clock_nanosleep: {
-		int64_t r = do_sleep(p, a[0], a[1], a[2], a[3], act);
-		return r < 0 ? r : r;  /* clock_nanosleep returns the error itself: glibc negates */
-	}
+	case LX_NR_clock_nanosleep: return do_sleep(p, a[0], a[1], a[2], a[3], act);
 	case LX_NR_getuid:
 	case LX_NR_getgid:
 	case LX_NR_geteuid:
@@ -468,8 +420,6 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 			return -LX_EPERM;
 		return do_rlimit(p, a[1], a[3]);
 	case LX_NR_getrandom: return do_getrandom(p, a[0], a[1], a[2]);
-	case LX_NR_rt_sigaction: return do_sigaction(p, a);
-	case LX_NR_rt_sigprocmask: return do_sigprocmask(p, a);
 	case LX_NR_sigaltstack: {
 		if (a[1]) {
 			uint8_t ss[24];
@@ -513,6 +463,8 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	case LX_NR_brk: lx_sys_brk(p, a, act); return act->ret;
 	default: {
 		int64_t r = lx_proc_syscall(p, nr, a, act);
+		if (r == LX_UNHANDLED)
+			r = lx_signal_syscall(p, nr, a, act);
 		return r == LX_UNHANDLED ? lx_file_syscall(p, nr, a, act) : r;
 	}
 	}
@@ -534,6 +486,7 @@ void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct l
 	/* A call that waited is repeated by the server until it completes. */
 	p->repeat = p->waiting;
 	p->waiting = false;
+	lx_timers_check(p);
 	unsigned err, status = lx_syscall_status(nr, &err);
 	int64_t r = LX_UNHANDLED;
 	if (status == LX_ST_SUPPORTED || status == LX_ST_PARTIAL)
@@ -549,4 +502,26 @@ void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct l
 		*act = (struct lx_action){ .kind = LX_ACT_RETURN };
 	}
 	act->ret = r;
+	/* A wait a signal interrupts ends now (EINTR, or a restart after a
+	 * SA_RESTART handler: lx_signal_deliver decides). */
+	if ((act->kind == LX_ACT_BLOCK || act->kind == LX_ACT_NEED_INPUT) && lx_signal_pending(p)) {
+		*act = (struct lx_action){ .kind = LX_ACT_RETURN };
+		act->ret = restartable(nr) ? -LX_ERESTARTSYS : -LX_EINTR;
+		p->waiting = false;
+	}
+	if (act->ret == -LX_ERESTARTSYS)
+		p->restart_nr = nr;
+	if (act->kind == LX_ACT_BLOCK) {
+		/* every wait can be repeated; an alarm due wakes it */
+		uint64_t d = act->deadline ? act->deadline : ~0ull;
+		if (p->alarm_at && p->alarm_at < d)
+			d = p->alarm_at;
+		lx_block(p, act, d);
+	}
+	/* A default action ends the process (SIGPIPE of its own write, a
+	 * kill, an unblocked pending signal). */
+	if (p->killed && act->kind != LX_ACT_FORK && act->kind != LX_ACT_EXEC &&
+	    act->kind != LX_ACT_EXIT) {
+		*act = (struct lx_action){ .kind = LX_ACT_EXIT, .status = p->killed };
+	}
 }

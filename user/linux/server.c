@@ -471,6 +471,11 @@ static void read_console_line(struct lx_proc *p)
 	size_t len = 0;
 	for (;;) {
 		int c = serial_getc();
+		if (c == 3 || c == 0x1c) {  /* Ctrl-C, Ctrl-\: the foreground group */
+			serial_write(c == 3 ? "^C\n" : "^\\\n", 3);
+			lx_console_signal(&world, c == 3 ? LX_SIGINT : LX_SIGQUIT);
+			return;
+		}
 		if (c == 4) {
 			lx_feed_input(p, line, len);
 			return;
@@ -692,6 +697,82 @@ static int exception_signal(uint64_t vector)
 	}
 }
 
+/* ==== issue 16: signals ==== */
+
+static void regs_to_lx(const uint64_t *k, struct lx_regs *r)
+{
+	*r = (struct lx_regs){ .r8 = k[KOZO_X86_R8], .r9 = k[KOZO_X86_R9], .r10 = k[KOZO_X86_R10],
+			       .r11 = k[KOZO_X86_R11], .r12 = k[KOZO_X86_R12], .r13 = k[KOZO_X86_R13],
+			       .r14 = k[KOZO_X86_R14], .r15 = k[KOZO_X86_R15], .rdi = k[KOZO_X86_RDI],
+			       .rsi = k[KOZO_X86_RSI], .rbp = k[KOZO_X86_RBP], .rbx = k[KOZO_X86_RBX],
+			       .rdx = k[KOZO_X86_RDX], .rax = k[KOZO_X86_RAX], .rcx = k[KOZO_X86_RCX],
+			       .rsp = k[KOZO_X86_RSP], .rip = k[KOZO_X86_RIP],
+			       .eflags = k[KOZO_X86_RFLAGS] };
+}
+
+static void regs_from_lx(const struct lx_regs *r, uint64_t *k)
+{
+	k[KOZO_X86_R8] = r->r8, k[KOZO_X86_R9] = r->r9, k[KOZO_X86_R10] = r->r10;
+	k[KOZO_X86_R11] = r->r11, k[KOZO_X86_R12] = r->r12, k[KOZO_X86_R13] = r->r13;
+	k[KOZO_X86_R14] = r->r14, k[KOZO_X86_R15] = r->r15, k[KOZO_X86_RDI] = r->rdi;
+	k[KOZO_X86_RSI] = r->rsi, k[KOZO_X86_RBP] = r->rbp, k[KOZO_X86_RBX] = r->rbx;
+	k[KOZO_X86_RDX] = r->rdx, k[KOZO_X86_RAX] = r->rax, k[KOZO_X86_RCX] = r->rcx;
+	k[KOZO_X86_RSP] = r->rsp, k[KOZO_X86_RIP] = r->rip, k[KOZO_X86_RFLAGS] = r->eflags;
+}
+
+/* Process i stopped (its call done with *ret when ret, or a fault): act on
+ * its next signal.  true: done here (a handler entered, or the process
+ * ended); false: reply or resume as usual with *ret. */
+static bool deliver(unsigned i, uint64_t *ret)
+{
+	struct lx_proc *p = &world.procs[i];
+	if (!lx_signal_pending(p) && !p->restore_mask) {
+		if (ret && *ret == (uint64_t)-LX_ERESTARTSYS)
+			*ret = (uint64_t)-LX_EINTR;
+		return false;
+	}
+	uint64_t k[KOZO_ARCH_REG_COUNT];
+	struct lx_regs r;
+	kozo_tcb_suspend(sp[i].tcb);
+	if (kozo_tcb_read_registers(sp[i].tcb, KOZO_ARCH_REG_COUNT, k)) {
+		end_proc(i, LX_SIGKILL);
+		return true;
+	}
+	regs_to_lx(k, &r);
+	if (ret)
+		r.rax = *ret;
+	int st = lx_signal_deliver(p, &r);
+	if (st > 0) {
+		end_proc(i, st);
+		return true;
+	}
+	regs_from_lx(&r, k);
+	kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, k);
+	return true;
+}
+
+/* rt_sigreturn: the registers back from the signal frame. */
+static void sigreturn(unsigned i)
+{
+	uint64_t k[KOZO_ARCH_REG_COUNT];
+	struct lx_regs r;
+	kozo_tcb_suspend(sp[i].tcb);
+	if (kozo_tcb_read_registers(sp[i].tcb, KOZO_ARCH_REG_COUNT, k)) {
+		end_proc(i, LX_SIGKILL);
+		return;
+	}
+	regs_to_lx(k, &r);
+	int st = lx_sigreturn(&world.procs[i], &r);
+	if (st) {
+		end_proc(i, st);
+		return;
+	}
+	regs_from_lx(&r, k);
+	kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, k);
+	deliver(i, NULL);  /* what the restored mask lets through */
+}
+/* ==== end of signals ==== */
+
 /* Give process i's parked call its result and let it run. */
 static void resume_with(unsigned i, uint64_t ret)
 {
@@ -749,6 +830,7 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 			*reply = (uint64_t)-LX_ENOMEM;
 		}
 		return true;
+	case LX_ACT_SIGRETURN: sigreturn(i); return false;
 	case LX_ACT_EXEC:
 		if (!exec_image(i)) {
 			printf("linux: %s: execve failed past its point of no return\n", p->exe);
@@ -780,7 +862,7 @@ static void settle(void)
 				continue;
 			sp[i].blocked = false;
 			uint64_t reply;
-			if (do_call(i, sp[i].nr, sp[i].args, &reply))
+			if (do_call(i, sp[i].nr, sp[i].args, &reply) && !deliver(i, &reply))
 				resume_with(i, reply);
 			if (!sp[i].blocked)
 				progress = true;
@@ -825,6 +907,10 @@ static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned 
 	*repeat = addr == *last ? *repeat + 1 : 0;
 	*last = addr;
 	if (!v || !((int)v->prot & need) || *repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
+		if (!s->out_of_memory && lx_signal_fault(p, LX_SIGSEGV, v ? 2 /* SEGV_ACCERR */ : 1, addr)) {
+			*repeat = 0;
+			return deliver(i, NULL);  /* its handler runs */
+		}
 		printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", p->exe,
 		       s->out_of_memory ? "out of memory" : "bad access", addr, mr[0]);
 		end_proc(i, s->out_of_memory ? LX_SIGKILL : LX_SIGSEGV);
@@ -848,15 +934,19 @@ static int serve(void)
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
 			uint64_t args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5], ipc->msg[6] };
-			if (do_call(i, mr[0], args, &reply))
+			if (do_call(i, mr[0], args, &reply) && !deliver(i, &reply))
 				len = 1;
 		} else if (label == KOZO_FAULT_VM) {
 			vm_fault(i, mr, &last_fault, &repeat);  /* resumed, or ended */
 		} else if (label == KOZO_FAULT_USER_EXCEPTION) {
 			int sig = exception_signal(mr[3]);
-			printf("linux: %s: %s: exception %lu at ip 0x%lx\n", world.procs[i].exe,
-			       lx_signal_name(sig), mr[3], mr[0]);
-			end_proc(i, sig);
+			if (lx_signal_fault(&world.procs[i], sig, 0x80, mr[0])) {
+				deliver(i, NULL);  /* its handler runs */
+			} else {
+				printf("linux: %s: %s: exception %lu at ip 0x%lx\n", world.procs[i].exe,
+				       lx_signal_name(sig), mr[3], mr[0]);
+				end_proc(i, sig);
+			}
 		} else {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 			end_proc(i, LX_SIGKILL);

@@ -386,9 +386,9 @@ enum lx_nr {
 	X(10, mprotect, SUPPORTED, 0) \
 	X(11, munmap, SUPPORTED, 0) \
 	X(12, brk, SUPPORTED, 0) \
-	X(13, rt_sigaction, PARTIAL, 0) \
-	X(14, rt_sigprocmask, PARTIAL, 0) \
-	X(15, rt_sigreturn, ERRNO, 38) \
+	X(13, rt_sigaction, SUPPORTED, 0) \
+	X(14, rt_sigprocmask, SUPPORTED, 0) \
+	X(15, rt_sigreturn, SUPPORTED, 0) \
 	X(16, ioctl, PARTIAL, 0) \
 	X(17, pread64, SUPPORTED, 0) \
 	X(18, pwrite64, SUPPORTED, 0) \
@@ -407,11 +407,11 @@ enum lx_nr {
 	X(31, shmctl, ERRNO, 38) \
 	X(32, dup, SUPPORTED, 0) \
 	X(33, dup2, SUPPORTED, 0) \
-	X(34, pause, ERRNO, 38) \
+	X(34, pause, SUPPORTED, 0) \
 	X(35, nanosleep, PARTIAL, 0) \
-	X(36, getitimer, ERRNO, 38) \
-	X(37, alarm, ERRNO, 38) \
-	X(38, setitimer, ERRNO, 38) \
+	X(36, getitimer, PARTIAL, 0) \
+	X(37, alarm, PARTIAL, 0) \
+	X(38, setitimer, PARTIAL, 0) \
 	X(39, getpid, SUPPORTED, 0) \
 	X(40, sendfile, SUPPORTED, 0) \
 	X(41, socket, ERRNO, 97) \
@@ -435,7 +435,7 @@ enum lx_nr {
 	X(59, execve, PARTIAL, 0) \
 	X(60, exit, PARTIAL, 0) \
 	X(61, wait4, PARTIAL, 0) \
-	X(62, kill, PARTIAL, 0) \
+	X(62, kill, SUPPORTED, 0) \
 	X(63, uname, SUPPORTED, 0) \
 	X(64, semget, ERRNO, 38) \
 	X(65, semop, ERRNO, 38) \
@@ -500,10 +500,10 @@ enum lx_nr {
 	X(124, getsid, SUPPORTED, 0) \
 	X(125, capget, ERRNO, 38) \
 	X(126, capset, ERRNO, 38) \
-	X(127, rt_sigpending, ERRNO, 38) \
+	X(127, rt_sigpending, SUPPORTED, 0) \
 	X(128, rt_sigtimedwait, ERRNO, 38) \
 	X(129, rt_sigqueueinfo, ERRNO, 38) \
-	X(130, rt_sigsuspend, ERRNO, 38) \
+	X(130, rt_sigsuspend, SUPPORTED, 0) \
 	X(131, sigaltstack, PARTIAL, 0) \
 	X(132, utime, ERRNO, 38) \
 	X(133, mknod, ERRNO, 38) \
@@ -573,7 +573,7 @@ enum lx_nr {
 	X(197, removexattr, ERRNO, 38) \
 	X(198, lremovexattr, ERRNO, 38) \
 	X(199, fremovexattr, ERRNO, 38) \
-	X(200, tkill, PARTIAL, 0) \
+	X(200, tkill, SUPPORTED, 0) \
 	X(201, time, PARTIAL, 0) \
 	X(202, futex, PARTIAL, 0) \
 	X(203, sched_setaffinity, ERRNO, 38) \
@@ -607,7 +607,7 @@ enum lx_nr {
 	X(231, exit_group, SUPPORTED, 0) \
 	X(232, epoll_wait, ERRNO, 38) \
 	X(233, epoll_ctl, ERRNO, 38) \
-	X(234, tgkill, PARTIAL, 0) \
+	X(234, tgkill, SUPPORTED, 0) \
 	X(235, utimes, PARTIAL, 0) \
 	X(236, vserver, ERRNO, 38) \
 	X(237, mbind, ERRNO, 38) \
