@@ -268,8 +268,23 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 		held += w->zombies[i].pid != 0;
 	for (int i = 0; i < LX_MAX_PROCS; i++)
 		held += w->procs[i].state == LX_PROC_LIVE;
-	if (!c || held >= LX_MAX_ZOMBIES)
+	if (held >= LX_MAX_ZOMBIES)
 		return -LX_EAGAIN;
+	if (!c) {
+		/* Every process entry is taken (the server has resources for
+		 * LX_MAX_PROCS at a time).  While another process runs, or
+		 * sleeps until a deadline, it may end and free one: wait for
+		 * that, as a fork that takes a while; when all the others wait
+		 * for events, nothing may ever free one: EAGAIN. */
+		bool running = false;
+		for (int i = 0; i < LX_MAX_PROCS && !running; i++)
+			running = &w->procs[i] != p && w->procs[i].state == LX_PROC_LIVE &&
+				  (!w->procs[i].waiting || w->procs[i].wait_deadline != ~0ull);
+		if (!running)
+			return -LX_EAGAIN;
+		lx_block(p, act, ~0ull);
+		return 0;
+	}
 	int pid;
 	bool used;
 	do {  /* the next pid no process or zombie has */
