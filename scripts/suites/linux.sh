@@ -97,6 +97,17 @@ else
 	check "rung 2: busybox wc reads the console until Ctrl-D = host" \
 		test "$got" = "$HOST_OUT" -a "$(status_of)" = 0
 
+	# Ctrl-C while the foreground program waits for the console: SIGINT
+	# to its process group (the default action ends it: status 130).
+	from=$(log_size)
+	type_keys $'linux /bin/busybox sh -c \'read x; echo never\'\r'
+	sleep 2
+	type_keys $'\x03'
+	wait_prompt "$from" 60
+	OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
+	check "Ctrl-C ends a program reading the console (SIGINT, status 130)" \
+		test "$(status_of)" = 130 -a "$(grep -c never <<<"$OUT")" = 0
+
 	# ---- rung 3: busybox sh -c: builtins, fork, pipes, exec, wait4 ----
 	run_cmd "linux /bin/busybox sh -c 'echo a; echo b; exit 3'" 60
 	host /bin/busybox "$BB" sh -c 'echo a; echo b; exit 3'

@@ -1201,6 +1201,31 @@ static void test_world(void)
 	lx_proc_exit(&world.procs[act.child], 0);
 	lx_syscall(p, LX_NR_wait4, w1, &act);
 	EQ(act.ret, -LX_ECHILD);
+	/* every entry taken: fork waits while another process runs, and
+	 * fails with EAGAIN when all the others wait for events */
+	int kids[LX_MAX_PROCS];
+	int nkids = 0;
+	for (;;) {
+		lx_syscall(p, LX_NR_fork, a, &act);
+		if (act.kind != LX_ACT_FORK)
+			break;
+		kids[nkids++] = act.child;
+	}
+	EQ(nkids, LX_MAX_PROCS - 1);
+	EQ(act.kind, LX_ACT_BLOCK);  /* the children run */
+	for (int i = 0; i < nkids; i++)
+		world.procs[kids[i]].waiting = true, world.procs[kids[i]].wait_deadline = ~0ull;
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_RETURN);
+	EQ(act.ret, -LX_EAGAIN);
+	world.procs[kids[0]].wait_deadline = 5;  /* one sleeps: it will end */
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_BLOCK);
+	for (int i = 0; i < nkids; i++)
+		lx_proc_exit(&world.procs[kids[i]], 0);
+	lx_syscall(p, LX_NR_fork, a, &act);  /* the repeat: an entry is free */
+	EQ(act.kind, LX_ACT_FORK);
+	lx_proc_exit(&world.procs[act.child], 0);
 	/* kill(0, sig): the caller's group, itself included */
 	lx_syscall(p, LX_NR_fork, a, &act);
 	child = act.child;
