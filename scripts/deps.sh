@@ -18,6 +18,7 @@ needs=(
 	"bear bear"
 	"gdb gdb"
 	"/bin/busybox busybox-static"
+	"bwrap bubblewrap"
 	"faketime faketime"
 	"disorderfs disorderfs"
 	"git git"

@@ -48,6 +48,13 @@ static void console(void *ctx, const char *s, size_t n)
 	(void)sink;
 }
 
+static uint64_t clock_now;
+static uint64_t clock_ns(void *ctx)
+{
+	(void)ctx;
+	return clock_now;
+}
+
 static void setup(void)
 {
 	if (!archive_len) {
@@ -57,10 +64,13 @@ static void setup(void)
 		add("bin/prog", 0100755, "\177ELF not really");
 		add("TRAILER!!!", 0, NULL);
 	}
+	lx_fs_free_tmp(&fs);  /* the pages of the last run go back */
 	REQUIRE(lx_fs_init(&fs, archive, archive_len, NULL) == 0);
+	struct lx_pages pages = testmem_pages();
+	lx_fs_set_pages(&fs, &pages);
 	testmem_reset(&mem);
 	struct lx_mem ops = testmem_ops(&mem);
-	struct lx_host host = { .console_write = console };
+	struct lx_host host = { .console_write = console, .now_ns = clock_ns };
 	lx_proc_init(&proc, &fs, &ops, &host, 1);
 	mem.p = &proc;
 	proc.brk_start = proc.brk = 0x600000;
@@ -80,10 +90,20 @@ static void check_state(void)
 	}
 	for (unsigned i = 0; i < LX_MAX_FDS; i++) {
 		const struct lx_fd *f = &proc.fds[i];
-		REQUIRE(f->kind <= LX_FD_PIPE);
-		if (f->kind == LX_FD_FILE || f->kind == LX_FD_DIR)
-			REQUIRE(f->node >= 0 && (unsigned)f->node < fs.count);
+		REQUIRE(f->kind <= LX_FD_PROC);
+		if (f->kind == LX_FD_FILE || f->kind == LX_FD_DIR || f->kind == LX_FD_DEV)
+			REQUIRE(f->node >= 0 && (unsigned)f->node < fs.count && fs.nodes[f->node].mode);
 	}
+	/* /tmp's books: every inode's references are nodes naming it */
+	REQUIRE(fs.tmp_pages == testmem_pages_out);
+	unsigned refs[LX_TMP_FILES] = { 0 };
+	for (unsigned k = 0; k < fs.count; k++) {
+		REQUIRE(fs.nodes[k].tmp_slot >= -1 && fs.nodes[k].tmp_slot < LX_TMP_FILES);
+		if (fs.nodes[k].mode && fs.nodes[k].tmp_slot >= 0)
+			refs[fs.nodes[k].tmp_slot]++;
+	}
+	for (unsigned i = 0; i < LX_TMP_FILES; i++)
+		REQUIRE(refs[i] == fs.tfiles[i].refs && fs.tfiles[i].nlink <= refs[i]);
 	REQUIRE(proc.brk >= proc.brk_start && proc.brk - proc.brk_start <= LX_BRK_MAX);
 	REQUIRE(proc.in_len <= sizeof(proc.in_buf));
 	REQUIRE(proc.cwd >= 0 && (unsigned)proc.cwd < fs.count);
@@ -102,11 +122,13 @@ static void check_action(const struct lx_action *a)
 						: a->status > 0 && a->status <= 64);
 		break;
 	case LX_ACT_BLOCK:
+		REQUIRE(proc.waiting || a->deadline == 0);
 		break;
 	case LX_ACT_FORK:
 		REQUIRE(a->child >= 0 && a->child < LX_MAX_PROCS && a->ret > 0);
 		break;
 	case LX_ACT_EXEC:
+	case LX_ACT_SIGRETURN:
 		break;
 	case LX_ACT_SET_FS:
 		REQUIRE(a->addr < 0x800000000000ull && a->ret == 0);
@@ -122,15 +144,26 @@ static void check_action(const struct lx_action *a)
 	}
 }
 
+/* Paths the fuzzer names by number (kind 4), written at the end of the
+ * scratch area: the made-up and writable parts of the tree. */
+static const char *const paths[] = {
+	"/tmp/a", "/tmp/b", "/tmp/a/c", "/tmp", "/proc", "/proc/self/stat", "/proc/1/cmdline",
+	"/proc/meminfo", "/proc/self", "/dev/zero", "/dev/urandom", "/dev/null", "/dev/tty",
+	"/etc/motd", "/", "a", "..", "/tmp/../tmp/b/",
+};
+#define PATHS_AT (SCRATCH + (SCRATCH_PAGES - 1) * LX_PAGE)
+#define NPATHS (sizeof(paths) / sizeof(paths[0]))
+
 static uint64_t arg(const uint8_t *r)
 {
 	uint64_t v;
 	memcpy(&v, r + 1, 8);
-	switch (r[0] % 4) {
+	switch (r[0] % 5) {
 	case 0: return v;                                            /* raw */
 	case 1: return v % 64;                                       /* small number, fd */
 	case 2: return SCRATCH + v % (SCRATCH_PAGES * LX_PAGE + 64); /* near scratch */
-	default: return (uint64_t)(int64_t)(int8_t)v;                /* -128..127: AT_FDCWD... */
+	case 3: return (uint64_t)(int64_t)(int8_t)v;                 /* -128..127: AT_FDCWD... */
+	default: return PATHS_AT + 32 * (v % NPATHS);                /* a path */
 	}
 }
 
@@ -139,8 +172,12 @@ static uint64_t arg(const uint8_t *r)
 static void run_process(const uint8_t *data, size_t size)
 {
 	setup();
+	testmem_budget = 64 + (size ? data[0] % 64 : 0);  /* small: the fuzzer reaches ENOSPC */
 	size_t fill = size < 256 ? size : 256;
 	REQUIRE(proc.mem.write(proc.mem.ctx, SCRATCH, data, fill) == 0);
+	for (unsigned i = 0; i < NPATHS; i++)
+		REQUIRE(proc.mem.write(proc.mem.ctx, PATHS_AT + 32 * i, paths[i], strlen(paths[i]) + 1) == 0);
+	uint64_t now = 1000000000ull;
 	data += fill, size -= fill;
 	for (unsigned steps = 0; size >= REC && steps < 64; steps++, data += REC, size -= REC) {
 		uint64_t nr = (uint64_t)(data[1] | data[2] << 8);
@@ -150,10 +187,34 @@ static void run_process(const uint8_t *data, size_t size)
 		for (int i = 0; i < 6; i++)
 			a[i] = arg(data + 3 + 9 * i);
 		struct lx_action act;
+		clock_now = now += (uint64_t)data[0] << 20;  /* time goes on: deadlines pass */
 		lx_syscall(&proc, nr, a, &act);
 		check_action(&act);
 		testmem_apply(&mem, &act);
 		check_state();
+		/* the server's side of signals: a frame for a pending handler, or
+		 * the registers back from wherever the fuzzer's stack pointer is */
+		struct lx_regs r = { 0 };
+		memcpy(&r, data + 3, sizeof(r) < REC - 3 ? sizeof(r) : REC - 3);
+		if (data[0] & 2)
+			r.rsp = SCRATCH + (r.rsp % (SCRATCH_PAGES * LX_PAGE + 256));
+		if (act.kind == LX_ACT_SIGRETURN) {
+			int st = lx_sigreturn(&proc, &r);
+			REQUIRE(st == 0 || st == LX_SIGSEGV || (st > 0 && st <= LX_NSIG));
+			if (st)
+				break;
+		}
+		if (act.kind == LX_ACT_RETURN && lx_signal_pending(&proc)) {
+			r.rax = (uint64_t)act.ret;
+			int st = lx_signal_deliver(&proc, &r);
+			REQUIRE(st >= -1 && st <= LX_NSIG);
+			if (st == 0)
+				REQUIRE((r.rsp + 8) % 16 == 0 && r.rsp >= LX_USER_MIN && r.rsp < LX_USER_TOP &&
+					r.rax == 0 && r.rdi >= 1 && r.rdi <= LX_NSIG);
+			if (st > 0)
+				break;
+			REQUIRE(r.rax != (uint64_t)-LX_ERESTARTSYS);
+		}
 		if (act.kind == LX_ACT_EXIT)
 			break;
 		if (act.kind == LX_ACT_NEED_INPUT)

@@ -70,7 +70,7 @@ else
 	host /bin/busybox "$BB" cat tests/linux/files/etc/motd
 	same "rung 2: busybox cat of an archive file = host" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /" 60
-	mkdir -p "$TMP/root/bin" "$TMP/root/etc" "$TMP/root/tmp"
+	mkdir -p "$TMP/root/bin" "$TMP/root/etc" "$TMP/root/tmp" "$TMP/root/dev" "$TMP/root/proc"
 	host /bin/busybox "$BB" ls "$TMP/root"
 	same "rung 2: busybox ls / = host listing of the same tree" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /bin" 60
@@ -96,6 +96,17 @@ else
 	got=$(prog_out | tail -n 1)
 	check "rung 2: busybox wc reads the console until Ctrl-D = host" \
 		test "$got" = "$HOST_OUT" -a "$(status_of)" = 0
+
+	# Ctrl-C while the foreground program waits for the console: SIGINT
+	# to its process group (the default action ends it: status 130).
+	from=$(log_size)
+	type_keys $'linux /bin/busybox sh -c \'read x; echo never\'\r'
+	sleep 2
+	type_keys $'\x03'
+	wait_prompt "$from" 60
+	OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
+	check "Ctrl-C ends a program reading the console (SIGINT, status 130)" \
+		test "$(status_of)" = 130 -a "$(grep -c never <<<"$OUT")" = 0
 
 	# ---- rung 3: busybox sh -c: builtins, fork, pipes, exec, wait4 ----
 	run_cmd "linux /bin/busybox sh -c 'echo a; echo b; exit 3'" 60
@@ -124,7 +135,11 @@ else
 	run_cmd "linux /bin/badcalls" 60
 	host /bin/badcalls "$P/badcalls"
 	same "bad pointers give EFAULT, unknown calls ENOSYS (= host)" "$HOST_OUT" "$HOST_STATUS"
-	check "unknown syscall logged once" test "$(grep -c 'unsupported syscall 999' <<<"$OUT")" = 1
+	check "unknown syscalls stay out of the program's output" \
+		test "$(grep -c 'unsupported syscall' <<<"$OUT")" = 0
+	run_cmd "linux --log" 20
+	check "unknown syscall logged once, in the server's log" \
+		test "$(grep -c 'unsupported syscall 999' <<<"$OUT")" = 1
 	run_cmd "linux /bin/crash" 60
 	host /bin/crash "$P/crash"
 	same "a faulting program is killed: SIGSEGV, status 139 (= host)" "$HOST_OUT" "$HOST_STATUS"

@@ -1,4 +1,5 @@
 /* See testmem.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "testmem.h"
@@ -91,4 +92,29 @@ void testmem_reset(struct testmem *m)
 {
 	m->n = 0;
 	m->faults = 0;
+}
+
+unsigned testmem_budget = 1u << 14, testmem_pages_out;
+
+static void *page_alloc(void *ctx)
+{
+	(void)ctx;
+	if (testmem_pages_out >= testmem_budget)
+		return NULL;
+	void *pg = malloc(LX_FS_PAGE);
+	if (pg)
+		testmem_pages_out++;
+	return pg;
+}
+
+static void page_free(void *ctx, void *pg)
+{
+	(void)ctx;
+	testmem_pages_out--;
+	free(pg);
+}
+
+struct lx_pages testmem_pages(void)
+{
+	return (struct lx_pages){ .alloc = page_alloc, .free = page_free };
 }

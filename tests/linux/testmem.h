@@ -24,4 +24,9 @@ void testmem_apply(struct testmem *m, const struct lx_action *a);
 /* Forget every page. */
 void testmem_reset(struct testmem *m);
 
+/* /tmp's memory budget for tests and the fuzzer: malloc'd pages, at most
+ * testmem_budget out at a time (then alloc gives NULL, as a spent budget). */
+extern unsigned testmem_budget, testmem_pages_out;
+struct lx_pages testmem_pages(void);
+
 #endif

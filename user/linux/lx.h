@@ -47,6 +47,7 @@
 #define LX_MAX_VMAS 64
 #define LX_STDIN_BUF 512
 #define LX_MAX_PROCS 8
+#define LX_MAX_ZOMBIES 256      /* ended children not yet waited for */
 #define LX_MAX_PIPES 16
 #define LX_PIPE_BUF 4096
 #define LX_EXEC_MAX 4096        /* bytes of argv and envp strings for execve */
@@ -64,7 +65,12 @@ struct lx_mem {
 struct lx_host {
 	void (*console_write)(void *ctx, const char *s, size_t n);
 	void (*log_unsupported)(void *ctx, uint64_t nr, const char *name);
-	uint64_t (*now_ns)(void *ctx); /* time since boot; NULL: always 0 */
+	uint64_t (*now_ns)(void *ctx); /* monotonic: time since boot; NULL: always 0 */
+	/* Memory for /proc/meminfo and sysinfo: bytes in all and free; NULL:
+	 * the figures are 0. */
+	void (*mem_info)(void *ctx, uint64_t *total, uint64_t *free);
+	uint64_t boot_epoch_ns;       /* the real-time clock at now_ns() == 0 (the
+				       * RTC read at boot); 0: the archive's time */
 	void *ctx;
 };
 
@@ -84,7 +90,10 @@ struct lx_vma {
 
 /* A pipe end: node is the pipe's index in the world, flags say which end
  * (O_RDONLY reads, O_WRONLY writes). */
-enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR, LX_FD_PIPE };
+/* DEV: /dev/null, zero, urandom (node says which); PROC: a made-up /proc
+ * entry, node is its lx_procfs number. */
+enum lx_fd_kind { LX_FD_NONE, LX_FD_CONSOLE, LX_FD_FILE, LX_FD_DIR, LX_FD_PIPE, LX_FD_DEV,
+		  LX_FD_PROC };
 
 struct lx_fd {
 	uint8_t kind;
@@ -96,14 +105,32 @@ struct lx_fd {
 
 enum lx_proc_state { LX_PROC_FREE, LX_PROC_LIVE, LX_PROC_ZOMBIE };
 
+/* rt_sigaction's struct (handler 0 SIG_DFL, 1 SIG_IGN), and what a pending
+ * signal's siginfo says. */
+struct lx_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+struct lx_siginfo {
+	int code, pid, status;
+	uint64_t addr;
+};
+
+/* The registers a signal frame saves, in struct sigcontext's order. */
+struct lx_regs {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp,
+		rip, eflags;
+};
+
 struct lx_world;
 
 struct lx_proc {
 	struct lx_world *world;         /* NULL: a lone process (no fork, no pipes) */
 	int pid, ppid;                  /* ppid 0: no parent waits for it */
+	int pgid, sid;                  /* process group and session */
 	uint8_t state;                  /* LX_PROC_* */
 	int status;                     /* ZOMBIE: its wait status */
-	int killed;                     /* a signal sent by kill(): the server ends it */
+	int killed;                     /* a signal's default action ends it: the server
+					 * ends it with this status */
 	struct lx_mem mem;
 	struct lx_host host;
 	struct lx_fs *fs;
@@ -115,7 +142,23 @@ struct lx_proc {
 	uint64_t fs_base;
 	uint64_t tid_address, robust_list;
 	uint64_t sigmask;
-	uint64_t rng;                   /* getrandom state (xorshift64*) */
+	uint64_t sigpending;            /* bit sig - 1: sent, not yet acted on */
+	uint64_t saved_mask;            /* rt_sigsuspend's caller's mask, */
+	bool restore_mask;              /* back when its handler returns */
+	uint64_t restart_nr;            /* the call an LX_ERESTARTSYS repeats */
+	uint64_t alarm_at, alarm_interval; /* ITIMER_REAL (monotonic ns; 0 off) */
+	struct lx_sigaction sigact[LX_NSIG];
+	struct lx_siginfo siginfo[LX_NSIG];
+	uint32_t rng_key[8];            /* getrandom, /dev/urandom: ChaCha20 key */
+	uint64_t rng_ctr;               /* and block counter */
+	/* A call that waits (poll, select, nanosleep...) is repeated by the
+	 * server until it completes: its deadline (monotonic ns, ~0 none) and
+	 * whether this call is such a repeat. */
+	bool waiting, repeat;
+	uint64_t wait_deadline;
+	char cmdline[256];              /* argv, NUL-separated: /proc/<pid>/cmdline */
+	unsigned cmdline_len;
+	uint64_t start_ns;              /* monotonic time it started: /proc/<pid>/stat */
 	int cwd;                        /* node index */
 	unsigned umask;
 	char exe[LX_PATH_MAX];          /* readlink /proc/self/exe */
@@ -140,11 +183,19 @@ struct lx_pipe {
 	unsigned readers, writers;
 };
 
+/* A child that ended and was not waited for: only its numbers stay (its
+ * process entry, and the server's resources, are free again). */
+struct lx_zombie {
+	int pid, ppid, pgid, status;    /* pid 0: free */
+};
+
 struct lx_world {
 	struct lx_fs *fs;
 	struct lx_proc procs[LX_MAX_PROCS];
+	struct lx_zombie zombies[LX_MAX_ZOMBIES];
 	struct lx_pipe pipes[LX_MAX_PIPES];
 	int next_pid;
+	int fg_pgrp;            /* the console's foreground process group */
 };
 
 enum lx_action_kind {
@@ -160,7 +211,11 @@ enum lx_action_kind {
 			     * space and registers (its call returns 0), reply ret;
 			     * on failure lx_fork_undo and reply -ENOMEM */
 	LX_ACT_EXEC,        /* replace the address space, then lx_exec_finish */
+	LX_ACT_SIGRETURN,   /* rt_sigreturn: lx_sigreturn on the thread's registers,
+			     * write them back, resume (no reply) */
 };
+/* BLOCK: `deadline` (monotonic ns) is when to repeat the call even if no
+ * other process made progress; ~0: no deadline. */
 
 struct lx_action {
 	unsigned kind;
@@ -169,6 +224,7 @@ struct lx_action {
 	unsigned prot;
 	int status;             /* EXIT: Linux wait status (code << 8, or signal) */
 	int child;              /* FORK: index in world->procs */
+	uint64_t deadline;      /* BLOCK: repeat the call by then (~0: only after events) */
 };
 
 /* Set p up empty: fds 0-2 on the console, cwd "/".  fs may be shared by
@@ -194,6 +250,32 @@ int lx_proc_index(const struct lx_proc *p);
 
 /* Translate one system call.  Always fills *act; never fails otherwise. */
 void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct lx_action *act);
+
+/* ---- signals (lx_signal.c) ---- */
+
+/* After a system call completed (r: the registers it resumes with, rax its
+ * result) or a fault the layer took as a signal (lx_signal_fault): act on
+ * the next pending signal.  -1: nothing (r may have changed: an internal
+ * restart code became EINTR; write rax); 0: r now enters a handler, its
+ * frame written on the user stack: write r and resume the thread; > 0: end
+ * the process with that wait status (a default action, or a frame that
+ * could not be written: SIGSEGV). */
+int lx_signal_deliver(struct lx_proc *p, struct lx_regs *r);
+/* LX_ACT_SIGRETURN: r (the thread's registers) back from the frame at the
+ * stack pointer.  0, or a wait status to end the process with (SIGSEGV). */
+int lx_sigreturn(struct lx_proc *p, struct lx_regs *r);
+/* A fault of the process is signal sig (code, address): true when a
+ * handler is to run (then lx_signal_deliver with the fault's registers),
+ * false when the process ends with sig. */
+bool lx_signal_fault(struct lx_proc *p, int sig, int code, uint64_t addr);
+/* The console saw Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT): sig to the
+ * foreground process group. */
+void lx_console_signal(struct lx_world *w, int sig);
+/* A signal is pending and not blocked, or the process is to end (a wait
+ * ends with EINTR; the server delivers after the call). */
+bool lx_signal_pending(const struct lx_proc *p);
+/* Send sig to t (code, pid, status, addr: its siginfo). */
+void lx_signal_send(struct lx_proc *t, int sig, int code, int pid, int status, uint64_t addr);
 
 /* Give stdin bytes (the server's console line discipline), or EOF when n is
  * 0.  Bytes beyond the buffer's room are dropped; returns how many fit. */

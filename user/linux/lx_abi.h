@@ -28,6 +28,7 @@ enum {
 #define LX_O_APPEND 02000
 #define LX_O_NONBLOCK 04000
 #define LX_O_DIRECTORY 0200000
+#define LX_O_NOFOLLOW 0400000
 #define LX_O_CLOEXEC 02000000
 #define LX_AT_FDCWD (-100)
 #define LX_AT_SYMLINK_NOFOLLOW 0x100
@@ -40,6 +41,8 @@ enum {
 #define LX_S_IFCHR 0020000
 #define LX_S_IFIFO 0010000
 #define LX_S_IFREG 0100000
+#define LX_S_IFLNK 0120000
+#define LX_DT_LNK 10
 #define LX_DT_CHR 2
 #define LX_DT_DIR 4
 #define LX_DT_REG 8
@@ -83,6 +86,10 @@ enum {
 #define LX_FUTEX_CMD_MASK 0x7f
 
 /* signals */
+#define LX_NSIG 64
+#define LX_SIGHUP 1
+#define LX_SIGINT 2
+#define LX_SIGQUIT 3
 #define LX_SIGILL 4
 #define LX_SIGTRAP 5
 #define LX_SIGABRT 6
@@ -90,6 +97,16 @@ enum {
 #define LX_SIGFPE 8
 #define LX_SIGKILL 9
 #define LX_SIGSEGV 11
+#define LX_SIGPIPE 13
+#define LX_SIGALRM 14
+#define LX_SIGTERM 15
+#define LX_SIGCHLD 17
+#define LX_SIGCONT 18
+#define LX_SIGSTOP 19
+#define LX_SIGTSTP 20
+/* Internal: a blocked call a signal interrupted; restarted when the
+ * handler has SA_RESTART, else EINTR (never seen by the program). */
+#define LX_ERESTARTSYS 512
 
 /* auxv */
 #define LX_AT_NULL 0

@@ -194,6 +194,14 @@ int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
 	if (err)
 		return err;
 	p->mmap_next = LX_MMAP_TOP;
+	p->cmdline_len = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (n > sizeof(p->cmdline) - p->cmdline_len)
+			break;
+		memcpy(p->cmdline + p->cmdline_len, argv[i], n);
+		p->cmdline_len += (unsigned)n;
+	}
 
 	uint64_t sp = LX_STACK_TOP, argp[MAX_ARGS], envpp[MAX_ARGS], rnd = 0, execfn = 0;
 	static const char platform[] = "x86_64";

@@ -127,7 +127,10 @@ int lx_fs_init(struct lx_fs *fs, const uint8_t *cpio, size_t len, const char **w
 		why = &unused;
 	fs->count = 0;
 	fs->mtime = 0;
-	memset(fs->tmp_used, 0, sizeof(fs->tmp_used));
+	fs->tmp_dir = fs->proc_dir = 0;
+	memset(fs->tfiles, 0, sizeof(fs->tfiles));
+	fs->tmp_pages = 0;
+	fs->pages = (struct lx_pages){ 0 };
 	add_node(fs, "/", 0, LX_S_IFDIR | 0755);
 	size_t off = 0;
 	for (;;) {
@@ -177,6 +180,32 @@ int lx_fs_init(struct lx_fs *fs, const uint8_t *cpio, size_t len, const char **w
 	}
 	fs->nodes[tmp].mode = LX_S_IFDIR | 01777;
 	fs->tmp_dir = tmp;
+	int proc = ensure_dir(fs, "/proc");
+	int dev = ensure_dir(fs, "/dev");
+	if (proc < 0 || dev < 0) {
+		*why = "/proc or /dev is not a directory";
+		return proc < 0 ? proc : dev;
+	}
+	fs->nodes[proc].mode = LX_S_IFDIR | 0555;
+	fs->proc_dir = proc;
+	static const struct { const char *path; uint8_t dev; } devs[] = {
+		{ "/dev/null", LX_DEV_NULL },
+		{ "/dev/tty", LX_DEV_TTY },
+		{ "/dev/urandom", LX_DEV_URANDOM },
+		{ "/dev/zero", LX_DEV_ZERO },
+	};
+	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		if (lx_fs_lookup(fs, devs[i].path) >= 0)
+			continue;
+		int d = add_node(fs, devs[i].path, dev, LX_S_IFCHR | 0666);
+		if (d < 0) {
+			*why = "too many entries";
+			return d;
+		}
+		fs->nodes[d].dev = devs[i].dev;
+	}
+	for (unsigned i = 0; i < fs->count; i++)
+		fs->nodes[i].atime = fs->nodes[i].mtime = fs->nodes[i].ctime = fs->mtime * 1000000000ull;
 	return 0;
 }
 
@@ -235,58 +264,321 @@ static bool under_tmp(const struct lx_fs *fs, const char *abs)
 	return strncmp(abs, "/tmp/", 5) == 0 && abs[5] != '\0' && fs->tmp_dir > 0;
 }
 
-int lx_fs_create(struct lx_fs *fs, const char *abs, unsigned mode)
+/* ---- /tmp inodes: bytes in pages of the budget ---- */
+
+/* The page holding byte off of tfile t, made (with its index pages) when
+ * make; NULL when absent or the budget is spent. */
+static uint8_t *tpage(struct lx_fs *fs, struct lx_tfile *t, uint64_t off, bool make)
+{
+	uint64_t pg = off / LX_FS_PAGE;
+	size_t i1 = (size_t)(pg / LX_FS_IDX), i2 = (size_t)(pg % LX_FS_IDX);
+	if (i1 >= LX_FS_IDX)
+		return NULL;
+	const size_t idx[2] = { i1, i2 };
+	void **slot = (void **)&t->top;
+	for (int level = 0; level < 3; level++) {
+		if (!*slot) {
+			if (!make || !fs->pages.alloc)
+				return NULL;
+			void *n = fs->pages.alloc(fs->pages.ctx);
+			if (!n)
+				return NULL;
+			memset(n, 0, LX_FS_PAGE);
+			fs->tmp_pages++;
+			*slot = n;
+		}
+		if (level < 2)
+			slot = &((void **)*slot)[idx[level]];
+	}
+	return (uint8_t *)*slot;
+}
+
+static const uint8_t *tpage_ro(const struct lx_fs *fs, const struct lx_tfile *t, uint64_t off)
+{
+	return tpage((struct lx_fs *)fs, (struct lx_tfile *)t, off, false);
+}
+
+static void give_back(struct lx_fs *fs, void *page)
+{
+	if (fs->pages.free)
+		fs->pages.free(fs->pages.ctx, page);
+	fs->tmp_pages--;
+}
+
+/* Free the data pages from byte `keep` on (rounded up to a page), and
+ * index pages left empty. */
+static void tfile_cut(struct lx_fs *fs, struct lx_tfile *t, uint64_t keep)
+{
+	if (!t->top)
+		return;
+	uint64_t first = (keep + LX_FS_PAGE - 1) / LX_FS_PAGE;
+	for (size_t i1 = 0; i1 < LX_FS_IDX; i1++) {
+		void **mid = t->top[i1];
+		if (!mid)
+			continue;
+		bool empty = true;
+		for (size_t i2 = 0; i2 < LX_FS_IDX; i2++) {
+			if (!mid[i2])
+				continue;
+			if ((uint64_t)i1 * LX_FS_IDX + i2 >= first) {
+				give_back(fs, mid[i2]);
+				mid[i2] = NULL;
+			} else {
+				empty = false;
+			}
+		}
+		if (empty) {
+			give_back(fs, mid);
+			t->top[i1] = NULL;
+		}
+	}
+	if (first == 0) {
+		give_back(fs, t->top);
+		t->top = NULL;
+	}
+}
+
+static int tfile_new(struct lx_fs *fs)
+{
+	for (int i = 0; i < LX_TMP_FILES; i++) {
+		if (!fs->tfiles[i].refs) {
+			fs->tfiles[i] = (struct lx_tfile){ .refs = 1, .nlink = 1 };
+			return i;
+		}
+	}
+	return -LX_ENOSPC;
+}
+
+void lx_fs_set_pages(struct lx_fs *fs, const struct lx_pages *pages)
+{
+	fs->pages = *pages;
+}
+
+void lx_fs_free_tmp(struct lx_fs *fs)
+{
+	for (int i = 0; i < LX_TMP_FILES; i++) {
+		if (fs->tfiles[i].refs)
+			tfile_cut(fs, &fs->tfiles[i], 0);
+		fs->tfiles[i] = (struct lx_tfile){ 0 };
+	}
+}
+
+/* ---- names ---- */
+
+static int free_entry(struct lx_fs *fs)
+{
+	/* Reuse a freed table entry before growing the table. */
+	for (unsigned k = 1; k < fs->count; k++)
+		if (fs->nodes[k].mode == 0)
+			return (int)k;
+	if (fs->count >= LX_FS_MAX_NODES)
+		return -LX_ENOSPC;
+	return (int)fs->count++;
+}
+
+/* A new name: its parent's node, or the error in Linux's order (the
+ * parent missing, the name taken, then a read-only place). */
+static int new_name(struct lx_fs *fs, const char *abs)
 {
 	int p = parent_of(fs, abs, false);
 	if (p < 0)
 		return p;
-	if (!under_tmp(fs, abs))
-		return -LX_EROFS;
 	if (lx_fs_lookup(fs, abs) >= 0)
 		return -LX_EEXIST;
+	return under_tmp(fs, abs) ? p : -LX_EROFS;
+}
+
+int lx_fs_create(struct lx_fs *fs, const char *abs, unsigned mode, uint64_t now)
+{
+	int p = new_name(fs, abs);
+	if (p < 0)
+		return p;
+	unsigned type = mode & LX_S_IFMT;
+	if (type != LX_S_IFDIR && type != LX_S_IFLNK)
+		type = LX_S_IFREG;
 	int slot = -1;
-	if ((mode & LX_S_IFMT) != LX_S_IFDIR) {
-		for (int i = 0; i < LX_TMP_FILES && slot < 0; i++)
-			if (!fs->tmp_used[i])
-				slot = i;
+	if (type != LX_S_IFDIR) {
+		slot = tfile_new(fs);
 		if (slot < 0)
-			return -LX_ENOSPC;
+			return slot;
 	}
-	/* Reuse a freed table entry before growing the table. */
-	int i = -1;
-	for (unsigned k = 1; k < fs->count && i < 0; k++)
-		if (fs->nodes[k].mode == 0)
-			i = (int)k;
+	int i = free_entry(fs);
 	if (i < 0) {
-		i = add_node(fs, abs, p, 0);
-		if (i < 0)
-			return i;
-	} else {
-		memset(&fs->nodes[i], 0, sizeof(fs->nodes[i]));
-		memcpy(fs->nodes[i].path, abs, strlen(abs) + 1);
-		fs->nodes[i].parent = p;
+		if (slot >= 0)
+			fs->tfiles[slot].refs = 0;
+		return i;
 	}
-	fs->nodes[i].mode = (mode & LX_S_IFMT) == LX_S_IFDIR ? LX_S_IFDIR | (mode & 07777)
-							     : LX_S_IFREG | (mode & 07777);
-	fs->nodes[i].tmp_slot = slot;
-	if (slot >= 0)
-		fs->tmp_used[slot] = true;
+	struct lx_node *e = &fs->nodes[i];
+	memset(e, 0, sizeof(*e));
+	memcpy(e->path, abs, strlen(abs) + 1);
+	e->parent = p;
+	e->mode = type | (mode & 07777);
+	e->tmp_slot = slot;
+	e->atime = e->mtime = e->ctime = now;
+	fs->nodes[p].mtime = fs->nodes[p].ctime = now;
 	return i;
+}
+
+/* Forget node i; its inode goes with its last name and descriptor. */
+static void drop_node(struct lx_fs *fs, int i)
+{
+	struct lx_node *e = &fs->nodes[i];
+	if (e->tmp_slot >= 0) {
+		struct lx_tfile *t = &fs->tfiles[e->tmp_slot];
+		if (--t->refs == 0)
+			tfile_cut(fs, t, 0);
+	}
+	memset(e, 0, sizeof(*e));
+	e->tmp_slot = -1;
 }
 
 int lx_fs_remove(struct lx_fs *fs, int node, bool dir)
 {
 	struct lx_node *e = &fs->nodes[node];
-	if (!under_tmp(fs, e->path))
-		return -LX_EROFS;
 	if (dir != lx_fs_is_dir(fs, node))
 		return dir ? -LX_ENOTDIR : -LX_EISDIR;
+	if (!under_tmp(fs, e->path))
+		return node == 0 || node == fs->tmp_dir ? -LX_EBUSY : -LX_EROFS;
 	if (dir && lx_fs_child(fs, node, 0) >= 0)
 		return -LX_ENOTEMPTY;
 	if (e->tmp_slot >= 0)
-		fs->tmp_used[e->tmp_slot] = false;
-	memset(e, 0, sizeof(*e));
-	e->tmp_slot = -1;
+		fs->tfiles[e->tmp_slot].nlink--;
+	if (e->parent >= 0)
+		fs->nodes[e->parent].mtime = fs->nodes[e->parent].ctime = e->ctime;
+	if (e->opens) {
+		e->path[0] = '\0';  /* no name: lookups and listings pass it by */
+		e->parent = -1;
+		return 0;
+	}
+	drop_node(fs, node);
+	return 0;
+}
+
+void lx_fs_hold(struct lx_fs *fs, int node)
+{
+	if (node >= 0 && (unsigned)node < fs->count && fs->nodes[node].mode)
+		fs->nodes[node].opens++;
+}
+
+void lx_fs_release(struct lx_fs *fs, int node)
+{
+	if (node < 0 || (unsigned)node >= fs->count || !fs->nodes[node].mode)
+		return;
+	struct lx_node *e = &fs->nodes[node];
+	if (e->opens && --e->opens == 0 && e->parent < 0 && node != 0)
+		drop_node(fs, node);
+}
+
+unsigned lx_fs_nlink(const struct lx_fs *fs, int node)
+{
+	const struct lx_node *e = &fs->nodes[node];
+	if (lx_fs_is_dir(fs, node))
+		return 2;
+	return e->tmp_slot >= 0 ? fs->tfiles[e->tmp_slot].nlink : 1;
+}
+
+/* Is `abs` below directory path `dir` (or the same)? */
+static bool inside(const char *abs, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1)
+		return true;
+	return strncmp(abs, dir, n) == 0 && (abs[n] == '\0' || abs[n] == '/');
+}
+
+int lx_fs_rename(struct lx_fs *fs, const char *from, const char *to, unsigned flags)
+{
+	if (flags & ~(unsigned)(LX_RENAME_NOREPLACE | LX_RENAME_EXCHANGE) ||
+	    (flags & LX_RENAME_NOREPLACE && flags & LX_RENAME_EXCHANGE))
+		return -LX_EINVAL;
+	int src = lx_fs_lookup(fs, from);
+	if (src < 0)
+		return src;
+	int np = parent_of(fs, to, false);
+	if (np < 0)
+		return np;
+	int dst = lx_fs_lookup(fs, to);
+	if (flags & LX_RENAME_EXCHANGE)
+		return dst < 0 ? dst : -LX_EINVAL;  /* not supported; documented */
+	if (!under_tmp(fs, from) || !under_tmp(fs, to))
+		return src == 0 || src == fs->tmp_dir ? -LX_EBUSY : -LX_EROFS;
+	if (dst == src)
+		return 0;
+	if (dst >= 0 && flags & LX_RENAME_NOREPLACE)
+		return -LX_EEXIST;
+	bool dir = lx_fs_is_dir(fs, src);
+	if (dir && inside(to, from))
+		return -LX_EINVAL;  /* into itself */
+	if (dst >= 0) {
+		if (dir && !lx_fs_is_dir(fs, dst))
+			return -LX_ENOTDIR;
+		if (!dir && lx_fs_is_dir(fs, dst))
+			return -LX_EISDIR;
+	}
+	/* Every name below a directory changes with it: check they fit. */
+	size_t fl = strlen(from), tl = strlen(to);
+	for (unsigned k = 1; k < fs->count; k++)
+		if (fs->nodes[k].mode && fs->nodes[k].parent >= 0 && inside(fs->nodes[k].path, from) &&
+		    strlen(fs->nodes[k].path) - fl + tl >= LX_PATH_MAX)
+			return -LX_ENAMETOOLONG;
+	if (dst >= 0) {
+		uint64_t t = fs->nodes[src].ctime;
+		fs->nodes[dst].ctime = t;
+		int err = lx_fs_remove(fs, dst, dir);
+		if (err)
+			return err;  /* ENOTEMPTY */
+	}
+	for (unsigned k = 1; k < fs->count; k++) {
+		struct lx_node *e = &fs->nodes[k];
+		if (!e->mode || e->parent < 0 || !inside(e->path, from))
+			continue;
+		char tail[LX_PATH_MAX];
+		memcpy(tail, e->path + fl, strlen(e->path + fl) + 1);
+		memcpy(e->path, to, tl);
+		memcpy(e->path + tl, tail, strlen(tail) + 1);
+	}
+	fs->nodes[src].parent = np;
+	return 0;
+}
+
+int lx_fs_link(struct lx_fs *fs, int node, const char *to)
+{
+	struct lx_node *e = &fs->nodes[node];
+	if (lx_fs_is_dir(fs, node))
+		return -LX_EPERM;
+	int p = new_name(fs, to);
+	if (p < 0)
+		return p;
+	if (e->tmp_slot < 0)
+		return -LX_EXDEV;
+	int i = free_entry(fs);
+	if (i < 0)
+		return i;
+	e = &fs->nodes[node];
+	struct lx_node *n = &fs->nodes[i];
+	*n = *e;
+	n->opens = 0;
+	memcpy(n->path, to, strlen(to) + 1);
+	n->parent = p;
+	fs->tfiles[e->tmp_slot].refs++;
+	fs->tfiles[e->tmp_slot].nlink++;
+	return i;
+}
+
+int lx_fs_chmod(struct lx_fs *fs, int node, unsigned mode, uint64_t now)
+{
+	struct lx_node *e = &fs->nodes[node];
+	if (!under_tmp(fs, e->path) && !(e->parent < 0 && e->tmp_slot >= 0))
+		return -LX_EROFS;
+	unsigned m = (e->mode & LX_S_IFMT) | (mode & 07777);
+	/* Every name of the inode shows the same mode. */
+	for (unsigned k = 1; k < fs->count; k++) {
+		struct lx_node *o = &fs->nodes[k];
+		if ((int)k == node || (e->tmp_slot >= 0 && o->mode && o->tmp_slot == e->tmp_slot)) {
+			o->mode = m;
+			o->ctime = now;
+		}
+	}
 	return 0;
 }
 
@@ -302,52 +594,90 @@ int lx_fs_child(const struct lx_fs *fs, int dir, uint64_t i)
 	return -1;
 }
 
-static const uint8_t *bytes_of(const struct lx_fs *fs, int node)
-{
-	const struct lx_node *e = &fs->nodes[node];
-	return e->tmp_slot >= 0 ? fs->tmp_data[e->tmp_slot] : e->data;
-}
-
 size_t lx_fs_read(const struct lx_fs *fs, int node, uint64_t off, void *buf, size_t n)
 {
 	const struct lx_node *e = &fs->nodes[node];
-	const uint8_t *d = bytes_of(fs, node);
-	if (!d || off >= e->size)
+	if (off >= e->size)
 		return 0;
 	if (n > e->size - off)
 		n = (size_t)(e->size - off);
-	memcpy(buf, d + off, n);
+	if (e->tmp_slot < 0) {
+		if (!e->data)
+			return 0;
+		memcpy(buf, e->data + off, n);
+		return n;
+	}
+	const struct lx_tfile *t = &fs->tfiles[e->tmp_slot];
+	size_t done = 0;
+	while (done < n) {
+		uint64_t at = off + done;
+		size_t k = LX_FS_PAGE - (size_t)(at % LX_FS_PAGE);
+		if (k > n - done)
+			k = n - done;
+		const uint8_t *pg = tpage_ro(fs, t, at);
+		if (pg)
+			memcpy((uint8_t *)buf + done, pg + at % LX_FS_PAGE, k);
+		else
+			memset((uint8_t *)buf + done, 0, k);  /* a hole */
+		done += k;
+	}
 	return n;
+}
+
+/* The size of every name of an inode moves together. */
+static void set_size(struct lx_fs *fs, int node, uint64_t size)
+{
+	int slot = fs->nodes[node].tmp_slot;
+	for (unsigned k = 1; k < fs->count; k++)
+		if ((int)k == node || (fs->nodes[k].mode && fs->nodes[k].tmp_slot == slot))
+			fs->nodes[k].size = size;
 }
 
 int64_t lx_fs_write(struct lx_fs *fs, int node, uint64_t off, const void *buf, size_t n)
 {
 	struct lx_node *e = &fs->nodes[node];
 	if (e->tmp_slot < 0)
-		return -LX_EROFS;
-	if (off >= LX_TMP_FILE_SIZE)
+		return lx_fs_is_dir(fs, node) ? -LX_EISDIR : -LX_EROFS;
+	if (off >= LX_TMP_FILE_MAX)
 		return n ? -LX_EFBIG : 0;
-	if (n > LX_TMP_FILE_SIZE - off)
-		n = (size_t)(LX_TMP_FILE_SIZE - off);
-	uint8_t *d = fs->tmp_data[e->tmp_slot];
-	if (off > e->size)
-		memset(d + e->size, 0, (size_t)(off - e->size));
-	memcpy(d + off, buf, n);
-	if (off + n > e->size)
-		e->size = off + n;
-	return (int64_t)n;
+	if (n > LX_TMP_FILE_MAX - off)
+		n = (size_t)(LX_TMP_FILE_MAX - off);
+	struct lx_tfile *t = &fs->tfiles[e->tmp_slot];
+	size_t done = 0;
+	while (done < n) {
+		uint64_t at = off + done;
+		size_t k = LX_FS_PAGE - (size_t)(at % LX_FS_PAGE);
+		if (k > n - done)
+			k = n - done;
+		uint8_t *pg = tpage(fs, t, at, true);
+		if (!pg)
+			break;
+		memcpy(pg + at % LX_FS_PAGE, (const uint8_t *)buf + done, k);
+		done += k;
+	}
+	if (done && off + done > e->size)
+		set_size(fs, node, off + done);
+	if (!done && n)
+		return -LX_ENOSPC;
+	return (int64_t)done;
 }
 
 int lx_fs_truncate(struct lx_fs *fs, int node, uint64_t size)
 {
 	struct lx_node *e = &fs->nodes[node];
-	if (e->tmp_slot < 0)
-		return lx_fs_is_dir(fs, node) ? -LX_EISDIR : -LX_EROFS;
-	if (size > LX_TMP_FILE_SIZE)
+	if (e->tmp_slot < 0 || lx_fs_is_link(fs, node))
+		return lx_fs_is_dir(fs, node) ? -LX_EISDIR : e->dev ? 0 : -LX_EROFS;
+	if (size > LX_TMP_FILE_MAX)
 		return -LX_EFBIG;
-	if (size > e->size)
-		memset(fs->tmp_data[e->tmp_slot] + e->size, 0, (size_t)(size - e->size));
-	e->size = size;
+	struct lx_tfile *t = &fs->tfiles[e->tmp_slot];
+	if (size < e->size) {
+		tfile_cut(fs, t, size);
+		/* The kept last page's tail must read as zeros if it grows again. */
+		uint8_t *pg = size % LX_FS_PAGE ? tpage(fs, t, size, false) : NULL;
+		if (pg)
+			memset(pg + size % LX_FS_PAGE, 0, LX_FS_PAGE - size % LX_FS_PAGE);
+	}
+	set_size(fs, node, size);  /* growing makes a hole: reads as zeros */
 	return 0;
 }
 
@@ -355,4 +685,84 @@ const uint8_t *lx_fs_data(const struct lx_fs *fs, int node)
 {
 	const struct lx_node *e = &fs->nodes[node];
 	return e->tmp_slot >= 0 ? NULL : e->data;
+}
+
+int lx_fs_walk(const struct lx_fs *fs, int cwd, const char *path, bool follow,
+	       char out[LX_PATH_MAX])
+{
+	/* rest: what is left to walk; a link's target is put in front of it. */
+	char rest[2 * LX_PATH_MAX], cur[LX_PATH_MAX];
+	size_t rl = strlen(path);
+	if (rl >= sizeof(rest))
+		return -LX_ENAMETOOLONG;
+	memcpy(rest, path, rl + 1);
+	int err = lx_fs_resolve(fs, cwd, rest[0] == '/' ? "/" : ".", cur);
+	if (err)
+		return err;
+	unsigned links = 0;
+	size_t at = 0;
+	while (rest[at]) {
+		while (rest[at] == '/')
+			at++;
+		size_t s = at;
+		while (rest[at] && rest[at] != '/')
+			at++;
+		if (at == s)
+			break;
+		char comp[LX_PATH_MAX];
+		if (at - s >= sizeof(comp))
+			return -LX_ENAMETOOLONG;
+		memcpy(comp, rest + s, at - s);
+		comp[at - s] = '\0';
+		char next[LX_PATH_MAX];
+		int base = lx_fs_lookup(fs, cur);
+		if (base < 0)
+			base = 0;  /* a missing directory: the lookup of the result fails */
+		if (comp[0] == '.' && (comp[1] == '\0' || (comp[1] == '.' && comp[2] == '\0'))) {
+			size_t n = strlen(cur);
+			if (comp[1] == '.') {
+				while (n > 1 && cur[n - 1] != '/')
+					n--;
+				if (n > 1)
+					n--;
+				cur[n] = '\0';
+			}
+			continue;
+		}
+		size_t cl = strlen(cur);
+		if (cl + 1 + strlen(comp) >= LX_PATH_MAX)
+			return -LX_ENAMETOOLONG;
+		memcpy(next, cur, cl + 1);
+		if (cl > 1)
+			next[cl++] = '/';
+		memcpy(next + cl, comp, strlen(comp) + 1);
+		(void)base;
+		bool last = true;
+		for (size_t k = at; rest[k]; k++)
+			if (rest[k] != '/')
+				last = false;
+		int node = lx_fs_lookup(fs, next);
+		if (node >= 0 && lx_fs_is_link(fs, node) && (!last || follow)) {
+			if (++links > LX_SYMLOOP_MAX)
+				return -LX_ELOOP;
+			char target[LX_PATH_MAX];
+			size_t tl = lx_fs_read(fs, node, 0, target, sizeof(target) - 1);
+			target[tl] = '\0';
+			size_t left = strlen(rest + at);
+			if (tl + 1 + left >= sizeof(rest))
+				return -LX_ENAMETOOLONG;
+			memmove(rest + tl + 1, rest + at, left + 1);
+			memcpy(rest, target, tl);
+			rest[tl] = '/';
+			if (!left)
+				rest[tl] = '\0';
+			at = 0;
+			if (target[0] == '/')
+				memcpy(cur, "/", 2);
+			continue;  /* relative: from the link's directory, cur */
+		}
+		memcpy(cur, next, strlen(next) + 1);
+	}
+	memcpy(out, cur, strlen(cur) + 1);
+	return 0;
 }

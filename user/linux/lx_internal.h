@@ -51,9 +51,51 @@ int64_t lx_pipe_read(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t 
 		     struct lx_action *act);
 int64_t lx_pipe_write(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t n,
 		      struct lx_action *act);
+/* lx_proc.c: the process pid (0: p itself), or NULL. */
+struct lx_proc *lx_find_proc(struct lx_proc *p, int64_t pid);
+int64_t lx_setpgid(struct lx_proc *p, int64_t pid, int64_t pgid);
 /* lx_proc.c: processes, pipes, execve; LX_UNHANDLED for other numbers. */
 int64_t lx_proc_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act);
 
+/* lx_syscall.c */
+/* The process's clocks in ns: monotonic (since boot) or real time. */
+uint64_t lx_clock(struct lx_proc *p, bool realtime);
+/* n random bytes to buf (ChaCha20): n or -EFAULT (a count if some went). */
+int64_t lx_random_fill(struct lx_proc *p, uint64_t buf, uint64_t n);
+/* ioctl on the console: foreground process group and session. */
+int64_t lx_tty_ioctl(struct lx_proc *p, uint64_t req, uint64_t arg);
+/* A waiting call: answer BLOCK until deadline (~0 none); the server repeats it. */
+void lx_block(struct lx_proc *p, struct lx_action *act, uint64_t deadline);
+/* The deadline of this wait: the one computed at the first try of a
+ * repeated call, else `deadline`. */
+uint64_t lx_wait_deadline(struct lx_proc *p, uint64_t deadline);
+/* lx_signal.c: signal calls (LX_UNHANDLED for others); alarms that came
+ * due; execve's and fork's effect on dispositions; SIGCHLD ignored. */
+int64_t lx_signal_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act);
+void lx_timers_check(struct lx_proc *p);
+void lx_signal_exec(struct lx_proc *p);
+void lx_signal_fork(struct lx_proc *child);
+bool lx_child_autoreap(const struct lx_proc *parent);
+/* lx_proc.c: what a pipe end is ready for (POLLIN, POLLOUT, POLLHUP, POLLERR). */
+unsigned lx_pipe_poll(struct lx_proc *p, const struct lx_fd *f);
+
+/* lx_procfs.c: /proc, made up from the process table.  An entry is a
+ * number: pid << 8 | kind. */
+int lx_procfs_lookup(struct lx_proc *p, const char *abs, bool follow, uint32_t *ent);
+bool lx_procfs_is_dir(uint32_t ent);
+uint32_t lx_procfs_root(void);
+int64_t lx_procfs_read(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t n);
+int lx_procfs_readlink(struct lx_proc *p, uint32_t ent, char out[LX_PATH_MAX]);
+int64_t lx_procfs_getdents(struct lx_proc *p, struct lx_fd *f, uint64_t ubuf, uint64_t count);
+void lx_procfs_stat(struct lx_proc *p, uint32_t ent, uint8_t st[LX_STAT_SIZE]);
+/* sysinfo(2) */
+int64_t lx_sysinfo(struct lx_proc *p, uint64_t ubuf);
+
+/* lx_file.c: append one linux_dirent64 to the caller's buffer at *done:
+ * 1 (added), 2 (no room), 0 (a fault after some were added), -EINVAL (no
+ * room for the first), -EFAULT. */
+int lx_dirent(struct lx_proc *p, uint64_t ubuf, uint64_t count, uint64_t *done, uint64_t ino,
+	      uint64_t off, unsigned type, const char *name);
 /* lx_file.c: files, directories, the console. */
 int64_t lx_file_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act);
 /* lx_mm.c */

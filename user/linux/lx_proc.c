@@ -21,7 +21,6 @@
 #define LX_CLONE_PARENT_SETTID 0x100000
 #define LX_CLONE_CHILD_CLEARTID 0x200000
 #define LX_CLONE_CHILD_SETTID 0x1000000
-#define LX_SIGCHLD 17
 
 struct lx_proc *lx_world_init(struct lx_world *w, struct lx_fs *fs, const struct lx_mem *mem,
 			      const struct lx_host *host, uint64_t seed)
@@ -29,6 +28,7 @@ struct lx_proc *lx_world_init(struct lx_world *w, struct lx_fs *fs, const struct
 	memset(w, 0, sizeof(*w));
 	w->fs = fs;
 	w->next_pid = 2;
+	w->fg_pgrp = 1;
 	lx_proc_init(&w->procs[0], fs, mem, host, seed);
 	w->procs[0].world = w;
 	return &w->procs[0];
@@ -51,6 +51,13 @@ static bool is_reader(const struct lx_fd *f)
 	return (f->flags & LX_O_ACCMODE) == LX_O_RDONLY;
 }
 
+/* Descriptors on a file-system node keep it (an unlinked /tmp file stays
+ * readable until its last descriptor goes). */
+static bool on_node(const struct lx_fd *f)
+{
+	return f->kind == LX_FD_FILE || f->kind == LX_FD_DIR || f->kind == LX_FD_DEV;
+}
+
 void lx_fd_close(struct lx_proc *p, int fd)
 {
 	struct lx_fd *f = &p->fds[fd];
@@ -61,6 +68,8 @@ void lx_fd_close(struct lx_proc *p, int fd)
 		else
 			pp->writers--;
 	}
+	if (on_node(f))
+		lx_fs_release(p->fs, f->node);
 	*f = (struct lx_fd){ 0 };
 }
 
@@ -70,6 +79,8 @@ void lx_fd_install(struct lx_proc *p, int fd, const struct lx_fd *src)
 	if (p->fds[fd].kind != LX_FD_NONE)
 		lx_fd_close(p, fd);
 	p->fds[fd] = copy;
+	if (on_node(&copy))
+		lx_fs_hold(p->fs, copy.node);
 	struct lx_pipe *pp = pipe_of(p, &copy);
 	if (pp) {
 		if (is_reader(&copy))
@@ -109,14 +120,28 @@ int64_t lx_pipe_read(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t 
 	return (int64_t)done;
 }
 
+unsigned lx_pipe_poll(struct lx_proc *p, const struct lx_fd *f)
+{
+	struct lx_pipe *pp = pipe_of(p, f);
+	if (!pp)
+		return 0x020;  /* POLLNVAL */
+	if (is_reader(f))
+		return (pp->len ? 0x001 : 0) | (pp->writers ? 0 : 0x010);  /* POLLIN, POLLHUP */
+	if (!pp->readers)
+		return 0x008;  /* POLLERR */
+	return pp->len < LX_PIPE_BUF ? 0x004 : 0;  /* POLLOUT */
+}
+
 /* A write takes what fits and returns that count (a short write, which
  * callers loop on); only when nothing fits does it block. */
 int64_t lx_pipe_write(struct lx_proc *p, struct lx_fd *f, uint64_t buf, uint64_t n,
 		      struct lx_action *act)
 {
 	struct lx_pipe *pp = pipe_of(p, f);
-	if (pp->readers == 0)
+	if (pp->readers == 0) {
+		lx_signal_send(p, LX_SIGPIPE, 0, p->pid, 0, 0);  /* and EPIPE if it is handled */
 		return -LX_EPIPE;
+	}
 	if (n == 0)
 		return 0;
 	if (pp->len == LX_PIPE_BUF) {
@@ -189,6 +214,40 @@ static struct lx_proc *find_pid(struct lx_world *w, int64_t pid)
 	return NULL;
 }
 
+struct lx_proc *lx_find_proc(struct lx_proc *p, int64_t pid)
+{
+	if (pid == 0 || pid == p->pid)
+		return p;
+	return p->world && pid > 0 ? find_pid(p->world, pid) : NULL;
+}
+
+/* setpgid: as Linux, for the caller or a child in its session; a group
+ * to join must exist in the session. */
+int64_t lx_setpgid(struct lx_proc *p, int64_t pid, int64_t pgid)
+{
+	if (pgid < 0)
+		return -LX_EINVAL;
+	struct lx_proc *t = lx_find_proc(p, pid);
+	if (!t || (t != p && t->ppid != p->pid))
+		return -LX_ESRCH;
+	if (t->sid != p->sid)
+		return -LX_EPERM;
+	if (t->sid == t->pid)
+		return -LX_EPERM;  /* a session leader */
+	if (pgid == 0)
+		pgid = t->pid;
+	if (pgid != t->pid) {
+		bool found = false;
+		for (int i = 0; p->world && i < LX_MAX_PROCS && !found; i++)
+			found = p->world->procs[i].state != LX_PROC_FREE &&
+				p->world->procs[i].pgid == pgid && p->world->procs[i].sid == p->sid;
+		if (!found)
+			return -LX_EPERM;
+	}
+	t->pgid = (int)pgid;
+	return 0;
+}
+
 static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 			struct lx_action *act)
 {
@@ -203,17 +262,53 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 	for (int i = 0; i < LX_MAX_PROCS && !c; i++)
 		if (w->procs[i].state == LX_PROC_FREE)
 			c = &w->procs[i];
-	if (!c)
+	/* Every live process may become a zombie: keep room for them all. */
+	unsigned held = 0;
+	for (int i = 0; i < LX_MAX_ZOMBIES; i++)
+		held += w->zombies[i].pid != 0;
+	for (int i = 0; i < LX_MAX_PROCS; i++)
+		held += w->procs[i].state == LX_PROC_LIVE;
+	if (held >= LX_MAX_ZOMBIES)
 		return -LX_EAGAIN;
+	if (!c) {
+		/* Every process entry is taken (the server has resources for
+		 * LX_MAX_PROCS at a time).  While another process runs, or
+		 * sleeps until a deadline, it may end and free one: wait for
+		 * that, as a fork that takes a while; when all the others wait
+		 * for events, nothing may ever free one: EAGAIN. */
+		bool running = false;
+		for (int i = 0; i < LX_MAX_PROCS && !running; i++)
+			running = &w->procs[i] != p && w->procs[i].state == LX_PROC_LIVE &&
+				  (!w->procs[i].waiting || w->procs[i].wait_deadline != ~0ull);
+		if (!running)
+			return -LX_EAGAIN;
+		lx_block(p, act, ~0ull);
+		return 0;
+	}
+	int pid;
+	bool used;
+	do {  /* the next pid no process or zombie has */
+		pid = w->next_pid++;
+		if (w->next_pid > 32767)
+			w->next_pid = 2;
+		used = find_pid(w, pid) != NULL;
+		for (int i = 0; i < LX_MAX_ZOMBIES && !used; i++)
+			used = w->zombies[i].pid == pid;
+	} while (used);
 	*c = *p;
-	c->pid = w->next_pid++;
-	if (w->next_pid > 32767)
-		w->next_pid = 2;
+	c->pid = pid;
+	w->fg_pgrp = 1;
 	c->ppid = p->pid;
 	c->state = LX_PROC_LIVE;
 	c->status = 0;
 	c->in_len = 0;  /* console input stays with the parent */
 	c->in_eof = false;
+	c->waiting = c->repeat = false;
+	c->sigpending = 0;
+	c->start_ns = lx_clock(p, false);
+	c->rng_key[0] ^= (uint32_t)c->pid;  /* its own random numbers */
+	c->rng_key[1] ^= (uint32_t)p->rng_ctr;
+	lx_signal_fork(c);
 	for (int i = 0; i < LX_MAX_FDS; i++) {
 		c->fds[i].kind = LX_FD_NONE;
 		if (p->fds[i].kind != LX_FD_NONE)
@@ -252,14 +347,29 @@ void lx_proc_exit(struct lx_proc *p, int status)
 	/* Orphans: nobody will wait for them; zombies among them go now. */
 	for (int i = 0; i < LX_MAX_PROCS; i++) {
 		struct lx_proc *c = &w->procs[i];
-		if (c->state == LX_PROC_FREE || c->ppid != p->pid || c == p)
-			continue;
-		c->ppid = 0;
-		if (c->state == LX_PROC_ZOMBIE)
-			c->state = LX_PROC_FREE;
+		if (c->state != LX_PROC_FREE && c->ppid == p->pid && c != p)
+			c->ppid = 0;
 	}
+	for (int i = 0; i < LX_MAX_ZOMBIES; i++)
+		if (w->zombies[i].pid && w->zombies[i].ppid == p->pid)
+			w->zombies[i].pid = 0;
+	p->state = LX_PROC_FREE;
 	struct lx_proc *parent = p->ppid ? find_pid(w, p->ppid) : NULL;
-	p->state = parent && parent->state == LX_PROC_LIVE ? LX_PROC_ZOMBIE : LX_PROC_FREE;
+	if (!parent || parent->state != LX_PROC_LIVE)
+		return;
+	/* A zombie for wait4 (its numbers only: the entry is free again),
+	 * unless the parent ignores SIGCHLD; then SIGCHLD (CLD_KILLED or
+	 * CLD_EXITED).  fork made sure there is room. */
+	for (int i = 0; i < LX_MAX_ZOMBIES && !lx_child_autoreap(parent); i++) {
+		if (!w->zombies[i].pid) {
+			w->zombies[i] = (struct lx_zombie){ .pid = p->pid, .ppid = p->ppid,
+							    .pgid = p->pgid, .status = status };
+			break;
+		}
+	}
+	bool signalled = status & 0x7f;
+	lx_signal_send(parent, LX_SIGCHLD, signalled ? 2 : 1, p->pid,
+		       signalled ? status & 0x7f : status >> 8 & 0xff, 0);
 }
 
 static int64_t sys_wait4(struct lx_proc *p, int64_t pid, uint64_t ustatus, uint64_t options,
@@ -272,13 +382,16 @@ static int64_t sys_wait4(struct lx_proc *p, int64_t pid, uint64_t ustatus, uint6
 	if (!w)
 		return -LX_ECHILD;
 	bool any = false;
-	for (int i = 0; i < LX_MAX_PROCS; i++) {
+	/* pid > 0: that child; -1: any; 0: one of the caller's group; < -1: group -pid */
+#define WANTED(cpid, cpgid) (pid > 0 ? (cpid) == pid : pid == -1 ? true \
+			     : pid == 0 ? (cpgid) == p->pgid : (cpgid) == -pid)
+	for (int i = 0; i < LX_MAX_PROCS && !any; i++) {
 		struct lx_proc *c = &w->procs[i];
-		/* pid -1 and 0 or below (process groups: there is one) mean any child */
-		if (c->state == LX_PROC_FREE || c->ppid != p->pid || (pid > 0 && c->pid != pid))
-			continue;
-		any = true;
-		if (c->state != LX_PROC_ZOMBIE)
+		any = c->state == LX_PROC_LIVE && c->ppid == p->pid && WANTED(c->pid, c->pgid);
+	}
+	for (int i = 0; i < LX_MAX_ZOMBIES; i++) {
+		struct lx_zombie *c = &w->zombies[i];
+		if (!c->pid || c->ppid != p->pid || !WANTED(c->pid, c->pgid))
 			continue;
 		uint8_t b[4];
 		lx_put32(b, (uint32_t)c->status);
@@ -290,44 +403,16 @@ static int64_t sys_wait4(struct lx_proc *p, int64_t pid, uint64_t ustatus, uint6
 			if (lx_copy_out(p, rusage, z, sizeof(z)))
 				return -LX_EFAULT;
 		}
-		c->state = LX_PROC_FREE;
-		return c->pid;
+		int64_t r = c->pid;
+		c->pid = 0;
+		return r;
 	}
+#undef WANTED
 	if (!any)
 		return -LX_ECHILD;
 	if (options & LX_WNOHANG)
 		return 0;
 	act->kind = LX_ACT_BLOCK;
-	return 0;
-}
-
-/* Default action of a signal: true when it ends the process. */
-static bool sig_kills(uint64_t sig)
-{
-	return !(sig == LX_SIGCHLD || sig == 18 /* SIGCONT */ || sig == 23 /* SIGURG */ ||
-		 sig == 28 /* SIGWINCH */ || sig == 19 || sig == 20 || sig == 21 || sig == 22);
-}
-
-/* kill: minimal.  Signal 0 checks the target; a signal whose default is
- * to be ignored (SIGCHLD...) does nothing; any other ends the target with
- * that signal (handlers are never run).  The server ends another process
- * when it sees `killed` set. */
-static int64_t sys_kill(struct lx_proc *p, int64_t pid, uint64_t sig, struct lx_action *act)
-{
-	if (sig > 64)
-		return -LX_EINVAL;
-	struct lx_proc *t = pid == 0 || pid == -1 || pid == p->pid ? p
-			    : p->world ? find_pid(p->world, pid < 0 ? -pid : pid) : NULL;
-	if (!t || t->state != LX_PROC_LIVE)
-		return -LX_ESRCH;
-	if (sig == 0 || !sig_kills(sig))
-		return 0;
-	if (t == p) {
-		act->kind = LX_ACT_EXIT;
-		act->status = (int)sig;
-		return 0;
-	}
-	t->killed = (int)sig;
 	return 0;
 }
 
@@ -398,6 +483,7 @@ int lx_exec_finish(struct lx_proc *p, const uint8_t random16[16], uint64_t *entr
 			lx_fd_close(p, i);
 	p->nvmas = 0;
 	p->mmap_next = LX_MMAP_TOP;
+	lx_signal_exec(p);
 	p->fs_base = p->tid_address = p->robust_list = 0;
 	const struct lx_node *e = &p->fs->nodes[p->exec_node];
 	memcpy(p->exe, e->path, sizeof(p->exe));
@@ -437,9 +523,6 @@ int64_t lx_proc_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], str
 	case LX_NR_clone: return sys_fork(p, a[0], a[3], act);
 	case LX_NR_execve: return sys_execve(p, a[0], a[1], a[2], act);
 	case LX_NR_wait4: return sys_wait4(p, (int32_t)a[0], a[1], a[2], a[3], act);
-	case LX_NR_kill: return sys_kill(p, (int32_t)a[0], a[1], act);
-	case LX_NR_tkill: return sys_kill(p, (int32_t)a[0], a[1], act);
-	case LX_NR_tgkill: return sys_kill(p, (int32_t)a[1], a[2], act);
 	default: return LX_UNHANDLED;
 	}
 }

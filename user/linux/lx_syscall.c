@@ -54,9 +54,20 @@ void lx_proc_init(struct lx_proc *p, struct lx_fs *fs, const struct lx_mem *mem,
 					    .flags = i == 0 ? LX_O_RDONLY : LX_O_WRONLY };
 	p->cwd = 0;
 	p->umask = 022;
-	p->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+	/* The key: the seed spread by SplitMix64 (the server's seed is its
+	 * cycle counter at start: see docs/LINUX-ABI.md). */
+	uint64_t x = seed;
+	for (int i = 0; i < 8; i += 2) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+		z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ z >> 27) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		p->rng_key[i] = (uint32_t)z;
+		p->rng_key[i + 1] = (uint32_t)(z >> 32);
+	}
 	p->mmap_next = LX_MMAP_TOP;
-	p->pid = 1;
+	p->pid = p->pgid = p->sid = 1;
+	p->wait_deadline = ~0ull;
 	p->state = LX_PROC_LIVE;
 	memcpy(p->exe, "/", 2);
 }
@@ -75,22 +86,155 @@ size_t lx_feed_input(struct lx_proc *p, const char *s, size_t n)
 	return n;
 }
 
-static uint64_t rng_next(struct lx_proc *p)
+/* ChaCha20 (RFC 8439) block: 64 bytes of key stream for block ctr. */
+#define ROTL(v, n) ((v) << (n) | (v) >> (32 - (n)))
+#define QR(a, b, c, d)                                                   \
+	(a += b, d ^= a, d = ROTL(d, 16), c += d, b ^= c, b = ROTL(b, 12), \
+	 a += b, d ^= a, d = ROTL(d, 8), c += d, b ^= c, b = ROTL(b, 7))
+static void chacha_block(const uint32_t key[8], uint64_t ctr, uint8_t out[64])
 {
-	uint64_t x = p->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	p->rng = x;
-	return x * 0x2545f4914f6cdd1dull;
+	uint32_t s[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 }, x[16];
+	memcpy(s + 4, key, 32);
+	s[12] = (uint32_t)ctr;
+	s[13] = (uint32_t)(ctr >> 32);
+	s[14] = s[15] = 0;
+	memcpy(x, s, sizeof(x));
+	for (int i = 0; i < 10; i++) {
+		QR(x[0], x[4], x[8], x[12]);
+		QR(x[1], x[5], x[9], x[13]);
+		QR(x[2], x[6], x[10], x[14]);
+		QR(x[3], x[7], x[11], x[15]);
+		QR(x[0], x[5], x[10], x[15]);
+		QR(x[1], x[6], x[11], x[12]);
+		QR(x[2], x[7], x[8], x[13]);
+		QR(x[3], x[4], x[9], x[14]);
+	}
+	for (int i = 0; i < 16; i++)
+		lx_put32(out + 4 * i, x[i] + s[i]);
 }
 
-/* Seconds since the epoch in the process's clocks: the archive's time
- * (SOURCE_DATE_EPOCH) plus time since boot. */
-static uint64_t now_ns(struct lx_proc *p, bool realtime)
+int64_t lx_random_fill(struct lx_proc *p, uint64_t buf, uint64_t n)
+{
+	uint8_t b[64];
+	for (uint64_t done = 0; done < n;) {
+		chacha_block(p->rng_key, p->rng_ctr++, b);
+		size_t k = n - done < sizeof(b) ? (size_t)(n - done) : sizeof(b);
+		if (lx_copy_out(p, buf + done, b, k))
+			return done ? (int64_t)done : -LX_EFAULT;
+		done += k;
+	}
+	return (int64_t)n;
+}
+
+/* The process's clocks: since boot, or since the epoch (the RTC the server
+ * read at boot; without one, the archive's time, SOURCE_DATE_EPOCH). */
+uint64_t lx_clock(struct lx_proc *p, bool realtime)
 {
 	uint64_t t = p->host.now_ns ? p->host.now_ns(p->host.ctx) : 0;
-	return realtime ? t + p->fs->mtime * 1000000000ull : t;
+	if (!realtime)
+		return t;
+	return t + (p->host.boot_epoch_ns ? p->host.boot_epoch_ns : p->fs->mtime * 1000000000ull);
+}
+
+static uint64_t now_ns(struct lx_proc *p, bool realtime)
+{
+	return lx_clock(p, realtime);
+}
+
+void lx_block(struct lx_proc *p, struct lx_action *act, uint64_t deadline)
+{
+	act->kind = LX_ACT_BLOCK;
+	act->deadline = deadline;
+	p->waiting = true;
+	p->wait_deadline = deadline;
+}
+
+/* Calls a signal handler with SA_RESTART starts again (they were waiting
+ * for a pipe or a child); the others end with EINTR. */
+static bool restartable(uint64_t nr)
+{
+	return nr == LX_NR_read || nr == LX_NR_write || nr == LX_NR_readv || nr == LX_NR_writev ||
+	       nr == LX_NR_wait4;
+}
+
+uint64_t lx_wait_deadline(struct lx_proc *p, uint64_t deadline)
+{
+	return p->repeat ? p->wait_deadline : deadline;
+}
+
+
+#define LX_TIOCGPGRP 0x540f
+#define LX_TIOCSPGRP 0x5410
+#define LX_TIOCGSID 0x5429
+
+int64_t lx_tty_ioctl(struct lx_proc *p, uint64_t req, uint64_t arg)
+{
+	uint8_t b[4];
+	switch (req) {
+	case LX_TIOCGPGRP:
+	case LX_TIOCGSID:
+		lx_put32(b, (uint32_t)(req == LX_TIOCGSID ? p->sid
+				       : p->world && p->world->fg_pgrp ? p->world->fg_pgrp : p->pgid));
+		return lx_copy_out(p, arg, b, 4) ? -LX_EFAULT : 0;
+	case LX_TIOCSPGRP: {
+		if (lx_copy_in(p, arg, b, 4))
+			return -LX_EFAULT;
+		int32_t pg = (int32_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24);
+		if (pg <= 0)
+			return -LX_EINVAL;
+		bool found = !p->world && pg == p->pgid;
+		for (int i = 0; p->world && i < LX_MAX_PROCS && !found; i++)
+			found = p->world->procs[i].state == LX_PROC_LIVE &&
+				p->world->procs[i].pgid == pg && p->world->procs[i].sid == p->sid;
+		if (!found)
+			return -LX_EPERM;
+		if (p->world)
+			p->world->fg_pgrp = pg;
+		return 0;
+	}
+	default:
+		return -LX_ENOTTY;  /* TCGETS...: a byte stream, no termios (see LINUX-ABI.md) */
+	}
+}
+
+/* nanosleep, clock_nanosleep: wait until the deadline (a repeated call
+ * keeps the deadline of its first try).  A signal ends it with EINTR and
+ * the time left written to rem. */
+static int64_t do_sleep(struct lx_proc *p, uint64_t clock, uint64_t flags, uint64_t ureq,
+			uint64_t urem, struct lx_action *act)
+{
+	if (clock != 0 && clock != 1 && clock != 7 && clock != 9)
+		return -LX_EINVAL;  /* REALTIME, MONOTONIC, BOOTTIME, TAI... */
+	uint8_t b[16];
+	if (lx_copy_in(p, ureq, b, 16))
+		return -LX_EFAULT;
+	int64_t sec = (int64_t)lx_get64(b), nsec = (int64_t)lx_get64(b + 8);
+	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+		return -LX_EINVAL;
+	uint64_t now = lx_clock(p, false), want = (uint64_t)sec > 1ull << 33 ? 1ull << 62
+					     : (uint64_t)sec * 1000000000ull + (uint64_t)nsec;
+	uint64_t deadline;
+	if (flags & 1) {  /* TIMER_ABSTIME: in the clock's own time */
+		uint64_t base = clock == 0 ? lx_clock(p, true) - now : 0;
+		deadline = want > base ? want - base : 0;
+	} else {
+		deadline = now + want;
+	}
+	deadline = lx_wait_deadline(p, deadline);
+	if (now >= deadline)
+		return 0;
+	if (lx_signal_pending(p)) {
+		if (urem && !(flags & 1)) {
+			uint64_t left = deadline - now;
+			lx_put64(b, left / 1000000000ull);
+			lx_put64(b + 8, left % 1000000000ull);
+			if (lx_copy_out(p, urem, b, 16))
+				return -LX_EFAULT;
+		}
+		return -LX_EINTR;
+	}
+	lx_block(p, act, deadline);
+	return 0;
 }
 
 static int64_t put_time(struct lx_proc *p, uint64_t addr, uint64_t ns, uint64_t div)
@@ -145,67 +289,8 @@ static int64_t do_getrandom(struct lx_proc *p, uint64_t buf, uint64_t len, uint6
 	if (len > 1u << 20)
 		len = 1u << 20;
 	uint8_t b[LX_BOUNCE];
-	for (uint64_t done = 0; done < len;) {
-		size_t n = len - done < sizeof(b) ? (size_t)(len - done) : sizeof(b);
-		for (size_t i = 0; i < n; i += 8) {
-			uint8_t w[8];
-			lx_put64(w, rng_next(p));
-			memcpy(b + i, w, n - i < 8 ? n - i : 8);
-		}
-		if (lx_copy_out(p, buf + done, b, n))
-			return done ? (int64_t)done : -LX_EFAULT;
-		done += n;
-	}
-	return (int64_t)len;
-}
-
-static int64_t do_sigaction(struct lx_proc *p, const uint64_t a[6])
-{
-	uint64_t sig = a[0];
-	if (a[3] != 8 || sig < 1 || sig > 64 ||
-	    (a[1] && (sig == LX_SIGKILL || sig == 19 /* SIGSTOP */)))
-		return -LX_EINVAL;
-	uint8_t sa[32];
-	if (a[1] && lx_copy_in(p, a[1], sa, sizeof(sa)))
-		return -LX_EFAULT;
-	if (a[2]) {
-		memset(sa, 0, sizeof(sa));  /* SIG_DFL: handlers are never run */
-		if (lx_copy_out(p, a[2], sa, sizeof(sa)))
-			return -LX_EFAULT;
-	}
-	return 0;
-}
-
-static int64_t do_sigprocmask(struct lx_proc *p, const uint64_t a[6])
-{
-	if (a[3] != 8)
-		return -LX_EINVAL;
-	uint64_t set = 0;
-	if (a[1]) {
-		uint8_t b[8];
-		if (lx_copy_in(p, a[1], b, 8))
-			return -LX_EFAULT;
-		set = lx_get64(b);
-		if (a[0] > 2)
-			return -LX_EINVAL;
-	}
-	if (a[2]) {
-		uint8_t b[8];
-		lx_put64(b, p->sigmask);
-		if (lx_copy_out(p, a[2], b, 8))
-			return -LX_EFAULT;
-	}
-	if (a[1]) {
-		uint64_t keep = (1ull << (LX_SIGKILL - 1)) | (1ull << (19 - 1));
-		if (a[0] == 0)
-			p->sigmask |= set;
-		else if (a[0] == 1)
-			p->sigmask &= ~set;
-		else
-			p->sigmask = set;
-		p->sigmask &= ~keep;
-	}
-	return 0;
+	(void)b;
+	return lx_random_fill(p, buf, len);
 }
 
 static int64_t do_prctl(struct lx_proc *p, const uint64_t a[6])
@@ -293,19 +378,34 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 			return -LX_EINVAL;
 		p->robust_list = a[0];
 		return 0;
-	case LX_NR_getpgrp:
+	case LX_NR_getpgrp: return p->pgid;
 	case LX_NR_getsid:
-	case LX_NR_getpgid: return 1;  /* one session and process group */
+	case LX_NR_getpgid: {
+		struct lx_proc *q = lx_find_proc(p, (int32_t)a[0]);
+		if (!q)
+			return -LX_ESRCH;
+		return nr == LX_NR_getsid ? q->sid : q->pgid;
+	}
+	case LX_NR_setpgid: return lx_setpgid(p, (int32_t)a[0], (int32_t)a[1]);
+	case LX_NR_setsid: {
+		for (int i = 0; p->world && i < LX_MAX_PROCS; i++)
+			if (p->world->procs[i].state != LX_PROC_FREE && p->world->procs[i].pgid == p->pid)
+				return -LX_EPERM;  /* already a group leader */
+		if (!p->world && p->pgid == p->pid)
+			return -LX_EPERM;
+		p->sid = p->pgid = p->pid;
+		return p->sid;
+	}
+	case LX_NR_sysinfo: return lx_sysinfo(p, a[0]);
+	case LX_NR_nanosleep: return do_sleep(p, 1, 0, a[0], a[1], act);
+	case LX_NR_clock_nanosleep: return do_sleep(p, a[0], a[1], a[2], a[3], act);
 	case LX_NR_getuid:
 	case LX_NR_getgid:
 	case LX_NR_geteuid:
 	case LX_NR_getegid:
 	case LX_NR_getgroups:
-	case LX_NR_setpgid:
 	case LX_NR_sched_yield:
-	case LX_NR_madvise:
-	case LX_NR_nanosleep:
-	case LX_NR_clock_nanosleep: return 0;
+	case LX_NR_madvise: return 0;
 	case LX_NR_umask: {
 		unsigned old = p->umask;
 		p->umask = (unsigned)a[0] & 0777;
@@ -320,8 +420,6 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 			return -LX_EPERM;
 		return do_rlimit(p, a[1], a[3]);
 	case LX_NR_getrandom: return do_getrandom(p, a[0], a[1], a[2]);
-	case LX_NR_rt_sigaction: return do_sigaction(p, a);
-	case LX_NR_rt_sigprocmask: return do_sigprocmask(p, a);
 	case LX_NR_sigaltstack: {
 		if (a[1]) {
 			uint8_t ss[24];
@@ -365,6 +463,8 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	case LX_NR_brk: lx_sys_brk(p, a, act); return act->ret;
 	default: {
 		int64_t r = lx_proc_syscall(p, nr, a, act);
+		if (r == LX_UNHANDLED)
+			r = lx_signal_syscall(p, nr, a, act);
 		return r == LX_UNHANDLED ? lx_file_syscall(p, nr, a, act) : r;
 	}
 	}
@@ -383,6 +483,10 @@ static void log_once(struct lx_proc *p, uint64_t nr)
 void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct lx_action *act)
 {
 	*act = (struct lx_action){ .kind = LX_ACT_RETURN };
+	/* A call that waited is repeated by the server until it completes. */
+	p->repeat = p->waiting;
+	p->waiting = false;
+	lx_timers_check(p);
 	unsigned err, status = lx_syscall_status(nr, &err);
 	int64_t r = LX_UNHANDLED;
 	if (status == LX_ST_SUPPORTED || status == LX_ST_PARTIAL)
@@ -398,4 +502,26 @@ void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct l
 		*act = (struct lx_action){ .kind = LX_ACT_RETURN };
 	}
 	act->ret = r;
+	/* A wait a signal interrupts ends now (EINTR, or a restart after a
+	 * SA_RESTART handler: lx_signal_deliver decides). */
+	if ((act->kind == LX_ACT_BLOCK || act->kind == LX_ACT_NEED_INPUT) && lx_signal_pending(p)) {
+		*act = (struct lx_action){ .kind = LX_ACT_RETURN };
+		act->ret = restartable(nr) ? -LX_ERESTARTSYS : -LX_EINTR;
+		p->waiting = false;
+	}
+	if (act->ret == -LX_ERESTARTSYS)
+		p->restart_nr = nr;
+	if (act->kind == LX_ACT_BLOCK) {
+		/* every wait can be repeated; an alarm due wakes it */
+		uint64_t d = act->deadline ? act->deadline : ~0ull;
+		if (p->alarm_at && p->alarm_at < d)
+			d = p->alarm_at;
+		lx_block(p, act, d);
+	}
+	/* A default action ends the process (SIGPIPE of its own write, a
+	 * kill, an unblocked pending signal). */
+	if (p->killed && act->kind != LX_ACT_FORK && act->kind != LX_ACT_EXEC &&
+	    act->kind != LX_ACT_EXIT) {
+		*act = (struct lx_action){ .kind = LX_ACT_EXIT, .status = p->killed };
+	}
 }

@@ -47,6 +47,7 @@ struct sproc {
 	bool live;            /* has an address space and a thread */
 	bool blocked;         /* parked: its call nr/args is repeated later */
 	uint64_t nr, args[6];
+	uint64_t deadline;    /* parked: repeat the call by then (monotonic ns; ~0 none) */
 	uint64_t tcb, vspace, cnode, cspace;
 	struct page pages[MAX_PAGES];
 	unsigned npages;
@@ -287,15 +288,179 @@ static void console_write(void *ctx, const char *s, size_t n)
 	serial_write(s, n);
 }
 
+/* ==== issue 16, translation layer: what the server gives the layer ====
+ * /tmp's memory budget (struct lx_pages), the memory figures, the clocks
+ * (TSC calibrated against the CMOS RTC, which also gives the real time
+ * once), and the server's debug log (`linux --log`). */
+
+/* The server's debug log: unsupported calls, once each; never the
+ * program's output.  A ring of the last LOG_SIZE bytes. */
+#define LOG_SIZE 4096
+static char dlog[LOG_SIZE];
+static uint64_t dlog_len;
+
 static void log_unsupported(void *ctx, uint64_t nr, const char *name)
 {
-	printf("linux: unsupported syscall %lu (%s): ENOSYS\n", nr, name);
+	char line[96];
+	int n = snprintf(line, sizeof(line), "unsupported syscall %lu (%s): ENOSYS\n", nr, name);
+	for (int i = 0; i < n && i < (int)sizeof(line) - 1; i++)
+		dlog[dlog_len++ % LOG_SIZE] = line[i];
+}
+
+static void log_print(void)
+{
+	uint64_t start = dlog_len > LOG_SIZE ? dlog_len - LOG_SIZE : 0;
+	for (uint64_t i = start; i < dlog_len; i++)
+		serial_write(&dlog[i % LOG_SIZE], 1);
+}
+
+/* /tmp's pages: Frames retyped one by one from an Untyped of their own,
+ * seen by the server at TMP_WINDOW (after the processes' windows); freed
+ * pages are kept on a list, and everything goes back with one Revoke when
+ * the `linux` command ends.  Issue 13's server plugs its own budget here. */
+#define TMP_WINDOW (LX_WINDOW + LX_MAX_PROCS * WINDOW_SPAN)
+static struct {
+	uint64_t ut, bits, next, pages;  /* next: pages handed out of the window */
+	void *free;                      /* a freed page holds the next one's address */
+} tmp;
+
+static void *tmp_alloc(void *ctx)
+{
+	if (tmp.free) {
+		void *pg = tmp.free;
+		tmp.free = *(void **)pg;
+		return pg;
+	}
+	if (!tmp.ut) {
+		for (unsigned bits = 26; bits >= 22 && !tmp.ut; bits--)
+			if ((tmp.ut = init_find_idle_untyped(bits)))
+				tmp.bits = slot_get(tmp.ut)->size_bits;
+		if (!tmp.ut)
+			return NULL;
+	}
+	uint64_t va = TMP_WINDOW + tmp.next * LX_PAGE, obj;
+	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
+	static const unsigned shift[3] = { 39, 30, 21 };
+	for (unsigned l = 0; l < 3; l++) {
+		if (va % (1ull << shift[l]))
+			continue;  /* this level's table is there already */
+		int err = init_retype_one(tmp.ut, types[l], 0, &obj);
+		if (!err)
+			err = kozo_page_table_map(obj, KOZO_CAP_INIT_VSPACE, va);
+		if (err && err != KOZO_ERR_DELETE_FIRST)
+			return NULL;
+	}
+	if (init_retype_one(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
+	    kozo_frame_map(obj, KOZO_CAP_INIT_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
+		return NULL;
+	tmp.next++;
+	tmp.pages++;
+	return (void *)va;
+}
+
+static void tmp_free(void *ctx, void *pg)
+{
+	*(void **)pg = tmp.free;
+	tmp.free = pg;
+}
+
+static void tmp_release(void)
+{
+	if (tmp.ut && kozo_cnode_revoke(KOZO_CAP_INIT_CNODE, tmp.ut, INIT_DEPTH) == KOZO_OK)
+		slots_forget_children(tmp.ut);
+	memset(&tmp, 0, sizeof(tmp));
+}
+
+/* Memory for /proc/meminfo and sysinfo: the processes' Untyped pool and
+ * /tmp's budget; free is what their pages have not taken. */
+static void mem_info(void *ctx, uint64_t *total, uint64_t *free)
+{
+	uint64_t used = tmp.pages;
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+		used += sp[i].npages;
+	*total = (LX_MAX_PROCS << PROC_UT_BITS) + (tmp.ut ? 1ull << tmp.bits : 0);
+	used *= LX_PAGE;
+	*free = used < *total ? *total - used : 0;
+}
+
+/* The CMOS RTC (x86_64 ports 0x70/0x71): seconds since the epoch, 0 when
+ * there is none.  Read twice until two reads agree (an update may run). */
+static unsigned cmos(unsigned reg)
+{
+	uint8_t v = 0;
+	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x70, (uint8_t)reg);
+	kozo_ioport_in8(KOZO_CAP_IOPORT, 0x71, &v);
+	return v;
+}
+
+static uint64_t rtc_epoch(void)
+{
+#if defined(__x86_64__)
+	unsigned t[7], u[7];
+	for (int tries = 0; tries < 10; tries++) {
+		for (int spin = 0; spin < 100000 && cmos(0x0a) & 0x80; spin++)
+			;
+		static const unsigned regs[7] = { 0, 2, 4, 7, 8, 9, 0x32 };
+		for (int i = 0; i < 7; i++)
+			t[i] = cmos(regs[i]);
+		for (int i = 0; i < 7; i++)
+			u[i] = cmos(regs[i]);
+		if (memcmp(t, u, sizeof(t)) == 0)
+			break;
+	}
+	if (!(cmos(0x0b) & 4))  /* BCD */
+		for (int i = 0; i < 7; i++)
+			t[i] = (t[i] & 0x0f) + (t[i] >> 4 & 0x07) * 10 + (t[i] >> 7) * 80;
+	uint64_t y = t[6] ? t[6] * 100 + t[5] : 2000 + t[5], m = t[4], d = t[3];
+	if (m < 1 || m > 12 || d < 1 || d > 31 || t[2] > 23 || t[1] > 59 || t[0] > 60)
+		return 0;
+	/* days from civil (Howard Hinnant's algorithm) */
+	y -= m <= 2;
+	uint64_t era = y / 400, yoe = y - era * 400;
+	uint64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	uint64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	return days * 86400 + t[2] * 3600 + t[1] * 60 + t[0];
+#else
+	return 0;
+#endif
+}
+
+/* The tick source: the cycle counter, counted per RTC second once (the
+ * first `linux` command waits for up to two RTC seconds); 1 GHz when there
+ * is no RTC. */
+static uint64_t cycles_per_s = 1000000000ull, boot_epoch_ns;
+
+static void clock_init(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	uint64_t e = rtc_epoch();
+	if (!e)
+		return;
+	unsigned s0 = cmos(0);
+	uint64_t c0 = 0, c1 = 0, limit = kozo_arch_cycles() + 20000000000ull;
+	while (cmos(0) == s0 && kozo_arch_cycles() < limit)
+		;
+	c0 = kozo_arch_cycles();
+	s0 = cmos(0);
+	while (cmos(0) == s0 && kozo_arch_cycles() < limit)
+		;
+	c1 = kozo_arch_cycles();
+	if (c1 > c0 + 1000000 && kozo_arch_cycles() < limit)
+		cycles_per_s = c1 - c0;
+	uint64_t now = rtc_epoch();
+	uint64_t since_boot = kozo_arch_cycles() / cycles_per_s;
+	boot_epoch_ns = (now ? now : e) > since_boot ? ((now ? now : e) - since_boot) * 1000000000ull : 0;
 }
 
 static uint64_t now_ns(void *ctx)
 {
-	return kozo_arch_cycles();  /* about 1 ns per cycle; good enough for now */
+	uint64_t c = kozo_arch_cycles();
+	return c / cycles_per_s * 1000000000ull + c % cycles_per_s * 1000000000ull / cycles_per_s;
 }
+/* ==== end of issue 16's server support ==== */
 
 /* A canonical-mode line from the console for p: echo, backspace, Enter
  * ends the line (delivered with its "\n"), Ctrl-D delivers what is typed,
@@ -306,6 +471,11 @@ static void read_console_line(struct lx_proc *p)
 	size_t len = 0;
 	for (;;) {
 		int c = serial_getc();
+		if (c == 3 || c == 0x1c) {  /* Ctrl-C, Ctrl-\: the foreground group */
+			serial_write(c == 3 ? "^C\n" : "^\\\n", 3);
+			lx_console_signal(&world, c == 3 ? LX_SIGINT : LX_SIGQUIT);
+			return;
+		}
 		if (c == 4) {
 			lx_feed_input(p, line, len);
 			return;
@@ -428,9 +598,12 @@ static bool load(const char *path, int argc, char **argv)
 		printf("linux: the archive is damaged: %s\n", why);
 		return false;
 	}
+	struct lx_pages pages = { .alloc = tmp_alloc, .free = tmp_free };
+	lx_fs_set_pages(&fs, &pages);
+	clock_init();
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = console_write, .log_unsupported = log_unsupported,
-				.now_ns = now_ns };
+				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_resolve(&fs, 0, path, abs) ? -1 : lx_fs_lookup(&fs, abs);
@@ -524,6 +697,82 @@ static int exception_signal(uint64_t vector)
 	}
 }
 
+/* ==== issue 16: signals ==== */
+
+static void regs_to_lx(const uint64_t *k, struct lx_regs *r)
+{
+	*r = (struct lx_regs){ .r8 = k[KOZO_X86_R8], .r9 = k[KOZO_X86_R9], .r10 = k[KOZO_X86_R10],
+			       .r11 = k[KOZO_X86_R11], .r12 = k[KOZO_X86_R12], .r13 = k[KOZO_X86_R13],
+			       .r14 = k[KOZO_X86_R14], .r15 = k[KOZO_X86_R15], .rdi = k[KOZO_X86_RDI],
+			       .rsi = k[KOZO_X86_RSI], .rbp = k[KOZO_X86_RBP], .rbx = k[KOZO_X86_RBX],
+			       .rdx = k[KOZO_X86_RDX], .rax = k[KOZO_X86_RAX], .rcx = k[KOZO_X86_RCX],
+			       .rsp = k[KOZO_X86_RSP], .rip = k[KOZO_X86_RIP],
+			       .eflags = k[KOZO_X86_RFLAGS] };
+}
+
+static void regs_from_lx(const struct lx_regs *r, uint64_t *k)
+{
+	k[KOZO_X86_R8] = r->r8, k[KOZO_X86_R9] = r->r9, k[KOZO_X86_R10] = r->r10;
+	k[KOZO_X86_R11] = r->r11, k[KOZO_X86_R12] = r->r12, k[KOZO_X86_R13] = r->r13;
+	k[KOZO_X86_R14] = r->r14, k[KOZO_X86_R15] = r->r15, k[KOZO_X86_RDI] = r->rdi;
+	k[KOZO_X86_RSI] = r->rsi, k[KOZO_X86_RBP] = r->rbp, k[KOZO_X86_RBX] = r->rbx;
+	k[KOZO_X86_RDX] = r->rdx, k[KOZO_X86_RAX] = r->rax, k[KOZO_X86_RCX] = r->rcx;
+	k[KOZO_X86_RSP] = r->rsp, k[KOZO_X86_RIP] = r->rip, k[KOZO_X86_RFLAGS] = r->eflags;
+}
+
+/* Process i stopped (its call done with *ret when ret, or a fault): act on
+ * its next signal.  true: done here (a handler entered, or the process
+ * ended); false: reply or resume as usual with *ret. */
+static bool deliver(unsigned i, uint64_t *ret)
+{
+	struct lx_proc *p = &world.procs[i];
+	if (!lx_signal_pending(p) && !p->restore_mask) {
+		if (ret && *ret == (uint64_t)-LX_ERESTARTSYS)
+			*ret = (uint64_t)-LX_EINTR;
+		return false;
+	}
+	uint64_t k[KOZO_ARCH_REG_COUNT];
+	struct lx_regs r;
+	kozo_tcb_suspend(sp[i].tcb);
+	if (kozo_tcb_read_registers(sp[i].tcb, KOZO_ARCH_REG_COUNT, k)) {
+		end_proc(i, LX_SIGKILL);
+		return true;
+	}
+	regs_to_lx(k, &r);
+	if (ret)
+		r.rax = *ret;
+	int st = lx_signal_deliver(p, &r);
+	if (st > 0) {
+		end_proc(i, st);
+		return true;
+	}
+	regs_from_lx(&r, k);
+	kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, k);
+	return true;
+}
+
+/* rt_sigreturn: the registers back from the signal frame. */
+static void sigreturn(unsigned i)
+{
+	uint64_t k[KOZO_ARCH_REG_COUNT];
+	struct lx_regs r;
+	kozo_tcb_suspend(sp[i].tcb);
+	if (kozo_tcb_read_registers(sp[i].tcb, KOZO_ARCH_REG_COUNT, k)) {
+		end_proc(i, LX_SIGKILL);
+		return;
+	}
+	regs_to_lx(k, &r);
+	int st = lx_sigreturn(&world.procs[i], &r);
+	if (st) {
+		end_proc(i, st);
+		return;
+	}
+	regs_from_lx(&r, k);
+	kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, k);
+	deliver(i, NULL);  /* what the restored mask lets through */
+}
+/* ==== end of signals ==== */
+
 /* Give process i's parked call its result and let it run. */
 static void resume_with(unsigned i, uint64_t ret)
 {
@@ -570,6 +819,7 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 	case LX_ACT_BLOCK:
 		kozo_tcb_suspend(s->tcb);
 		s->blocked = true;
+		s->deadline = a.deadline;
 		s->nr = nr;
 		memcpy(s->args, args, sizeof(s->args));
 		return false;
@@ -580,6 +830,7 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 			*reply = (uint64_t)-LX_ENOMEM;
 		}
 		return true;
+	case LX_ACT_SIGRETURN: sigreturn(i); return false;
 	case LX_ACT_EXEC:
 		if (!exec_image(i)) {
 			printf("linux: %s: execve failed past its point of no return\n", p->exe);
@@ -611,17 +862,29 @@ static void settle(void)
 				continue;
 			sp[i].blocked = false;
 			uint64_t reply;
-			if (do_call(i, sp[i].nr, sp[i].args, &reply))
+			if (do_call(i, sp[i].nr, sp[i].args, &reply) && !deliver(i, &reply))
 				resume_with(i, reply);
 			if (!sp[i].blocked)
 				progress = true;
 		}
 	}
 	bool running = false;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	uint64_t first = ~0ull;
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
 		running |= sp[i].live && !sp[i].blocked;
+		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
+			first = sp[i].deadline;
+	}
 	if (running)
 		return;
+	if (first != ~0ull) {
+		/* Every process waits, one until a deadline: no kernel timer is
+		 * reachable from user space, so wait on the tick source. */
+		while (now_ns(NULL) < first)
+			kozo_yield();
+		settle();
+		return;
+	}
 	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
 		if (sp[i].live) {
 			printf("linux: %s: deadlock (every process waits)\n", world.procs[i].exe);
@@ -644,6 +907,10 @@ static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned 
 	*repeat = addr == *last ? *repeat + 1 : 0;
 	*last = addr;
 	if (!v || !((int)v->prot & need) || *repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
+		if (!s->out_of_memory && lx_signal_fault(p, LX_SIGSEGV, v ? 2 /* SEGV_ACCERR */ : 1, addr)) {
+			*repeat = 0;
+			return deliver(i, NULL);  /* its handler runs */
+		}
 		printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", p->exe,
 		       s->out_of_memory ? "out of memory" : "bad access", addr, mr[0]);
 		end_proc(i, s->out_of_memory ? LX_SIGKILL : LX_SIGSEGV);
@@ -667,15 +934,19 @@ static int serve(void)
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
 			uint64_t args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5], ipc->msg[6] };
-			if (do_call(i, mr[0], args, &reply))
+			if (do_call(i, mr[0], args, &reply) && !deliver(i, &reply))
 				len = 1;
 		} else if (label == KOZO_FAULT_VM) {
 			vm_fault(i, mr, &last_fault, &repeat);  /* resumed, or ended */
 		} else if (label == KOZO_FAULT_USER_EXCEPTION) {
 			int sig = exception_signal(mr[3]);
-			printf("linux: %s: %s: exception %lu at ip 0x%lx\n", world.procs[i].exe,
-			       lx_signal_name(sig), mr[3], mr[0]);
-			end_proc(i, sig);
+			if (lx_signal_fault(&world.procs[i], sig, 0x80, mr[0])) {
+				deliver(i, NULL);  /* its handler runs */
+			} else {
+				printf("linux: %s: %s: exception %lu at ip 0x%lx\n", world.procs[i].exe,
+				       lx_signal_name(sig), mr[3], mr[0]);
+				end_proc(i, sig);
+			}
 		} else {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 			end_proc(i, LX_SIGKILL);
@@ -694,6 +965,10 @@ void cmd_linux(int argc, char **argv)
 		print_usage(argv[0]);
 		return;
 	}
+	if (strcmp(argv[1], "--log") == 0) {
+		log_print();
+		return;
+	}
 	init_done = false;
 	int status = 126 << 8;  /* a shell's "cannot execute" */
 	if (load(argv[1], argc - 1, argv + 1))
@@ -701,6 +976,7 @@ void cmd_linux(int argc, char **argv)
 	/* The first process is done: whatever is left goes with it. */
 	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++)
 		teardown(&sp[i]);
+	tmp_release();
 	if (status & 0x7f)
 		printf("linux: exit status %d (killed by signal %d, %s)\n", 128 + (status & 0x7f),
 		       status & 0x7f, lx_signal_name(status & 0x7f) ? lx_signal_name(status & 0x7f) : "?");

@@ -379,16 +379,16 @@ enum lx_nr {
 	X(3, close, SUPPORTED, 0) \
 	X(4, stat, SUPPORTED, 0) \
 	X(5, fstat, SUPPORTED, 0) \
-	X(6, lstat, PARTIAL, 0) \
-	X(7, poll, ERRNO, 38) \
+	X(6, lstat, SUPPORTED, 0) \
+	X(7, poll, PARTIAL, 0) \
 	X(8, lseek, SUPPORTED, 0) \
 	X(9, mmap, PARTIAL, 0) \
 	X(10, mprotect, SUPPORTED, 0) \
 	X(11, munmap, SUPPORTED, 0) \
 	X(12, brk, SUPPORTED, 0) \
-	X(13, rt_sigaction, PARTIAL, 0) \
-	X(14, rt_sigprocmask, PARTIAL, 0) \
-	X(15, rt_sigreturn, ERRNO, 38) \
+	X(13, rt_sigaction, SUPPORTED, 0) \
+	X(14, rt_sigprocmask, SUPPORTED, 0) \
+	X(15, rt_sigreturn, SUPPORTED, 0) \
 	X(16, ioctl, PARTIAL, 0) \
 	X(17, pread64, SUPPORTED, 0) \
 	X(18, pwrite64, SUPPORTED, 0) \
@@ -396,7 +396,7 @@ enum lx_nr {
 	X(20, writev, SUPPORTED, 0) \
 	X(21, access, SUPPORTED, 0) \
 	X(22, pipe, SUPPORTED, 0) \
-	X(23, select, ERRNO, 38) \
+	X(23, select, PARTIAL, 0) \
 	X(24, sched_yield, SUPPORTED, 0) \
 	X(25, mremap, ERRNO, 38) \
 	X(26, msync, ERRNO, 38) \
@@ -407,11 +407,11 @@ enum lx_nr {
 	X(31, shmctl, ERRNO, 38) \
 	X(32, dup, SUPPORTED, 0) \
 	X(33, dup2, SUPPORTED, 0) \
-	X(34, pause, ERRNO, 38) \
+	X(34, pause, SUPPORTED, 0) \
 	X(35, nanosleep, PARTIAL, 0) \
-	X(36, getitimer, ERRNO, 38) \
-	X(37, alarm, ERRNO, 38) \
-	X(38, setitimer, ERRNO, 38) \
+	X(36, getitimer, PARTIAL, 0) \
+	X(37, alarm, PARTIAL, 0) \
+	X(38, setitimer, PARTIAL, 0) \
 	X(39, getpid, SUPPORTED, 0) \
 	X(40, sendfile, SUPPORTED, 0) \
 	X(41, socket, ERRNO, 97) \
@@ -435,7 +435,7 @@ enum lx_nr {
 	X(59, execve, PARTIAL, 0) \
 	X(60, exit, PARTIAL, 0) \
 	X(61, wait4, PARTIAL, 0) \
-	X(62, kill, PARTIAL, 0) \
+	X(62, kill, SUPPORTED, 0) \
 	X(63, uname, SUPPORTED, 0) \
 	X(64, semget, ERRNO, 38) \
 	X(65, semop, ERRNO, 38) \
@@ -454,25 +454,25 @@ enum lx_nr {
 	X(78, getdents, ERRNO, 38) \
 	X(79, getcwd, SUPPORTED, 0) \
 	X(80, chdir, SUPPORTED, 0) \
-	X(81, fchdir, ERRNO, 38) \
-	X(82, rename, ERRNO, 38) \
+	X(81, fchdir, SUPPORTED, 0) \
+	X(82, rename, PARTIAL, 0) \
 	X(83, mkdir, PARTIAL, 0) \
 	X(84, rmdir, PARTIAL, 0) \
-	X(85, creat, ERRNO, 38) \
-	X(86, link, ERRNO, 30) \
+	X(85, creat, SUPPORTED, 0) \
+	X(86, link, PARTIAL, 0) \
 	X(87, unlink, PARTIAL, 0) \
-	X(88, symlink, ERRNO, 30) \
-	X(89, readlink, PARTIAL, 0) \
-	X(90, chmod, ERRNO, 30) \
-	X(91, fchmod, ERRNO, 30) \
-	X(92, chown, ERRNO, 30) \
-	X(93, fchown, ERRNO, 30) \
-	X(94, lchown, ERRNO, 30) \
+	X(88, symlink, PARTIAL, 0) \
+	X(89, readlink, SUPPORTED, 0) \
+	X(90, chmod, PARTIAL, 0) \
+	X(91, fchmod, PARTIAL, 0) \
+	X(92, chown, PARTIAL, 0) \
+	X(93, fchown, PARTIAL, 0) \
+	X(94, lchown, PARTIAL, 0) \
 	X(95, umask, SUPPORTED, 0) \
 	X(96, gettimeofday, PARTIAL, 0) \
 	X(97, getrlimit, SUPPORTED, 0) \
 	X(98, getrusage, PARTIAL, 0) \
-	X(99, sysinfo, ERRNO, 38) \
+	X(99, sysinfo, SUPPORTED, 0) \
 	X(100, times, PARTIAL, 0) \
 	X(101, ptrace, ERRNO, 1) \
 	X(102, getuid, SUPPORTED, 0) \
@@ -482,10 +482,10 @@ enum lx_nr {
 	X(106, setgid, ERRNO, 1) \
 	X(107, geteuid, SUPPORTED, 0) \
 	X(108, getegid, SUPPORTED, 0) \
-	X(109, setpgid, PARTIAL, 0) \
+	X(109, setpgid, SUPPORTED, 0) \
 	X(110, getppid, SUPPORTED, 0) \
 	X(111, getpgrp, SUPPORTED, 0) \
-	X(112, setsid, ERRNO, 1) \
+	X(112, setsid, SUPPORTED, 0) \
 	X(113, setreuid, ERRNO, 38) \
 	X(114, setregid, ERRNO, 38) \
 	X(115, getgroups, SUPPORTED, 0) \
@@ -500,10 +500,10 @@ enum lx_nr {
 	X(124, getsid, SUPPORTED, 0) \
 	X(125, capget, ERRNO, 38) \
 	X(126, capset, ERRNO, 38) \
-	X(127, rt_sigpending, ERRNO, 38) \
+	X(127, rt_sigpending, SUPPORTED, 0) \
 	X(128, rt_sigtimedwait, ERRNO, 38) \
 	X(129, rt_sigqueueinfo, ERRNO, 38) \
-	X(130, rt_sigsuspend, ERRNO, 38) \
+	X(130, rt_sigsuspend, SUPPORTED, 0) \
 	X(131, sigaltstack, PARTIAL, 0) \
 	X(132, utime, ERRNO, 38) \
 	X(133, mknod, ERRNO, 38) \
@@ -573,7 +573,7 @@ enum lx_nr {
 	X(197, removexattr, ERRNO, 38) \
 	X(198, lremovexattr, ERRNO, 38) \
 	X(199, fremovexattr, ERRNO, 38) \
-	X(200, tkill, PARTIAL, 0) \
+	X(200, tkill, SUPPORTED, 0) \
 	X(201, time, PARTIAL, 0) \
 	X(202, futex, PARTIAL, 0) \
 	X(203, sched_setaffinity, ERRNO, 38) \
@@ -607,8 +607,8 @@ enum lx_nr {
 	X(231, exit_group, SUPPORTED, 0) \
 	X(232, epoll_wait, ERRNO, 38) \
 	X(233, epoll_ctl, ERRNO, 38) \
-	X(234, tgkill, PARTIAL, 0) \
-	X(235, utimes, ERRNO, 38) \
+	X(234, tgkill, SUPPORTED, 0) \
+	X(235, utimes, PARTIAL, 0) \
 	X(236, vserver, ERRNO, 38) \
 	X(237, mbind, ERRNO, 38) \
 	X(238, set_mempolicy, ERRNO, 38) \
@@ -633,18 +633,18 @@ enum lx_nr {
 	X(257, openat, SUPPORTED, 0) \
 	X(258, mkdirat, PARTIAL, 0) \
 	X(259, mknodat, ERRNO, 38) \
-	X(260, fchownat, ERRNO, 30) \
-	X(261, futimesat, ERRNO, 38) \
+	X(260, fchownat, PARTIAL, 0) \
+	X(261, futimesat, PARTIAL, 0) \
 	X(262, newfstatat, SUPPORTED, 0) \
 	X(263, unlinkat, PARTIAL, 0) \
-	X(264, renameat, ERRNO, 38) \
-	X(265, linkat, ERRNO, 30) \
-	X(266, symlinkat, ERRNO, 30) \
+	X(264, renameat, PARTIAL, 0) \
+	X(265, linkat, PARTIAL, 0) \
+	X(266, symlinkat, PARTIAL, 0) \
 	X(267, readlinkat, PARTIAL, 0) \
-	X(268, fchmodat, ERRNO, 30) \
+	X(268, fchmodat, PARTIAL, 0) \
 	X(269, faccessat, SUPPORTED, 0) \
-	X(270, pselect6, ERRNO, 38) \
-	X(271, ppoll, ERRNO, 38) \
+	X(270, pselect6, PARTIAL, 0) \
+	X(271, ppoll, PARTIAL, 0) \
 	X(272, unshare, ERRNO, 38) \
 	X(273, set_robust_list, SUPPORTED, 0) \
 	X(274, get_robust_list, ERRNO, 38) \
@@ -653,7 +653,7 @@ enum lx_nr {
 	X(277, sync_file_range, ERRNO, 38) \
 	X(278, vmsplice, ERRNO, 38) \
 	X(279, move_pages, ERRNO, 38) \
-	X(280, utimensat, ERRNO, 38) \
+	X(280, utimensat, PARTIAL, 0) \
 	X(281, epoll_pwait, ERRNO, 38) \
 	X(282, signalfd, ERRNO, 38) \
 	X(283, timerfd_create, ERRNO, 38) \
@@ -689,7 +689,7 @@ enum lx_nr {
 	X(313, finit_module, ERRNO, 38) \
 	X(314, sched_setattr, ERRNO, 38) \
 	X(315, sched_getattr, ERRNO, 38) \
-	X(316, renameat2, ERRNO, 38) \
+	X(316, renameat2, PARTIAL, 0) \
 	X(317, seccomp, ERRNO, 38) \
 	X(318, getrandom, PARTIAL, 0) \
 	X(319, memfd_create, ERRNO, 38) \
