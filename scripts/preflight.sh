@@ -152,6 +152,21 @@ if [ "$CONFIG" = release ]; then
 	fi
 fi
 
+# ---- source rules (docs/KERNEL.md, "Capabilities") ----
+# A capability's words mean different things per type; only the capability
+# header knows which (its typed accessors).  Raw .w2/.w3 elsewhere would
+# bypass them: list the files allowed to touch the words here.
+capwords_allowed="kernel/core/cap.h"
+raw=$(grep -rnE --include='*.c' --include='*.h' '(\.|->)w[23]\b' kernel fuzz tests tools user 2>/dev/null |
+	grep -vE "^($(echo $capwords_allowed | tr ' ' '|')):" || true)
+if [ -z "$raw" ]; then
+	ok cap-words "no raw capability words outside $capwords_allowed"
+else
+	fail cap-words "raw capability words: $(printf '%s\n' "$raw" | head -n 3 | cut -d: -f1,2 | tr '\n' ' ')" \
+		"typed accessors (cap_badge, cap_mapped_vaddr, ... in kernel/core/cap.h)" \
+		"use or add an accessor in kernel/core/cap.h"
+fi
+
 # Outputs of each ARCH (and CONFIG) have their own directory: objects of
 # another configuration in it would be linked in silently.
 elf_machine() { # file -> e_machine as 4 hex digits, little endian

@@ -194,12 +194,12 @@ static void op_retype(struct program *p, struct tcb *t)
 	}
 	word_t root = KOZO_CAP_INIT_CNODE;
 	const struct slot *u = init_slot(p, ut);
-	word_t watermark = u && u->cap.type == KOZO_OBJ_UNTYPED ? u->cap.w2 : 0;
+	word_t watermark = u && u->cap.type == KOZO_OBJ_UNTYPED ? cap_untyped_watermark(&u->cap) : 0;
 	word_t err = traced("retype", ut,
 			    host_invoke(&p->h, t, ut, KOZO_UNTYPED_RETYPE, mr, 6, &root, 1, NULL, 0));
 	if (err != KOZO_OK && err != HOST_PANICKED && u && u->cap.type == KOZO_OBJ_UNTYPED &&
 	    t == p->h.init)
-		REQUIRE(u->cap.w2 == watermark);
+		REQUIRE(cap_untyped_watermark(&u->cap) == watermark);
 }
 
 /* A thread of its own in Init's VSpace; sometimes with a CSpace of its

@@ -31,7 +31,7 @@ int cspace_lookup(const struct cap *root, word_t cptr, unsigned depth, bool exac
 		if (level > remaining)
 			return KOZO_ERR_FAILED_LOOKUP;  /* depth mismatch */
 		word_t guard = bits_at(cptr, remaining - guard_bits, guard_bits);
-		if (guard != (node->w2 & MASK(guard_bits)))
+		if (guard != (cap_cnode_guard(node) & MASK(guard_bits)))
 			return KOZO_ERR_FAILED_LOOKUP;  /* guard mismatch */
 		word_t index = bits_at(cptr, remaining - level, radix);
 		if (index == 0)
@@ -64,8 +64,8 @@ void cap_acquire(struct kernel *k, const struct cap *c)
 	case KOZO_OBJ_ENDPOINT: ((struct endpoint *)c->obj)->refs++; break;
 	case KOZO_OBJ_NOTIFICATION: ((struct notification *)c->obj)->refs++; break;
 	case KOZO_OBJ_CNODE: cnode_header(c)->refs++; break;
-	case KOZO_OBJ_VSPACE: k->asids[c->w2].refs++; break;
-	case KOZO_OBJ_IRQ_HANDLER: k->irq_refs[c->w2]++; break;
+	case KOZO_OBJ_VSPACE: k->asids[cap_vspace_asid(c)].refs++; break;
+	case KOZO_OBJ_IRQ_HANDLER: k->irq_refs[cap_irq_number(c)]++; break;
 	default: break;
 	}
 }
@@ -102,12 +102,12 @@ static void cap_release(struct kernel *k, struct cap *c)
 		}
 		break;
 	}
-	case KOZO_OBJ_VSPACE: vspace_release(k, c->w2); break;
+	case KOZO_OBJ_VSPACE: vspace_release(k, cap_vspace_asid(c)); break;
 	case KOZO_OBJ_FRAME:
 	case KOZO_OBJ_PT_L1:
 	case KOZO_OBJ_PT_L2:
 	case KOZO_OBJ_PT_L3: vspace_unmap_cap(k, c); break;
-	case KOZO_OBJ_IRQ_HANDLER: irq_handler_release(k, c->w2); break;
+	case KOZO_OBJ_IRQ_HANDLER: irq_handler_release(k, cap_irq_number(c)); break;
 	default: break;
 	}
 }
@@ -182,15 +182,14 @@ static int derive_cap(const struct cap *src, unsigned rights, bool mint, word_t 
 	case KOZO_OBJ_PT_L1:
 	case KOZO_OBJ_PT_L2:
 	case KOZO_OBJ_PT_L3:
-		c.w2 = 0;  /* a copy starts unmapped */
-		c.w3 = 0;
+		cap_clear_mapping(&c);  /* a copy starts unmapped */
 		break;
 	case KOZO_OBJ_ENDPOINT:
 	case KOZO_OBJ_NOTIFICATION:
 		if (mint) {
-			if (src->w2 != 0 && badge != src->w2)
+			if (cap_badge(src) != 0 && badge != cap_badge(src))
 				return KOZO_ERR_ILLEGAL_OPERATION; /* already badged */
-			c.w2 = badge;
+			cap_set_badge(&c, badge);
 		}
 		break;
 	case KOZO_OBJ_CNODE:
@@ -202,8 +201,7 @@ static int derive_cap(const struct cap *src, unsigned rights, bool mint, word_t 
 				return KOZO_ERR_RANGE;
 			if (gbits < 64 && (guard & ~MASK(gbits)))
 				return KOZO_ERR_RANGE;
-			c.w2 = guard;
-			c.w3 = cap_cnode_radix(src) | ((word_t)gbits << 8);
+			cap_cnode_set_guard(&c, cap_cnode_radix(src), gbits, guard);
 		}
 		break;
 	default:

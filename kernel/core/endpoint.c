@@ -64,7 +64,7 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 		    slot_empty(src))
 			break;
 		if (src->cap.type == KOZO_OBJ_ENDPOINT && (struct endpoint *)src->cap.obj == ep) {
-			rb->caps_or_badges[i] = src->cap.w2;
+			rb->caps_or_badges[i] = cap_badge(&src->cap);
 			*unwrapped |= 1u << i;
 			done++;
 			continue;
@@ -77,7 +77,7 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 			break;
 		struct cap c = src->cap;
 		if (cap_is_mapping(c.type))
-			c.w2 = c.w3 = 0;  /* the copy starts unmapped */
+			cap_clear_mapping(&c);  /* the copy starts unmapped */
 		cdt_insert(src, dest, &c);
 		cap_acquire(k, &c);
 		dest_used = true;
@@ -154,7 +154,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 	if (ep->state == EP_RECV) {
 		struct tcb *r = ep->q.head;
 		ep_dequeue(ep, r);
-		ipc_transfer(k, t, r, ep, c->w2, can_grant);
+		ipc_transfer(k, t, r, ep, cap_badge(c), can_grant);
 		make_runnable(k, r);
 		if (!t->pending_fault)
 			t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
@@ -166,7 +166,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		ipc_set_error(t, KOZO_ERR_WOULD_BLOCK);
 		return;
 	}
-	t->ipc_badge = c->w2;
+	t->ipc_badge = cap_badge(c);
 	t->ipc_can_grant = can_grant;
 	t->ipc_is_call = wants_reply;
 	tcb_queue_append(&ep->q, t, ep);

@@ -31,7 +31,7 @@ int irq_control_invoke(struct invocation *inv)
 	if (!slot_empty(dst))
 		return KOZO_ERR_DELETE_FIRST;
 	/* --- no failure past this point --- */
-	struct cap c = { .type = KOZO_OBJ_IRQ_HANDLER, .rights = KOZO_RIGHTS_ALL, .w2 = irq };
+	struct cap c = cap_irq_handler_make(irq);
 	cdt_insert(inv->slot, dst, &c);
 	cap_acquire(k, &c);
 	return KOZO_OK;
@@ -40,7 +40,7 @@ int irq_control_invoke(struct invocation *inv)
 int irq_handler_invoke(struct invocation *inv)
 {
 	struct kernel *k = inv->k;
-	word_t irq = inv->slot->cap.w2;
+	word_t irq = cap_irq_number(&inv->slot->cap);
 	switch (inv->label) {
 	case KOZO_IRQ_HANDLER_ACK:
 		arch_irq_unmask(irq);
@@ -82,6 +82,6 @@ void kernel_irq(struct kernel *k, word_t irq)
 	k->stats.irqs++;
 	const struct cap *c = irq < IRQ_COUNT ? &k->irq_ntfn[irq].cap : NULL;
 	if (c && c->type == KOZO_OBJ_NOTIFICATION)
-		ntfn_signal(k, (struct notification *)c->obj, c->w2);
+		ntfn_signal(k, (struct notification *)c->obj, cap_badge(c));
 	kernel_schedule(k);
 }

@@ -164,7 +164,7 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
 			return;
 		}
-		ntfn_signal(k, (struct notification *)s->cap.obj, s->cap.w2);
+		ntfn_signal(k, (struct notification *)s->cap.obj, cap_badge(&s->cap));
 		ipc_set_error(t, KOZO_OK);
 		return;
 	default: {

@@ -112,7 +112,7 @@ static void install_slot(struct kernel *k, struct tcb *t, unsigned which, struct
 	if (src) {
 		struct cap c = src->cap;
 		if (c.type == KOZO_OBJ_FRAME)
-			c.w2 = c.w3 = 0;  /* the TCB's copy is never mapped */
+			cap_clear_mapping(&c);  /* the TCB's copy is never mapped */
 		cdt_insert(src, &t->slots[which], &c);
 		cap_acquire(k, &c);
 	}

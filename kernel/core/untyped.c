@@ -15,13 +15,7 @@
 
 struct cap untyped_cap(void *base, unsigned size_bits, bool device)
 {
-	return (struct cap){
-		.type = KOZO_OBJ_UNTYPED,
-		.rights = KOZO_RIGHTS_ALL,
-		.obj = (uintptr_t)base,
-		.w2 = 0,
-		.w3 = size_bits | ((word_t)device << 8),
-	};
+	return cap_untyped_make((uintptr_t)base, size_bits, device);
 }
 
 struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base)
@@ -40,7 +34,7 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 	case KOZO_OBJ_CNODE: {
 		memset(base, 0, BIT(size_bits + KOZO_SLOT_SIZE_BITS));
 		((struct cnode_header *)base)->radix = (uint8_t)size_bits;
-		c.w3 = size_bits;   /* no guard */
+		cap_cnode_set_guard(&c, size_bits, 0, 0);
 		break;
 	}
 	case KOZO_OBJ_VSPACE: {
@@ -49,7 +43,7 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 		if (!vspace_asid_alloc(k, base, &asid))
 			panic("retype: no ASID although decode checked");
 		arch_vspace_init(base);
-		c.w2 = asid;
+		cap_vspace_set_asid(&c, asid);
 		break;
 	}
 	case KOZO_OBJ_ENDPOINT:
@@ -119,7 +113,7 @@ int untyped_invoke(struct invocation *inv)
 	/* Space: an Untyped without children starts over at its base. */
 	unsigned ut_bits = cap_untyped_size_bits(&ut->cap);
 	word_t base = ut->cap.obj;
-	word_t watermark = ut->first_child ? ut->cap.w2 : 0;
+	word_t watermark = ut->first_child ? cap_untyped_watermark(&ut->cap) : 0;
 	if (obj_bits > ut_bits)
 		return KOZO_ERR_NOT_ENOUGH_MEMORY;
 	word_t start = ALIGN_UP(base + watermark, BIT(obj_bits));
@@ -143,6 +137,6 @@ int untyped_invoke(struct invocation *inv)
 		cdt_insert(ut, &dslots[offset + i], &c);
 		cap_acquire(k, &c);
 	}
-	ut->cap.w2 = start + (count << obj_bits) - base;
+	cap_untyped_set_watermark(&ut->cap, start + (count << obj_bits) - base);
 	return KOZO_OK;
 }

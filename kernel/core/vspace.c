@@ -111,8 +111,8 @@ void vspace_unmap_cap(struct kernel *k, struct cap *c)
 {
 	if (!cap_mapped(c))
 		return;
-	word_t asid = cap_mapped_asid(c), vaddr = c->w2;
-	c->w2 = c->w3 = 0;
+	word_t asid = cap_mapped_asid(c), vaddr = cap_mapped_vaddr(c);
+	cap_clear_mapping(c);
 	bool table = cap_is_table(c->type);
 	word_t *root = asid < ASID_COUNT ? k->asids[asid].root : NULL;
 	word_t *parent = root ? walk(root, vaddr, entry_level(c->type)) : NULL;
@@ -141,7 +141,7 @@ int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vs, 
 		     unsigned rights, bool exec)
 {
 	(void)k;
-	if (frame->w3 & CAP_MAPPED)
+	if (cap_mapped(frame))
 		return KOZO_ERR_INVALID_CAPABILITY;
 	if (!IS_ALIGNED(vaddr, KOZO_PAGE_SIZE_BITS))
 		return KOZO_ERR_ALIGNMENT;
@@ -161,15 +161,14 @@ int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vs, 
 		return KOZO_ERR_DELETE_FIRST;
 	/* --- no failure past this point --- */
 	*e = arch_pte_page(arch_kernel_to_phys((void *)frame->obj), rights, exec);
-	frame->w2 = vaddr;
-	frame->w3 = vs->w2 | CAP_MAPPED;
+	cap_set_mapping(frame, cap_vspace_asid(vs), vaddr);
 	return KOZO_OK;
 }
 
 int vspace_map_table(struct kernel *k, struct cap *pt, const struct cap *vs, word_t vaddr)
 {
 	(void)k;
-	if (pt->w3 & CAP_MAPPED)
+	if (cap_mapped(pt))
 		return KOZO_ERR_INVALID_CAPABILITY;
 	if (vs->type != KOZO_OBJ_VSPACE)
 		return KOZO_ERR_INVALID_CAPABILITY;
@@ -187,8 +186,7 @@ int vspace_map_table(struct kernel *k, struct cap *pt, const struct cap *vs, wor
 		return KOZO_ERR_DELETE_FIRST;
 	/* --- no failure past this point --- */
 	*e = arch_pte_table(arch_kernel_to_phys((void *)pt->obj));
-	pt->w2 = vaddr;
-	pt->w3 = vs->w2 | CAP_MAPPED;
+	cap_set_mapping(pt, cap_vspace_asid(vs), vaddr);
 	return KOZO_OK;
 }
 

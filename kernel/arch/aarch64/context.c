@@ -27,7 +27,7 @@ _Static_assert(CTX_TPIDR == CTX_X(30) + 8, "entry.S stores X30 and TPIDR_EL0 wit
 _Static_assert(_Alignof(struct tcb) >= 16 && KOZO_TCB_SIZE_BITS >= 4, "SP_EL1 at the context");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
 _Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
-_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.w2) == TCB_VSPACE_ASID, "asm_offsets.h");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap) + CAP_VSPACE_ASID_OFFSET == TCB_VSPACE_ASID, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "the Q registers are stored 16-byte aligned");
 _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31, FPSR, FPCR");
 
@@ -121,7 +121,6 @@ _Noreturn void arch_return_to_user(void)
 				  0x20, true);
 	}
 	fpu_switch(t);
-	/* The VSpace capability in the TCB names the ASID (cap.h: w2). */
-	paging_activate(arch_kernel_to_phys(root), t->slots[TCB_VSPACE].cap.w2);
+	paging_activate(arch_kernel_to_phys(root), cap_vspace_asid(&t->slots[TCB_VSPACE].cap));
 	context_eret(&t->ctx);   /* takes only the thread's bits of SPSR */
 }

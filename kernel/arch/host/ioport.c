@@ -33,7 +33,7 @@ int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
 	if (len < (is_in ? 1u : 2u))
 		return KOZO_ERR_TRUNCATED_MESSAGE;
 	word_t port = mr[0];
-	if (port > 0xffff || port < c->w2 || port + width - 1 > c->w3)
+	if (port > 0xffff || port < cap_ioport_first(c) || port + width - 1 > cap_ioport_last(c))
 		return KOZO_ERR_RANGE;
 	/* A range cap never reaches past 0xffff, so port + width fits. */
 	if (is_in) {

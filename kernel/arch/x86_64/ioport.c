@@ -17,7 +17,7 @@ static bool ioport_reserved(word_t port, unsigned width)
 /* The access of width bytes at port lies inside the capability's range. */
 static bool ioport_allowed(const struct cap *c, word_t port, unsigned width)
 {
-	word_t first = c->w2, last = c->w3;
+	word_t first = cap_ioport_first(c), last = cap_ioport_last(c);
 
 	return port <= 0xffff && port >= first && port + width - 1 <= last;
 }
