@@ -13,7 +13,7 @@
 #include "kernel.h"
 #include "kprintf.h"
 #include "lib.h"
-#include "untyped.h"
+#include "objecttype.h"
 #include "vspace.h"
 #include <kozo/bootinfo.h>
 #include <kozo/errors.h>
@@ -298,11 +298,9 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	word_t frames_end = b.next_slot;
 
 	/* The IPC buffer and BootInfo frames also get fixed slots (copies). */
-	struct cap c = ipc->cap;
-	cap_clear_mapping(&c);
+	struct cap c = cap_copy(&ipc->cap);
 	cdt_insert(ipc, &b.cnode[KOZO_CAP_INIT_IPC_BUFFER], &c);
-	c = bif->cap;
-	cap_clear_mapping(&c);
+	c = cap_copy(&bif->cap);
 	cdt_insert(bif, &b.cnode[KOZO_CAP_BOOTINFO_FRAME], &c);
 
 	/* Init's thread: highest priority, its own CSpace/VSpace/IPC buffer. */
@@ -314,8 +312,7 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	c = vs_slot->cap;
 	cdt_insert(vs_slot, &t->slots[TCB_VSPACE], &c);
 	cap_acquire(k, &c);
-	c = ipc->cap;
-	cap_clear_mapping(&c);
+	c = cap_copy(&ipc->cap);
 	cdt_insert(ipc, &t->slots[TCB_IPC_FRAME], &c);
 	t->ipc_buffer_addr = KOZO_INIT_IPC_BUFFER_ADDR;
 	t->ipc_buffer_offset = 0;

@@ -63,8 +63,3 @@ void cdt_move(struct slot *dst, struct slot *src)
 	src->cap = (struct cap){ 0 };
 	src->parent = src->first_child = src->next_sibling = src->prev_sibling = NULL;
 }
-
-bool cap_same_object(const struct cap *a, const struct cap *b)
-{
-	return a->type == b->type && a->obj == b->obj;
-}

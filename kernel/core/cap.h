@@ -135,7 +135,5 @@ void cdt_insert(struct slot *parent, struct slot *new_slot, const struct cap *ca
 void cdt_remove(struct slot *s);
 /* Move a capability and its tree position from src to the empty dst. */
 void cdt_move(struct slot *dst, struct slot *src);
-/* True when two capabilities name the same object. */
-bool cap_same_object(const struct cap *a, const struct cap *b);
 
 #endif

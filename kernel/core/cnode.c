@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "notification.h"
+#include "objecttype.h"
 #include "tcb.h"
 #include "vspace.h"
 #include <kozo/errors.h>
@@ -52,66 +53,6 @@ int cspace_lookup(const struct cap *root, word_t cptr, unsigned depth, bool exac
 	}
 }
 
-static struct cnode_header *cnode_header(const struct cap *c)
-{
-	return (struct cnode_header *)c->obj;
-}
-
-void cap_acquire(struct kernel *k, const struct cap *c)
-{
-	switch (c->type) {
-	case KOZO_OBJ_TCB: ((struct tcb *)c->obj)->refs++; break;
-	case KOZO_OBJ_ENDPOINT: ((struct endpoint *)c->obj)->refs++; break;
-	case KOZO_OBJ_NOTIFICATION: ((struct notification *)c->obj)->refs++; break;
-	case KOZO_OBJ_CNODE: cnode_header(c)->refs++; break;
-	case KOZO_OBJ_VSPACE: k->asids[cap_vspace_asid(c)].refs++; break;
-	case KOZO_OBJ_IRQ_HANDLER: k->irq_refs[cap_irq_number(c)]++; break;
-	default: break;
-	}
-}
-
-/* Drop c's reference to its object; the last one finalizes it. */
-static void cap_release(struct kernel *k, struct cap *c)
-{
-	switch (c->type) {
-	case KOZO_OBJ_TCB: {
-		struct tcb *t = (struct tcb *)c->obj;
-		if (--t->refs == 0)
-			tcb_finalize(k, t);
-		break;
-	}
-	case KOZO_OBJ_ENDPOINT: {
-		struct endpoint *ep = (struct endpoint *)c->obj;
-		if (--ep->refs == 0)
-			ep_finalize(k, ep);
-		break;
-	}
-	case KOZO_OBJ_NOTIFICATION: {
-		struct notification *n = (struct notification *)c->obj;
-		if (--n->refs == 0)
-			ntfn_finalize(k, n);
-		break;
-	}
-	case KOZO_OBJ_CNODE: {
-		/* Emptied later, from slot_delete's loop: no recursion. */
-		struct cnode_header *h = cnode_header(c);
-		if (--h->refs == 0 && !h->dying) {
-			h->dying = 1;
-			h->next_dying = k->dying;
-			k->dying = h;
-		}
-		break;
-	}
-	case KOZO_OBJ_VSPACE: vspace_release(k, cap_vspace_asid(c)); break;
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3: vspace_unmap_cap(k, c); break;
-	case KOZO_OBJ_IRQ_HANDLER: irq_handler_release(k, cap_irq_number(c)); break;
-	default: break;
-	}
-}
-
 static void delete_one(struct kernel *k, struct slot *s)
 {
 	if (slot_empty(s))
@@ -150,67 +91,6 @@ void slot_revoke(struct kernel *k, struct slot *s)
 
 /* ---- CNode invocations ---- */
 
-/* Page tables have one capability each (vspace.c): a second one could map
- * the table a second time, or keep naming it after it was emptied and
- * freed.  (seL4 lets a mapped table's capability be copied, the copy
- * recording the same mapping, and unmaps only through the last one; KOZO
- * keeps the simpler rule, docs/KERNEL.md.)  KOZO_FUZZ_REVERT_PT_OWNER
- * plants the old rule for fuzz/ipc's self-check. */
-bool cap_type_is_copyable(unsigned type)
-{
-#ifndef KOZO_FUZZ_REVERT_PT_OWNER
-	if (cap_is_table(type))
-		return false;
-#endif
-	return type != KOZO_OBJ_NULL && type != KOZO_OBJ_UNTYPED && type != KOZO_OBJ_REPLY;
-}
-
-/* The capability a Copy or Mint makes from src (rights masked, badge set). */
-static int derive_cap(const struct cap *src, unsigned rights, bool mint, word_t badge,
-		      struct cap *out)
-{
-	struct cap c = *src;
-	c.rights = src->rights & rights & KOZO_RIGHTS_ALL;
-#ifdef KOZO_FUZZ_PLANT_MINT_BUG
-	/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk):
-	 * Mint grants the requested rights whatever the source had. */
-	if (mint)
-		c.rights = rights & KOZO_RIGHTS_ALL;
-#endif
-	switch (src->type) {
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3:
-		cap_clear_mapping(&c);  /* a copy starts unmapped */
-		break;
-	case KOZO_OBJ_ENDPOINT:
-	case KOZO_OBJ_NOTIFICATION:
-		if (mint) {
-			if (cap_badge(src) != 0 && badge != cap_badge(src))
-				return KOZO_ERR_ILLEGAL_OPERATION; /* already badged */
-			cap_set_badge(&c, badge);
-		}
-		break;
-	case KOZO_OBJ_CNODE:
-		if (mint) {
-			/* Badge = guard_bits (low 6) | guard << 6, as seL4. */
-			unsigned gbits = badge & 63;
-			word_t guard = badge >> 6;
-			if (gbits + cap_cnode_radix(src) > 64)
-				return KOZO_ERR_RANGE;
-			if (gbits < 64 && (guard & ~MASK(gbits)))
-				return KOZO_ERR_RANGE;
-			cap_cnode_set_guard(&c, cap_cnode_radix(src), gbits, guard);
-		}
-		break;
-	default:
-		break;
-	}
-	*out = c;
-	return KOZO_OK;
-}
-
 static int lookup_dest(struct invocation *inv, word_t index, word_t depth, struct slot **out)
 {
 	int err = cspace_lookup(&inv->slot->cap, index, (unsigned)(depth > 64 ? 65 : depth),
@@ -220,7 +100,7 @@ static int lookup_dest(struct invocation *inv, word_t index, word_t depth, struc
 	return slot_empty(*out) ? KOZO_OK : KOZO_ERR_DELETE_FIRST;
 }
 
-int cnode_invoke_op(struct invocation *inv)
+int cnode_invoke(struct invocation *inv)
 {
 	struct kernel *k = inv->k;
 	const word_t *mr = inv->mr;
@@ -272,7 +152,7 @@ int cnode_invoke_op(struct invocation *inv)
 		if (!cap_type_is_copyable(src->cap.type))
 			return KOZO_ERR_ILLEGAL_OPERATION;
 		struct cap c;
-		err = derive_cap(&src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &c);
+		err = cap_derive(&src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &c);
 		if (err)
 			return err;
 		/* --- no failure past this point --- */

@@ -75,9 +75,7 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 			dest = receive_slot(r, rb);
 		if (!dest)
 			break;
-		struct cap c = src->cap;
-		if (cap_is_mapping(c.type))
-			cap_clear_mapping(&c);  /* the copy starts unmapped */
+		struct cap c = cap_copy(&src->cap);
 		cdt_insert(src, dest, &c);
 		cap_acquire(k, &c);
 		dest_used = true;

@@ -31,11 +31,9 @@ struct invocation {
 	word_t out[INVOCATION_MAX_OUT];
 };
 
-/* Dispatch on the invoked capability's type; returns a kozo_error. */
-int invoke_capability(struct invocation *inv);
-
+/* The object invocations invoke_capability (objecttype.c) dispatches to. */
 int untyped_invoke(struct invocation *inv);
-int cnode_invoke_op(struct invocation *inv);
+int cnode_invoke(struct invocation *inv);
 int tcb_invoke(struct invocation *inv);
 int irq_control_invoke(struct invocation *inv);
 int irq_handler_invoke(struct invocation *inv);

@@ -109,29 +109,6 @@ static int gather(struct kernel *k, struct tcb *t, struct slot *s, struct invoca
 	return KOZO_OK;
 }
 
-int invoke_capability(struct invocation *inv)
-{
-	switch (inv->slot->cap.type) {
-	case KOZO_OBJ_UNTYPED: return untyped_invoke(inv);
-	case KOZO_OBJ_CNODE: return cnode_invoke_op(inv);
-	case KOZO_OBJ_TCB: return tcb_invoke(inv);
-	case KOZO_OBJ_IRQ_CONTROL: return irq_control_invoke(inv);
-	case KOZO_OBJ_IRQ_HANDLER: return irq_handler_invoke(inv);
-	case KOZO_OBJ_FRAME: return frame_invoke(inv);
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3: return page_table_invoke(inv);
-	case KOZO_OBJ_DEBUG: return debug_invoke(inv);
-	case KOZO_OBJ_IOPORT:
-		return arch_invoke(inv->k, inv->caller, inv->slot, inv->label, inv->mr, inv->len,
-				   inv->out, &inv->out_len);
-	case KOZO_OBJ_VSPACE:
-		return KOZO_ERR_ILLEGAL_OPERATION;
-	default:
-		return KOZO_ERR_INVALID_CAPABILITY;
-	}
-}
-
 /* Write an invocation's result into the caller's reply registers. */
 static void reply_invocation(struct tcb *t, int err, const struct invocation *inv)
 {

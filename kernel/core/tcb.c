@@ -110,9 +110,7 @@ static void install_slot(struct kernel *k, struct tcb *t, unsigned which, struct
 	if (!slot_empty(&t->slots[which]))
 		cdt_move(old, &t->slots[which]);
 	if (src) {
-		struct cap c = src->cap;
-		if (c.type == KOZO_OBJ_FRAME)
-			cap_clear_mapping(&c);  /* the TCB's copy is never mapped */
+		struct cap c = cap_copy(&src->cap);  /* an IPC frame's copy is unmapped */
 		cdt_insert(src, &t->slots[which], &c);
 		cap_acquire(k, &c);
 	}

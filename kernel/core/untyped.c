@@ -1,71 +1,17 @@
 /* Untyped memory: Retype carves new objects at the watermark. */
-#include "untyped.h"
 #include "cnode.h"
 #include "endpoint.h"
 #include "invocation.h"
 #include "kernel.h"
 #include "lib.h"
 #include "notification.h"
+#include "objecttype.h"
 #include "tcb.h"
 #include "vspace.h"
 #include <kozo/errors.h>
 #include <kozo/invocation.h>
 
 #define RETYPE_MAX_COUNT 256
-
-struct cap untyped_cap(void *base, unsigned size_bits, bool device)
-{
-	return cap_untyped_make((uintptr_t)base, size_bits, device);
-}
-
-struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base)
-{
-	struct cap c = { .type = (uint8_t)type, .rights = KOZO_RIGHTS_ALL, .obj = (uintptr_t)base };
-	switch (type) {
-	case KOZO_OBJ_UNTYPED:
-		return untyped_cap(base, size_bits, false);
-	case KOZO_OBJ_TCB: {
-		struct tcb *t = base;
-		memset(t, 0, sizeof(*t));
-		arch_context_init(&t->ctx);
-		t->id = ++k->next_thread_id;
-		break;
-	}
-	case KOZO_OBJ_CNODE: {
-		memset(base, 0, BIT(size_bits + KOZO_SLOT_SIZE_BITS));
-		((struct cnode_header *)base)->radix = (uint8_t)size_bits;
-		cap_cnode_set_guard(&c, size_bits, 0, 0);
-		break;
-	}
-	case KOZO_OBJ_VSPACE: {
-		memset(base, 0, KOZO_PAGE_SIZE);
-		word_t asid = 0;
-		if (!vspace_asid_alloc(k, base, &asid))
-			panic("retype: no ASID although decode checked");
-		arch_vspace_init(base);
-		cap_vspace_set_asid(&c, asid);
-		break;
-	}
-	case KOZO_OBJ_ENDPOINT:
-	case KOZO_OBJ_NOTIFICATION:
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3:
-		memset(base, 0, BIT(kozo_object_size_bits(type, size_bits)));
-		break;
-	default:
-		panic("object_create: type %u", PANIC_INT(type));
-	}
-	return c;
-}
-
-/* A device Untyped (MMIO) may only become Frames or smaller Untyped, and
- * is never zeroed. */
-static bool allowed_from_device(unsigned type)
-{
-	return type == KOZO_OBJ_FRAME || type == KOZO_OBJ_UNTYPED;
-}
 
 int untyped_invoke(struct invocation *inv)
 {
@@ -87,7 +33,7 @@ int untyped_invoke(struct invocation *inv)
 		return KOZO_ERR_RANGE;
 	if (count < 1 || count > RETYPE_MAX_COUNT)
 		return KOZO_ERR_RANGE;
-	if (cap_untyped_is_device(&ut->cap) && !allowed_from_device((unsigned)type))
+	if (cap_untyped_is_device(&ut->cap) && !object_type_allowed_from_device((unsigned)type))
 		return KOZO_ERR_ILLEGAL_OPERATION;
 
 	/* The destination CNode: the root itself at depth 0, else a lookup. */
@@ -128,10 +74,7 @@ int untyped_invoke(struct invocation *inv)
 		void *obj = (void *)(start + (i << obj_bits));
 		struct cap c;
 		if (cap_untyped_is_device(&ut->cap))
-			c = type == KOZO_OBJ_UNTYPED
-				    ? untyped_cap(obj, obj_bits, true)
-				    : (struct cap){ .type = KOZO_OBJ_FRAME, .rights = KOZO_RIGHTS_ALL,
-						    .flags = CAP_FLAG_DEVICE, .obj = (uintptr_t)obj };
+			c = object_create_device((unsigned)type, obj_bits, obj);
 		else
 			c = object_create(k, (unsigned)type, (unsigned)size_arg, obj);
 		cdt_insert(ut, &dslots[offset + i], &c);
