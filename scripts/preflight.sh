@@ -166,6 +166,16 @@ else
 		"typed accessors (cap_badge, cap_mapped_vaddr, ... in kernel/core/cap.h)" \
 		"use or add an accessor in kernel/core/cap.h"
 fi
+# Invocations are decode (every check) then perform (cannot fail): a marker
+# of effects interleaved with checks means the split was lost.
+mixed=$(grep -rnE 'no failure past this point|point of no return' kernel 2>/dev/null || true)
+if [ -z "$mixed" ]; then
+	ok decode "every invocation split into decode_* and perform_*"
+else
+	fail decode "check/act markers: $(printf '%s\n' "$mixed" | head -n 3 | cut -d: -f1,2 | tr '\n' ' ')" \
+		"decode_<object>_<method>() checks, perform_<object>_<method>() cannot fail" \
+		"move the checks into the decode step (kernel/core/invocation.h)"
+fi
 
 # Outputs of each ARCH (and CONFIG) have their own directory: objects of
 # another configuration in it would be linked in silently.

@@ -91,76 +91,109 @@ void slot_revoke(struct kernel *k, struct slot *s)
 
 /* ---- CNode invocations ---- */
 
-static int lookup_dest(struct invocation *inv, word_t index, word_t depth, struct slot **out)
+/* The slot a CNode method names by (index, depth) in the invoked CNode. */
+static int lookup_in(const struct cap *cnode, word_t index, word_t depth, struct slot **out)
 {
-	int err = cspace_lookup(&inv->slot->cap, index, (unsigned)(depth > 64 ? 65 : depth),
-				true, out);
+	int err = cspace_lookup(cnode, index, (unsigned)(depth > 64 ? 65 : depth), true, out);
+	if (err)
+		return refuse(err, "cnode: no slot %#lx at depth %lu", (unsigned long)index,
+			      (unsigned long)depth);
+	return KOZO_OK;
+}
+
+/* Delete, Revoke: the slot (index MR0, depth MR1). */
+static int decode_cnode_slot(const struct invocation *inv, struct slot **s)
+{
+	if (inv->len < 2)
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE, "cnode: %u message registers, needs 2",
+			      inv->len);
+	return lookup_in(&inv->slot->cap, inv->mr[0], inv->mr[1], s);
+}
+
+/* Copy, Mint, Move: destination (MR0, MR1) in the invoked CNode, source
+ * (MR2, MR3) in the CNode of the first extra capability. */
+struct cnode_transfer {
+	struct slot *src, *dst;
+	struct cap cap;          /* Copy, Mint: the derived capability */
+};
+
+static int decode_cnode_transfer(const struct invocation *inv, struct cnode_transfer *a)
+{
+	const word_t *mr = inv->mr;
+	bool mint = inv->label == KOZO_CNODE_MINT;
+	bool move = inv->label == KOZO_CNODE_MOVE;
+	unsigned need = move ? 4 : mint ? 6 : 5;
+	if (inv->len < need || inv->extra_count < 1)
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE,
+			      "cnode: %u message registers and %u capabilities, needs %u and 1",
+			      inv->len, inv->extra_count, need);
+	int err = lookup_in(&inv->slot->cap, mr[0], mr[1], &a->dst);
 	if (err)
 		return err;
-	return slot_empty(*out) ? KOZO_OK : KOZO_ERR_DELETE_FIRST;
+	if (!slot_empty(a->dst))
+		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: destination slot %#lx not empty",
+			      (unsigned long)mr[0]);
+	err = lookup_in(&inv->extra[0]->cap, mr[2], mr[3], &a->src);
+	if (err)
+		return err;
+	if (slot_empty(a->src))
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "cnode: source slot %#lx is empty",
+			      (unsigned long)mr[2]);
+	if (a->src == a->dst)
+		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: source and destination are one slot");
+	if (move)
+		return KOZO_OK;
+	if (!cap_type_is_copyable(a->src->cap.type))
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "cnode: a %s capability cannot be copied",
+			      kozo_object_name(a->src->cap.type));
+	err = cap_derive(&a->src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &a->cap);
+	if (err)
+		return refuse(err, "cnode: mint of a %s with badge %#lx refused",
+			      kozo_object_name(a->src->cap.type), (unsigned long)mr[5]);
+	return KOZO_OK;
+}
+
+static void perform_cnode_copy(struct kernel *k, const struct cnode_transfer *a)
+{
+	cdt_insert(a->src, a->dst, &a->cap);
+	cap_acquire(k, &a->cap);
+}
+
+static void perform_cnode_move(const struct cnode_transfer *a)
+{
+	cdt_move(a->dst, a->src);
 }
 
 int cnode_invoke(struct invocation *inv)
 {
-	struct kernel *k = inv->k;
-	const word_t *mr = inv->mr;
-	struct slot *dst, *src;
+	struct slot *s;
+	struct cnode_transfer a;
 	int err;
 
 	switch (inv->label) {
 	case KOZO_CNODE_DELETE:
 	case KOZO_CNODE_REVOKE:
-		if (inv->len < 2)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
-		err = cspace_lookup(&inv->slot->cap, mr[0], (unsigned)(mr[1] > 64 ? 65 : mr[1]),
-				    true, &src);
+		err = decode_cnode_slot(inv, &s);
 		if (err)
 			return err;
-		/* --- no failure past this point --- */
 		if (inv->label == KOZO_CNODE_DELETE)
-			slot_delete(k, src);
+			slot_delete(inv->k, s);
 		else
-			slot_revoke(k, src);
+			slot_revoke(inv->k, s);
 		return KOZO_OK;
-
 	case KOZO_CNODE_COPY:
 	case KOZO_CNODE_MINT:
-	case KOZO_CNODE_MOVE: {
-		bool mint = inv->label == KOZO_CNODE_MINT;
-		bool move = inv->label == KOZO_CNODE_MOVE;
-		unsigned need = move ? 4 : mint ? 6 : 5;
-		if (inv->len < need)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
-		if (inv->extra_count < 1)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
-		err = lookup_dest(inv, mr[0], mr[1], &dst);
+	case KOZO_CNODE_MOVE:
+		err = decode_cnode_transfer(inv, &a);
 		if (err)
 			return err;
-		err = cspace_lookup(&inv->extra[0]->cap, mr[2], (unsigned)(mr[3] > 64 ? 65 : mr[3]),
-				    true, &src);
-		if (err)
-			return err;
-		if (slot_empty(src))
-			return KOZO_ERR_FAILED_LOOKUP;
-		if (src == dst)
-			return KOZO_ERR_DELETE_FIRST;
-		if (move) {
-			/* --- no failure past this point --- */
-			cdt_move(dst, src);
-			return KOZO_OK;
-		}
-		if (!cap_type_is_copyable(src->cap.type))
-			return KOZO_ERR_ILLEGAL_OPERATION;
-		struct cap c;
-		err = cap_derive(&src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &c);
-		if (err)
-			return err;
-		/* --- no failure past this point --- */
-		cdt_insert(src, dst, &c);
-		cap_acquire(k, &c);
+		if (inv->label == KOZO_CNODE_MOVE)
+			perform_cnode_move(&a);
+		else
+			perform_cnode_copy(inv->k, &a);
 		return KOZO_OK;
-	}
 	default:
-		return KOZO_ERR_ILLEGAL_OPERATION;
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "cnode: no method %lu",
+			      (unsigned long)inv->label);
 	}
 }

@@ -224,8 +224,7 @@ int invoke_capability(struct invocation *inv)
 	case KOZO_OBJ_PT_L3: return page_table_invoke(inv);
 	case KOZO_OBJ_DEBUG: return debug_invoke(inv);
 	case KOZO_OBJ_IOPORT:
-		return arch_invoke(inv->k, inv->caller, inv->slot, inv->label, inv->mr, inv->len,
-				   inv->out, &inv->out_len);
+		return ioport_invoke(inv);
 	case KOZO_OBJ_VSPACE:
 		return KOZO_ERR_ILLEGAL_OPERATION;
 	default:

@@ -308,6 +308,14 @@ void test_ioport(void)
 	CHECK_ERR("in16_past_end", call(&h, io, KOZO_IOPORT_IN16, top, 1, NULL, 0), KOZO_ERR_RANGE);
 	CHECK_ERR("port_too_big", call(&h, io, KOZO_IOPORT_IN8, past, 1, NULL, 0), KOZO_ERR_RANGE);
 	CHECK_ERR("bad_label", call(&h, io, KOZO_FRAME_MAP, p60, 1, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	/* The panic channel (COM2, 0x2f8..0x2ff) is the kernel's whatever the
+	 * range: the host runs the real checks (kernel/core/ioport.c). */
+	const word_t com2[2] = { 0x2f8, 'X' }, com2_last[1] = { 0x2ff }, below[2] = { 0x2f6, 0 };
+	uint64_t writes = h.m->ioport_writes;
+	CHECK_ERR("com2_out_refused", call(&h, io, KOZO_IOPORT_OUT8, com2, 2, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("com2_in_refused", call(&h, io, KOZO_IOPORT_IN8, com2_last, 1, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("com2_overlap_refused", call(&h, io, KOZO_IOPORT_OUT32, below, 2, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_EQ("com2_untouched", h.m->ioport_writes, writes);
 	word_t copy = host_slot_alloc(&h, 1);
 	CHECK_ERR("copy_ioport", kt_copy(&h, copy, io, KOZO_RIGHTS_ALL), KOZO_OK);
 	CHECK_ERR("copy_works", call(&h, copy, KOZO_IOPORT_IN8, p60, 1, NULL, 0), KOZO_OK);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include "../x86_64/reg_roles.h"
 
+#define ARCH_HAS_IOPORTS 1   /* a simulated port space (ioport.c) */
+
 /* Saved user state; regs[] in enum kozo_x86_64_reg order. */
 struct arch_context {
 	uint64_t regs[ARCH_REG_COUNT];

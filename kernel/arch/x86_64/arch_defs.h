@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include "reg_roles.h"
 
+#define ARCH_HAS_IOPORTS 1   /* IOPort capabilities: arch_ioport_in/out */
+
 /* Saved user state; regs[] in enum kozo_x86_64_reg order.  The entry code
  * in entry.S addresses it through the offsets in asm_offsets.h. */
 struct arch_context {

@@ -5,24 +5,10 @@
 #include "kernel.h"
 #include "cpu.h"
 #include "x86.h"
+#include <hw/uart16550.h>
 
-#define COM1 0x3f8
+#define COM1 UART16550_COM1
 #define COM2 PANIC_UART_PORT
-
-/* 16550 registers, as offsets from the base port (PC16550D data sheet). */
-#define UART_DATA 0
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_DLL 0
-#define UART_DLM 1
-
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define LSR_THRE 0x20
-#define MCR_DTR_RTS_OUT2 0x0b  /* OUT2 gates the IRQ line on PC boards */
 
 #define LOG_SIZE 2048
 
@@ -36,7 +22,7 @@ static void uart_init(uint16_t base)
 	outb(base + UART_DLL, 1);       /* 115200 = 115200 / 1 */
 	outb(base + UART_DLM, 0);
 	outb(base + UART_LCR, LCR_8N1);
-	outb(base + UART_FCR, 0xc7);    /* FIFOs on, cleared, 14-byte trigger */
+	outb(base + UART_FCR, FCR_ENABLE_CLEAR_14);    /* FIFOs on, cleared, 14-byte trigger */
 	outb(base + UART_MCR, MCR_DTR_RTS_OUT2);
 }
 
@@ -48,9 +34,9 @@ void serial_init(void)
 static void uart_putc(uint16_t base, char c)
 {
 	/* Bounded: a missing UART must not hang the kernel. */
-	for (unsigned i = 0; i < 100000 && !(inb(base + UART_LSR) & LSR_THRE); i++)
+	for (unsigned i = 0; i < 100000 && !(inb(base + UART_LSR) & LSR_THR_EMPTY); i++)
 		cpu_pause();
-	outb(base + UART_DATA, (uint8_t)c);
+	outb(base + UART_THR, (uint8_t)c);
 }
 
 void arch_console_putc(char c)

@@ -11,6 +11,8 @@
 #ifndef KOZO_X86_H
 #define KOZO_X86_H
 
+#include <hw/uart16550.h>
+
 #include "kernel.h"
 #include "cpu.h"
 #include "panic.h"
@@ -50,8 +52,8 @@ void serial_init(void);
 void serial_console_raw(const char *s);
 /* Serial 1 (COM2), the panic channel: nothing else touches it, and no
  * IOPort capability reaches its eight ports (ioport.c). */
-#define PANIC_UART_PORT 0x2f8
-#define PANIC_UART_PORTS 8
+#define PANIC_UART_PORT UART16550_COM2
+#define PANIC_UART_PORTS UART16550_PORTS
 void serial_panic_init(void);
 void serial_panic_write(const uint8_t *buf, size_t len);
 
