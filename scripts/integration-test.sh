@@ -14,10 +14,11 @@
 set -uo pipefail
 ARCH=${1:-x86_64}
 cd "$(dirname "$0")/.."
+. scripts/lib/out.sh
 
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 CMD_TIMEOUT=${CMD_TIMEOUT:-15}
-KERNEL=build/$ARCH/kozo.elf
+KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 # Kernel addresses Init's forbidden thread touches (user/lib/arch/*/layout_arch.h):
 # the exact one it reads, and a pattern for the direct-map address it writes.
 case $ARCH in

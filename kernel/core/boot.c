@@ -115,13 +115,13 @@ static int ensure_tables(struct boot_state *b, word_t vaddr)
 		int err = new_object(b, types[i], 0, &s);
 		if (err)
 			return err;
-		err = vspace_map_table(b->k, &s->cap, &b->vspace, vaddr);
-		if (err == KOZO_ERR_DELETE_FIRST) {
+		if (vspace_table_present(&b->vspace, vaddr, types[i])) {
 			/* Already there: give the unused table back. */
 			slot_delete(b->k, s);
 			b->next_slot--;
 			continue;
 		}
+		err = vspace_map_table(b->k, &s->cap, &b->vspace, vaddr);
 		if (err)
 			return err;
 	}

@@ -96,7 +96,7 @@ static int lookup_in(const struct cap *cnode, word_t index, word_t depth, struct
 {
 	int err = cspace_lookup(cnode, index, (unsigned)(depth > 64 ? 65 : depth), true, out);
 	if (err)
-		return refuse(err, "cnode: no slot %#lx at depth %lu", (unsigned long)index,
+		return refuse(err, "cnode: no slot 0x%lx at depth %lu", (unsigned long)index,
 			      (unsigned long)depth);
 	return KOZO_OK;
 }
@@ -131,13 +131,13 @@ static int decode_cnode_transfer(const struct invocation *inv, struct cnode_tran
 	if (err)
 		return err;
 	if (!slot_empty(a->dst))
-		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: destination slot %#lx not empty",
+		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: destination slot 0x%lx not empty",
 			      (unsigned long)mr[0]);
 	err = lookup_in(&inv->extra[0]->cap, mr[2], mr[3], &a->src);
 	if (err)
 		return err;
 	if (slot_empty(a->src))
-		return refuse(KOZO_ERR_FAILED_LOOKUP, "cnode: source slot %#lx is empty",
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "cnode: source slot 0x%lx is empty",
 			      (unsigned long)mr[2]);
 	if (a->src == a->dst)
 		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: source and destination are one slot");
@@ -148,7 +148,7 @@ static int decode_cnode_transfer(const struct invocation *inv, struct cnode_tran
 			      kozo_object_name(a->src->cap.type));
 	err = cap_derive(&a->src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &a->cap);
 	if (err)
-		return refuse(err, "cnode: mint of a %s with badge %#lx refused",
+		return refuse(err, "cnode: mint of a %s with badge 0x%lx refused",
 			      kozo_object_name(a->src->cap.type), (unsigned long)mr[5]);
 	return KOZO_OK;
 }

@@ -147,6 +147,7 @@ static void link_reply(struct kernel *k, struct tcb *s, struct tcb *r)
 void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking, bool is_call)
 {
 	struct endpoint *ep = (struct endpoint *)c->obj;
+	ep_check_state(ep);
 	bool can_grant = c->rights & KOZO_RIGHT_GRANT;
 	bool wants_reply = is_call || t->pending_fault;
 	if (ep->state == EP_RECV) {
@@ -175,6 +176,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking)
 {
 	struct endpoint *ep = (struct endpoint *)c->obj;
+	ep_check_state(ep);
 	struct notification *bound = t->bound_ntfn;
 	if (bound && bound->active) {
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
@@ -257,6 +259,7 @@ void ep_send_fault(struct kernel *k, struct tcb *t)
 
 void ep_finalize(struct kernel *k, struct endpoint *ep)
 {
+	ep_check_state(ep);
 	while (ep->q.head) {
 		struct tcb *t = ep->q.head;
 		ep_dequeue(ep, t);

@@ -50,11 +50,11 @@ static int decode_ioport_access(const struct invocation *inv, struct ioport_acce
 	 * width cannot overflow once port is below it. */
 	if (a->port > IOPORT_LAST || a->port < cap_ioport_first(c) ||
 	    a->port + a->width - 1 > cap_ioport_last(c))
-		return refuse(KOZO_ERR_RANGE, "ioport: %u bytes at %#lx outside %#lx..%#lx", a->width,
+		return refuse(KOZO_ERR_RANGE, "ioport: %u bytes at 0x%lx outside 0x%lx..0x%lx", a->width,
 			      (unsigned long)a->port, (unsigned long)cap_ioport_first(c),
 			      (unsigned long)cap_ioport_last(c));
 	if (ioport_reserved(a->port, a->width))
-		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "ioport: %#lx is the kernel's panic channel",
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "ioport: 0x%lx is the kernel's panic channel",
 			      (unsigned long)a->port);
 	return KOZO_OK;
 }

@@ -34,10 +34,10 @@ static int decode_irq_control_get(const struct invocation *inv, struct irq_contr
 	int err = cspace_lookup(&inv->extra[0]->cap, mr[1], (unsigned)(mr[2] > 64 ? 65 : mr[2]),
 				true, &a->dst);
 	if (err)
-		return refuse(err, "irq control: no slot %#lx at depth %lu", (unsigned long)mr[1],
+		return refuse(err, "irq control: no slot 0x%lx at depth %lu", (unsigned long)mr[1],
 			      (unsigned long)mr[2]);
 	if (!slot_empty(a->dst))
-		return refuse(KOZO_ERR_DELETE_FIRST, "irq control: slot %#lx not empty",
+		return refuse(KOZO_ERR_DELETE_FIRST, "irq control: slot 0x%lx not empty",
 			      (unsigned long)mr[1]);
 	return KOZO_OK;
 }
@@ -114,6 +114,7 @@ int irq_handler_invoke(struct invocation *inv)
 
 void irq_handler_release(struct kernel *k, word_t irq)
 {
+	kassert(k->irq_refs[irq] > 0);
 	if (--k->irq_refs[irq] == 0) {
 		arch_irq_mask(irq);
 		slot_delete(k, &k->irq_ntfn[irq]);

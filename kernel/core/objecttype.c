@@ -167,18 +167,21 @@ void cap_release(struct kernel *k, struct cap *c)
 	switch (c->type) {
 	case KOZO_OBJ_TCB: {
 		struct tcb *t = (struct tcb *)c->obj;
+		kassert(t->refs > 0);
 		if (--t->refs == 0)
 			tcb_finalize(k, t);
 		break;
 	}
 	case KOZO_OBJ_ENDPOINT: {
 		struct endpoint *ep = (struct endpoint *)c->obj;
+		kassert(ep->refs > 0);
 		if (--ep->refs == 0)
 			ep_finalize(k, ep);
 		break;
 	}
 	case KOZO_OBJ_NOTIFICATION: {
 		struct notification *n = (struct notification *)c->obj;
+		kassert(n->refs > 0);
 		if (--n->refs == 0)
 			ntfn_finalize(k, n);
 		break;
@@ -186,6 +189,7 @@ void cap_release(struct kernel *k, struct cap *c)
 	case KOZO_OBJ_CNODE: {
 		/* Emptied later, from slot_delete's loop: no recursion. */
 		struct cnode_header *h = cnode_header(c);
+		kassert(h->refs > 0);
 		if (--h->refs == 0 && !h->dying) {
 			h->dying = 1;
 			h->next_dying = k->dying;

@@ -136,11 +136,11 @@ static int decode_tcb_configure(const struct invocation *inv, struct tcb_configu
 	if (mr[0] != 0) {
 		int err = cspace_lookup(tcb_cspace(inv->caller), mr[0], 64, false, &a->fault_ep);
 		if (err)
-			return refuse(err, "tcb configure: fault endpoint %#lx not found",
+			return refuse(err, "tcb configure: fault endpoint 0x%lx not found",
 				      (unsigned long)mr[0]);
 		if (a->fault_ep->cap.type != KOZO_OBJ_ENDPOINT)
 			return refuse(KOZO_ERR_INVALID_CAPABILITY,
-				      "tcb configure: fault endpoint %#lx is a %s",
+				      "tcb configure: fault endpoint 0x%lx is a %s",
 				      (unsigned long)mr[0], kozo_object_name(a->fault_ep->cap.type));
 	}
 	if (mr[1] > inv->caller->priority)
@@ -169,7 +169,7 @@ static int decode_tcb_configure(const struct invocation *inv, struct tcb_configu
 								   : KOZO_ERR_INSUFFICIENT_RIGHTS,
 				      "tcb configure: the IPC buffer frame must be writable RAM");
 		if (!IS_ALIGNED(mr[2], KOZO_IPC_BUFFER_SIZE_BITS))
-			return refuse(KOZO_ERR_ALIGNMENT, "tcb configure: IPC buffer %#lx not aligned",
+			return refuse(KOZO_ERR_ALIGNMENT, "tcb configure: IPC buffer 0x%lx not aligned",
 				      (unsigned long)mr[2]);
 	}
 	return KOZO_OK;

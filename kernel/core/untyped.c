@@ -55,7 +55,7 @@ static int decode_untyped_retype(const struct invocation *inv, struct untyped_re
 		struct slot *ds;
 		int err = cspace_lookup(root, index, (unsigned)(depth > 64 ? 65 : depth), true, &ds);
 		if (err)
-			return refuse(err, "retype: destination CNode %#lx at depth %lu not found",
+			return refuse(err, "retype: destination CNode 0x%lx at depth %lu not found",
 				      (unsigned long)index, (unsigned long)depth);
 		dest = &ds->cap;
 	}

@@ -59,6 +59,7 @@ unsigned vspace_asids_free(const struct kernel *k)
 void vspace_release(struct kernel *k, word_t asid)
 {
 	struct asid_entry *e = &k->asids[asid];
+	kassert(e->root && e->refs > 0);
 	if (--e->refs == 0) {
 		/* The root's entries stay as they are: nothing walks a freed
 		 * root, and the tables it links are emptied by their own
@@ -149,27 +150,27 @@ static int decode_frame_map(const struct cap *frame, const struct cap *vs, word_
 			    unsigned rights, bool exec, struct vspace_map *a)
 {
 	if (cap_mapped(frame))
-		return refuse(KOZO_ERR_INVALID_CAPABILITY, "frame map: already mapped at %#lx",
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "frame map: already mapped at 0x%lx",
 			      (unsigned long)cap_mapped_vaddr(frame));
 	if (!IS_ALIGNED(vaddr, KOZO_PAGE_SIZE_BITS))
-		return refuse(KOZO_ERR_ALIGNMENT, "frame map: address %#lx not page aligned",
+		return refuse(KOZO_ERR_ALIGNMENT, "frame map: address 0x%lx not page aligned",
 			      (unsigned long)vaddr);
 	if (vs->type != KOZO_OBJ_VSPACE)
 		return refuse(KOZO_ERR_INVALID_CAPABILITY, "frame map: a %s, not a VSpace",
 			      kozo_object_name(vs->type));
 	if (vaddr >= ARCH_USER_TOP)
-		return refuse(KOZO_ERR_INVALID_ARGUMENT, "frame map: address %#lx not in user space",
+		return refuse(KOZO_ERR_INVALID_ARGUMENT, "frame map: address 0x%lx not in user space",
 			      (unsigned long)vaddr);
 	rights &= frame->rights;
 	if (!(rights & KOZO_RIGHT_READ))
 		return refuse(KOZO_ERR_INSUFFICIENT_RIGHTS, "frame map: without Read");
 	word_t *table = walk((word_t *)vs->obj, vaddr, 3);
 	if (!table)
-		return refuse(KOZO_ERR_FAILED_LOOKUP, "frame map: no page table for %#lx",
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "frame map: no page table for 0x%lx",
 			      (unsigned long)vaddr);
 	word_t *e = &table[pt_index(vaddr, 3)];
 	if (arch_pte_present(*e))
-		return refuse(KOZO_ERR_DELETE_FIRST, "frame map: %#lx already mapped",
+		return refuse(KOZO_ERR_DELETE_FIRST, "frame map: 0x%lx already mapped",
 			      (unsigned long)vaddr);
 	*a = (struct vspace_map){ .entry = e, .asid = cap_vspace_asid(vs), .vaddr = vaddr,
 				  .pte = arch_pte_page(arch_kernel_to_phys((void *)frame->obj),
@@ -181,28 +182,36 @@ static int decode_page_table_map(const struct cap *pt, const struct cap *vs, wor
 				 struct vspace_map *a)
 {
 	if (cap_mapped(pt))
-		return refuse(KOZO_ERR_INVALID_CAPABILITY, "page table map: already mapped at %#lx",
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "page table map: already mapped at 0x%lx",
 			      (unsigned long)cap_mapped_vaddr(pt));
 	if (vs->type != KOZO_OBJ_VSPACE)
 		return refuse(KOZO_ERR_INVALID_CAPABILITY, "page table map: a %s, not a VSpace",
 			      kozo_object_name(vs->type));
 	if (vaddr >= ARCH_USER_TOP)
-		return refuse(KOZO_ERR_INVALID_ARGUMENT, "page table map: address %#lx not in user space",
+		return refuse(KOZO_ERR_INVALID_ARGUMENT, "page table map: address 0x%lx not in user space",
 			      (unsigned long)vaddr);
 	unsigned level = entry_level(pt->type);
 	/* The table covers an aligned range; keep only the bits that name it. */
 	vaddr &= ~MASK(KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level));
 	word_t *table = walk((word_t *)vs->obj, vaddr, level);
 	if (!table)
-		return refuse(KOZO_ERR_FAILED_LOOKUP, "page table map: no level %u table for %#lx",
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "page table map: no level %u table for 0x%lx",
 			      level, (unsigned long)vaddr);
 	word_t *e = &table[pt_index(vaddr, level)];
 	if (arch_pte_present(*e))
-		return refuse(KOZO_ERR_DELETE_FIRST, "page table map: %#lx already has a %s",
+		return refuse(KOZO_ERR_DELETE_FIRST, "page table map: 0x%lx already has a %s",
 			      (unsigned long)vaddr, kozo_object_name(pt->type));
 	*a = (struct vspace_map){ .entry = e, .asid = cap_vspace_asid(vs), .vaddr = vaddr,
 				  .pte = arch_pte_table(arch_kernel_to_phys((void *)pt->obj)) };
 	return KOZO_OK;
+}
+
+bool vspace_table_present(const struct cap *vs, word_t vaddr, unsigned type)
+{
+	unsigned level = entry_level(type);
+	vaddr &= ~MASK(KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level));
+	word_t *table = walk((word_t *)vs->obj, vaddr, level);
+	return table && arch_pte_present(table[pt_index(vaddr, level)]);
 }
 
 static void perform_vspace_map(struct cap *c, const struct vspace_map *a)

@@ -6,6 +6,7 @@
 # within FUZZ_SELFCHECK_SECONDS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 log=$(mktemp /tmp/kozo-fuzz-suite.XXXXXX)
 trap 'rm -rf "$log" "$log.corpus"' EXIT
 if ! make -s fuzz-build >"$log" 2>&1; then
@@ -24,7 +25,7 @@ rm -f "$log.out"
 mkdir -p "$log.corpus"
 cp fuzz/ipc/corpus/* "$log.corpus/"
 start=$SECONDS
-build/host/fuzz/ipc-planted -max_total_time="${FUZZ_SELFCHECK_SECONDS:-60}" \
+$KOZO_OUT/host/fuzz/ipc-planted -max_total_time="${FUZZ_SELFCHECK_SECONDS:-60}" \
 	-artifact_prefix="$log.corpus/crash-" "$log.corpus" >"$log" 2>&1
 if grep -qE 'rights' "$log" && ls "$log.corpus"/crash-* >/dev/null 2>&1; then
 	echo "PASS ipc self-check: planted Mint rights bug found in $((SECONDS - start)) s"
