@@ -9,13 +9,6 @@
 #include <kozo/fault.h>
 #include <kozo/syscall.h>
 
-void ipc_set_error(struct tcb *t, int err)
-{
-	t->ctx.regs[ARCH_REG_SYSNO] = (word_t)err;
-	t->ctx.regs[ARCH_REG_CAP] = 0;
-	t->ctx.regs[ARCH_REG_INFO] = 0;
-}
-
 static void make_runnable(struct kernel *k, struct tcb *t)
 {
 	thread_set_state(t, THREAD_RUNNABLE);
@@ -135,7 +128,7 @@ static void link_reply(struct kernel *k, struct tcb *s, struct tcb *r)
 		if (old->pending_fault) {
 			thread_set_state(old, THREAD_INACTIVE);
 		} else {
-			ipc_set_error(old, KOZO_ERR_CANCELLED);
+			thread_set_result(old, KOZO_ERR_CANCELLED);
 			make_runnable(k, old);
 		}
 	}
@@ -162,7 +155,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		return;
 	}
 	if (!blocking) {
-		ipc_set_error(t, KOZO_ERR_WOULD_BLOCK);
+		thread_set_result(t, KOZO_ERR_WOULD_BLOCK);
 		return;
 	}
 	t->ipc_badge = cap_badge(c);
@@ -199,7 +192,7 @@ void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		return;
 	}
 	if (!blocking) {
-		ipc_set_error(t, KOZO_ERR_WOULD_BLOCK);
+		thread_set_result(t, KOZO_ERR_WOULD_BLOCK);
 		return;
 	}
 	tcb_queue_append(&ep->q, t, ep);
@@ -267,7 +260,7 @@ void ep_finalize(struct kernel *k, struct endpoint *ep)
 			t->pending_fault = 0;
 			thread_set_state(t, THREAD_INACTIVE);
 		} else {
-			ipc_set_error(t, KOZO_ERR_CANCELLED);
+			thread_set_result(t, KOZO_ERR_CANCELLED);
 			make_runnable(k, t);
 		}
 	}

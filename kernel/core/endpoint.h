@@ -42,7 +42,5 @@ static inline void ep_dequeue(struct endpoint *ep, struct tcb *t)
 }
 /* Last capability gone: wake every waiter with KOZO_ERR_CANCELLED. */
 void ep_finalize(struct kernel *k, struct endpoint *ep);
-/* Set the result registers of a thread woken without a message. */
-void ipc_set_error(struct tcb *t, int err);
 
 #endif

@@ -86,7 +86,7 @@ void ntfn_finalize(struct kernel *k, struct notification *n)
 	while (n->q.head) {
 		struct tcb *t = n->q.head;
 		ntfn_dequeue(n, t);
-		ipc_set_error(t, KOZO_ERR_CANCELLED);
+		thread_set_result(t, KOZO_ERR_CANCELLED);
 		thread_set_state(t, THREAD_RUNNABLE);
 		sched_enqueue(&k->sched, t);
 	}

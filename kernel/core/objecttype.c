@@ -87,7 +87,7 @@ bool cap_type_is_copyable(unsigned type)
 	if (cap_is_table(type))
 		return false;
 #endif
-	return type != KOZO_OBJ_NULL && type != KOZO_OBJ_UNTYPED && type != KOZO_OBJ_REPLY;
+	return type != KOZO_OBJ_NULL && type != KOZO_OBJ_UNTYPED;
 }
 
 struct cap cap_copy(const struct cap *src)

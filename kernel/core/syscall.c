@@ -11,67 +11,6 @@
 #include <kozo/invocation.h>
 #include <kozo/syscall.h>
 
-void kernel_schedule(struct kernel *k)
-{
-	for (;;) {
-		struct tcb *t = sched_choose(&k->sched);
-		if (t && !tcb_vspace_root(t)) {
-			/* Its address space was destroyed under it. */
-			kprintf("kozo: thread %lu stopped: no address space\n", (unsigned long)t->id);
-			tcb_suspend(k, t);
-			continue;
-		}
-		k->current = t;
-		return;
-	}
-}
-
-void kernel_timer_tick(struct kernel *k)
-{
-	struct tcb *t = k->current;
-	if (t && t->state == THREAD_RUNNABLE && --t->time_slice == 0) {
-		t->time_slice = SCHED_TIME_SLICE;
-		sched_rotate(&k->sched, t);
-	}
-	kernel_schedule(k);
-}
-
-void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code, word_t vector,
-		       bool exec)
-{
-	struct tcb *t = k->current;
-	word_t *m = t->fault_msg;
-	t->pending_fault = (uint8_t)kind;
-	m[0] = t->ctx.regs[ARCH_REG_IP];
-	if (kind == KOZO_FAULT_VM) {
-		m[1] = addr;
-		m[2] = exec;
-		m[3] = code;
-	} else {
-		m[1] = t->ctx.regs[ARCH_REG_SP];
-		m[2] = t->ctx.regs[ARCH_REG_FLAGS];
-		m[3] = vector;
-		m[4] = code;
-	}
-	ep_send_fault(k, t);
-	kernel_schedule(k);
-}
-
-static void unknown_syscall(struct kernel *k, struct tcb *t)
-{
-	static const unsigned args[6] = { ARCH_REG_ARG0, ARCH_REG_ARG1, ARCH_REG_ARG2,
-					  ARCH_REG_ARG3, ARCH_REG_ARG4, ARCH_REG_ARG5 };
-	word_t *m = t->fault_msg;
-	m[0] = t->ctx.regs[ARCH_REG_SYSNO];
-	for (unsigned i = 0; i < 6; i++)
-		m[1 + i] = t->ctx.regs[args[i]];
-	m[7] = t->ctx.regs[ARCH_REG_IP];
-	m[8] = t->ctx.regs[ARCH_REG_SP];
-	m[9] = t->ctx.regs[ARCH_REG_FLAGS];
-	t->pending_fault = KOZO_FAULT_UNKNOWN_SYSCALL;
-	ep_send_fault(k, t);
-}
-
 /* Gather label, message registers and extra capabilities of t's message.
  * A zero cptr ends the extra-capability list; any other that does not
  * resolve fails the invocation. */
@@ -125,24 +64,24 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 	struct slot *s;
 	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
 	if (err) {
-		ipc_set_error(t, err);
+		thread_set_result(t, err);
 		return;
 	}
 	switch (s->cap.type) {
 	case KOZO_OBJ_ENDPOINT:
 		if (!(s->cap.rights & KOZO_RIGHT_WRITE)) {
-			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
+			thread_set_result(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
 			return;
 		}
 		ep_send(k, t, &s->cap, blocking, is_call);
 		return;
 	case KOZO_OBJ_NOTIFICATION:
 		if (!(s->cap.rights & KOZO_RIGHT_WRITE)) {
-			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
+			thread_set_result(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
 			return;
 		}
 		ntfn_signal(k, (struct notification *)s->cap.obj, cap_badge(&s->cap));
-		ipc_set_error(t, KOZO_OK);
+		thread_set_result(t, KOZO_OK);
 		return;
 	default: {
 		struct invocation inv;
@@ -154,7 +93,7 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 		if (is_call)
 			reply_invocation(t, err, &inv);
 		else
-			ipc_set_error(t, err);
+			thread_set_result(t, err);
 		return;
 	}
 	}
@@ -165,11 +104,11 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 	struct slot *s;
 	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
 	if (err) {
-		ipc_set_error(t, err);
+		thread_set_result(t, err);
 		return;
 	}
 	if (!(s->cap.rights & KOZO_RIGHT_READ)) {
-		ipc_set_error(t, s->cap.type == KOZO_OBJ_ENDPOINT || s->cap.type == KOZO_OBJ_NOTIFICATION
+		thread_set_result(t, s->cap.type == KOZO_OBJ_ENDPOINT || s->cap.type == KOZO_OBJ_NOTIFICATION
 					 ? KOZO_ERR_INSUFFICIENT_RIGHTS : KOZO_ERR_INVALID_CAPABILITY);
 		return;
 	}
@@ -178,7 +117,7 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 	else if (s->cap.type == KOZO_OBJ_NOTIFICATION)
 		ntfn_wait(k, t, (struct notification *)s->cap.obj, blocking);
 	else
-		ipc_set_error(t, KOZO_ERR_INVALID_CAPABILITY);
+		thread_set_result(t, KOZO_ERR_INVALID_CAPABILITY);
 }
 
 /* DEBUG_PUTCHAR: the byte in MR0 to serial 0, for a thread that names a
@@ -195,7 +134,7 @@ static void debug_putchar(struct tcb *t)
 		err = KOZO_ERR_INSUFFICIENT_RIGHTS;
 	if (!err)
 		arch_console_putc((char)t->ctx.regs[ARCH_REG_MR0]);
-	ipc_set_error(t, err);
+	thread_set_result(t, err);
 }
 
 /* Everything but the fast path (kernel_syscall stays as the panic frame
@@ -206,7 +145,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
 	    nr >= KOZO_SYS_END) {
-		unknown_syscall(k, t);
+		fault_unknown_syscall(k, t);
 		kernel_schedule(k);
 		return;
 	}
@@ -218,7 +157,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 	case KOZO_SYS_NB_RECV: handle_recv(k, t, false); break;
 	case KOZO_SYS_REPLY:
 		ep_reply(k, t);
-		ipc_set_error(t, KOZO_OK);
+		thread_set_result(t, KOZO_OK);
 		break;
 	case KOZO_SYS_REPLY_RECV:
 		ep_reply(k, t);
@@ -226,7 +165,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 		break;
 	case KOZO_SYS_YIELD:
 		sched_rotate(&k->sched, t);
-		ipc_set_error(t, KOZO_OK);
+		thread_set_result(t, KOZO_OK);
 		break;
 	case KOZO_SYS_DEBUG_PUTCHAR: debug_putchar(t); break;
 	}

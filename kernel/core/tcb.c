@@ -88,7 +88,7 @@ void tcb_finalize(struct kernel *k, struct tcb *t)
 			caller->pending_fault = 0;
 			thread_set_state(caller, THREAD_INACTIVE);
 		} else {
-			ipc_set_error(caller, KOZO_ERR_CANCELLED);
+			thread_set_result(caller, KOZO_ERR_CANCELLED);
 			thread_set_state(caller, THREAD_RUNNABLE);
 			sched_enqueue(&k->sched, caller);
 		}

@@ -137,7 +137,7 @@ void test_retype_errors(void)
 	struct { const char *name; word_t mr[6]; unsigned len; word_t cnode; word_t want; } cases[] = {
 		{ "type_null", { KOZO_OBJ_NULL, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
 		{ "type_irq_control", { KOZO_OBJ_IRQ_CONTROL, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
-		{ "type_reply", { KOZO_OBJ_REPLY, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
+		{ "type_past_end", { KOZO_OBJ_TYPE_COUNT, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
 		{ "type_huge", { 1000, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
 		{ "untyped_too_small", { KOZO_OBJ_UNTYPED, 3, 0, 0, s, 1 }, 6, cn, KOZO_ERR_RANGE },
 		{ "untyped_too_big", { KOZO_OBJ_UNTYPED, 48, 0, 0, s, 1 }, 6, cn, KOZO_ERR_RANGE },
