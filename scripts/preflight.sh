@@ -142,7 +142,7 @@ if [ "$CONFIG" = release ]; then
 	for g in $GOALS; do [ "$g" = debug ] && wants_dbg=1; done
 	[ $wants_dbg = 1 ] && dbg="$dbg goal 'debug' (QEMU waits for gdb)"
 	for f in $target_flags; do
-		case $f in -O0 | -DKOZO_DEBUG* | -DDEBUG* | -UNDEBUG) dbg="$dbg $f" ;; esac
+		case $f in -O0 | -DKOZO_DEBUG* | -DDEBUG* | -UNDEBUG | -DKOZO_FUZZ_*) dbg="$dbg $f" ;; esac
 	done
 	if [ -z "$dbg" ]; then
 		ok release "no debug-only options"

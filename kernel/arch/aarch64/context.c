@@ -9,6 +9,7 @@
  * CPACR_FPEN_ALL for fpu_owner, 0 for every other thread), so both ways
  * back to EL0 load it without a comparison. */
 #include "kernel.h"
+#include "port.h"
 #include "aarch64.h"
 #include "asm_offsets.h"
 #include "cpu.h"
@@ -91,15 +92,6 @@ static void fpu_switch(struct tcb *t)
 	write_sysreg(cpacr_el1, t->ctx.cpacr);
 }
 
-/* Wait, interrupts enabled, until some interrupt makes a thread runnable.
- * The interrupt is taken on this same stack (trap_el1_irq) and runs the
- * core to completion before WFI's caller looks again. */
-static void idle(struct kernel *k)
-{
-	while (!k->current)
-		cpu_idle_once();
-}
-
 /* Pick up k->current and resume it.  A thread without an address space
  * gets the fault it would take, and the core decides again.  Everything
  * else a thread can put in its registers faults at EL0, not here: a PC in
@@ -111,7 +103,7 @@ _Noreturn void arch_return_to_user(void)
 	word_t *root;
 
 	for (;;) {
-		idle(k);
+		port_idle(k);
 		t = k->current;
 		root = tcb_vspace_root(t);
 		if (root)

@@ -3,6 +3,7 @@
  * panic record: only the panic path initialises and writes it.  The kernel
  * writes both by polling, with COM1's interrupts left to Init. */
 #include "kernel.h"
+#include "port.h"
 #include "cpu.h"
 #include "x86.h"
 #include <hw/uart16550.h>
@@ -10,10 +11,6 @@
 #define COM1 UART16550_COM1
 #define COM2 PANIC_UART_PORT
 
-#define LOG_SIZE 2048
-
-static char log_ring[LOG_SIZE];
-static uint64_t log_written;  /* bytes ever logged; the ring keeps the last */
 
 static void uart_init(uint16_t base)
 {
@@ -41,28 +38,12 @@ static void uart_putc(uint16_t base, char c)
 
 void arch_console_putc(char c)
 {
-	log_ring[log_written++ % LOG_SIZE] = c;
+	console_log_put(c);
 	if (c == '\n')
 		uart_putc(COM1, '\r');
 	uart_putc(COM1, c);
 }
 
-void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen)
-{
-	size_t head = log_written % LOG_SIZE;
-
-	if (log_written < LOG_SIZE) {
-		*a = log_ring;
-		*alen = log_written;
-		*b = log_ring;
-		*blen = 0;
-		return;
-	}
-	*a = log_ring + head;
-	*alen = LOG_SIZE - head;
-	*b = log_ring;
-	*blen = head;
-}
 
 void serial_console_raw(const char *s)
 {
