@@ -140,7 +140,6 @@ static void link_reply(struct kernel *k, struct tcb *s, struct tcb *r)
 void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking, bool is_call)
 {
 	struct endpoint *ep = (struct endpoint *)c->obj;
-	ep_check_state(ep);
 	bool can_grant = c->rights & KOZO_RIGHT_GRANT;
 	bool wants_reply = is_call || t->pending_fault;
 	if (ep->state == EP_RECV) {
@@ -169,7 +168,6 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking)
 {
 	struct endpoint *ep = (struct endpoint *)c->obj;
-	ep_check_state(ep);
 	struct notification *bound = t->bound_ntfn;
 	if (bound && bound->active) {
 		t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;

@@ -1,21 +1,10 @@
 /* Scheduling decisions on kernel exit: which thread runs next, and the
  * preemption timer's time slices.  (The run queues themselves: sched.c.) */
-#include "kernel.h"
-#include "kprintf.h"
+#include "schedule.h"
 
 void kernel_schedule(struct kernel *k)
 {
-	for (;;) {
-		struct tcb *t = sched_choose(&k->sched);
-		if (t && !tcb_vspace_root(t)) {
-			/* Its address space was destroyed under it. */
-			kprintf("kozo: thread %lu stopped: no address space\n", (unsigned long)t->id);
-			tcb_suspend(k, t);
-			continue;
-		}
-		k->current = t;
-		return;
-	}
+	schedule_choose(k);
 }
 
 void kernel_timer_tick(struct kernel *k)

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "kprintf.h"
 #include "notification.h"
+#include "schedule.h"
 #include <kozo/errors.h>
 #include <kozo/fault.h>
 #include <kozo/invocation.h>
@@ -146,7 +147,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
 	    nr >= KOZO_SYS_END) {
 		fault_unknown_syscall(k, t);
-		kernel_schedule(k);
+		schedule_choose(k);
 		return;
 	}
 	switch (nr) {
@@ -169,7 +170,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 		break;
 	case KOZO_SYS_DEBUG_PUTCHAR: debug_putchar(t); break;
 	}
-	kernel_schedule(k);
+	schedule_choose(k);
 }
 
 /* No tail call to syscall_general: kernel_syscall must stay on the stack,
