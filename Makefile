@@ -4,8 +4,10 @@ ARCH ?= x86_64
 ARCHES := x86_64 aarch64
 # debug | release; release refuses debug-only options (scripts/preflight.sh).
 CONFIG ?= debug
-BUILD := build/$(ARCH)
-HOSTBUILD := build/host
+# Outputs of a release build have their own tree (scripts/lib/out.sh).
+BUILD_ROOT := build$(if $(filter release,$(CONFIG)),/release)
+BUILD := $(BUILD_ROOT)/$(ARCH)
+HOSTBUILD := $(BUILD_ROOT)/host
 
 export LC_ALL := C
 export TZ := UTC

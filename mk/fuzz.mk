@@ -32,7 +32,7 @@ FUZZ_INC_linux := -Iuser/linux -Itests/linux
 
 # fuzz/ipc drives kernel/core through the host port and its harness.
 FUZZ_SRC_ipc := $(HOST_KERNEL_SRC)
-FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/core $(SHARED_LIB_INC)
+FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/arch/common -Ikernel/core $(SHARED_LIB_INC)
 FUZZ_MAIN_ipc-planted := fuzz/ipc/fuzz_ipc.c
 FUZZ_SRC_ipc-planted := $(FUZZ_SRC_ipc)
 FUZZ_INC_ipc-planted := $(FUZZ_INC_ipc)

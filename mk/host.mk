@@ -8,7 +8,7 @@
 .PHONY: host-tests host-test-run
 
 HOST_KERNEL_OUT := $(HOSTBUILD)/kernel
-HOST_KERNEL_CFLAGS := $(HOST_CFLAGS) -Ikernel/arch/host -Ikernel/core $(SHARED_LIB_INC)
+HOST_KERNEL_CFLAGS := $(HOST_CFLAGS) -Ikernel/arch/host -Ikernel/arch/common -Ikernel/core $(SHARED_LIB_INC)
 HOST_KERNEL_LDFLAGS := $(filter -fsanitize%,$(HOST_CFLAGS))
 # What every host test or fuzzer links: the core, the port, the harness.
 HOST_KERNEL_SRC := $(sort $(wildcard kernel/core/*.c)) $(sort $(wildcard kernel/arch/host/*.c)) \

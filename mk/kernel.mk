@@ -6,7 +6,7 @@ INIT_ELF ?= $(BUILD)/init.elf
 READELF := llvm-readelf
 
 KERNEL_C_SRC := $(sort $(wildcard kernel/core/*.c)) $(sort $(wildcard kernel/lib/*.c)) \
-                $(sort $(wildcard kernel/arch/$(ARCH)/*.c)) $(SHARED_LIB_SRC)
+                $(sort $(wildcard kernel/arch/common/*.c)) $(sort $(wildcard kernel/arch/$(ARCH)/*.c)) $(SHARED_LIB_SRC)
 KERNEL_S_SRC := $(sort $(wildcard kernel/arch/$(ARCH)/*.S))
 # Objects keep their source's full name: context.c and context.S coexist.
 KERNEL_OBJS := $(sort $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_C_SRC) $(KERNEL_S_SRC)))
@@ -15,7 +15,7 @@ KERNEL_OBJS := $(sort $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_C_SRC) $(KERNEL
 # chain for the record's stack frames (docs/CRASH-TELEMETRY.md has the cost).
 KERNEL_CFLAGS := $(filter-out -nostdlib,$(FREESTANDING)) -fno-asynchronous-unwind-tables \
                  -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-                 -Ikernel/arch/$(ARCH) -Ikernel/core $(SHARED_LIB_INC) -DKOZO_BUILD_ID='"$(BUILD_ID)"'
+                 -Ikernel/arch/$(ARCH) -Ikernel/arch/common -Ikernel/core $(SHARED_LIB_INC) -DKOZO_BUILD_ID='"$(BUILD_ID)"'
 # Release builds: panic records and serial 0 carry no user or address values
 # (kernel/core/panic.h, docs/CRASH-TELEMETRY.md).
 ifeq ($(CONFIG),release)

@@ -28,13 +28,19 @@ COMMON_INC  := -Iinclude
 SHARED_LIB_SRC := lib/blake3/blake3.c
 SHARED_LIB_INC := -Ilib/blake3
 
+# CONFIG=debug compiles in the kernel's assertions (kassert, panic.h) and
+# the one-line reason printed for each refused invocation (refuse,
+# invocation.h); CONFIG=release leaves both out (preflight refuses
+# -DKOZO_DEBUG there).
+CONFIG_FLAGS := $(if $(filter debug,$(CONFIG)),-DKOZO_DEBUG=1)
+
 # Freestanding code (kernel and user space) for the target.
 TARGET_x86_64  := x86_64-unknown-none-elf
 TARGET_aarch64 := aarch64-unknown-none-elf
 FREESTANDING := --target=$(TARGET_$(ARCH)) -ffreestanding -fno-builtin -nostdlib \
                 -fno-common -fno-stack-protector -fno-pic -O2 -g -std=c11 \
-                $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC)
+                $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC) $(CONFIG_FLAGS)
 
 # Host code (tests, fuzzers, tools).
-HOST_CFLAGS := -O1 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC) \
+HOST_CFLAGS := -O1 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC) $(CONFIG_FLAGS) \
                -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

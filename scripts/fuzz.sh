@@ -17,6 +17,7 @@
 # and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/out.sh
 seconds=${FUZZ_SECONDS:-600} replay_only= minimize=
 targets=()
 while [ $# -gt 0 ]; do
@@ -31,7 +32,7 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "usage: scripts/fuzz.sh [--seconds N] [--replay-only] [--minimize] TARGET..." >&2; exit 2; }
 case $seconds in ''|*[!0-9]*) echo "fuzz.sh: --seconds wants a whole number, not '$seconds'" >&2; exit 2 ;; esac
 
-OUT=build/host/fuzz
+OUT=$KOZO_OUT/host/fuzz
 TMP=$(mktemp -d /tmp/kozo-fuzz.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 passed=0 failed=0

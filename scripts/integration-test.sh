@@ -14,10 +14,11 @@
 set -uo pipefail
 ARCH=${1:-x86_64}
 cd "$(dirname "$0")/.."
+. scripts/lib/out.sh
 
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 CMD_TIMEOUT=${CMD_TIMEOUT:-15}
-KERNEL=build/$ARCH/kozo.elf
+KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 # Kernel addresses Init's forbidden thread touches (user/lib/arch/*/layout_arch.h):
 # the exact one it reads, and a pattern for the direct-map address it writes.
 case $ARCH in
@@ -93,6 +94,16 @@ scenario() {
 	[ -n "$a" ] || a=0
 	expect_cmd "retype 2 tcbs" "retype $UT tcb 2" "retype: 2 tcb objects in slots"
 	expect_cmd "retype 4 frames" "retype $UT frame 4" "retype: 4 frame objects in slots"
+	# A refused invocation: a debug kernel says on serial 0 which check
+	# failed (kernel/core/invocation.h, refuse); a release kernel does not.
+	if [ "${CONFIG:-debug}" = release ]; then
+		run_cmd "retype $UT cnode 1 30"
+		check "a refused retype prints no kernel reason (release)" \
+			eval '! grep -q "^kozo: retype:" <<<"$OUT"'
+	else
+		expect_cmd "a refused retype prints the kernel's reason (debug)" "retype $UT cnode 1 30" \
+			"kozo: retype: size 30 out of range for a cnode"
+	fi
 	local frame
 	frame=$(sed -nE 's/^retype: 4 frame objects in slots ([0-9]+)\.\..*/\1/p' <<<"$OUT")
 	run_cmd "caps"

@@ -142,7 +142,7 @@ if [ "$CONFIG" = release ]; then
 	for g in $GOALS; do [ "$g" = debug ] && wants_dbg=1; done
 	[ $wants_dbg = 1 ] && dbg="$dbg goal 'debug' (QEMU waits for gdb)"
 	for f in $target_flags; do
-		case $f in -O0 | -DKOZO_DEBUG* | -DDEBUG* | -UNDEBUG) dbg="$dbg $f" ;; esac
+		case $f in -O0 | -DKOZO_DEBUG* | -DDEBUG* | -UNDEBUG | -DKOZO_FUZZ_*) dbg="$dbg $f" ;; esac
 	done
 	if [ -z "$dbg" ]; then
 		ok release "no debug-only options"
@@ -150,6 +150,31 @@ if [ "$CONFIG" = release ]; then
 		fail release "debug-only options in CONFIG=release:$dbg" "none in a release build" \
 			"make CONFIG=debug ... (or drop the debug-only options)"
 	fi
+fi
+
+# ---- source rules (docs/KERNEL.md, "Capabilities") ----
+# A capability's words mean different things per type; only the capability
+# header knows which (its typed accessors).  Raw .w2/.w3 elsewhere would
+# bypass them: list the files allowed to touch the words here.
+capwords_allowed="kernel/core/cap.h"
+raw=$(grep -rnE --include='*.c' --include='*.h' '(\.|->)w[23]\b' kernel fuzz tests tools user 2>/dev/null |
+	grep -vE "^($(echo $capwords_allowed | tr ' ' '|')):" || true)
+if [ -z "$raw" ]; then
+	ok cap-words "no raw capability words outside $capwords_allowed"
+else
+	fail cap-words "raw capability words: $(printf '%s\n' "$raw" | head -n 3 | cut -d: -f1,2 | tr '\n' ' ')" \
+		"typed accessors (cap_badge, cap_mapped_vaddr, ... in kernel/core/cap.h)" \
+		"use or add an accessor in kernel/core/cap.h"
+fi
+# Invocations are decode (every check) then perform (cannot fail): a marker
+# of effects interleaved with checks means the split was lost.
+mixed=$(grep -rnE 'no failure past this point|point of no return' kernel 2>/dev/null || true)
+if [ -z "$mixed" ]; then
+	ok decode "every invocation split into decode_* and perform_*"
+else
+	fail decode "check/act markers: $(printf '%s\n' "$mixed" | head -n 3 | cut -d: -f1,2 | tr '\n' ' ')" \
+		"decode_<object>_<method>() checks, perform_<object>_<method>() cannot fail" \
+		"move the checks into the decode step (kernel/core/invocation.h)"
 fi
 
 # Outputs of each ARCH (and CONFIG) have their own directory: objects of

@@ -199,12 +199,12 @@ static void op_retype(struct program *p, struct tcb *t)
 	}
 	word_t root = KOZO_CAP_INIT_CNODE;
 	const struct slot *u = init_slot(p, ut);
-	word_t watermark = u && u->cap.type == KOZO_OBJ_UNTYPED ? u->cap.w2 : 0;
+	word_t watermark = u && u->cap.type == KOZO_OBJ_UNTYPED ? cap_untyped_watermark(&u->cap) : 0;
 	word_t err = traced("retype", ut,
 			    host_invoke(&p->h, t, ut, KOZO_UNTYPED_RETYPE, mr, 6, &root, 1, NULL, 0));
 	if (err != KOZO_OK && err != HOST_PANICKED && u && u->cap.type == KOZO_OBJ_UNTYPED &&
 	    t == p->h.init)
-		REQUIRE(u->cap.w2 == watermark);
+		REQUIRE(cap_untyped_watermark(&u->cap) == watermark);
 }
 
 /* A thread of its own in Init's VSpace; sometimes with a CSpace of its
@@ -262,8 +262,9 @@ static void op_spawn(struct program *p)
 static const struct slot *shared_cspace_slot(struct program *p, const struct tcb *t, word_t cptr)
 {
 	const struct cap *root = tcb_cspace(t), *init_root = tcb_cspace(p->h.init);
-	if (root->type != KOZO_OBJ_CNODE || root->obj != init_root->obj || root->w2 != init_root->w2 ||
-	    root->w3 != init_root->w3)
+	if (root->type != KOZO_OBJ_CNODE || root->obj != init_root->obj || cap_cnode_guard(root) != cap_cnode_guard(init_root) ||
+	    cap_cnode_radix(root) != cap_cnode_radix(init_root) ||
+	    cap_cnode_guard_bits(root) != cap_cnode_guard_bits(init_root))
 		return NULL;
 	return init_slot(p, cptr);
 }

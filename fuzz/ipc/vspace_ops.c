@@ -90,9 +90,9 @@ static void op_vs_touch(struct program *p, struct tcb *t)
 	word_t va = pick_vaddr(p);
 	if (!vs || vs->type != KOZO_OBJ_VSPACE)
 		return;
-	bool hit = host_tlb_fill((word_t *)vs->obj, vs->w2, va);
+	bool hit = host_tlb_fill((word_t *)vs->obj, cap_vspace_asid(vs), va);
 	if (tracing)
-		fprintf(stderr, "  touch        asid %lu va %#lx -> %s\n", (unsigned long)vs->w2,
+		fprintf(stderr, "  touch        asid %lu va %#lx -> %s\n", (unsigned long)cap_vspace_asid(vs),
 			(unsigned long)va, hit ? "cached" : "nothing mapped");
 }
 

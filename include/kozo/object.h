@@ -14,14 +14,16 @@ enum kozo_object_type {
 	KOZO_OBJ_PT_L1 = 8,        /* x86_64 PDPT, aarch64 L1 */
 	KOZO_OBJ_PT_L2 = 9,        /* x86_64 PD,   aarch64 L2 */
 	KOZO_OBJ_PT_L3 = 10,       /* x86_64 PT,   aarch64 L3 */
-	KOZO_OBJ_RETYPABLE_END = 11, /* types above cannot come from Untyped */
-	KOZO_OBJ_IRQ_CONTROL = 11,
+	KOZO_OBJ_IRQ_CONTROL = 11, /* this and the types below: never from Untyped */
 	KOZO_OBJ_IRQ_HANDLER = 12,
 	KOZO_OBJ_IOPORT = 13,      /* x86_64 only */
 	KOZO_OBJ_DEBUG = 14,       /* Init's debug capability (test panic) */
-	KOZO_OBJ_REPLY = 15,       /* one-shot reply capability made by Call */
 	KOZO_OBJ_TYPE_COUNT
 };
+/* Not a type: Retype makes the types KOZO_OBJ_UNTYPED up to (not
+ * including) this one.  (A reply is no capability in KOZO: the callee's
+ * TCB records its caller, reply_to.) */
+#define KOZO_OBJ_RETYPABLE_END (KOZO_OBJ_PT_L3 + 1)
 
 /* log2 of each object's size in bytes; CNode's is radix + KOZO_SLOT_SIZE_BITS,
  * Untyped's is the size_bits argument. */
@@ -71,7 +73,7 @@ static inline const char *kozo_object_name(unsigned t)
 	static const char *const names[KOZO_OBJ_TYPE_COUNT] = {
 		"null", "untyped", "tcb", "endpoint", "notification", "cnode",
 		"frame", "vspace", "pt-l1", "pt-l2", "pt-l3", "irq-control",
-		"irq-handler", "ioport", "debug", "reply",
+		"irq-handler", "ioport", "debug",
 	};
 	return t < KOZO_OBJ_TYPE_COUNT ? names[t] : "unknown";
 }

@@ -70,10 +70,14 @@ bool arch_irq_valid(word_t irq);
 void arch_irq_mask(word_t irq);
 void arch_irq_unmask(word_t irq);
 
-/* Invocations on arch-only objects (IOPort).  Returns a kozo_error and
- * fills out[] / *out_len with the reply's message registers. */
-int arch_invoke(struct kernel *k, struct tcb *t, struct slot *s, word_t label,
-		const word_t *mr, unsigned len, word_t *out, unsigned *out_len);
+/* I/O ports (IOPort capabilities), on a port whose arch_defs.h sets
+ * ARCH_HAS_IOPORTS to 1: one access of width 1, 2 or 4 bytes at port,
+ * already checked against the capability (kernel/core/ioport.c).  A port
+ * without them (ARCH_HAS_IOPORTS 0) never sees an IOPort capability. */
+#if ARCH_HAS_IOPORTS
+word_t arch_ioport_in(uint16_t port, unsigned width);
+void arch_ioport_out(uint16_t port, unsigned width, word_t value);
+#endif
 
 /* The port's part of panic_report() (panic.c), which the port's panic.S
  * calls on the panic stack once the registers are saved; f is a kernel

@@ -13,7 +13,7 @@
 #include "kernel.h"
 #include "kprintf.h"
 #include "lib.h"
-#include "untyped.h"
+#include "objecttype.h"
 #include "vspace.h"
 #include <kozo/bootinfo.h>
 #include <kozo/errors.h>
@@ -115,13 +115,13 @@ static int ensure_tables(struct boot_state *b, word_t vaddr)
 		int err = new_object(b, types[i], 0, &s);
 		if (err)
 			return err;
-		err = vspace_map_table(b->k, &s->cap, &b->vspace, vaddr);
-		if (err == KOZO_ERR_DELETE_FIRST) {
+		if (vspace_table_present(&b->vspace, vaddr, types[i])) {
 			/* Already there: give the unused table back. */
 			slot_delete(b->k, s);
 			b->next_slot--;
 			continue;
 		}
+		err = vspace_map_table(b->k, &s->cap, &b->vspace, vaddr);
 		if (err)
 			return err;
 	}
@@ -262,7 +262,7 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	if (!cnode_mem)
 		return KOZO_ERR_NOT_ENOUGH_MEMORY;
 	struct cap cnode_cap = object_create(k, KOZO_OBJ_CNODE, KOZO_INIT_CNODE_RADIX, cnode_mem);
-	cnode_cap.w3 = KOZO_INIT_CNODE_RADIX | ((word_t)(64 - KOZO_INIT_CNODE_RADIX) << 8);
+	cap_cnode_set_guard(&cnode_cap, KOZO_INIT_CNODE_RADIX, 64 - KOZO_INIT_CNODE_RADIX, 0);
 	b.cnode = cnode_slots(&cnode_cap);
 	struct slot *cnode_slot = place(&b, KOZO_CAP_INIT_CNODE, cnode_cap);
 
@@ -277,8 +277,7 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 
 	place(&b, KOZO_CAP_IRQ_CONTROL, (struct cap){ .type = KOZO_OBJ_IRQ_CONTROL, .rights = KOZO_RIGHTS_ALL });
 	if (in->has_ioports)
-		place(&b, KOZO_CAP_IOPORT, (struct cap){ .type = KOZO_OBJ_IOPORT, .rights = KOZO_RIGHTS_ALL,
-							  .w2 = 0, .w3 = 0xffff });
+		place(&b, KOZO_CAP_IOPORT, cap_ioport_make(0, 0xffff));
 	place(&b, KOZO_CAP_DEBUG, (struct cap){ .type = KOZO_OBJ_DEBUG, .rights = KOZO_RIGHTS_ALL });
 
 	/* Image, then IPC buffer, BootInfo and stack frames. */
@@ -299,11 +298,9 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	word_t frames_end = b.next_slot;
 
 	/* The IPC buffer and BootInfo frames also get fixed slots (copies). */
-	struct cap c = ipc->cap;
-	c.w2 = c.w3 = 0;
+	struct cap c = cap_copy(&ipc->cap);
 	cdt_insert(ipc, &b.cnode[KOZO_CAP_INIT_IPC_BUFFER], &c);
-	c = bif->cap;
-	c.w2 = c.w3 = 0;
+	c = cap_copy(&bif->cap);
 	cdt_insert(bif, &b.cnode[KOZO_CAP_BOOTINFO_FRAME], &c);
 
 	/* Init's thread: highest priority, its own CSpace/VSpace/IPC buffer. */
@@ -315,8 +312,7 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	c = vs_slot->cap;
 	cdt_insert(vs_slot, &t->slots[TCB_VSPACE], &c);
 	cap_acquire(k, &c);
-	c = ipc->cap;
-	c.w2 = c.w3 = 0;
+	c = cap_copy(&ipc->cap);
 	cdt_insert(ipc, &t->slots[TCB_IPC_FRAME], &c);
 	t->ipc_buffer_addr = KOZO_INIT_IPC_BUFFER_ADDR;
 	t->ipc_buffer_offset = 0;

@@ -1,5 +1,6 @@
 /* The capability derivation tree: parent, children, siblings per slot. */
 #include "cap.h"
+#include "panic.h"
 
 /* Link the sibling chain first..last in front of parent's children. */
 static void link_children(struct slot *parent, struct slot *first, struct slot *last)
@@ -11,8 +12,22 @@ static void link_children(struct slot *parent, struct slot *first, struct slot *
 	parent->first_child = first;
 }
 
+/* Debug builds: s's neighbours point back at it. */
+static void cdt_check_links(const struct slot *s)
+{
+	kassert(s->prev_sibling ? s->prev_sibling->next_sibling == s
+				: !s->parent || s->parent->first_child == s);
+	kassert(!s->next_sibling || s->next_sibling->prev_sibling == s);
+	kassert(!s->first_child || (s->first_child->parent == s && !s->first_child->prev_sibling));
+}
+
 void cdt_insert(struct slot *parent, struct slot *s, const struct cap *cap)
 {
+	kassert(slot_empty(s) && !s->parent && !s->first_child && !s->next_sibling &&
+		!s->prev_sibling);
+	kassert(!parent || !slot_empty(parent));
+	if (parent)
+		cdt_check_links(parent);
 	s->cap = *cap;
 	s->parent = parent;
 	s->first_child = NULL;
@@ -24,6 +39,7 @@ void cdt_insert(struct slot *parent, struct slot *s, const struct cap *cap)
 
 void cdt_remove(struct slot *s)
 {
+	cdt_check_links(s);
 	struct slot *parent = s->parent;
 	if (s->prev_sibling)
 		s->prev_sibling->next_sibling = s->next_sibling;
@@ -51,6 +67,8 @@ void cdt_remove(struct slot *s)
 
 void cdt_move(struct slot *dst, struct slot *src)
 {
+	kassert(slot_empty(dst));
+	cdt_check_links(src);
 	*dst = *src;
 	if (dst->prev_sibling)
 		dst->prev_sibling->next_sibling = dst;
@@ -62,9 +80,4 @@ void cdt_move(struct slot *dst, struct slot *src)
 		c->parent = dst;
 	src->cap = (struct cap){ 0 };
 	src->parent = src->first_child = src->next_sibling = src->prev_sibling = NULL;
-}
-
-bool cap_same_object(const struct cap *a, const struct cap *b)
-{
-	return a->type == b->type && a->obj == b->obj;
 }

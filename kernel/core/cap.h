@@ -60,16 +60,72 @@ static inline bool cap_is_mapping(unsigned type)
 {
 	return type == KOZO_OBJ_FRAME || cap_is_table(type);
 }
-static inline bool cap_mapped(const struct cap *c) { return c->w3 & CAP_MAPPED; }
-static inline word_t cap_mapped_asid(const struct cap *c) { return c->w3 & ~CAP_MAPPED; }
+/* ---- Typed accessors: the only code that knows the table above. ----
+ * Everything else reads and writes a capability's words through these, so
+ * the layout can change in one place (scripts/preflight.sh refuses raw
+ * .w2/.w3 outside this header). */
 
 static inline bool slot_empty(const struct slot *s) { return s->cap.type == KOZO_OBJ_NULL; }
-static inline word_t cap_badge(const struct cap *c) { return c->w2; }
 
+/* Endpoint, Notification: the badge (0: none). */
+static inline word_t cap_badge(const struct cap *c) { return c->w2; }
+static inline void cap_set_badge(struct cap *c, word_t badge) { c->w2 = badge; }
+
+/* Untyped. */
+static inline struct cap cap_untyped_make(uintptr_t base, unsigned size_bits, bool device)
+{
+	return (struct cap){ .type = KOZO_OBJ_UNTYPED, .rights = KOZO_RIGHTS_ALL, .obj = base,
+			     .w2 = 0, .w3 = size_bits | ((word_t)device << 8) };
+}
 static inline unsigned cap_untyped_size_bits(const struct cap *c) { return c->w3 & 0xff; }
 static inline bool cap_untyped_is_device(const struct cap *c) { return (c->w3 >> 8) & 1; }
+/* Bytes from the region's start already handed out by Retype. */
+static inline word_t cap_untyped_watermark(const struct cap *c) { return c->w2; }
+static inline void cap_untyped_set_watermark(struct cap *c, word_t w) { c->w2 = w; }
+
+/* CNode: radix, and the guard (guard_bits bits of value guard). */
 static inline unsigned cap_cnode_radix(const struct cap *c) { return c->w3 & 0xff; }
 static inline unsigned cap_cnode_guard_bits(const struct cap *c) { return (c->w3 >> 8) & 0xff; }
+static inline word_t cap_cnode_guard(const struct cap *c) { return c->w2; }
+static inline void cap_cnode_set_guard(struct cap *c, unsigned radix, unsigned guard_bits,
+				       word_t guard)
+{
+	c->w2 = guard;
+	c->w3 = radix | ((word_t)guard_bits << 8);
+}
+
+/* Frame, PT_L1..PT_L3: the mapping (asid, vaddr) the capability made. */
+static inline bool cap_mapped(const struct cap *c) { return c->w3 & CAP_MAPPED; }
+static inline word_t cap_mapped_asid(const struct cap *c) { return c->w3 & ~CAP_MAPPED; }
+static inline word_t cap_mapped_vaddr(const struct cap *c) { return c->w2; }
+static inline void cap_set_mapping(struct cap *c, word_t asid, word_t vaddr)
+{
+	c->w2 = vaddr;
+	c->w3 = asid | CAP_MAPPED;
+}
+static inline void cap_clear_mapping(struct cap *c) { c->w2 = c->w3 = 0; }
+
+/* VSpace: its ASID.  The aarch64 port's context switch reads it from a
+ * TCB's VSpace slot in assembly, at this offset (asm_offsets.h). */
+static inline word_t cap_vspace_asid(const struct cap *c) { return c->w2; }
+static inline void cap_vspace_set_asid(struct cap *c, word_t asid) { c->w2 = asid; }
+#define CAP_VSPACE_ASID_OFFSET offsetof(struct cap, w2)
+
+/* IRQHandler: its interrupt line. */
+static inline struct cap cap_irq_handler_make(word_t irq)
+{
+	return (struct cap){ .type = KOZO_OBJ_IRQ_HANDLER, .rights = KOZO_RIGHTS_ALL, .w2 = irq };
+}
+static inline word_t cap_irq_number(const struct cap *c) { return c->w2; }
+
+/* IOPort: the range of ports first..last (inclusive). */
+static inline struct cap cap_ioport_make(word_t first, word_t last)
+{
+	return (struct cap){ .type = KOZO_OBJ_IOPORT, .rights = KOZO_RIGHTS_ALL, .w2 = first,
+			     .w3 = last };
+}
+static inline word_t cap_ioport_first(const struct cap *c) { return c->w2; }
+static inline word_t cap_ioport_last(const struct cap *c) { return c->w3; }
 
 /* Place new_slot (empty before) in the tree as the last child of parent
  * (or as a root when parent is NULL), holding cap. */
@@ -79,7 +135,5 @@ void cdt_insert(struct slot *parent, struct slot *new_slot, const struct cap *ca
 void cdt_remove(struct slot *s);
 /* Move a capability and its tree position from src to the empty dst. */
 void cdt_move(struct slot *dst, struct slot *src);
-/* True when two capabilities name the same object. */
-bool cap_same_object(const struct cap *a, const struct cap *b);
 
 #endif

@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "notification.h"
+#include "objecttype.h"
 #include "tcb.h"
 #include "vspace.h"
 #include <kozo/errors.h>
@@ -31,7 +32,7 @@ int cspace_lookup(const struct cap *root, word_t cptr, unsigned depth, bool exac
 		if (level > remaining)
 			return KOZO_ERR_FAILED_LOOKUP;  /* depth mismatch */
 		word_t guard = bits_at(cptr, remaining - guard_bits, guard_bits);
-		if (guard != (node->w2 & MASK(guard_bits)))
+		if (guard != (cap_cnode_guard(node) & MASK(guard_bits)))
 			return KOZO_ERR_FAILED_LOOKUP;  /* guard mismatch */
 		word_t index = bits_at(cptr, remaining - level, radix);
 		if (index == 0)
@@ -49,66 +50,6 @@ int cspace_lookup(const struct cap *root, word_t cptr, unsigned depth, bool exac
 			return KOZO_OK;
 		}
 		node = &s->cap;
-	}
-}
-
-static struct cnode_header *cnode_header(const struct cap *c)
-{
-	return (struct cnode_header *)c->obj;
-}
-
-void cap_acquire(struct kernel *k, const struct cap *c)
-{
-	switch (c->type) {
-	case KOZO_OBJ_TCB: ((struct tcb *)c->obj)->refs++; break;
-	case KOZO_OBJ_ENDPOINT: ((struct endpoint *)c->obj)->refs++; break;
-	case KOZO_OBJ_NOTIFICATION: ((struct notification *)c->obj)->refs++; break;
-	case KOZO_OBJ_CNODE: cnode_header(c)->refs++; break;
-	case KOZO_OBJ_VSPACE: k->asids[c->w2].refs++; break;
-	case KOZO_OBJ_IRQ_HANDLER: k->irq_refs[c->w2]++; break;
-	default: break;
-	}
-}
-
-/* Drop c's reference to its object; the last one finalizes it. */
-static void cap_release(struct kernel *k, struct cap *c)
-{
-	switch (c->type) {
-	case KOZO_OBJ_TCB: {
-		struct tcb *t = (struct tcb *)c->obj;
-		if (--t->refs == 0)
-			tcb_finalize(k, t);
-		break;
-	}
-	case KOZO_OBJ_ENDPOINT: {
-		struct endpoint *ep = (struct endpoint *)c->obj;
-		if (--ep->refs == 0)
-			ep_finalize(k, ep);
-		break;
-	}
-	case KOZO_OBJ_NOTIFICATION: {
-		struct notification *n = (struct notification *)c->obj;
-		if (--n->refs == 0)
-			ntfn_finalize(k, n);
-		break;
-	}
-	case KOZO_OBJ_CNODE: {
-		/* Emptied later, from slot_delete's loop: no recursion. */
-		struct cnode_header *h = cnode_header(c);
-		if (--h->refs == 0 && !h->dying) {
-			h->dying = 1;
-			h->next_dying = k->dying;
-			k->dying = h;
-		}
-		break;
-	}
-	case KOZO_OBJ_VSPACE: vspace_release(k, c->w2); break;
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3: vspace_unmap_cap(k, c); break;
-	case KOZO_OBJ_IRQ_HANDLER: irq_handler_release(k, c->w2); break;
-	default: break;
 	}
 }
 
@@ -150,139 +91,109 @@ void slot_revoke(struct kernel *k, struct slot *s)
 
 /* ---- CNode invocations ---- */
 
-/* Page tables have one capability each (vspace.c): a second one could map
- * the table a second time, or keep naming it after it was emptied and
- * freed.  (seL4 lets a mapped table's capability be copied, the copy
- * recording the same mapping, and unmaps only through the last one; KOZO
- * keeps the simpler rule, docs/KERNEL.md.)  KOZO_FUZZ_REVERT_PT_OWNER
- * plants the old rule for fuzz/ipc's self-check. */
-bool cap_type_is_copyable(unsigned type)
+/* The slot a CNode method names by (index, depth) in the invoked CNode. */
+static int lookup_in(const struct cap *cnode, word_t index, word_t depth, struct slot **out)
 {
-#ifndef KOZO_FUZZ_REVERT_PT_OWNER
-	if (cap_is_table(type))
-		return false;
-#endif
-	return type != KOZO_OBJ_NULL && type != KOZO_OBJ_UNTYPED && type != KOZO_OBJ_REPLY;
-}
-
-/* The capability a Copy or Mint makes from src (rights masked, badge set). */
-static int derive_cap(const struct cap *src, unsigned rights, bool mint, word_t badge,
-		      struct cap *out)
-{
-	struct cap c = *src;
-	c.rights = src->rights & rights & KOZO_RIGHTS_ALL;
-#ifdef KOZO_FUZZ_PLANT_MINT_BUG
-	/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk):
-	 * Mint grants the requested rights whatever the source had. */
-	if (mint)
-		c.rights = rights & KOZO_RIGHTS_ALL;
-#endif
-	switch (src->type) {
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3:
-		c.w2 = 0;  /* a copy starts unmapped */
-		c.w3 = 0;
-		break;
-	case KOZO_OBJ_ENDPOINT:
-	case KOZO_OBJ_NOTIFICATION:
-		if (mint) {
-			if (src->w2 != 0 && badge != src->w2)
-				return KOZO_ERR_ILLEGAL_OPERATION; /* already badged */
-			c.w2 = badge;
-		}
-		break;
-	case KOZO_OBJ_CNODE:
-		if (mint) {
-			/* Badge = guard_bits (low 6) | guard << 6, as seL4. */
-			unsigned gbits = badge & 63;
-			word_t guard = badge >> 6;
-			if (gbits + cap_cnode_radix(src) > 64)
-				return KOZO_ERR_RANGE;
-			if (gbits < 64 && (guard & ~MASK(gbits)))
-				return KOZO_ERR_RANGE;
-			c.w2 = guard;
-			c.w3 = cap_cnode_radix(src) | ((word_t)gbits << 8);
-		}
-		break;
-	default:
-		break;
-	}
-	*out = c;
+	int err = cspace_lookup(cnode, index, (unsigned)(depth > 64 ? 65 : depth), true, out);
+	if (err)
+		return refuse(err, "cnode: no slot 0x%lx at depth %lu", (unsigned long)index,
+			      (unsigned long)depth);
 	return KOZO_OK;
 }
 
-static int lookup_dest(struct invocation *inv, word_t index, word_t depth, struct slot **out)
+/* Delete, Revoke: the slot (index MR0, depth MR1). */
+static int decode_cnode_slot(const struct invocation *inv, struct slot **s)
 {
-	int err = cspace_lookup(&inv->slot->cap, index, (unsigned)(depth > 64 ? 65 : depth),
-				true, out);
-	if (err)
-		return err;
-	return slot_empty(*out) ? KOZO_OK : KOZO_ERR_DELETE_FIRST;
+	if (inv->len < 2)
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE, "cnode: %u message registers, needs 2",
+			      inv->len);
+	return lookup_in(&inv->slot->cap, inv->mr[0], inv->mr[1], s);
 }
 
-int cnode_invoke_op(struct invocation *inv)
+/* Copy, Mint, Move: destination (MR0, MR1) in the invoked CNode, source
+ * (MR2, MR3) in the CNode of the first extra capability. */
+struct cnode_transfer {
+	struct slot *src, *dst;
+	struct cap cap;          /* Copy, Mint: the derived capability */
+};
+
+static int decode_cnode_transfer(const struct invocation *inv, struct cnode_transfer *a)
 {
-	struct kernel *k = inv->k;
 	const word_t *mr = inv->mr;
-	struct slot *dst, *src;
+	bool mint = inv->label == KOZO_CNODE_MINT;
+	bool move = inv->label == KOZO_CNODE_MOVE;
+	unsigned need = move ? 4 : mint ? 6 : 5;
+	if (inv->len < need || inv->extra_count < 1)
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE,
+			      "cnode: %u message registers and %u capabilities, needs %u and 1",
+			      inv->len, inv->extra_count, need);
+	int err = lookup_in(&inv->slot->cap, mr[0], mr[1], &a->dst);
+	if (err)
+		return err;
+	if (!slot_empty(a->dst))
+		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: destination slot 0x%lx not empty",
+			      (unsigned long)mr[0]);
+	err = lookup_in(&inv->extra[0]->cap, mr[2], mr[3], &a->src);
+	if (err)
+		return err;
+	if (slot_empty(a->src))
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "cnode: source slot 0x%lx is empty",
+			      (unsigned long)mr[2]);
+	if (a->src == a->dst)
+		return refuse(KOZO_ERR_DELETE_FIRST, "cnode: source and destination are one slot");
+	if (move)
+		return KOZO_OK;
+	if (!cap_type_is_copyable(a->src->cap.type))
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "cnode: a %s capability cannot be copied",
+			      kozo_object_name(a->src->cap.type));
+	err = cap_derive(&a->src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &a->cap);
+	if (err)
+		return refuse(err, "cnode: mint of a %s with badge 0x%lx refused",
+			      kozo_object_name(a->src->cap.type), (unsigned long)mr[5]);
+	return KOZO_OK;
+}
+
+static void perform_cnode_copy(struct kernel *k, const struct cnode_transfer *a)
+{
+	cdt_insert(a->src, a->dst, &a->cap);
+	cap_acquire(k, &a->cap);
+}
+
+static void perform_cnode_move(const struct cnode_transfer *a)
+{
+	cdt_move(a->dst, a->src);
+}
+
+int cnode_invoke(struct invocation *inv)
+{
+	struct slot *s;
+	struct cnode_transfer a;
 	int err;
 
 	switch (inv->label) {
 	case KOZO_CNODE_DELETE:
 	case KOZO_CNODE_REVOKE:
-		if (inv->len < 2)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
-		err = cspace_lookup(&inv->slot->cap, mr[0], (unsigned)(mr[1] > 64 ? 65 : mr[1]),
-				    true, &src);
+		err = decode_cnode_slot(inv, &s);
 		if (err)
 			return err;
-		/* --- no failure past this point --- */
 		if (inv->label == KOZO_CNODE_DELETE)
-			slot_delete(k, src);
+			slot_delete(inv->k, s);
 		else
-			slot_revoke(k, src);
+			slot_revoke(inv->k, s);
 		return KOZO_OK;
-
 	case KOZO_CNODE_COPY:
 	case KOZO_CNODE_MINT:
-	case KOZO_CNODE_MOVE: {
-		bool mint = inv->label == KOZO_CNODE_MINT;
-		bool move = inv->label == KOZO_CNODE_MOVE;
-		unsigned need = move ? 4 : mint ? 6 : 5;
-		if (inv->len < need)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
-		if (inv->extra_count < 1)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
-		err = lookup_dest(inv, mr[0], mr[1], &dst);
+	case KOZO_CNODE_MOVE:
+		err = decode_cnode_transfer(inv, &a);
 		if (err)
 			return err;
-		err = cspace_lookup(&inv->extra[0]->cap, mr[2], (unsigned)(mr[3] > 64 ? 65 : mr[3]),
-				    true, &src);
-		if (err)
-			return err;
-		if (slot_empty(src))
-			return KOZO_ERR_FAILED_LOOKUP;
-		if (src == dst)
-			return KOZO_ERR_DELETE_FIRST;
-		if (move) {
-			/* --- no failure past this point --- */
-			cdt_move(dst, src);
-			return KOZO_OK;
-		}
-		if (!cap_type_is_copyable(src->cap.type))
-			return KOZO_ERR_ILLEGAL_OPERATION;
-		struct cap c;
-		err = derive_cap(&src->cap, (unsigned)mr[4], mint, mint ? mr[5] : 0, &c);
-		if (err)
-			return err;
-		/* --- no failure past this point --- */
-		cdt_insert(src, dst, &c);
-		cap_acquire(k, &c);
+		if (inv->label == KOZO_CNODE_MOVE)
+			perform_cnode_move(&a);
+		else
+			perform_cnode_copy(inv->k, &a);
 		return KOZO_OK;
-	}
 	default:
-		return KOZO_ERR_ILLEGAL_OPERATION;
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "cnode: no method %lu",
+			      (unsigned long)inv->label);
 	}
 }

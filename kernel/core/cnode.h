@@ -4,6 +4,7 @@
 #define KOZO_CORE_CNODE_H
 
 #include "cap.h"
+#include "objecttype.h"
 
 struct kernel;
 
@@ -33,9 +34,5 @@ int cspace_lookup(const struct cap *root, word_t cptr, unsigned depth, bool exac
 void slot_delete(struct kernel *k, struct slot *s);
 /* Delete every descendant of s. */
 void slot_revoke(struct kernel *k, struct slot *s);
-/* May Copy, Mint or an IPC transfer make another capability of this type? */
-bool cap_type_is_copyable(unsigned type);
-/* Account a new capability to its object (reference counts). */
-void cap_acquire(struct kernel *k, const struct cap *c);
 
 #endif

@@ -14,14 +14,18 @@
 static int decode_debug_panic(const struct invocation *inv, word_t *addr, char *user)
 {
 	if (inv->len < 2)
-		return KOZO_ERR_TRUNCATED_MESSAGE;
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE, "debug panic: %u message registers, needs 2",
+			      inv->len);
 	word_t ulen = inv->mr[1];
 	if (ulen > DEBUG_USER_MAX || inv->len < 2 + (ulen + 7) / 8)
-		return KOZO_ERR_RANGE;
+		return refuse(KOZO_ERR_RANGE, "debug panic: user name of %lu bytes (at most %u)",
+			      (unsigned long)ulen, DEBUG_USER_MAX);
 	for (word_t i = 0; i < ulen; i++) {
 		char c = (char)(inv->mr[2 + i / 8] >> (8 * (i % 8)));
 		if (c < 0x20 || c > 0x7e)
-			return KOZO_ERR_INVALID_ARGUMENT;
+			return refuse(KOZO_ERR_INVALID_ARGUMENT,
+				      "debug panic: byte %lu of the user name not printable",
+				      (unsigned long)i);
 		user[i] = c;
 	}
 	user[ulen] = '\0';
@@ -30,7 +34,7 @@ static int decode_debug_panic(const struct invocation *inv, word_t *addr, char *
 }
 
 /* DEBUG_STATS: the kernel's counters (the IPC tests and benchmark use them). */
-static int debug_stats(struct invocation *inv)
+static void perform_debug_stats(struct invocation *inv)
 {
 	const struct kernel_stats *st = &inv->k->stats;
 	inv->out[0] = st->fastpath_hits;
@@ -39,7 +43,6 @@ static int debug_stats(struct invocation *inv)
 	inv->out[3] = st->faults;
 	inv->out[4] = st->irqs;
 	inv->out_len = 5;
-	return KOZO_OK;
 }
 
 int debug_invoke(struct invocation *inv)
@@ -49,18 +52,19 @@ int debug_invoke(struct invocation *inv)
 
 	switch (inv->label) {
 	case KOZO_DEBUG_STATS:
-		return debug_stats(inv);
+		perform_debug_stats(inv);
+		return KOZO_OK;
 	case KOZO_DEBUG_PANIC: {
 		int err = decode_debug_panic(inv, &addr, user);
 		if (err)
 			return err;
-		/* --- point of no return --- */
 		panic("Capability violation at %p by user '%s'", PANIC_ADDR(addr),
 		      PANIC_USER(user));
 	}
 	case KOZO_DEBUG_FAULT:
 		arch_debug_fault();
 	default:
-		return KOZO_ERR_ILLEGAL_OPERATION;
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "debug: no method %lu",
+			      (unsigned long)inv->label);
 	}
 }

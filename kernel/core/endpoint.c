@@ -9,13 +9,6 @@
 #include <kozo/fault.h>
 #include <kozo/syscall.h>
 
-void ipc_set_error(struct tcb *t, int err)
-{
-	t->ctx.regs[ARCH_REG_SYSNO] = (word_t)err;
-	t->ctx.regs[ARCH_REG_CAP] = 0;
-	t->ctx.regs[ARCH_REG_INFO] = 0;
-}
-
 static void make_runnable(struct kernel *k, struct tcb *t)
 {
 	thread_set_state(t, THREAD_RUNNABLE);
@@ -64,7 +57,7 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 		    slot_empty(src))
 			break;
 		if (src->cap.type == KOZO_OBJ_ENDPOINT && (struct endpoint *)src->cap.obj == ep) {
-			rb->caps_or_badges[i] = src->cap.w2;
+			rb->caps_or_badges[i] = cap_badge(&src->cap);
 			*unwrapped |= 1u << i;
 			done++;
 			continue;
@@ -81,9 +74,7 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 			dest = receive_slot(r, rb);
 		if (!dest)
 			break;
-		struct cap c = src->cap;
-		if (cap_is_mapping(c.type))
-			c.w2 = c.w3 = 0;  /* the copy starts unmapped */
+		struct cap c = cap_copy(&src->cap);
 		cdt_insert(src, dest, &c);
 		cap_acquire(k, &c);
 		dest_used = true;
@@ -143,7 +134,7 @@ static void link_reply(struct kernel *k, struct tcb *s, struct tcb *r)
 		if (old->pending_fault) {
 			thread_set_state(old, THREAD_INACTIVE);
 		} else {
-			ipc_set_error(old, KOZO_ERR_CANCELLED);
+			thread_set_result(old, KOZO_ERR_CANCELLED);
 			make_runnable(k, old);
 		}
 	}
@@ -160,7 +151,7 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 	if (ep->state == EP_RECV) {
 		struct tcb *r = ep->q.head;
 		ep_dequeue(ep, r);
-		ipc_transfer(k, t, r, ep, c->w2, can_grant);
+		ipc_transfer(k, t, r, ep, cap_badge(c), can_grant);
 		make_runnable(k, r);
 		if (!t->pending_fault)
 			t->ctx.regs[ARCH_REG_SYSNO] = KOZO_OK;
@@ -169,10 +160,10 @@ void ep_send(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		return;
 	}
 	if (!blocking) {
-		ipc_set_error(t, KOZO_ERR_WOULD_BLOCK);
+		thread_set_result(t, KOZO_ERR_WOULD_BLOCK);
 		return;
 	}
-	t->ipc_badge = c->w2;
+	t->ipc_badge = cap_badge(c);
 	t->ipc_can_grant = can_grant;
 	t->ipc_is_call = wants_reply;
 	tcb_queue_append(&ep->q, t, ep);
@@ -205,7 +196,7 @@ void ep_recv(struct kernel *k, struct tcb *t, const struct cap *c, bool blocking
 		return;
 	}
 	if (!blocking) {
-		ipc_set_error(t, KOZO_ERR_WOULD_BLOCK);
+		thread_set_result(t, KOZO_ERR_WOULD_BLOCK);
 		return;
 	}
 	tcb_queue_append(&ep->q, t, ep);
@@ -265,6 +256,7 @@ void ep_send_fault(struct kernel *k, struct tcb *t)
 
 void ep_finalize(struct kernel *k, struct endpoint *ep)
 {
+	ep_check_state(ep);
 	while (ep->q.head) {
 		struct tcb *t = ep->q.head;
 		ep_dequeue(ep, t);
@@ -272,7 +264,7 @@ void ep_finalize(struct kernel *k, struct endpoint *ep)
 			t->pending_fault = 0;
 			thread_set_state(t, THREAD_INACTIVE);
 		} else {
-			ipc_set_error(t, KOZO_ERR_CANCELLED);
+			thread_set_result(t, KOZO_ERR_CANCELLED);
 			make_runnable(k, t);
 		}
 	}

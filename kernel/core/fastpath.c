@@ -53,7 +53,7 @@ static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 	unsigned radix = cap_cnode_radix(root), guard_bits = cap_cnode_guard_bits(root);
 	if (unlikely(radix + guard_bits != 64))
 		return false;
-	word_t index = cptr ^ (root->w2 << radix);
+	word_t index = cptr ^ (cap_cnode_guard(root) << radix);
 	if (unlikely(index >> radix != 0 || index == 0))
 		return false;
 	*out = &cnode_slots(root)[index];

@@ -1,11 +1,14 @@
 /* One invocation of a capability, gathered by the syscall layer before any
- * object code runs: the decode_* steps read only this, check everything and
- * have no side effect; the invoke_* steps that follow cannot fail. */
+ * object code runs.  Every method is two steps (after seL4's decode/invoke):
+ * decode_<object>_<method>() reads only this, checks everything, has no
+ * side effect and fills a small argument struct; perform_<object>_<method>()
+ * takes that struct and cannot fail.  <object>_invoke() picks the method. */
 #ifndef KOZO_CORE_INVOCATION_H
 #define KOZO_CORE_INVOCATION_H
 
 #include "arch.h"
 #include "cap.h"
+#include "kprintf.h"
 #include <kozo/message.h>
 
 /* Enough for TCB_WriteRegisters / ReadRegisters of a whole register file
@@ -17,6 +20,16 @@ _Static_assert(INVOCATION_MAX_OUT >= ARCH_REG_COUNT, "ReadRegisters returns ever
 
 struct kernel;
 struct tcb;
+
+/* return refuse(err, fmt, ...): a decode step refuses the invocation with
+ * err.  Debug builds (KOZO_DEBUG, CONFIG=debug) also print the reason as
+ * one line on serial 0, "kozo: <object>: <what failed>", so a user learns
+ * which check it was (as seL4's userError); release builds only return. */
+#ifdef KOZO_DEBUG
+#define refuse(err, ...) (kprintf("kozo: " __VA_ARGS__), kprintf("\n"), (err))
+#else
+#define refuse(err, ...) (err)
+#endif
 
 struct invocation {
 	struct kernel *k;
@@ -31,16 +44,15 @@ struct invocation {
 	word_t out[INVOCATION_MAX_OUT];
 };
 
-/* Dispatch on the invoked capability's type; returns a kozo_error. */
-int invoke_capability(struct invocation *inv);
-
+/* The object invocations invoke_capability (objecttype.c) dispatches to. */
 int untyped_invoke(struct invocation *inv);
-int cnode_invoke_op(struct invocation *inv);
+int cnode_invoke(struct invocation *inv);
 int tcb_invoke(struct invocation *inv);
 int irq_control_invoke(struct invocation *inv);
 int irq_handler_invoke(struct invocation *inv);
 int frame_invoke(struct invocation *inv);
 int page_table_invoke(struct invocation *inv);
 int debug_invoke(struct invocation *inv);
+int ioport_invoke(struct invocation *inv);
 
 #endif

@@ -52,8 +52,11 @@ void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code
 void kernel_irq(struct kernel *k, word_t irq);
 /* The preemption timer fired. */
 void kernel_timer_tick(struct kernel *k);
-/* Pick the thread to run next into k->current. */
+/* Pick the thread to run next into k->current (schedule.c). */
 void kernel_schedule(struct kernel *k);
+/* t made a system call KOZO does not know (or t runs the Linux
+ * personality): a KOZO_FAULT_UNKNOWN_SYSCALL to its handler (fault.c). */
+void fault_unknown_syscall(struct kernel *k, struct tcb *t);
 
 /* Boot: memory the port hands to the core, and what to load as Init. */
 struct boot_region { paddr_t start, end; };

@@ -15,13 +15,21 @@ static void deliver(struct kernel *k, struct tcb *t, word_t word)
 	sched_enqueue(&k->sched, t);
 }
 
+/* Debug builds: threads wait only on a notification that is not active. */
+static void ntfn_check_state(const struct notification *n)
+{
+	kassert(!(n->active && n->q.head));
+}
+
 void ntfn_dequeue(struct notification *n, struct tcb *t)
 {
+	kassert(t->blocked_on == n && t->state == THREAD_BLOCKED_NTFN);
 	tcb_queue_remove(&n->q, t);
 }
 
 void ntfn_signal(struct kernel *k, struct notification *n, word_t badge)
 {
+	ntfn_check_state(n);
 	if (n->q.head) {
 		struct tcb *t = n->q.head;
 		ntfn_dequeue(n, t);
@@ -45,6 +53,7 @@ void ntfn_signal(struct kernel *k, struct notification *n, word_t badge)
 
 void ntfn_wait(struct kernel *k, struct tcb *t, struct notification *n, bool blocking)
 {
+	ntfn_check_state(n);
 	if (n->active || !blocking) {
 		t->ctx.regs[ARCH_REG_SYSNO] = n->active ? KOZO_OK : KOZO_ERR_WOULD_BLOCK;
 		t->ctx.regs[ARCH_REG_CAP] = n->word;
@@ -73,10 +82,11 @@ void ntfn_unbind(struct tcb *t)
 
 void ntfn_finalize(struct kernel *k, struct notification *n)
 {
+	ntfn_check_state(n);
 	while (n->q.head) {
 		struct tcb *t = n->q.head;
 		ntfn_dequeue(n, t);
-		ipc_set_error(t, KOZO_ERR_CANCELLED);
+		thread_set_result(t, KOZO_ERR_CANCELLED);
 		thread_set_state(t, THREAD_RUNNABLE);
 		sched_enqueue(&k->sched, t);
 	}

@@ -42,8 +42,14 @@ _Noreturn void panic_typed(const char *fmt, const struct panic_arg *args, size_t
 		    PANIC_N_, PANIC_N_, PANIC_N_, PANIC_N_, PANIC_0_, _)(__VA_ARGS__)
 
 /* A failed assertion is a panic like any other.  The expression becomes
- * part of the format string (so of the Crash-ID); it should hold no '%'. */
+ * part of the format string (so of the Crash-ID); it should hold no '%'.
+ * Compiled in debug builds only (CONFIG=debug defines KOZO_DEBUG); a
+ * release build type-checks the expression and never evaluates it. */
+#ifdef KOZO_DEBUG
 #define kassert(c) ((c) ? (void)0 : panic("assertion failed: " #c))
+#else
+#define kassert(c) ((void)sizeof(!(c)))
+#endif
 
 /* ---- portable helpers of the ports' panic paths (kernel/core/panic.c) ---- */
 

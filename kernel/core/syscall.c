@@ -6,71 +6,11 @@
 #include "kernel.h"
 #include "kprintf.h"
 #include "notification.h"
+#include "schedule.h"
 #include <kozo/errors.h>
 #include <kozo/fault.h>
 #include <kozo/invocation.h>
 #include <kozo/syscall.h>
-
-void kernel_schedule(struct kernel *k)
-{
-	for (;;) {
-		struct tcb *t = sched_choose(&k->sched);
-		if (t && !tcb_vspace_root(t)) {
-			/* Its address space was destroyed under it. */
-			kprintf("kozo: thread %lu stopped: no address space\n", (unsigned long)t->id);
-			tcb_suspend(k, t);
-			continue;
-		}
-		k->current = t;
-		return;
-	}
-}
-
-void kernel_timer_tick(struct kernel *k)
-{
-	struct tcb *t = k->current;
-	if (t && t->state == THREAD_RUNNABLE && --t->time_slice == 0) {
-		t->time_slice = SCHED_TIME_SLICE;
-		sched_rotate(&k->sched, t);
-	}
-	kernel_schedule(k);
-}
-
-void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code, word_t vector,
-		       bool exec)
-{
-	struct tcb *t = k->current;
-	word_t *m = t->fault_msg;
-	t->pending_fault = (uint8_t)kind;
-	m[0] = t->ctx.regs[ARCH_REG_IP];
-	if (kind == KOZO_FAULT_VM) {
-		m[1] = addr;
-		m[2] = exec;
-		m[3] = code;
-	} else {
-		m[1] = t->ctx.regs[ARCH_REG_SP];
-		m[2] = t->ctx.regs[ARCH_REG_FLAGS];
-		m[3] = vector;
-		m[4] = code;
-	}
-	ep_send_fault(k, t);
-	kernel_schedule(k);
-}
-
-static void unknown_syscall(struct kernel *k, struct tcb *t)
-{
-	static const unsigned args[6] = { ARCH_REG_ARG0, ARCH_REG_ARG1, ARCH_REG_ARG2,
-					  ARCH_REG_ARG3, ARCH_REG_ARG4, ARCH_REG_ARG5 };
-	word_t *m = t->fault_msg;
-	m[0] = t->ctx.regs[ARCH_REG_SYSNO];
-	for (unsigned i = 0; i < 6; i++)
-		m[1 + i] = t->ctx.regs[args[i]];
-	m[7] = t->ctx.regs[ARCH_REG_IP];
-	m[8] = t->ctx.regs[ARCH_REG_SP];
-	m[9] = t->ctx.regs[ARCH_REG_FLAGS];
-	t->pending_fault = KOZO_FAULT_UNKNOWN_SYSCALL;
-	ep_send_fault(k, t);
-}
 
 /* Gather label, message registers and extra capabilities of t's message.
  * A zero cptr ends the extra-capability list; any other that does not
@@ -109,29 +49,6 @@ static int gather(struct kernel *k, struct tcb *t, struct slot *s, struct invoca
 	return KOZO_OK;
 }
 
-int invoke_capability(struct invocation *inv)
-{
-	switch (inv->slot->cap.type) {
-	case KOZO_OBJ_UNTYPED: return untyped_invoke(inv);
-	case KOZO_OBJ_CNODE: return cnode_invoke_op(inv);
-	case KOZO_OBJ_TCB: return tcb_invoke(inv);
-	case KOZO_OBJ_IRQ_CONTROL: return irq_control_invoke(inv);
-	case KOZO_OBJ_IRQ_HANDLER: return irq_handler_invoke(inv);
-	case KOZO_OBJ_FRAME: return frame_invoke(inv);
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3: return page_table_invoke(inv);
-	case KOZO_OBJ_DEBUG: return debug_invoke(inv);
-	case KOZO_OBJ_IOPORT:
-		return arch_invoke(inv->k, inv->caller, inv->slot, inv->label, inv->mr, inv->len,
-				   inv->out, &inv->out_len);
-	case KOZO_OBJ_VSPACE:
-		return KOZO_ERR_ILLEGAL_OPERATION;
-	default:
-		return KOZO_ERR_INVALID_CAPABILITY;
-	}
-}
-
 /* Write an invocation's result into the caller's reply registers. */
 static void reply_invocation(struct tcb *t, int err, const struct invocation *inv)
 {
@@ -148,24 +65,24 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 	struct slot *s;
 	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
 	if (err) {
-		ipc_set_error(t, err);
+		thread_set_result(t, err);
 		return;
 	}
 	switch (s->cap.type) {
 	case KOZO_OBJ_ENDPOINT:
 		if (!(s->cap.rights & KOZO_RIGHT_WRITE)) {
-			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
+			thread_set_result(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
 			return;
 		}
 		ep_send(k, t, &s->cap, blocking, is_call);
 		return;
 	case KOZO_OBJ_NOTIFICATION:
 		if (!(s->cap.rights & KOZO_RIGHT_WRITE)) {
-			ipc_set_error(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
+			thread_set_result(t, KOZO_ERR_INSUFFICIENT_RIGHTS);
 			return;
 		}
-		ntfn_signal(k, (struct notification *)s->cap.obj, s->cap.w2);
-		ipc_set_error(t, KOZO_OK);
+		ntfn_signal(k, (struct notification *)s->cap.obj, cap_badge(&s->cap));
+		thread_set_result(t, KOZO_OK);
 		return;
 	default: {
 		struct invocation inv;
@@ -177,7 +94,7 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 		if (is_call)
 			reply_invocation(t, err, &inv);
 		else
-			ipc_set_error(t, err);
+			thread_set_result(t, err);
 		return;
 	}
 	}
@@ -188,11 +105,11 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 	struct slot *s;
 	int err = cspace_lookup(tcb_cspace(t), t->ctx.regs[ARCH_REG_CAP], 64, false, &s);
 	if (err) {
-		ipc_set_error(t, err);
+		thread_set_result(t, err);
 		return;
 	}
 	if (!(s->cap.rights & KOZO_RIGHT_READ)) {
-		ipc_set_error(t, s->cap.type == KOZO_OBJ_ENDPOINT || s->cap.type == KOZO_OBJ_NOTIFICATION
+		thread_set_result(t, s->cap.type == KOZO_OBJ_ENDPOINT || s->cap.type == KOZO_OBJ_NOTIFICATION
 					 ? KOZO_ERR_INSUFFICIENT_RIGHTS : KOZO_ERR_INVALID_CAPABILITY);
 		return;
 	}
@@ -201,7 +118,7 @@ static void handle_recv(struct kernel *k, struct tcb *t, bool blocking)
 	else if (s->cap.type == KOZO_OBJ_NOTIFICATION)
 		ntfn_wait(k, t, (struct notification *)s->cap.obj, blocking);
 	else
-		ipc_set_error(t, KOZO_ERR_INVALID_CAPABILITY);
+		thread_set_result(t, KOZO_ERR_INVALID_CAPABILITY);
 }
 
 /* DEBUG_PUTCHAR: the byte in MR0 to serial 0, for a thread that names a
@@ -218,7 +135,7 @@ static void debug_putchar(struct tcb *t)
 		err = KOZO_ERR_INSUFFICIENT_RIGHTS;
 	if (!err)
 		arch_console_putc((char)t->ctx.regs[ARCH_REG_MR0]);
-	ipc_set_error(t, err);
+	thread_set_result(t, err);
 }
 
 /* Everything but the fast path (kernel_syscall stays as the panic frame
@@ -229,8 +146,8 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 	word_t nr = t->ctx.regs[ARCH_REG_SYSNO];
 	if (t->personality == KOZO_PERSONALITY_LINUX || nr < KOZO_SYSCALL_BASE ||
 	    nr >= KOZO_SYS_END) {
-		unknown_syscall(k, t);
-		kernel_schedule(k);
+		fault_unknown_syscall(k, t);
+		schedule_choose(k);
 		return;
 	}
 	switch (nr) {
@@ -241,7 +158,7 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 	case KOZO_SYS_NB_RECV: handle_recv(k, t, false); break;
 	case KOZO_SYS_REPLY:
 		ep_reply(k, t);
-		ipc_set_error(t, KOZO_OK);
+		thread_set_result(t, KOZO_OK);
 		break;
 	case KOZO_SYS_REPLY_RECV:
 		ep_reply(k, t);
@@ -249,11 +166,11 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 		break;
 	case KOZO_SYS_YIELD:
 		sched_rotate(&k->sched, t);
-		ipc_set_error(t, KOZO_OK);
+		thread_set_result(t, KOZO_OK);
 		break;
 	case KOZO_SYS_DEBUG_PUTCHAR: debug_putchar(t); break;
 	}
-	kernel_schedule(k);
+	schedule_choose(k);
 }
 
 /* No tail call to syscall_general: kernel_syscall must stay on the stack,

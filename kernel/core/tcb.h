@@ -134,6 +134,16 @@ static inline void tcb_queue_remove(struct tcb_queue *q, struct tcb *t)
 	t->blocked_on = NULL;
 }
 
+/* A system call's result without a message: err (a kozo_error) in t's
+ * result register, no badge, an empty message info.  For every system call
+ * and for a thread woken without a message (cancelled IPC). */
+static inline void thread_set_result(struct tcb *t, int err)
+{
+	t->ctx.regs[ARCH_REG_SYSNO] = (word_t)err;
+	t->ctx.regs[ARCH_REG_CAP] = 0;
+	t->ctx.regs[ARCH_REG_INFO] = 0;
+}
+
 struct kernel;
 /* Stop t wherever it is: leave queues, cancel IPC, leave the run queue. */
 void tcb_suspend(struct kernel *k, struct tcb *t);

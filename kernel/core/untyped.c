@@ -1,11 +1,11 @@
 /* Untyped memory: Retype carves new objects at the watermark. */
-#include "untyped.h"
 #include "cnode.h"
 #include "endpoint.h"
 #include "invocation.h"
 #include "kernel.h"
 #include "lib.h"
 #include "notification.h"
+#include "objecttype.h"
 #include "tcb.h"
 #include "vspace.h"
 #include <kozo/errors.h>
@@ -13,88 +13,40 @@
 
 #define RETYPE_MAX_COUNT 256
 
-struct cap untyped_cap(void *base, unsigned size_bits, bool device)
-{
-	return (struct cap){
-		.type = KOZO_OBJ_UNTYPED,
-		.rights = KOZO_RIGHTS_ALL,
-		.obj = (uintptr_t)base,
-		.w2 = 0,
-		.w3 = size_bits | ((word_t)device << 8),
-	};
-}
+/* Retype, checked: count objects of obj_bits bytes each at start, their
+ * capabilities into dslots[0..count). */
+struct untyped_retype {
+	unsigned type, size_arg, obj_bits;
+	word_t start, count;
+	struct slot *dslots;
+};
 
-struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base)
-{
-	struct cap c = { .type = (uint8_t)type, .rights = KOZO_RIGHTS_ALL, .obj = (uintptr_t)base };
-	switch (type) {
-	case KOZO_OBJ_UNTYPED:
-		return untyped_cap(base, size_bits, false);
-	case KOZO_OBJ_TCB: {
-		struct tcb *t = base;
-		memset(t, 0, sizeof(*t));
-		arch_context_init(&t->ctx);
-		t->id = ++k->next_thread_id;
-		break;
-	}
-	case KOZO_OBJ_CNODE: {
-		memset(base, 0, BIT(size_bits + KOZO_SLOT_SIZE_BITS));
-		((struct cnode_header *)base)->radix = (uint8_t)size_bits;
-		c.w3 = size_bits;   /* no guard */
-		break;
-	}
-	case KOZO_OBJ_VSPACE: {
-		memset(base, 0, KOZO_PAGE_SIZE);
-		word_t asid = 0;
-		if (!vspace_asid_alloc(k, base, &asid))
-			panic("retype: no ASID although decode checked");
-		arch_vspace_init(base);
-		c.w2 = asid;
-		break;
-	}
-	case KOZO_OBJ_ENDPOINT:
-	case KOZO_OBJ_NOTIFICATION:
-	case KOZO_OBJ_FRAME:
-	case KOZO_OBJ_PT_L1:
-	case KOZO_OBJ_PT_L2:
-	case KOZO_OBJ_PT_L3:
-		memset(base, 0, BIT(kozo_object_size_bits(type, size_bits)));
-		break;
-	default:
-		panic("object_create: type %u", PANIC_INT(type));
-	}
-	return c;
-}
-
-/* A device Untyped (MMIO) may only become Frames or smaller Untyped, and
- * is never zeroed. */
-static bool allowed_from_device(unsigned type)
-{
-	return type == KOZO_OBJ_FRAME || type == KOZO_OBJ_UNTYPED;
-}
-
-int untyped_invoke(struct invocation *inv)
+static int decode_untyped_retype(const struct invocation *inv, struct untyped_retype *a)
 {
 	struct kernel *k = inv->k;
-	struct slot *ut = inv->slot;
+	const struct slot *ut = inv->slot;
 	const word_t *mr = inv->mr;
 
-	if (inv->label != KOZO_UNTYPED_RETYPE)
-		return KOZO_ERR_ILLEGAL_OPERATION;
 	if (inv->len < 6 || inv->extra_count < 1)
-		return KOZO_ERR_TRUNCATED_MESSAGE;
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE,
+			      "retype: %u message registers and %u capabilities, needs 6 and 1",
+			      inv->len, inv->extra_count);
 	word_t type = mr[0], size_arg = mr[1], index = mr[2], depth = mr[3];
 	word_t offset = mr[4], count = mr[5];
 
 	if (type == KOZO_OBJ_NULL || type >= KOZO_OBJ_RETYPABLE_END)
-		return KOZO_ERR_INVALID_ARGUMENT;
+		return refuse(KOZO_ERR_INVALID_ARGUMENT, "retype: type %lu cannot be made by Retype",
+			      (unsigned long)type);
 	unsigned obj_bits = kozo_object_size_bits((unsigned)type, size_arg > 64 ? 0 : (unsigned)size_arg);
 	if (obj_bits == 0)
-		return KOZO_ERR_RANGE;
+		return refuse(KOZO_ERR_RANGE, "retype: size %lu out of range for a %s",
+			      (unsigned long)size_arg, kozo_object_name((unsigned)type));
 	if (count < 1 || count > RETYPE_MAX_COUNT)
-		return KOZO_ERR_RANGE;
-	if (cap_untyped_is_device(&ut->cap) && !allowed_from_device((unsigned)type))
-		return KOZO_ERR_ILLEGAL_OPERATION;
+		return refuse(KOZO_ERR_RANGE, "retype: count %lu not in 1..%u", (unsigned long)count,
+			      RETYPE_MAX_COUNT);
+	if (cap_untyped_is_device(&ut->cap) && !object_type_allowed_from_device((unsigned)type))
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "retype: a %s from device memory",
+			      kozo_object_name((unsigned)type));
 
 	/* The destination CNode: the root itself at depth 0, else a lookup. */
 	struct cap *root = &inv->extra[0]->cap;
@@ -103,46 +55,72 @@ int untyped_invoke(struct invocation *inv)
 		struct slot *ds;
 		int err = cspace_lookup(root, index, (unsigned)(depth > 64 ? 65 : depth), true, &ds);
 		if (err)
-			return err;
+			return refuse(err, "retype: destination CNode 0x%lx at depth %lu not found",
+				      (unsigned long)index, (unsigned long)depth);
 		dest = &ds->cap;
 	}
 	if (dest->type != KOZO_OBJ_CNODE)
-		return KOZO_ERR_INVALID_CAPABILITY;
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "retype: destination is a %s, not a CNode",
+			      kozo_object_name(dest->type));
 	word_t slots = BIT(cap_cnode_radix(dest));
 	if (offset < 1 || offset >= slots || count > slots - offset)
-		return KOZO_ERR_RANGE;
+		return refuse(KOZO_ERR_RANGE, "retype: slots %lu..%lu not in 1..%lu",
+			      (unsigned long)offset, (unsigned long)(offset + count - 1),
+			      (unsigned long)(slots - 1));
 	struct slot *dslots = cnode_slots(dest);
 	for (word_t i = 0; i < count; i++)
 		if (!slot_empty(&dslots[offset + i]))
-			return KOZO_ERR_DELETE_FIRST;
+			return refuse(KOZO_ERR_DELETE_FIRST, "retype: slot %lu not empty",
+				      (unsigned long)(offset + i));
 
 	/* Space: an Untyped without children starts over at its base. */
 	unsigned ut_bits = cap_untyped_size_bits(&ut->cap);
 	word_t base = ut->cap.obj;
-	word_t watermark = ut->first_child ? ut->cap.w2 : 0;
+	word_t watermark = ut->first_child ? cap_untyped_watermark(&ut->cap) : 0;
 	if (obj_bits > ut_bits)
-		return KOZO_ERR_NOT_ENOUGH_MEMORY;
+		return refuse(KOZO_ERR_NOT_ENOUGH_MEMORY, "retype: a 2^%u-byte object from a 2^%u-byte untyped",
+			      obj_bits, ut_bits);
 	word_t start = ALIGN_UP(base + watermark, BIT(obj_bits));
 	word_t avail = base + BIT(ut_bits) - start;
 	if (start > base + BIT(ut_bits) || (avail >> obj_bits) < count)
-		return KOZO_ERR_NOT_ENOUGH_MEMORY;
+		return refuse(KOZO_ERR_NOT_ENOUGH_MEMORY,
+			      "retype: %lu objects of 2^%u bytes, untyped has room for %lu",
+			      (unsigned long)count, obj_bits,
+			      (unsigned long)(start > base + BIT(ut_bits) ? 0 : avail >> obj_bits));
 	if (type == KOZO_OBJ_VSPACE && vspace_asids_free(k) < count)
-		return KOZO_ERR_NOT_ENOUGH_MEMORY;
+		return refuse(KOZO_ERR_NOT_ENOUGH_MEMORY, "retype: %lu VSpaces, %u ASIDs free",
+			      (unsigned long)count, vspace_asids_free(k));
 
-	/* --- no failure past this point --- */
-	for (word_t i = 0; i < count; i++) {
-		void *obj = (void *)(start + (i << obj_bits));
+	*a = (struct untyped_retype){ .type = (unsigned)type, .size_arg = (unsigned)size_arg,
+				      .obj_bits = obj_bits, .start = start, .count = count,
+				      .dslots = &dslots[offset] };
+	return KOZO_OK;
+}
+
+static void perform_untyped_retype(struct kernel *k, struct slot *ut, const struct untyped_retype *a)
+{
+	for (word_t i = 0; i < a->count; i++) {
+		void *obj = (void *)(a->start + (i << a->obj_bits));
 		struct cap c;
 		if (cap_untyped_is_device(&ut->cap))
-			c = type == KOZO_OBJ_UNTYPED
-				    ? untyped_cap(obj, obj_bits, true)
-				    : (struct cap){ .type = KOZO_OBJ_FRAME, .rights = KOZO_RIGHTS_ALL,
-						    .flags = CAP_FLAG_DEVICE, .obj = (uintptr_t)obj };
+			c = object_create_device(a->type, a->obj_bits, obj);
 		else
-			c = object_create(k, (unsigned)type, (unsigned)size_arg, obj);
-		cdt_insert(ut, &dslots[offset + i], &c);
+			c = object_create(k, a->type, a->size_arg, obj);
+		cdt_insert(ut, &a->dslots[i], &c);
 		cap_acquire(k, &c);
 	}
-	ut->cap.w2 = start + (count << obj_bits) - base;
+	cap_untyped_set_watermark(&ut->cap, a->start + (a->count << a->obj_bits) - ut->cap.obj);
+}
+
+int untyped_invoke(struct invocation *inv)
+{
+	if (inv->label != KOZO_UNTYPED_RETYPE)
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "untyped: no method %lu",
+			      (unsigned long)inv->label);
+	struct untyped_retype a;
+	int err = decode_untyped_retype(inv, &a);
+	if (err)
+		return err;
+	perform_untyped_retype(inv->k, inv->slot, &a);
 	return KOZO_OK;
 }

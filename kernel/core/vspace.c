@@ -59,6 +59,7 @@ unsigned vspace_asids_free(const struct kernel *k)
 void vspace_release(struct kernel *k, word_t asid)
 {
 	struct asid_entry *e = &k->asids[asid];
+	kassert(e->root && e->refs > 0);
 	if (--e->refs == 0) {
 		/* The root's entries stay as they are: nothing walks a freed
 		 * root, and the tables it links are emptied by their own
@@ -111,8 +112,8 @@ void vspace_unmap_cap(struct kernel *k, struct cap *c)
 {
 	if (!cap_mapped(c))
 		return;
-	word_t asid = cap_mapped_asid(c), vaddr = c->w2;
-	c->w2 = c->w3 = 0;
+	word_t asid = cap_mapped_asid(c), vaddr = cap_mapped_vaddr(c);
+	cap_clear_mapping(c);
 	bool table = cap_is_table(c->type);
 	word_t *root = asid < ASID_COUNT ? k->asids[asid].root : NULL;
 	word_t *parent = root ? walk(root, vaddr, entry_level(c->type)) : NULL;
@@ -137,80 +138,135 @@ void vspace_unmap_cap(struct kernel *k, struct cap *c)
 		memset((void *)c->obj, 0, KOZO_PAGE_SIZE);
 }
 
+/* A checked mapping: the entry to fill, its value, and the record the
+ * capability keeps. */
+struct vspace_map {
+	word_t *entry;
+	word_t pte;
+	word_t asid, vaddr;
+};
+
+static int decode_frame_map(const struct cap *frame, const struct cap *vs, word_t vaddr,
+			    unsigned rights, bool exec, struct vspace_map *a)
+{
+	if (cap_mapped(frame))
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "frame map: already mapped at 0x%lx",
+			      (unsigned long)cap_mapped_vaddr(frame));
+	if (!IS_ALIGNED(vaddr, KOZO_PAGE_SIZE_BITS))
+		return refuse(KOZO_ERR_ALIGNMENT, "frame map: address 0x%lx not page aligned",
+			      (unsigned long)vaddr);
+	if (vs->type != KOZO_OBJ_VSPACE)
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "frame map: a %s, not a VSpace",
+			      kozo_object_name(vs->type));
+	if (vaddr >= ARCH_USER_TOP)
+		return refuse(KOZO_ERR_INVALID_ARGUMENT, "frame map: address 0x%lx not in user space",
+			      (unsigned long)vaddr);
+	rights &= frame->rights;
+	if (!(rights & KOZO_RIGHT_READ))
+		return refuse(KOZO_ERR_INSUFFICIENT_RIGHTS, "frame map: without Read");
+	word_t *table = walk((word_t *)vs->obj, vaddr, 3);
+	if (!table)
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "frame map: no page table for 0x%lx",
+			      (unsigned long)vaddr);
+	word_t *e = &table[pt_index(vaddr, 3)];
+	if (arch_pte_present(*e))
+		return refuse(KOZO_ERR_DELETE_FIRST, "frame map: 0x%lx already mapped",
+			      (unsigned long)vaddr);
+	*a = (struct vspace_map){ .entry = e, .asid = cap_vspace_asid(vs), .vaddr = vaddr,
+				  .pte = arch_pte_page(arch_kernel_to_phys((void *)frame->obj),
+						       rights, exec) };
+	return KOZO_OK;
+}
+
+static int decode_page_table_map(const struct cap *pt, const struct cap *vs, word_t vaddr,
+				 struct vspace_map *a)
+{
+	if (cap_mapped(pt))
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "page table map: already mapped at 0x%lx",
+			      (unsigned long)cap_mapped_vaddr(pt));
+	if (vs->type != KOZO_OBJ_VSPACE)
+		return refuse(KOZO_ERR_INVALID_CAPABILITY, "page table map: a %s, not a VSpace",
+			      kozo_object_name(vs->type));
+	if (vaddr >= ARCH_USER_TOP)
+		return refuse(KOZO_ERR_INVALID_ARGUMENT, "page table map: address 0x%lx not in user space",
+			      (unsigned long)vaddr);
+	unsigned level = entry_level(pt->type);
+	/* The table covers an aligned range; keep only the bits that name it. */
+	vaddr &= ~MASK(KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level));
+	word_t *table = walk((word_t *)vs->obj, vaddr, level);
+	if (!table)
+		return refuse(KOZO_ERR_FAILED_LOOKUP, "page table map: no level %u table for 0x%lx",
+			      level, (unsigned long)vaddr);
+	word_t *e = &table[pt_index(vaddr, level)];
+	if (arch_pte_present(*e))
+		return refuse(KOZO_ERR_DELETE_FIRST, "page table map: 0x%lx already has a %s",
+			      (unsigned long)vaddr, kozo_object_name(pt->type));
+	*a = (struct vspace_map){ .entry = e, .asid = cap_vspace_asid(vs), .vaddr = vaddr,
+				  .pte = arch_pte_table(arch_kernel_to_phys((void *)pt->obj)) };
+	return KOZO_OK;
+}
+
+bool vspace_table_present(const struct cap *vs, word_t vaddr, unsigned type)
+{
+	unsigned level = entry_level(type);
+	vaddr &= ~MASK(KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level));
+	word_t *table = walk((word_t *)vs->obj, vaddr, level);
+	return table && arch_pte_present(table[pt_index(vaddr, level)]);
+}
+
+static void perform_vspace_map(struct cap *c, const struct vspace_map *a)
+{
+	*a->entry = a->pte;
+	cap_set_mapping(c, a->asid, a->vaddr);
+}
+
 int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vs, word_t vaddr,
 		     unsigned rights, bool exec)
 {
 	(void)k;
-	if (frame->w3 & CAP_MAPPED)
-		return KOZO_ERR_INVALID_CAPABILITY;
-	if (!IS_ALIGNED(vaddr, KOZO_PAGE_SIZE_BITS))
-		return KOZO_ERR_ALIGNMENT;
-	if (vs->type != KOZO_OBJ_VSPACE)
-		return KOZO_ERR_INVALID_CAPABILITY;
-	if (vaddr >= ARCH_USER_TOP)
-		return KOZO_ERR_INVALID_ARGUMENT;
-	rights &= frame->rights;
-	if (!(rights & KOZO_RIGHT_READ))
-		return KOZO_ERR_INSUFFICIENT_RIGHTS;
-	word_t *root = (word_t *)vs->obj;
-	word_t *table = walk(root, vaddr, 3);
-	if (!table)
-		return KOZO_ERR_FAILED_LOOKUP;
-	word_t *e = &table[pt_index(vaddr, 3)];
-	if (arch_pte_present(*e))
-		return KOZO_ERR_DELETE_FIRST;
-	/* --- no failure past this point --- */
-	*e = arch_pte_page(arch_kernel_to_phys((void *)frame->obj), rights, exec);
-	frame->w2 = vaddr;
-	frame->w3 = vs->w2 | CAP_MAPPED;
-	return KOZO_OK;
+	struct vspace_map a;
+	int err = decode_frame_map(frame, vs, vaddr, rights, exec, &a);
+	if (!err)
+		perform_vspace_map(frame, &a);
+	return err;
 }
 
 int vspace_map_table(struct kernel *k, struct cap *pt, const struct cap *vs, word_t vaddr)
 {
 	(void)k;
-	if (pt->w3 & CAP_MAPPED)
-		return KOZO_ERR_INVALID_CAPABILITY;
-	if (vs->type != KOZO_OBJ_VSPACE)
-		return KOZO_ERR_INVALID_CAPABILITY;
-	if (vaddr >= ARCH_USER_TOP)
-		return KOZO_ERR_INVALID_ARGUMENT;
-	unsigned level = entry_level(pt->type);
-	/* The table covers an aligned range; keep only the bits that name it. */
-	vaddr &= ~MASK(KOZO_PAGE_SIZE_BITS + 9 * (VSPACE_LEVELS - 1 - level));
-	word_t *root = (word_t *)vs->obj;
-	word_t *table = walk(root, vaddr, level);
-	if (!table)
-		return KOZO_ERR_FAILED_LOOKUP;
-	word_t *e = &table[pt_index(vaddr, level)];
-	if (arch_pte_present(*e))
-		return KOZO_ERR_DELETE_FIRST;
-	/* --- no failure past this point --- */
-	*e = arch_pte_table(arch_kernel_to_phys((void *)pt->obj));
-	pt->w2 = vaddr;
-	pt->w3 = vs->w2 | CAP_MAPPED;
-	return KOZO_OK;
+	struct vspace_map a;
+	int err = decode_page_table_map(pt, vs, vaddr, &a);
+	if (!err)
+		perform_vspace_map(pt, &a);
+	return err;
+}
+
+static void perform_frame_get_address(struct invocation *inv, const struct cap *c)
+{
+	inv->out[0] = arch_kernel_to_phys((void *)c->obj);
+	inv->out_len = 1;
 }
 
 int frame_invoke(struct invocation *inv)
 {
 	struct cap *c = &inv->slot->cap;
 	switch (inv->label) {
-	case KOZO_FRAME_MAP: {
+	case KOZO_FRAME_MAP:
 		if (inv->len < 3 || inv->extra_count < 1)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
+			return refuse(KOZO_ERR_TRUNCATED_MESSAGE,
+				      "frame map: %u message registers and %u capabilities, needs 3 and 1",
+				      inv->len, inv->extra_count);
 		return vspace_map_frame(inv->k, c, &inv->extra[0]->cap, inv->mr[0],
 					(unsigned)inv->mr[1] & KOZO_RIGHTS_ALL, inv->mr[2] & 1);
-	}
 	case KOZO_FRAME_UNMAP:
 		vspace_unmap_cap(inv->k, c);
 		return KOZO_OK;
 	case KOZO_FRAME_GET_ADDRESS:
-		inv->out[0] = arch_kernel_to_phys((void *)c->obj);
-		inv->out_len = 1;
+		perform_frame_get_address(inv, c);
 		return KOZO_OK;
 	default:
-		return KOZO_ERR_ILLEGAL_OPERATION;
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "frame: no method %lu",
+			      (unsigned long)inv->label);
 	}
 }
 
@@ -218,15 +274,17 @@ int page_table_invoke(struct invocation *inv)
 {
 	struct cap *c = &inv->slot->cap;
 	switch (inv->label) {
-	case KOZO_PAGE_TABLE_MAP: {
+	case KOZO_PAGE_TABLE_MAP:
 		if (inv->len < 1 || inv->extra_count < 1)
-			return KOZO_ERR_TRUNCATED_MESSAGE;
+			return refuse(KOZO_ERR_TRUNCATED_MESSAGE,
+				      "page table map: %u message registers and %u capabilities, needs 1 and 1",
+				      inv->len, inv->extra_count);
 		return vspace_map_table(inv->k, c, &inv->extra[0]->cap, inv->mr[0]);
-	}
 	case KOZO_PAGE_TABLE_UNMAP:
 		vspace_unmap_cap(inv->k, c);
 		return KOZO_OK;
 	default:
-		return KOZO_ERR_ILLEGAL_OPERATION;
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "page table: no method %lu",
+			      (unsigned long)inv->label);
 	}
 }

@@ -26,6 +26,8 @@ void vspace_unmap_cap(struct kernel *k, struct cap *c);
 /* Map (kernel use at boot): a Frame or a table into root at vaddr. */
 int vspace_map_frame(struct kernel *k, struct cap *frame, const struct cap *vspace,
 		     word_t vaddr, unsigned rights, bool exec);
+/* Does vs already have a table of this type (PT_L1..PT_L3) for vaddr? */
+bool vspace_table_present(const struct cap *vs, word_t vaddr, unsigned type);
 int vspace_map_table(struct kernel *k, struct cap *table, const struct cap *vspace,
 		     word_t vaddr);
 

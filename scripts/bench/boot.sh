@@ -4,8 +4,9 @@
 # benchmark image takes 0.33 s to its first output in the same QEMU here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 ARCH=${ARCH:-x86_64}
-KERNEL=build/$ARCH/kozo.elf
+KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 make -s ARCH="$ARCH" kernel >&2
 TMP=$(mktemp -d /tmp/kozo-bench-boot.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

@@ -9,6 +9,7 @@
 # plus b3sum on one thread, the fair comparison for our portable C.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 ${CRASH_MAKE:-make} -s crash-bench >&2
 
 records=${CRASH_BENCH_RECORDS:-100000}
@@ -18,12 +19,12 @@ trap 'rm -rf "$T"' EXIT
 now() { date +%s%N; }
 rate() { awk -v n="$1" -v t0="$2" -v t1="$3" 'BEGIN { printf "%d", n / ((t1 - t0) / 1e9) }'; }
 
-build/host/crash/bench/mkpanic --count "$records" --vary \
+$KOZO_OUT/host/crash/bench/mkpanic --count "$records" --vary \
 	--fmt "Capability violation at %p by user '%s'" --addr 0xdeadbeef --user alice \
 	--hwid 52:54:00:12:34:56 --frame panic --frame cnode_copy --frame syscall_dispatch \
 	--log "bench" >"$T/panic.log"
 t0=$(now)
-/usr/bin/time -f '%U %S %M' -o "$T/time" build/host/kozo-crash ingest --db "$T/bench.db" \
+/usr/bin/time -f '%U %S %M' -o "$T/time" $KOZO_OUT/host/kozo-crash ingest --db "$T/bench.db" \
 	"$T/panic.log" >/dev/null 2>&1
 t1=$(now)
 read -r user sys rss <"$T/time"
@@ -31,17 +32,17 @@ cpu=$(awk -v n="$records" -v u="$user" -v s="$sys" 'BEGIN { printf "%d", n / (u 
 echo "crash: records ingested per second: $(rate "$records" "$t0" "$t1") (CPU: $cpu; peak RSS $rss KiB)"
 
 # report over as many buckets (each record its own Crash-ID).
-build/host/crash/bench/mkpanic --count "$records" --spread --fmt "bug %d" --int 1 \
+$KOZO_OUT/host/crash/bench/mkpanic --count "$records" --spread --fmt "bug %d" --int 1 \
 	--frame x --frame syscall_dispatch >"$T/spread.log"
-build/host/kozo-crash ingest --db "$T/spread.db" "$T/spread.log" >/dev/null 2>&1
+$KOZO_OUT/host/kozo-crash ingest --db "$T/spread.db" "$T/spread.log" >/dev/null 2>&1
 t0=$(now)
-build/host/kozo-crash report --db "$T/spread.db" >"$T/report"
+$KOZO_OUT/host/kozo-crash report --db "$T/spread.db" >"$T/report"
 t1=$(now)
 echo "crash: report of $(tail -n 1 "$T/report" | cut -d' ' -f1) buckets: $(( (t1 - t0) / 1000000 )) ms"
 
 head -c $((64 << 20)) /dev/urandom >"$T/blob"
 cat "$T/blob" >/dev/null # warm the page cache for both
-t0=$(now); build/host/crash/bench/b3cli "$T/blob" >"$T/ours"; t1=$(now)
+t0=$(now); $KOZO_OUT/host/crash/bench/b3cli "$T/blob" >"$T/ours"; t1=$(now)
 ours=$(rate 64 "$t0" "$t1")
 t0=$(now); b3sum --no-names "$T/blob" >"$T/theirs"; t1=$(now)
 theirs=$(rate 64 "$t0" "$t1")

@@ -11,6 +11,7 @@
 # IPC_BENCH_ROUNDS sets the round trips per case under icount.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kozo-ipc-bench.XXXXXX")
 . scripts/lib/qemu-shell.sh
 trap 'stop_qemu; rm -rf "$TMP"' EXIT
@@ -19,7 +20,7 @@ trap 'stop_qemu; rm -rf "$TMP"' EXIT
 # with prefix p.  Returns 2 when QEMU says KVM cannot run here.
 bench_run() { # mode rounds prefix
 	local mode=$1 rounds=$2 p=$3
-	KERNEL=build/$ARCH/kozo.elf
+	KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 	${IPC_MAKE:-make} -s ARCH="$ARCH" kernel >&2
 	start_qemu "$mode" "$ARCH-$mode-${#QEMU_EXTRA[@]}"
 	if ! wait_for 0 'kozo> ' 60 || ! run_cmd "ipcbench $rounds" 300; then

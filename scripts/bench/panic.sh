@@ -7,6 +7,7 @@
 #   panic (ARCH): instructions panic entry -> halt: N (panic), M (panic fault)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 TMP=$(mktemp -d /tmp/kozo-panic-bench.XXXXXX)
 trap 'stop_qemu; rm -rf "$TMP"' EXIT
 . scripts/lib/qemu-shell.sh
@@ -22,7 +23,7 @@ ticks() { # shell line -> the ticks the kernel reported
 
 rc=0
 for ARCH in ${BENCH_ARCHES:-x86_64 aarch64}; do
-	KERNEL=build/$ARCH/kozo.elf
+	KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 	QEMU_EXTRA=(-icount shift=0)
 	[ "$ARCH" = x86_64 ] && QEMU_EXTRA+=(-uuid 6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f)
 	make -s ARCH="$ARCH" kernel >&2 || { rc=1; continue; }

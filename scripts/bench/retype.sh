@@ -4,8 +4,9 @@
 # each figure is a deterministic instruction count (TCG).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 ARCH=${ARCH:-x86_64}
-KERNEL=build/$ARCH/kozo.elf
+KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 make -s ARCH="$ARCH" kernel >&2
 TMP=$(mktemp -d /tmp/kozo-bench-retype.XXXXXX)
 QEMU_EXTRA=(-icount shift=0)

@@ -7,6 +7,7 @@
 # sqlite3, libsqlite3-dev, python3.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 
 pass=0 fail=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
@@ -23,8 +24,8 @@ if ! ${CRASH_MAKE:-make} -s crash-tests tools >"$T/build.log" 2>&1; then
 fi
 ok build
 
-B=build/host/crash/test
-KC=build/host/kozo-crash
+B=$KOZO_OUT/host/crash/test
+KC=$KOZO_OUT/host/kozo-crash
 MK=$B/mkpanic
 
 # C unit tests: keep their PASS/FAIL lines, count them here.

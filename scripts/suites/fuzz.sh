@@ -13,6 +13,7 @@
 # be found from the whole corpus within FUZZ_SELFCHECK_SECONDS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 log=$(mktemp /tmp/kozo-fuzz-suite.XXXXXX)
 trap 'rm -rf "$log" "$log.corpus"' EXIT
 if ! make -s fuzz-build >"$log" 2>&1; then
@@ -41,7 +42,7 @@ selfcheck() {
 		for f in "$@"; do cp "fuzz/ipc/corpus/$f" "$log.corpus/"; done
 	fi
 	start=$SECONDS
-	"build/host/fuzz/$build" -max_total_time="$seconds" -artifact_prefix="$log.corpus/crash-" \
+	"$KOZO_OUT/host/fuzz/$build" -max_total_time="$seconds" -artifact_prefix="$log.corpus/crash-" \
 		"$log.corpus" >"$log" 2>&1
 	if grep -qE "$pattern" "$log" && ls "$log.corpus"/crash-* >/dev/null 2>&1; then
 		echo "PASS ipc self-check: $name found in $((SECONDS - start)) s"

@@ -4,6 +4,7 @@
 # "FAIL name: reason"; the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/kozo-host.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -15,7 +16,7 @@ if ! make -s host-tests >"$T/build.log" 2>&1; then
 fi
 # A sanitizer report or a crash ends the program before its summary line:
 # count that as one more failure, with the program's last words.
-out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 build/host/kernel/kernel-tests 2>&1); rc=$?
+out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 $KOZO_OUT/host/kernel/kernel-tests 2>&1); rc=$?
 printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$'
 summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 pass=0 fail=0

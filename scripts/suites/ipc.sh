@@ -7,6 +7,7 @@
 # Prints PASS/FAIL per check and "N passed, N failed", summed over both.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 TMP=$(mktemp -d /tmp/kozo-ipc.XXXXXX)
 . scripts/lib/qemu-shell.sh
 trap 'stop_qemu; rm -rf "$TMP"' EXIT
@@ -23,7 +24,7 @@ all_fast() { # space case rounds
 }
 
 for ARCH in ${ARCH:-x86_64 aarch64}; do
-	KERNEL=build/$ARCH/kozo.elf
+	KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 	if ! make -s ARCH="$ARCH" kernel >&2; then
 		echo "FAIL build [$ARCH]"
 		fail=$((fail + 1))

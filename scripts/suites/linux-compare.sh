@@ -13,8 +13,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ARCH=x86_64
-KERNEL=build/$ARCH/kozo.elf
-P=build/$ARCH/linux
+. scripts/lib/out.sh
+KERNEL=$KOZO_OUT/$ARCH/kozo.elf
+P=$KOZO_OUT/$ARCH/linux
 BB=${BUSYBOX:-/bin/busybox}
 TMP=$(mktemp -d /tmp/kozo-compare.XXXXXX)
 trap 'stop_qemu; rm -rf "$TMP"' EXIT

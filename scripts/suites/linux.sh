@@ -8,9 +8,10 @@
 # last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 ARCH=x86_64
-KERNEL=build/$ARCH/kozo.elf
-P=build/$ARCH/linux
+KERNEL=$KOZO_OUT/$ARCH/kozo.elf
+P=$KOZO_OUT/$ARCH/linux
 BB=${BUSYBOX:-/bin/busybox}
 TMP=$(mktemp -d /tmp/kozo-linux.XXXXXX)
 trap 'stop_qemu; rm -rf "$TMP"' EXIT

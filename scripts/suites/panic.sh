@@ -37,9 +37,10 @@
 # summed over both architectures.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/out.sh
 
 ARCHES=${PANIC_ARCHES:-x86_64 aarch64}
-KC=build/host/kozo-crash
+KC=$KOZO_OUT/host/kozo-crash
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 CMD_TIMEOUT=${CMD_TIMEOUT:-15}
 UUID_A=6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f
@@ -61,7 +62,7 @@ has() { grep -qF -- "$1" <<<"$OUT"; }
 # The QEMU arguments and hardware-ID value of device A and B, and what
 # a kernel fault looks like, for $ARCH.
 setup_arch() {
-	KERNEL=build/$ARCH/kozo.elf
+	KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 	(umask 077 && head -c 32 /dev/urandom >"$TMP/secret-a" &&
 		head -c 32 /dev/urandom >"$TMP/secret-b")
 	local sec_a=(-fw_cfg "name=opt/kozo/secret,file=$TMP/secret-a")

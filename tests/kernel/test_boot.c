@@ -43,7 +43,8 @@ static void check_untyped(struct host_kernel *h)
 		sizes_ok &= cap_untyped_size_bits(&s->cap) == d->size_bits;
 		addrs_ok &= arch_kernel_to_phys((void *)s->cap.obj) == d->paddr;
 		aligned_ok &= IS_ALIGNED(d->paddr, d->size_bits) && !d->is_device;
-		roots_ok &= s->parent == NULL && s->first_child == NULL && s->cap.w2 == 0;
+		roots_ok &= s->parent == NULL && s->first_child == NULL &&
+			    cap_untyped_watermark(&s->cap) == 0;
 		total += BIT(d->size_bits);
 	}
 	CHECK("untyped_slots_hold_untyped", types_ok);
@@ -66,11 +67,11 @@ static void check_image(struct host_kernel *h)
 	const uint8_t *data = NULL, *bss = NULL;
 	for (word_t s = bi->image_frames.start; s < bi->image_frames.end; s++) {
 		const struct cap *c = &kt_slot(h, s)->cap;
-		if (c->type != KOZO_OBJ_FRAME || !(c->w3 & CAP_MAPPED))
+		if (c->type != KOZO_OBJ_FRAME || !cap_mapped(c))
 			continue;
-		if (c->w2 == HOST_INIT_DATA)
+		if (cap_mapped_vaddr(c) == HOST_INIT_DATA)
 			data = (const uint8_t *)c->obj;
-		if (c->w2 == HOST_INIT_DATA + KOZO_PAGE_SIZE)
+		if (cap_mapped_vaddr(c) == HOST_INIT_DATA + KOZO_PAGE_SIZE)
 			bss = (const uint8_t *)c->obj;
 	}
 	CHECK("data_page_mapped", data != NULL);

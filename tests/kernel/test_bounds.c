@@ -103,12 +103,12 @@ void test_bounds_retype(void)
 	CHECK_ERR("cnode_full", kt_invoke(&h, h.untyped, KOZO_UNTYPED_RETYPE, fill, 6, caps, 1), KOZO_ERR_DELETE_FIRST);
 	/* Size: an Untyped holds exactly what fits. */
 	word_t ut = kt_new_untyped(&h, 12), s = host_slot_alloc(&h, 6);
-	word_t wm = kt_slot(&h, ut)->cap.w2;
+	word_t wm = cap_untyped_watermark(&kt_slot(&h, ut)->cap);
 	CHECK_ERR("bigger_than_untyped", host_retype(&h, ut, KOZO_OBJ_UNTYPED, 13, s, 1), KOZO_ERR_NOT_ENOUGH_MEMORY);
 	CHECK_ERR("five_of_1k_in_4k", host_retype(&h, ut, KOZO_OBJ_UNTYPED, 10, s, 5), KOZO_ERR_NOT_ENOUGH_MEMORY);
-	CHECK_EQ("watermark_kept", kt_slot(&h, ut)->cap.w2, wm);
+	CHECK_EQ("watermark_kept", cap_untyped_watermark(&kt_slot(&h, ut)->cap), wm);
 	CHECK_ERR("four_of_1k_in_4k", host_retype(&h, ut, KOZO_OBJ_UNTYPED, 10, s, 4), KOZO_OK);
-	CHECK_EQ("watermark_full", kt_slot(&h, ut)->cap.w2, 1u << 12);
+	CHECK_EQ("watermark_full", cap_untyped_watermark(&kt_slot(&h, ut)->cap), 1u << 12);
 	CHECK_ERR("no_room_left", host_retype(&h, ut, KOZO_OBJ_ENDPOINT, 0, s + 4, 1), KOZO_ERR_NOT_ENOUGH_MEMORY);
 	CHECK_ERR("same_size_untyped", host_retype(&h, s, KOZO_OBJ_UNTYPED, 10, s + 4, 1), KOZO_OK);
 	CHECK_EQ("same_size_at_base", kt_slot(&h, s + 4)->cap.obj, kt_slot(&h, s)->cap.obj);
@@ -141,7 +141,7 @@ void test_bounds_mapping(void)
 	CHECK_ERR("l3_below_top", kt_invoke(&h, l3, KOZO_PAGE_TABLE_MAP, last, 1, vs, 1), KOZO_OK);
 	CHECK_EQ("l1_entry", arch_pte_addr(root[(ARCH_USER_TOP - 1) >> 39 & 511]),
 		 arch_kernel_to_phys((void *)kt_slot(&h, l1)->cap.obj));
-	CHECK_EQ("l3_recorded_aligned", kt_slot(&h, l3)->cap.w2, (ARCH_USER_TOP - 1) & ~MASK(21));
+	CHECK_EQ("l3_recorded_aligned", cap_mapped_vaddr(&kt_slot(&h, l3)->cap), (ARCH_USER_TOP - 1) & ~MASK(21));
 	word_t f = kt_new(&h, KOZO_OBJ_FRAME, 0), ro = host_slot_alloc(&h, 1);
 	KT_OK(kt_copy(&h, ro, f, KOZO_RIGHT_READ));
 	const word_t rw_top[3] = { ARCH_USER_TOP - KOZO_PAGE_SIZE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, 0 };

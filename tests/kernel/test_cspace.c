@@ -86,7 +86,7 @@ void test_cspace_guard_top_bit(void)
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
 	/* 4 guard bits, guard 0b1000: the CNode resolves 8 bits, 0x8N -> slot N. */
 	CHECK_ERR("mint_guard_top_bit", kt_mint(&h, g, raw, KOZO_RIGHTS_ALL, 4 | (0x8 << 6)), KOZO_OK);
-	CHECK_EQ("guard_kept", kt_slot(&h, g)->cap.w2, 0x8);
+	CHECK_EQ("guard_kept", cap_cnode_guard(&kt_slot(&h, g)->cap), 0x8);
 	CHECK_ERR("mint_guard_too_wide", kt_mint(&h, g + 1, raw, KOZO_RIGHTS_ALL, 4 | (0x10 << 6)), KOZO_ERR_RANGE);
 	const word_t put[5] = { 0x85, 8, ep, 64, KOZO_RIGHTS_ALL };
 	CHECK_ERR("copy_through_guard", kt_invoke(&h, g, KOZO_CNODE_COPY, put, 5, cn, 1), KOZO_OK);
@@ -95,7 +95,9 @@ void test_cspace_guard_top_bit(void)
 	CHECK_ERR("guard_0_refused", kt_invoke(&h, g, KOZO_CNODE_COPY, wrong, 5, cn, 1), KOZO_ERR_FAILED_LOOKUP);
 	/* A Copy of a guarded CNode capability keeps its guard. */
 	CHECK_ERR("copy_guarded", kt_copy(&h, g + 2, g, KOZO_RIGHTS_ALL), KOZO_OK);
-	CHECK("copy_keeps_guard", kt_slot(&h, g + 2)->cap.w2 == 0x8 && kt_slot(&h, g + 2)->cap.w3 == kt_slot(&h, g)->cap.w3);
+	CHECK("copy_keeps_guard", cap_cnode_guard(&kt_slot(&h, g + 2)->cap) == 0x8 &&
+	      cap_cnode_radix(&kt_slot(&h, g + 2)->cap) == cap_cnode_radix(&kt_slot(&h, g)->cap) &&
+	      cap_cnode_guard_bits(&kt_slot(&h, g + 2)->cap) == cap_cnode_guard_bits(&kt_slot(&h, g)->cap));
 	/* Depth 1 in a radix-1 CNode without guard: the smallest lookup. */
 	word_t one = kt_new(&h, KOZO_OBJ_CNODE, 1);
 	const word_t d1[5] = { 1, 1, ep, 64, KOZO_RIGHTS_ALL };
@@ -203,7 +205,8 @@ void test_cspace_receive_slot(void)
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg mv = { .len = 0, .extra_caps = 1, .caps = { KOZO_CAP_INIT_VSPACE } };
 	CHECK_ERR("send_vspace", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &mv, NULL), KOZO_OK);
-	CHECK_EQ("vspace_asid_kept", kt_slot(&h, dest)->cap.w2, kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.w2);
+	CHECK_EQ("vspace_asid_kept", cap_vspace_asid(&kt_slot(&h, dest)->cap),
+		 cap_vspace_asid(&kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap));
 	word_t handler = host_slot_alloc(&h, 1);
 	const word_t cnc[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { 9, handler, 64 };
 	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cnc, 1));
@@ -211,7 +214,7 @@ void test_cspace_receive_slot(void)
 	kt_recv_blocks(&h, rx, ep);
 	struct host_msg mi = { .len = 0, .extra_caps = 1, .caps = { handler } };
 	CHECK_ERR("send_irq_handler", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &mi, NULL), KOZO_OK);
-	CHECK_EQ("irq_line_kept", kt_slot(&h, dest + 1)->cap.w2, 9);
+	CHECK_EQ("irq_line_kept", cap_irq_number(&kt_slot(&h, dest + 1)->cap), 9);
 	CHECK_EQ("irq_refs", h.k->irq_refs[9], 2);
 	/* A receiver without IPC buffer gets the message, not the cap. */
 	const word_t cfg[3] = { 0, 10, 0 };

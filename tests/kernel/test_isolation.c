@@ -45,7 +45,7 @@ static word_t *root_of(struct host_kernel *h, word_t vspace)
 
 static word_t asid_of(struct host_kernel *h, word_t vspace)
 {
-	return kt_slot(h, vspace)->cap.w2;
+	return cap_vspace_asid(&kt_slot(h, vspace)->cap);
 }
 
 /* Can a thread in this VSpace reach anything at va? */

@@ -127,8 +127,8 @@ void test_life_mapped_frame_transfer(void)
 	struct host_msg m = { .len = 0, .extra_caps = 1, .caps = { f } };
 	CHECK_ERR("send_frame", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL), KOZO_OK);
 	CHECK_EQ("frame_received", kt_slot(&h, dest)->cap.type, KOZO_OBJ_FRAME);
-	CHECK("copy_unmapped", kt_slot(&h, dest)->cap.w2 == 0 && kt_slot(&h, dest)->cap.w3 == 0);
-	CHECK("original_mapped", (kt_slot(&h, f)->cap.w3 & CAP_MAPPED) && kt_slot(&h, f)->cap.w2 == va);
+	CHECK("copy_unmapped", !cap_mapped(&kt_slot(&h, dest)->cap) && cap_mapped_vaddr(&kt_slot(&h, dest)->cap) == 0);
+	CHECK("original_mapped", cap_mapped(&kt_slot(&h, f)->cap) && cap_mapped_vaddr(&kt_slot(&h, f)->cap) == va);
 	/* The received copy can be mapped elsewhere: it is a Frame of its own. */
 	const word_t map2[3] = { va + KOZO_PAGE_SIZE, KOZO_RIGHTS_ALL, 0 };
 	CHECK_ERR("copy_maps", kt_invoke(&h, dest, KOZO_FRAME_MAP, map2, 3, vs, 1), KOZO_OK);
@@ -139,14 +139,14 @@ void test_life_mapped_frame_transfer(void)
 	struct host_msg m2 = { .len = 0, .extra_caps = 1, .caps = { l3 } };
 	CHECK_ERR("send_table", host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m2, NULL), KOZO_OK);
 	CHECK_EQ("table_not_transferred", kt_slot(&h, dest + 1)->cap.type, KOZO_OBJ_NULL);
-	CHECK("table_still_mapped", (kt_slot(&h, l3)->cap.w3 & CAP_MAPPED) && kt_slot(&h, l3)->cap.w2 == va);
+	CHECK("table_still_mapped", cap_mapped(&kt_slot(&h, l3)->cap) && cap_mapped_vaddr(&kt_slot(&h, l3)->cap) == va);
 	/* Deleting the received frame copy unmaps what it mapped, and only
 	 * that. */
 	uint64_t flushes = h.m->tlb_flushes;
 	CHECK_ERR("delete_copy", kt_delete(&h, dest), KOZO_OK);
 	CHECK_EQ("one_flush", h.m->tlb_flushes, flushes + 1);
 	CHECK_EQ("flushed_copy_address", h.m->last_flush_vaddr, va + KOZO_PAGE_SIZE);
-	CHECK("original_still_mapped", kt_slot(&h, f)->cap.w3 & CAP_MAPPED);
+	CHECK("original_still_mapped", cap_mapped(&kt_slot(&h, f)->cap));
 	kt_end(&h);
 }
 
@@ -177,7 +177,7 @@ void test_life_unwrap_other_endpoint(void)
 	host_read_msg(rx, &got);
 	CHECK_EQ("still_not_unwrapped", kozo_msginfo_unwrapped(rx->ctx.regs[ARCH_REG_INFO]), 0);
 	CHECK_EQ("transferred", got.extra_caps, 1);
-	CHECK_EQ("badge_kept", kt_slot(&h, dest)->cap.w2, 0x77);
+	CHECK_EQ("badge_kept", cap_badge(&kt_slot(&h, dest)->cap), 0x77);
 	CHECK("names_other", cap_same_object(&kt_slot(&h, dest)->cap, &kt_slot(&h, other)->cap));
 	kt_end(&h);
 }
@@ -315,7 +315,7 @@ void test_life_device_untyped(void)
 			dev = s;
 	if (!CHECK("device_untyped_listed", dev != 0))
 		return kt_end(&h);
-	CHECK_EQ("device_bit", kt_slot(&h, dev)->cap.w3 >> 8 & 1, 1);
+	CHECK_EQ("device_bit", cap_untyped_is_device(&kt_slot(&h, dev)->cap), 1);
 	word_t s = host_slot_alloc(&h, 8);
 	const unsigned refused[] = { KOZO_OBJ_TCB, KOZO_OBJ_ENDPOINT, KOZO_OBJ_NOTIFICATION, KOZO_OBJ_CNODE,
 				     KOZO_OBJ_VSPACE, KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L3 };
@@ -351,10 +351,10 @@ void test_life_asid_exhaustion(void)
 	/* ASIDs go round: a freed one is not the next one given. */
 	word_t v = host_slot_alloc(&h, 2);
 	KT_OK(host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, v, 1));
-	word_t first_asid = kt_slot(&h, v)->cap.w2;
+	word_t first_asid = cap_vspace_asid(&kt_slot(&h, v)->cap);
 	KT_OK(kt_delete(&h, v));
 	KT_OK(host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, v + 1, 1));
-	CHECK_EQ("next_asid_not_the_freed", kt_slot(&h, v + 1)->cap.w2, first_asid + 1);
+	CHECK_EQ("next_asid_not_the_freed", cap_vspace_asid(&kt_slot(&h, v + 1)->cap), first_asid + 1);
 	KT_OK(kt_delete(&h, v + 1));
 	unsigned free_asids = 0;
 	for (unsigned a = 1; a < ASID_COUNT; a++)
@@ -377,13 +377,13 @@ void test_life_asid_exhaustion(void)
 	CHECK_ERR("none_left", host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, s + made, 1), KOZO_ERR_NOT_ENOUGH_MEMORY);
 	word_t other = host_slot_alloc(&h, 1);
 	CHECK_ERR("other_types_still_made", host_retype(&h, h.untyped, KOZO_OBJ_ENDPOINT, 0, other, 1), KOZO_OK);
-	word_t asid = kt_slot(&h, s + 5)->cap.w2;
+	word_t asid = cap_vspace_asid(&kt_slot(&h, s + 5)->cap);
 	uint64_t retired = h.m->vspaces_retired;
 	CHECK_ERR("delete_one", kt_delete(&h, s + 5), KOZO_OK);
 	CHECK_EQ("retired", h.m->vspaces_retired, retired + 1);
 	CHECK("asid_free", h.k->asids[asid].root == NULL);
 	CHECK_ERR("one_more_fits", host_retype(&h, h.untyped, KOZO_OBJ_VSPACE, 0, s + made, 1), KOZO_OK);
-	CHECK_EQ("asid_reused", kt_slot(&h, s + made)->cap.w2, asid);
+	CHECK_EQ("asid_reused", cap_vspace_asid(&kt_slot(&h, s + made)->cap), asid);
 	kt_end(&h);
 }
 
@@ -458,16 +458,16 @@ void test_life_configure_replaces(void)
 	KT_OK(host_invoke(&h, h.init, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1, NULL, 0));
 	KT_OK(host_invoke(&h, h.init, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1, NULL, 0));
 	KT_OK(host_invoke(&h, h.init, frame, KOZO_FRAME_MAP, map, 3, vs, 1, NULL, 0));
-	CHECK("frame_mapped", kt_slot(&h, frame)->cap.w3 & CAP_MAPPED);
+	CHECK("frame_mapped", cap_mapped(&kt_slot(&h, frame)->cap));
 	const word_t cfg[3] = { 0, 10, va };
 	const word_t caps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, frame };
 	uint32_t cnode_refs = ((struct cnode_header *)kt_slot(&h, KOZO_CAP_INIT_CNODE)->cap.obj)->refs;
 	CHECK_ERR("configure", host_invoke(&h, h.init, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3, NULL, 0), KOZO_OK);
 	const struct cap *b = &t->slots[TCB_IPC_FRAME].cap;
-	CHECK("buffer_copy_unmapped", b->type == KOZO_OBJ_FRAME && b->w2 == 0 && b->w3 == 0);
+	CHECK("buffer_copy_unmapped", b->type == KOZO_OBJ_FRAME && !cap_mapped(b) && cap_mapped_vaddr(b) == 0);
 	CHECK_EQ("buffer_offset", t->ipc_buffer_offset, 0);
 	CHECK_EQ("buffer_address", t->ipc_buffer_addr, va);
-	CHECK("original_still_mapped", kt_slot(&h, frame)->cap.w3 & CAP_MAPPED);
+	CHECK("original_still_mapped", cap_mapped(&kt_slot(&h, frame)->cap));
 	CHECK_EQ("cspace_replaced_not_added", ((struct cnode_header *)kt_slot(&h, KOZO_CAP_INIT_CNODE)->cap.obj)->refs,
 		 cnode_refs);
 	/* Two extra caps: the buffer stays; one: the VSpace stays too. */

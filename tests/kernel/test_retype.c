@@ -24,7 +24,7 @@ void test_retype_basic(void)
 	word_t s = host_slot_alloc(&h, 1);
 	CHECK_ERR("retype_endpoint", host_retype(&h, ut, KOZO_OBJ_ENDPOINT, 0, s, 1), KOZO_OK);
 	CHECK_EQ("at_base", kt_slot(&h, s)->cap.obj, base);
-	CHECK_EQ("watermark", u->cap.w2, 1u << KOZO_ENDPOINT_SIZE_BITS);
+	CHECK_EQ("watermark", cap_untyped_watermark(&u->cap), 1u << KOZO_ENDPOINT_SIZE_BITS);
 	struct endpoint *e = (struct endpoint *)base;
 	CHECK("zeroed", !e->q.head && !e->q.tail && e->state == EP_IDLE &&
 			all_bytes(e->reserved, sizeof(e->reserved), 0));
@@ -36,7 +36,7 @@ void test_retype_basic(void)
 	word_t t = host_slot_alloc(&h, 1);
 	CHECK_ERR("retype_tcb", host_retype(&h, ut, KOZO_OBJ_TCB, 0, t, 1), KOZO_OK);
 	CHECK_EQ("tcb_aligned", kt_slot(&h, t)->cap.obj, base + (1u << KOZO_TCB_SIZE_BITS));
-	CHECK_EQ("watermark_after_tcb", u->cap.w2, 2u << KOZO_TCB_SIZE_BITS);
+	CHECK_EQ("watermark_after_tcb", cap_untyped_watermark(&u->cap), 2u << KOZO_TCB_SIZE_BITS);
 	struct tcb *tcb = host_object(&h, t);
 	CHECK_EQ("tcb_inactive", tcb->state, THREAD_INACTIVE);
 	CHECK("tcb_has_id", tcb->id > h.init->id);
@@ -49,7 +49,7 @@ void test_retype_basic(void)
 	uint64_t inits = h.m->vspaces_initialized;
 	CHECK_ERR("retype_vspace", host_retype(&h, ut, KOZO_OBJ_VSPACE, 0, v, 1), KOZO_OK);
 	CHECK_EQ("vspace_initialized_by_port", h.m->vspaces_initialized, inits + 1);
-	CHECK("vspace_has_asid", kt_slot(&h, v)->cap.w2 != 0);
+	CHECK("vspace_has_asid", cap_vspace_asid(&kt_slot(&h, v)->cap) != 0);
 	CHECK("vspace_page_aligned", IS_ALIGNED(kt_slot(&h, v)->cap.obj, KOZO_PAGE_SIZE_BITS));
 	kt_end(&h);
 }
@@ -77,14 +77,14 @@ void test_retype_count_and_alignment(void)
 	CHECK("frames_children_of_untyped", children);
 	CHECK("frames_zeroed", zero);
 	CHECK_EQ("untyped_children", kt_children(u), 6);
-	CHECK_EQ("watermark", u->cap.w2, 6u << KOZO_PAGE_SIZE_BITS);
+	CHECK_EQ("watermark", cap_untyped_watermark(&u->cap), 6u << KOZO_PAGE_SIZE_BITS);
 	CHECK("gap_not_zeroed", all_bytes((void *)(base + 64), KOZO_PAGE_SIZE - 64, HOST_RAM_POISON));
 	/* A smaller Untyped carved from this one is aligned to its size. */
 	word_t small = host_slot_alloc(&h, 1);
 	CHECK_ERR("untyped_14", host_retype(&h, ut, KOZO_OBJ_UNTYPED, 14, small, 1), KOZO_OK);
 	CHECK_EQ("untyped_aligned", kt_slot(&h, small)->cap.obj, base + (2u << 14));
 	CHECK_EQ("untyped_size", cap_untyped_size_bits(&kt_slot(&h, small)->cap), 14);
-	CHECK_EQ("untyped_watermark_zero", kt_slot(&h, small)->cap.w2, 0);
+	CHECK_EQ("untyped_watermark_zero", cap_untyped_watermark(&kt_slot(&h, small)->cap), 0);
 	kt_end(&h);
 }
 
@@ -103,16 +103,16 @@ void test_retype_exhaustion(void)
 	CHECK("no_caps_after_failure", slot_empty(kt_slot(&h, first)));
 	CHECK("memory_untouched", all_bytes((void *)u->cap.obj, 1u << 14, HOST_RAM_POISON));
 	CHECK_ERR("three_pages", host_retype(&h, ut, KOZO_OBJ_FRAME, 0, first, 3), KOZO_OK);
-	word_t mark = u->cap.w2;
+	word_t mark = cap_untyped_watermark(&u->cap);
 	CHECK_ERR("two_more_too_many", host_retype(&h, ut, KOZO_OBJ_FRAME, 0, first + 3, 2),
 		  KOZO_ERR_NOT_ENOUGH_MEMORY);
-	CHECK_EQ("watermark_unchanged", u->cap.w2, mark);
+	CHECK_EQ("watermark_unchanged", cap_untyped_watermark(&u->cap), mark);
 	CHECK_EQ("children_unchanged", kt_children(u), 3);
 	CHECK("dest_still_empty", slot_empty(kt_slot(&h, first + 3)) && slot_empty(kt_slot(&h, first + 4)));
 	CHECK_ERR("object_bigger_than_untyped", host_retype(&h, ut, KOZO_OBJ_UNTYPED, 15, first + 3, 1),
 		  KOZO_ERR_NOT_ENOUGH_MEMORY);
 	CHECK_ERR("last_page_fits", host_retype(&h, ut, KOZO_OBJ_FRAME, 0, first + 3, 1), KOZO_OK);
-	CHECK_EQ("watermark_full", u->cap.w2, 1u << 14);
+	CHECK_EQ("watermark_full", cap_untyped_watermark(&u->cap), 1u << 14);
 	CHECK_ERR("full", host_retype(&h, ut, KOZO_OBJ_ENDPOINT, 0, first + 4, 1),
 		  KOZO_ERR_NOT_ENOUGH_MEMORY);
 	kt_end(&h);
@@ -137,7 +137,7 @@ void test_retype_errors(void)
 	struct { const char *name; word_t mr[6]; unsigned len; word_t cnode; word_t want; } cases[] = {
 		{ "type_null", { KOZO_OBJ_NULL, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
 		{ "type_irq_control", { KOZO_OBJ_IRQ_CONTROL, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
-		{ "type_reply", { KOZO_OBJ_REPLY, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
+		{ "type_past_end", { KOZO_OBJ_TYPE_COUNT, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
 		{ "type_huge", { 1000, 0, 0, 0, s, 1 }, 6, cn, KOZO_ERR_INVALID_ARGUMENT },
 		{ "untyped_too_small", { KOZO_OBJ_UNTYPED, 3, 0, 0, s, 1 }, 6, cn, KOZO_ERR_RANGE },
 		{ "untyped_too_big", { KOZO_OBJ_UNTYPED, 48, 0, 0, s, 1 }, 6, cn, KOZO_ERR_RANGE },
@@ -170,7 +170,7 @@ void test_retype_errors(void)
 		CHECK_ERR(cases[i].name, retype_raw(&h, ut, cases[i].mr, cases[i].len, cases[i].cnode),
 			  cases[i].want);
 	CHECK_EQ("no_children_after_errors", kt_children(u), 0);
-	CHECK_EQ("no_watermark_after_errors", u->cap.w2, 0);
+	CHECK_EQ("no_watermark_after_errors", cap_untyped_watermark(&u->cap), 0);
 	bool empty = true;
 	for (word_t i = 0; i < 4; i++)
 		empty &= slot_empty(kt_slot(&h, s + i));
@@ -210,7 +210,7 @@ void test_retype_after_delete(void)
 	CHECK_ERR("retype_again", host_retype(&h, ut, KOZO_OBJ_FRAME, 0, s, 2), KOZO_OK);
 	CHECK_EQ("back_at_base", kt_slot(&h, s)->cap.obj, u->cap.obj);
 	CHECK_EQ("reused_memory_zeroed", second[0], 0);
-	CHECK_EQ("watermark_restarted", u->cap.w2, 2 * KOZO_PAGE_SIZE);
+	CHECK_EQ("watermark_restarted", cap_untyped_watermark(&u->cap), 2 * KOZO_PAGE_SIZE);
 	kt_end(&h);
 }
 
@@ -233,7 +233,7 @@ void test_revoke_untyped(void)
 	const word_t caps[1] = { KOZO_CAP_INIT_CNODE };
 	CHECK_ERR("copy_into_child_cnode", host_invoke(&h, h.init, s + 2, KOZO_CNODE_COPY, into, 5,
 						       caps, 1, NULL, 0), KOZO_OK);
-	word_t asid = kt_slot(&h, s + 3)->cap.w2;
+	word_t asid = cap_vspace_asid(&kt_slot(&h, s + 3)->cap);
 	uint64_t retired = h.m->vspaces_retired;
 	CHECK_ERR("revoke", kt_revoke(&h, ut), KOZO_OK);
 	bool gone = true;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SERIAL_COM1 0x3f8
+#define SERIAL_COM1 0x3f8   /* UART16550_COM1, include/hw/uart16550.h */
 
 /* Program the UART (8N1, FIFOs on, interrupts off).  base is its first
  * I/O port, reached through the IOPort capability `ioport` (x86_64), or

@@ -30,6 +30,7 @@
 #define ARCH_REG_TLS KOZO_A64_TPIDR
 
 /* TTBR0_EL1 with T0SZ = 16: user space is the low 256 TiB. */
+#define ARCH_HAS_IOPORTS 0   /* device registers are Frames */
 #define ARCH_USER_TOP 0x0001000000000000ull
 #define ARCH_ID 2
 

@@ -12,8 +12,9 @@
 #define CTX_CPACR (35 * 8 + 4)   /* regs[35], fpu_valid (u32), cpacr (u32) */
 #define CTX_FPU (36 * 8)         /* then fpu[] */
 
-/* struct tcb: its VSpace capability's obj (the root table) and w2 (the
- * ASID). */
+/* struct tcb: its VSpace capability's obj (the root table) and ASID
+ * (cap.h: cap_vspace_asid(), at CAP_VSPACE_ASID_OFFSET; checked in
+ * context.c). */
 #define TCB_VSPACE_ROOT 1080
 #define TCB_VSPACE_ASID 1088
 

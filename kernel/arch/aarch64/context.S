@@ -34,7 +34,7 @@ arch_fastpath_exit:
 	ldr w2, [x0, #CTX_CPACR]
 	msr cpacr_el1, x2
 	ldr x1, [x0, #TCB_VSPACE_ROOT]       /* the root table */
-	ldr x2, [x0, #TCB_VSPACE_ASID]       /* the ASID (cap.w2) */
+	ldr x2, [x0, #TCB_VSPACE_ASID]       /* the ASID (cap_vspace_asid) */
 	and x1, x1, #0x0000ffffffffffff
 	orr x1, x1, x2, lsl #48
 	msr ttbr0_el1, x1

@@ -9,6 +9,7 @@
  * CPACR_FPEN_ALL for fpu_owner, 0 for every other thread), so both ways
  * back to EL0 load it without a comparison. */
 #include "kernel.h"
+#include "port.h"
 #include "aarch64.h"
 #include "asm_offsets.h"
 #include "cpu.h"
@@ -27,7 +28,7 @@ _Static_assert(CTX_TPIDR == CTX_X(30) + 8, "entry.S stores X30 and TPIDR_EL0 wit
 _Static_assert(_Alignof(struct tcb) >= 16 && KOZO_TCB_SIZE_BITS >= 4, "SP_EL1 at the context");
 _Static_assert(offsetof(struct arch_context, fpu) == CTX_FPU, "asm_offsets.h");
 _Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.obj) == TCB_VSPACE_ROOT, "asm_offsets.h");
-_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap.w2) == TCB_VSPACE_ASID, "asm_offsets.h");
+_Static_assert(offsetof(struct tcb, slots[TCB_VSPACE].cap) + CAP_VSPACE_ASID_OFFSET == TCB_VSPACE_ASID, "asm_offsets.h");
 _Static_assert(CTX_FPU % 16 == 0, "the Q registers are stored 16-byte aligned");
 _Static_assert(sizeof(((struct arch_context *)0)->fpu) == 32 * 16 + 16, "V0-V31, FPSR, FPCR");
 
@@ -91,15 +92,6 @@ static void fpu_switch(struct tcb *t)
 	write_sysreg(cpacr_el1, t->ctx.cpacr);
 }
 
-/* Wait, interrupts enabled, until some interrupt makes a thread runnable.
- * The interrupt is taken on this same stack (trap_el1_irq) and runs the
- * core to completion before WFI's caller looks again. */
-static void idle(struct kernel *k)
-{
-	while (!k->current)
-		cpu_idle_once();
-}
-
 /* Pick up k->current and resume it.  A thread without an address space
  * gets the fault it would take, and the core decides again.  Everything
  * else a thread can put in its registers faults at EL0, not here: a PC in
@@ -111,7 +103,7 @@ _Noreturn void arch_return_to_user(void)
 	word_t *root;
 
 	for (;;) {
-		idle(k);
+		port_idle(k);
 		t = k->current;
 		root = tcb_vspace_root(t);
 		if (root)
@@ -121,7 +113,6 @@ _Noreturn void arch_return_to_user(void)
 				  0x20, true);
 	}
 	fpu_switch(t);
-	/* The VSpace capability in the TCB names the ASID (cap.h: w2). */
-	paging_activate(arch_kernel_to_phys(root), t->slots[TCB_VSPACE].cap.w2);
+	paging_activate(arch_kernel_to_phys(root), cap_vspace_asid(&t->slots[TCB_VSPACE].cap));
 	context_eret(&t->ctx);   /* takes only the thread's bits of SPSR */
 }

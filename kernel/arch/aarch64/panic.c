@@ -82,17 +82,6 @@ uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter)
 	return read_sysreg(pmccntr_el0) - panic_cycles_start;
 }
 
-_Noreturn void arch_halt(void)
-{
-	cpu_halt_forever();
-}
-
-_Noreturn void panic_nested(void)
-{
-	serial_console_raw("\nKOZO PANIC: panic inside the panic path; halted\n");
-	cpu_halt_forever();
-}
-
 /* A kernel-mode data abort: a load from the direct map's view of physical
  * page 0.  paging.c maps only RAM (from 0x40000000), the image and the
  * GIC and UART blocks; the first GiB's level-2 table holds nothing else,

@@ -4,15 +4,13 @@
  * present with secure=on) is reserved for the panic record.  The kernel
  * writes both by polling; UART0's receive interrupt is Init's. */
 #include "kernel.h"
+#include "port.h"
 #include "aarch64.h"
 #include "cpu.h"
 #include <hw/pl011.h>
 
-#define LOG_SIZE 2048
 
 static uintptr_t uart0, panic_uart;
-static char log_ring[LOG_SIZE];
-static uint64_t log_written;  /* bytes ever logged; the ring keeps the last */
 
 /* 115200 baud from virt's 24 MHz UART clock: 24e6 / (16 * 115200) = 13.02
  * (IBRD 13, FBRD 1).  QEMU ignores the rate; real PL011s do not. */
@@ -43,7 +41,7 @@ static void uart_putc(uintptr_t base, char c)
 
 void arch_console_putc(char c)
 {
-	log_ring[log_written++ % LOG_SIZE] = c;
+	console_log_put(c);
 	if (!uart0)
 		return;
 	if (c == '\n')
@@ -73,19 +71,3 @@ void serial_panic_write(const uint8_t *buf, size_t n)
 		uart_putc(panic_uart, (char)buf[i]);
 }
 
-void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen)
-{
-	size_t head = log_written % LOG_SIZE;
-
-	if (log_written < LOG_SIZE) {
-		*a = log_ring;
-		*alen = log_written;
-		*b = log_ring;
-		*blen = 0;
-		return;
-	}
-	*a = log_ring + head;
-	*alen = LOG_SIZE - head;
-	*b = log_ring;
-	*blen = head;
-}

@@ -6,7 +6,9 @@
 #define KOZO_ARCH_DEFS_H
 
 #include <stdint.h>
-#include "../x86_64/reg_roles.h"
+#include "x86_64_reg_roles.h"   /* kernel/arch/common */
+
+#define ARCH_HAS_IOPORTS 1   /* a simulated port space (ioport.c) */
 
 /* Saved user state; regs[] in enum kozo_x86_64_reg order. */
 struct arch_context {

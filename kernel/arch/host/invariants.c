@@ -29,7 +29,8 @@ struct extent {
 struct mapcap {
 	uintptr_t obj;
 	uint8_t type;
-	word_t vaddr, w3;
+	word_t vaddr, asid;
+	bool mapped;
 };
 
 struct walk {
@@ -212,11 +213,11 @@ static void add_extent(struct walk *w, const struct slot *s)
 	w->extents[w->n_extents++] = (struct extent){ s->cap.obj, s->cap.obj + bytes, s->cap.type, s };
 	if (s->parent) {   /* retyped: inside the parent's used part */
 		const struct cap *u = &s->parent->cap;
-		if (s->cap.obj < u->obj || s->cap.obj + bytes > u->obj + u->w2)
+		if (s->cap.obj < u->obj || s->cap.obj + bytes > u->obj + cap_untyped_watermark(u))
 			fail(w, "%s object [%#lx, %#lx) outside its untyped's used [%#lx, %#lx)",
 			     kozo_object_name(s->cap.type), (unsigned long)s->cap.obj,
 			     (unsigned long)(s->cap.obj + bytes), (unsigned long)u->obj,
-			     (unsigned long)(u->obj + u->w2));
+			     (unsigned long)(u->obj + cap_untyped_watermark(u)));
 	}
 }
 
@@ -227,14 +228,15 @@ static void check_slot(struct walk *w, const struct slot *s)
 		return;
 	check_derivation(w, s);
 	const struct cap *c = &s->cap;
-	if (c->type == KOZO_OBJ_UNTYPED && c->w2 > ((word_t)1 << cap_untyped_size_bits(c)))
-		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)c->w2);
+	if (c->type == KOZO_OBJ_UNTYPED && cap_untyped_watermark(c) > ((word_t)1 << cap_untyped_size_bits(c)))
+		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)cap_untyped_watermark(c));
 	add_extent(w, s);
 	if (c->type == KOZO_OBJ_VSPACE)
 		seen_add(&w->vspaces, (const void *)c->obj);
 	if (cap_is_mapping(c->type)) {
 		w->maps = grow(w->maps, &w->cap_maps, w->n_maps, sizeof(*w->maps));
-		w->maps[w->n_maps++] = (struct mapcap){ c->obj, c->type, c->w2, c->w3 };
+		w->maps[w->n_maps++] = (struct mapcap){ c->obj, c->type, cap_mapped_vaddr(c),
+							  cap_mapped_asid(c), cap_mapped(c) };
 	}
 	switch (c->type) {
 	case KOZO_OBJ_CNODE: visit_cnode(w, c); break;
@@ -381,8 +383,8 @@ static bool recorded(const struct walk *w, uintptr_t obj, unsigned type, word_t 
 {
 	for (size_t i = 0; i < w->n_maps; i++) {
 		const struct mapcap *m = &w->maps[i];
-		if (m->obj == obj && m->type == type && m->vaddr == vaddr &&
-		    m->w3 == (asid | CAP_MAPPED))
+		if (m->obj == obj && m->type == type && m->mapped &&
+		    m->vaddr == vaddr && m->asid == asid)
 			return true;
 	}
 	return false;
@@ -529,8 +531,8 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	/* Init's CNode too, even when no capability reaches it any more (Init's
 	 * TCB deleted, its copy revoked): boot memory, never retyped, so at
 	 * worst emptied.  Its capabilities still map what they map. */
-	const struct cap init_cnode = { .type = KOZO_OBJ_CNODE, .obj = (uintptr_t)h->cnode,
-					.w3 = KOZO_INIT_CNODE_RADIX };
+	struct cap init_cnode = { .type = KOZO_OBJ_CNODE, .obj = (uintptr_t)h->cnode };
+	cap_cnode_set_guard(&init_cnode, KOZO_INIT_CNODE_RADIX, 0, 0);
 	visit_cnode(&w, &init_cnode);
 	for (size_t i = 0; i < w.cnodes.n; i++)
 		if (w.cnodes.ptr[i] == (const void *)h->cnode)

@@ -3,7 +3,9 @@
 #define KOZO_ARCH_DEFS_H
 
 #include <stdint.h>
-#include "reg_roles.h"
+#include "x86_64_reg_roles.h"   /* kernel/arch/common: shared with the host port */
+
+#define ARCH_HAS_IOPORTS 1   /* IOPort capabilities: arch_ioport_in/out */
 
 /* Saved user state; regs[] in enum kozo_x86_64_reg order.  The entry code
  * in entry.S addresses it through the offsets in asm_offsets.h. */

@@ -1,6 +1,7 @@
 /* Thread contexts: their initial and sanitised state, and the way back to
  * user mode (address space, FPU, segment bases, registers). */
 #include "kernel.h"
+#include "port.h"
 #include "cpu.h"
 #include "asm_offsets.h"
 #include "x86.h"
@@ -133,21 +134,12 @@ static inline void load_segment_bases(const uint64_t *r)
 	}
 }
 
-/* Wait, interrupts enabled, until some interrupt makes a thread runnable.
- * The interrupt is taken on this same stack (trap_kernel) and runs the core
- * to completion before hlt returns. */
-static void idle(struct kernel *k)
-{
-	while (!k->current)
-		cpu_idle_once();
-}
-
 /* The thread to resume: k->current, once it can be resumed as it is. */
 static struct tcb *resumable(struct kernel *k, word_t **root)
 {
 	struct tcb *t;
 	for (;;) {
-		idle(k);
+		port_idle(k);
 		t = k->current;
 		*root = tcb_vspace_root(t);
 		if (!*root) {

@@ -91,17 +91,6 @@ uint64_t arch_panic_write(const uint8_t *rec, size_t len, const char **counter)
 	return rdtsc() - panic_tsc_start;
 }
 
-_Noreturn void arch_halt(void)
-{
-	cpu_halt_forever();
-}
-
-_Noreturn void panic_nested(void)
-{
-	serial_console_raw("\nKOZO PANIC: panic inside the panic path; halted\n");
-	cpu_halt_forever();
-}
-
 /* Read a page just below the kernel image: never mapped (paging.c maps
  * the image from KERNEL_VMA + 1 MiB and the direct map far below). */
 _Noreturn void arch_debug_fault(void)

@@ -3,31 +3,14 @@
  * panic record: only the panic path initialises and writes it.  The kernel
  * writes both by polling, with COM1's interrupts left to Init. */
 #include "kernel.h"
+#include "port.h"
 #include "cpu.h"
 #include "x86.h"
+#include <hw/uart16550.h>
 
-#define COM1 0x3f8
+#define COM1 UART16550_COM1
 #define COM2 PANIC_UART_PORT
 
-/* 16550 registers, as offsets from the base port (PC16550D data sheet). */
-#define UART_DATA 0
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_DLL 0
-#define UART_DLM 1
-
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define LSR_THRE 0x20
-#define MCR_DTR_RTS_OUT2 0x0b  /* OUT2 gates the IRQ line on PC boards */
-
-#define LOG_SIZE 2048
-
-static char log_ring[LOG_SIZE];
-static uint64_t log_written;  /* bytes ever logged; the ring keeps the last */
 
 static void uart_init(uint16_t base)
 {
@@ -36,7 +19,7 @@ static void uart_init(uint16_t base)
 	outb(base + UART_DLL, 1);       /* 115200 = 115200 / 1 */
 	outb(base + UART_DLM, 0);
 	outb(base + UART_LCR, LCR_8N1);
-	outb(base + UART_FCR, 0xc7);    /* FIFOs on, cleared, 14-byte trigger */
+	outb(base + UART_FCR, FCR_ENABLE_CLEAR_14);    /* FIFOs on, cleared, 14-byte trigger */
 	outb(base + UART_MCR, MCR_DTR_RTS_OUT2);
 }
 
@@ -48,35 +31,19 @@ void serial_init(void)
 static void uart_putc(uint16_t base, char c)
 {
 	/* Bounded: a missing UART must not hang the kernel. */
-	for (unsigned i = 0; i < 100000 && !(inb(base + UART_LSR) & LSR_THRE); i++)
+	for (unsigned i = 0; i < 100000 && !(inb(base + UART_LSR) & LSR_THR_EMPTY); i++)
 		cpu_pause();
-	outb(base + UART_DATA, (uint8_t)c);
+	outb(base + UART_THR, (uint8_t)c);
 }
 
 void arch_console_putc(char c)
 {
-	log_ring[log_written++ % LOG_SIZE] = c;
+	console_log_put(c);
 	if (c == '\n')
 		uart_putc(COM1, '\r');
 	uart_putc(COM1, c);
 }
 
-void arch_console_log(const char **a, size_t *alen, const char **b, size_t *blen)
-{
-	size_t head = log_written % LOG_SIZE;
-
-	if (log_written < LOG_SIZE) {
-		*a = log_ring;
-		*alen = log_written;
-		*b = log_ring;
-		*blen = 0;
-		return;
-	}
-	*a = log_ring + head;
-	*alen = LOG_SIZE - head;
-	*b = log_ring;
-	*blen = head;
-}
 
 void serial_console_raw(const char *s)
 {

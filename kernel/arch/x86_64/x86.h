@@ -11,6 +11,9 @@
 #ifndef KOZO_X86_H
 #define KOZO_X86_H
 
+#include <hw/fw_cfg.h>
+#include <hw/uart16550.h>
+
 #include "kernel.h"
 #include "cpu.h"
 #include "panic.h"
@@ -50,12 +53,12 @@ void serial_init(void);
 void serial_console_raw(const char *s);
 /* Serial 1 (COM2), the panic channel: nothing else touches it, and no
  * IOPort capability reaches its eight ports (ioport.c). */
-#define PANIC_UART_PORT 0x2f8
-#define PANIC_UART_PORTS 8
-/* QEMU fw_cfg (selector, data; DMA at 0x514): the device secret is there. */
-#define FW_CFG_PORT_SEL 0x510
-#define FW_CFG_PORT_DATA 0x511
-#define FW_CFG_PORTS 12
+#define PANIC_UART_PORT UART16550_COM2
+#define PANIC_UART_PORTS UART16550_PORTS
+/* QEMU fw_cfg (selector, data; DMA at 0x514): the device secret is there,
+ * so no IOPort capability reaches it either (kernel/core/ioport.c). */
+#define FW_CFG_PORT_SEL FW_CFG_IO_SEL
+#define FW_CFG_PORT_DATA FW_CFG_IO_DATA
 void serial_panic_init(void);
 void serial_panic_write(const uint8_t *buf, size_t len);
 

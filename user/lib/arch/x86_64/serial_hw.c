@@ -1,27 +1,9 @@
 /* 16550 UART (COM1 on x86_64), user space, via IOPort invocations. */
 #include "serial_hw.h"
 #include "invoke.h"
+#include <hw/uart16550.h>
 
-/* Register offsets and bits. */
-#define UART_RBR 0 /* receive buffer (read) */
-#define UART_THR 0 /* transmit holding (write) */
-#define UART_IER 1 /* interrupt enable */
-#define UART_FCR 2 /* FIFO control (write) */
-#define UART_IIR 2 /* interrupt identification (read) */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
-#define UART_DLL 0 /* divisor, with LCR.DLAB */
-#define UART_DLM 1
-#define IER_RX_AVAILABLE 0x01
-#define IER_THR_EMPTY 0x02
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define FCR_ENABLE_CLEAR 0x07 /* FIFOs on, both cleared, RX trigger 1 byte */
-#define MCR_DTR_RTS_OUT2 0x0b /* OUT2 gates the IRQ line on PCs */
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
-#define UART_FIFO_SIZE 16
+/* Register offsets and bits: include/hw/uart16550.h. */
 
 static uint64_t ioport_cap;
 static uint16_t port_base;

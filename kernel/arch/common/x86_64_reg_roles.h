@@ -1,6 +1,7 @@
 /* x86_64's register roles for the core (kernel/core/arch.h): which saved
  * register carries what across the syscall boundary.  Shared by the x86_64
- * port and the host port, which plays an x86_64 machine. */
+ * port and the host port, which plays an x86_64 machine, so it lives in
+ * kernel/arch/common (on both ports' include path). */
 #ifndef KOZO_X86_64_REG_ROLES_H
 #define KOZO_X86_64_REG_ROLES_H
 
