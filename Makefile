@@ -15,6 +15,7 @@ SHELL := scripts/build-shell
 .PHONY: all run debug test bench preflight deps compile_commands clean
 all: kernel
 
+include mk/source.mk
 include mk/toolchain.mk
 include mk/kernel.mk
 include mk/user.mk

@@ -229,14 +229,15 @@ else
 fi
 
 version=$(cat VERSION 2>/dev/null || true)
+read -r src_commit src_dirty _ < <(scripts/source-id.sh 2>/dev/null || echo "none 1 none")
 if [[ ! $version =~ ^[0-9A-Za-z.+~-]+$ ]]; then
 	fail build-id "VERSION file '$version'" "one line like 0.0.1-dev" "git checkout VERSION"
-elif ! short=$(git rev-parse HEAD 2>/dev/null | cut -c1-4) || [ -z "$short" ]; then
-	warn build-id "Build-ID $version-nogit: no git repository, so the Build-ID names no commit"
-elif [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null | head -n 1)" ]; then
-	warn build-id "Build-ID $version-$short, but the tree differs from that commit (uncommitted changes)"
+elif [ "$src_commit" = none ]; then
+	warn build-id "Build-ID $version-nogit-dirty: no git repository, so the Build-ID names no commit"
+elif [ "$src_dirty" = 1 ]; then
+	warn build-id "Build-ID $version-${src_commit:0:12}-dirty: the tree differs from that commit (modified or untracked files); the artifacts say so"
 else
-	ok build-id "Build-ID $version-$short (VERSION and git, never the clock)"
+	ok build-id "Build-ID $version-${src_commit:0:12} (VERSION and git, never the clock)"
 fi
 
 # ---- toolchain ----

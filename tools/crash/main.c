@@ -3,6 +3,7 @@
  *   kozo-crash ingest [--db F] [--key F] FILE...   (FILE "-" is stdin)
  *   kozo-crash report [--db F] [--json]
  *   kozo-crash show   [--db F] CRASH-ID
+ *   kozo-crash --version   this program's source note (commit, dirty flag)
  *
  * ingest prints, per valid record, "Crash-ID: <64 hex> | Build-ID: <id>" and
  * the anonymized message indented by two spaces; bad records go to stderr
@@ -17,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include <kozo/source_note.h>
 
 #include "blake3.h"
 #include "crashdb.h"
@@ -49,6 +52,7 @@ static void usage(void)
 	fputs("usage: kozo-crash ingest [--db F] [--key F] FILE...\n"
 	      "       kozo-crash report [--db F] [--json]\n"
 	      "       kozo-crash show [--db F] CRASH-ID\n"
+	      "       kozo-crash --version\n"
 	      "database: --db, else $KOZO_CRASH_DB, else " DEFAULT_DB "\n"
 	      "device key: --key, else $KOZO_CRASH_KEY, else <database>.key\n",
 	      stderr);
@@ -295,10 +299,21 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The source note linked into this program (mk/source.mk). */
+static int print_version(void)
+{
+	const struct kozo_source_note *n = &kozo_source_note;
+	printf("kozo-crash %s\ncommit %s\nsource %s\ntree %s\n", n->build_id, n->commit,
+	       n->flags & KOZO_SOURCE_DIRTY ? "dirty" : "clean", n->tree);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return print_version();
 	if (argc < 2 || parse_options(argc, argv, &o) != 0) {
 		usage();
 		return 1;
