@@ -14,9 +14,10 @@ export TZ := UTC
 # Recipes run with umask 022 whatever the caller's (see the script).
 SHELL := scripts/build-shell
 
-.PHONY: all run debug test bench preflight deps compile_commands clean
+.PHONY: all run debug test bench preflight deps compile_commands clean manifest
 all: kernel
 
+include mk/source.mk
 include mk/toolchain.mk
 include mk/kernel.mk
 include mk/user.mk
@@ -32,7 +33,7 @@ include mk/mutate.mk
 GOALS := $(or $(MAKECMDGOALS),all)
 PREFLIGHT_VARS := ARCHES BUILD CONFIG CC LD HOSTCC OBJCOPY READELF LLVM_MAJOR MAKE_VERSION \
                   SHELL TZ LC_ALL SOURCE_DATE_EPOCH KERNEL_CFLAGS KERNEL_LDFLAGS USER_CFLAGS USER_LDFLAGS \
-                  CFLAGS CPPFLAGS LDFLAGS
+                  CFLAGS CPPFLAGS LDFLAGS SOURCE_ID
 shquote = '$(subst ','\'',$(1))'
 PREFLIGHT = scripts/preflight.sh $(1) $(call shquote,$(ARCH)) GOALS=$(call shquote,$(GOALS)) \
             SOURCE_DATE_EPOCH_ORIGIN=$(call shquote,$(origin SOURCE_DATE_EPOCH)) \
@@ -65,6 +66,16 @@ bench: deps
 
 preflight:
 	@$(call PREFLIGHT)
+
+# Every artifact of every ARCH and the host tool, then build/manifest.json:
+# their sha256, the source commit and the Debian packages the build used
+# (scripts/manifest.py, docs/REPRODUCIBILITY.md).  scripts/verify.sh
+# rebuilds with this target.
+MANIFEST := build/manifest.json
+MANIFEST_ARTIFACTS := $(foreach a,$(ARCHES),build/$(a)/kozo.elf build/$(a)/init.elf) $(HOSTBUILD)/kozo-crash
+manifest:
+	$(foreach a,$(ARCHES),$(MAKE) ARCH=$(a) all &&) $(MAKE) tools
+	scripts/manifest.py $(MANIFEST) $(MANIFEST_ARTIFACTS)
 
 deps:
 	@scripts/deps.sh

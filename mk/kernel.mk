@@ -10,6 +10,9 @@ KERNEL_C_SRC := $(sort $(wildcard kernel/core/*.c)) $(sort $(wildcard kernel/lib
 KERNEL_S_SRC := $(sort $(wildcard kernel/arch/$(ARCH)/*.S))
 # Objects keep their source's full name: context.c and context.S coexist.
 KERNEL_OBJS := $(sort $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_C_SRC) $(KERNEL_S_SRC)))
+# The source note (mk/source.mk), last in the link.
+KERNEL_NOTE_OBJ := $(KERNEL_OBJDIR)/source-note.o
+KERNEL_OBJS += $(KERNEL_NOTE_OBJ)
 
 # Frame pointers, leaf functions included: the panic path walks the RBP
 # chain for the record's stack frames (docs/CRASH-TELEMETRY.md has the cost).
@@ -61,6 +64,8 @@ $(KERNEL_BUILD_ID_STAMP): FORCE
 
 .PHONY: kernel
 kernel: $(KERNEL_ELF)
+
+$(eval $(call SOURCE_NOTE_OBJ,$(KERNEL_NOTE_OBJ),$(KERNEL_ELF),$(CC) $(KERNEL_CFLAGS)))
 
 $(KERNEL_OBJDIR)/%.c.o: %.c $(KERNEL_BUILD_ID_STAMP)
 	@mkdir -p $(@D)

@@ -8,10 +8,7 @@ HOSTCC  := clang
 AR      := llvm-ar
 ARFLAGS := rcsD
 
-VERSION := $(shell cat VERSION)
-# Four hex digits, fixed: git's --short grows with the clone's object count.
-GIT_SHORT := $(or $(shell git rev-parse HEAD 2>/dev/null | cut -c1-4),nogit)
-BUILD_ID := $(VERSION)-$(GIT_SHORT)
+# VERSION and BUILD_ID: mk/source.mk.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export SOURCE_DATE_EPOCH
 

@@ -23,7 +23,7 @@ CRASH_TEST_PROGS := test_blake3 test_record mkpanic b3cli
 # $(call crash_objs,variant,sources)
 crash_objs = $(patsubst %.c,$(CRASH_OUT)/$(1)/%.o,$(2))
 
-CRASH_TOOL_OBJ := $(call crash_objs,tool,$(CRASH_LIB_SRC) tools/crash/main.c)
+CRASH_TOOL_OBJ := $(call crash_objs,tool,$(CRASH_LIB_SRC) tools/crash/main.c) $(CRASH_OUT)/tool/source-note.o
 CRASH_TEST_LIB := $(call crash_objs,test,$(CRASH_LIB_SRC) $(CRASH_ENCODER))
 CRASH_BENCH_LIB := $(call crash_objs,bench,$(CRASH_LIB_SRC) $(CRASH_ENCODER))
 
@@ -34,6 +34,8 @@ crash-bench: $(HOSTBUILD)/kozo-crash $(CRASH_OUT)/bench/b3cli $(CRASH_OUT)/bench
 $(HOSTBUILD)/kozo-crash: $(CRASH_TOOL_OBJ)
 	@mkdir -p $(@D)
 	$(HOSTCC) -Wl,--build-id=sha1 -o $@ $^ $(CRASH_LIBS)
+
+$(eval $(call SOURCE_NOTE_OBJ,$(CRASH_OUT)/tool/source-note.o,$(HOSTBUILD)/kozo-crash,$(HOSTCC) $(TOOLS_CFLAGS)))
 
 $(CRASH_OUT)/tool/%.o: %.c
 	@mkdir -p $(@D)

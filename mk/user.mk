@@ -17,12 +17,17 @@ USER_CFLAGS += $(USER_CFLAGS_$(ARCH))
 USER_LDFLAGS := -static -nostdlib --build-id=sha1 -z max-page-size=4096 -z norelro \
                 --no-undefined -T user/init/init.ld
 
+# The source note (mk/source.mk).
+USER_NOTE_OBJ := $(USER_OBJDIR)/user/source-note.o
+
 USER_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(USER_LIB_SRC) $(USER_INIT_SRC)) \
              $(patsubst %.S,$(USER_OBJDIR)/%.o,$(USER_INIT_ASM)) \
-             $(USER_OBJDIR)/user/init/child.o
+             $(USER_OBJDIR)/user/init/child.o $(USER_NOTE_OBJ)
 
 .PHONY: user
 user: $(INIT_ELF)
+
+$(eval $(call SOURCE_NOTE_OBJ,$(USER_NOTE_OBJ),$(INIT_ELF),$(CC) $(USER_CFLAGS)))
 
 $(USER_OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)

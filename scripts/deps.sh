@@ -1,7 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages KOZO needs when they are missing.  As root it
 # runs apt-get itself; otherwise it prints the exact command and fails.
+#
+#   scripts/deps.sh                   install what is missing
+#   scripts/deps.sh --build-packages  print the packages a build of every
+#                                     artifact needs (make manifest), one a
+#                                     line: the clean Debian 12 root of
+#                                     scripts/verify.sh gets exactly these,
+#                                     and the manifest lists them and their
+#                                     dependencies (docs/REPRODUCIBILITY.md)
 set -euo pipefail
+# What `make manifest` runs: clang, lld and llvm tools for the kernel, Init
+# and kozo-crash; gcc under musl-gcc and busybox for the Linux test archive;
+# git and python3 for the source identity, ksyms and the archive; SQLite and
+# the sanitizer runtimes that preflight requires for host tools.
+build_packages=(busybox-static clang gcc git libclang-rt-14-dev libsqlite3-dev lld llvm make musl-tools python3)
+if [ "${1:-}" = --build-packages ]; then
+	printf '%s\n' "${build_packages[@]}"
+	exit 0
+fi
 # command-or-file  package
 needs=(
 	"clang clang"
@@ -14,6 +31,7 @@ needs=(
 	"b3sum b3sum"
 	"sqlite3 sqlite3"
 	"musl-gcc musl-tools"
+	"gcc gcc"
 	"expect expect"
 	"bear bear"
 	"gdb gdb"
@@ -25,6 +43,10 @@ needs=(
 	"make make"
 	"python3 python3"
 	"/usr/bin/time time"
+	"mmdebstrap mmdebstrap"
+	"bwrap bubblewrap"
+	"diffoscope diffoscope-minimal"
+	"/usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring"
 )
 missing=()
 for entry in "${needs[@]}"; do

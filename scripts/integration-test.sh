@@ -81,6 +81,9 @@ scenario() {
 
 	expect_cmd "help lists the commands" "help" "selftest"
 	expect_cmd "bootinfo" "bootinfo" "untyped count"
+	# The image's source note: the full commit this tree is at (clean or
+	# dirty is scripts/suites/identity.sh's matter).
+	expect_cmd "version names the full commit" "version" "  commit  $(git rev-parse HEAD)"
 
 	run_cmd "untyped"
 	check "untyped prints a table" pick_untyped

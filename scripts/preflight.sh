@@ -14,7 +14,8 @@
 #              OBJCOPY READELF LLVM_MAJOR MAKE_VERSION SHELL TZ LC_ALL
 #              SOURCE_DATE_EPOCH SOURCE_DATE_EPOCH_ORIGIN KERNEL_CFLAGS
 #              KERNEL_LDFLAGS USER_CFLAGS USER_LDFLAGS, and the user's
-#              CFLAGS CPPFLAGS LDFLAGS.  Run by hand, the defaults are what
+#              CFLAGS CPPFLAGS LDFLAGS, SOURCE_ID (scripts/source-id.sh's
+#              line).  Run by hand, the defaults are what
 #              the Makefile would pass.
 #
 # One line per check (ok, FAIL, skip or warn); every FAIL names what was
@@ -44,11 +45,11 @@ SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH-$(git log -1 --format=%ct 2>/dev/null || t
 LLVM_MAJOR=$(from_mk LLVM_MAJOR mk/toolchain.mk)
 ARCHES=$(from_mk ARCHES Makefile)
 BUILD=
-KERNEL_CFLAGS= KERNEL_LDFLAGS= USER_CFLAGS= USER_LDFLAGS=
+KERNEL_CFLAGS= KERNEL_LDFLAGS= USER_CFLAGS= USER_LDFLAGS= SOURCE_ID=
 
 known=(ARCH ARCHES BUILD CONFIG GOALS CC LD HOSTCC OBJCOPY READELF LLVM_MAJOR MAKE_VERSION
 	SHELL TZ LC_ALL SOURCE_DATE_EPOCH SOURCE_DATE_EPOCH_ORIGIN KERNEL_CFLAGS KERNEL_LDFLAGS
-	USER_CFLAGS USER_LDFLAGS CFLAGS CPPFLAGS LDFLAGS)
+	USER_CFLAGS USER_LDFLAGS CFLAGS CPPFLAGS LDFLAGS SOURCE_ID)
 for arg in "$@"; do
 	case $arg in
 	--brief) mode=brief ;;
@@ -254,14 +255,16 @@ else
 fi
 
 version=$(cat VERSION 2>/dev/null || true)
+[ -n "$SOURCE_ID" ] || SOURCE_ID=$(scripts/source-id.sh 2>/dev/null || echo "none 1 none")
+read -r src_commit src_dirty _ <<<"$SOURCE_ID"
 if [[ ! $version =~ ^[0-9A-Za-z.+~-]+$ ]]; then
 	fail build-id "VERSION file '$version'" "one line like 0.0.1-dev" "git checkout VERSION"
-elif ! short=$(git rev-parse HEAD 2>/dev/null | cut -c1-4) || [ -z "$short" ]; then
-	warn build-id "Build-ID $version-nogit: no git repository, so the Build-ID names no commit"
-elif [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null | head -n 1)" ]; then
-	warn build-id "Build-ID $version-$short, but the tree differs from that commit (uncommitted changes)"
+elif [ "$src_commit" = none ]; then
+	warn build-id "Build-ID $version-nogit-dirty: no git repository, so the Build-ID names no commit"
+elif [ "$src_dirty" = 1 ]; then
+	warn build-id "Build-ID $version-${src_commit:0:12}-dirty: the tree differs from that commit (modified or untracked files); the artifacts say so"
 else
-	ok build-id "Build-ID $version-$short (VERSION and git, never the clock)"
+	ok build-id "Build-ID $version-${src_commit:0:12} (VERSION and git, never the clock)"
 fi
 
 # ---- toolchain ----
@@ -308,7 +311,7 @@ else
 fi
 
 # Host tools link SQLite; their tests link the sanitizer runtimes.
-if wants tools crash-tests crash-bench host-tests test bench run compile_commands; then
+if wants tools manifest crash-tests crash-bench host-tests test bench run compile_commands; then
 	if printf '#include <sqlite3.h>\n' | "$HOSTCC" -E -x c - >/dev/null 2>&1; then
 		ok sqlite3 "sqlite3.h for $HOSTCC"
 	else

@@ -6,7 +6,11 @@
 #   scripts/repro-check.sh [ARCH...]            every ARCH of the Makefile by default
 #   scripts/repro-check.sh --compare DIR DIR    only compare two trees' build/
 #
-# Build A: short path, -j1, TZ=UTC, LANG=C.UTF-8, umask 022, the real clock.
+# Build A: in a clean Debian 12 root (scripts/lib/clean-root.sh: made by
+# mmdebstrap from the package mirror with only the build packages, cached,
+# run under bubblewrap without the host's /usr or network), so a file the
+# build needs that only this machine has fails the check.  Short path, -j1,
+# TZ=UTC, LANG=C.UTF-8, umask 022, the real clock.
 # Build B: longer path (on disorderfs, which shuffles directory order, when
 # it works), -j2 or more, a clock years ahead (faketime), another TZ, LANG
 # and LC_ALL, umask 077, another HOME, USER and TMPDIR, extra variables,
@@ -20,6 +24,7 @@
 # KOZO_REPRO_KEEP=1 keeps the temporary trees.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/clean-root.sh"
 export LC_ALL=C # this script's own sorting and tools
 
 now() { date +%s.%N; }
@@ -68,6 +73,7 @@ explain() {
 	echo "---- $2"
 	if [ ! -f "$1" ] || [ ! -f "$2" ]; then echo "(exists in one build only)"; return; fi
 	if command -v diffoscope >/dev/null 2>&1; then
+		echo "diffoscope's report (first build - / second build +):"
 		diffoscope --text - "$1" "$2" 2>&1 | head -n 200 || true
 		return
 	fi
@@ -139,7 +145,15 @@ clone() { # dir
 }
 
 A=$T/a
+A_AT=/kozo/clean-root-build-a # where build A sees its tree, inside the root
 clone "$A"
+
+# The clean root, pinned to the versions of the packages this machine's
+# build uses (what its manifest would list).
+t0=$(now)
+mapfile -t pins < <(cd "$root" && scripts/manifest.py --packages) || die "could not list the build packages"
+root_prepare "${pins[@]}" || die "no clean Debian 12 root: the first build cannot run (see above); NOT checked"
+echo "clean root: $ROOT ($ROOT_MADE, $(since "$t0")s, $(wc -l <"$ROOT/.kozo-root-packages") packages asked for)"
 
 # B: a longer path; on disorderfs when it mounts (directory entries come
 # back shuffled, in a different order on every read).
@@ -174,15 +188,15 @@ else
 	clock_b="real clock (faketime missing: apt-get install -y faketime)"
 fi
 mkdir -p "$T/home-a" "$T/home-b/.config" "$T/tmp-a" "$T/tmp-b"
-env_a=(PATH="$PATH" HOME="$T/home-a" USER=kozo-repro-a LOGNAME=kozo-repro-a TMPDIR="$T/tmp-a"
-	LANG=C.UTF-8 TZ=UTC)
+env_a=(HOME=/tmp/home-a USER=kozo-repro-a LOGNAME=kozo-repro-a TMPDIR=/tmp LANG=C.UTF-8 TZ=UTC)
 env_b=(PATH="$PATH" HOME="$T/home-b" USER=kozo-repro-user-b LOGNAME=kozo-repro-user-b
 	TMPDIR="$T/tmp-b" LANG=de_DE.UTF-8 LC_ALL=fr_FR.UTF-8 LC_CTYPE=ja_JP.UTF-8
 	TZ=Pacific/Chatham KOZO_REPRO_NOISE="b $RANDOM" EDITOR=ed COLUMNS=33)
 umask_a=022 umask_b=077
 
 printf '%-12s %-38s %s\n' variation "first build" "second build" \
-	directory "$A" "$B" \
+	root "clean Debian 12 (bwrap)" "this machine's" \
+	directory "$A_AT" "$B" \
 	"file order" "git checkout order" "$order; shuffled mtimes" \
 	clock "real clock" "$clock_b" \
 	TZ UTC Pacific/Chatham \
@@ -198,11 +212,22 @@ probe() { # dir env-array-name umask [prefix...]
 	(cd "$dir" && umask "$um" && env -i "${!envname}" "$@" sh -c \
 		'printf "%s, umask %s, TZ %s, LANG %s, kernel/core: %s" "$(date "+%Y-%m-%d")" "$(umask)" "$TZ" "$LANG" "$(ls -f kernel/core | grep -v "^\.*$" | head -n 3 | tr "\n" " ")"')
 }
-echo "seen by the first build:  $(probe "$A" env_a $umask_a)"
+probe_root() { # dir at env-array-name umask
+	local dir=$1 at=$2 envname=$3[@] um=$4
+	ROOT_ENV=("${!envname}")
+	root_run "$dir" "$at" sh -c "umask $um"'; mkdir -p "$HOME"; printf "%s, umask %s, TZ %s, LANG %s, kernel/core: %s, /usr/include/postgresql: %s" "$(date "+%Y-%m-%d")" "$(umask)" "$TZ" "$LANG" "$(ls -f kernel/core | grep -v "^\.*$" | head -n 3 | tr "\n" " ")" "$([ -e /usr/include/postgresql ] && echo present || echo absent)"'
+}
+echo "seen by the first build:  $(probe_root "$A" "$A_AT" env_a $umask_a)"
 echo "seen by the second build: $(probe "$B" env_b $umask_b "${faketime_cmd[@]+"${faketime_cmd[@]}"}")"
 echo "(make then sets TZ=UTC, LC_ALL=C, umask 022: preflight checks that it does)"
 echo
 
+build_root() { # dir at env-array-name umask jobs arch log
+	local dir=$1 at=$2 envname=$3[@] um=$4 jobs=$5 arch=$6 log=$7
+	ROOT_ENV=("${!envname}")
+	root_run "$dir" "$at" sh -c \
+		"umask $um && mkdir -p \"\$HOME\" && make -j$jobs ARCH=$arch all tools" >"$log" 2>&1
+}
 build() { # dir env-array-name umask jobs arch log [prefix...]
 	local dir=$1 envname=$2[@] um=$3 jobs=$4 arch=$5 log=$6; shift 6
 	(cd "$dir" && umask "$um" && env -i "${!envname}" "$@" make -j"$jobs" ARCH="$arch" all tools) >"$log" 2>&1
@@ -217,8 +242,8 @@ for arch in "${arches[@]}"; do
 		continue
 	fi
 	t0=$(now)
-	if ! build "$A" env_a $umask_a 1 "$arch" "$T/build-a-$arch.log"; then
-		echo "repro-check: $arch: first build failed:"; tail -n 30 "$T/build-a-$arch.log"
+	if ! build_root "$A" "$A_AT" env_a $umask_a 1 "$arch" "$T/build-a-$arch.log"; then
+		echo "repro-check: $arch: first build (clean root) failed:"; tail -n 30 "$T/build-a-$arch.log"
 		results+=("$arch: FAIL (build)"); status=1; continue
 	fi
 	ta=$(since "$t0"); t0=$(now)
@@ -235,7 +260,7 @@ if [ $built -gt 0 ]; then
 	echo
 	if ! compare_trees "$A" "$B"; then status=1; fi
 	echo
-	leaks "$A" "$T" kozo-repro-a || status=1
+	leaks "$A" "$T" kozo-repro-a "$A_AT" || status=1
 	leaks "$B" "$T" kozo-repro-user-b "$root" || status=1
 fi
 echo

@@ -3,6 +3,7 @@
  *   kozo-crash ingest [--db F] [--key F] [--json] FILE...   (FILE "-" is stdin)
  *   kozo-crash report [--db F] [--create] [--json]
  *   kozo-crash show   [--db F] [--create] [--json] CRASH-ID
+ *   kozo-crash --version   this program's source note (commit, dirty flag)
  *
  * ingest prints, per valid record, "Crash-ID: <64 hex> | Build-ID: <id>" and
  * the anonymized message indented by two spaces (with --json, one JSON
@@ -23,6 +24,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <kozo/source_note.h>
 
 #include "blake3.h"
 #include "crashdb.h"
@@ -83,6 +86,7 @@ static void usage(FILE *out)
 	      "T: seconds since the epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n"
 	      "       kozo-crash show [--db F] [--create] [--json] CRASH-ID\n"
 	      "       kozo-crash --help\n"
+	      "       kozo-crash --version\n"
 	      "CRASH-ID: the 64 hex digits or a unique prefix of at least 8, any case\n"
 	      "exit: 0 done, 1 usage, 2 failure (nothing stored), 3 nothing valid / no match\n"
 	      "database: --db, else $KOZO_CRASH_DB, else " DEFAULT_DB
@@ -563,11 +567,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The source note linked into this program (mk/source.mk). */
+static int print_version(void)
+{
+	const struct kozo_source_note *n = &kozo_source_note;
+	printf("kozo-crash %s\ncommit %s\nsource %s\ntree %s\n", n->build_id, n->commit,
+	       n->flags & KOZO_SOURCE_DIRTY ? "dirty" : "clean", n->tree);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	int rc;
 
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return print_version();
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (is_help(argv[i])) {
 			usage(stdout);

@@ -1,5 +1,6 @@
-/* Commands that show state: help, bootinfo, untyped, caps, echo. */
+/* Commands that show state: help, bootinfo, version, untyped, caps, echo. */
 #include "init.h"
+#include <kozo/source_note.h>
 #include <printf.h>
 
 void cmd_help(int argc, char **argv)
@@ -20,6 +21,25 @@ void cmd_help(int argc, char **argv)
 	}
 	printf("types: untyped tcb endpoint notification cnode frame vspace pt-l1 pt-l2 "
 	       "pt-l3\n");
+}
+
+/* Init's own source note (mk/source.mk) and the kernel's Build-ID: both
+ * come from one tree, so a mismatch means an image was assembled by hand. */
+void cmd_version(int argc, char **argv)
+{
+	const struct kozo_source_note *n = &kozo_source_note;
+	const struct kozo_bootinfo *bi = boot_info;
+	char kid[sizeof(bi->build_id) + 1];
+	for (unsigned i = 0; i < sizeof(bi->build_id); i++)
+		kid[i] = bi->build_id[i];
+	kid[sizeof(bi->build_id)] = '\0';
+	printf("KOZO %s\n", n->build_id);
+	printf("  commit  %s\n", n->commit);
+	printf("  source  %s\n", n->flags & KOZO_SOURCE_DIRTY
+	       ? "dirty (modified or untracked files: the commit alone does not rebuild this)"
+	       : "clean (the commit rebuilds these bytes: scripts/verify.sh)");
+	printf("  tree    %s\n", n->tree);
+	printf("  kernel  %s\n", kid);
 }
 
 static void print_range(const char *name, struct kozo_slot_range r)

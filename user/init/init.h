@@ -103,6 +103,7 @@ bool parse_arg(const char *cmd, const char *arg, uint64_t *out);
 
 void cmd_help(int argc, char **argv);
 void cmd_bootinfo(int argc, char **argv);
+void cmd_version(int argc, char **argv);
 void cmd_untyped(int argc, char **argv);
 void cmd_caps(int argc, char **argv);
 void cmd_echo(int argc, char **argv);

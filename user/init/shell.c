@@ -12,6 +12,7 @@
 const struct command commands[] = {
 	{ "help", "", "list the commands", cmd_help },
 	{ "bootinfo", "", "print the BootInfo page", cmd_bootinfo },
+	{ "version", "", "Build-ID, source commit and whether the tree was modified", cmd_version },
 	{ "untyped", "", "Untyped regions: slot, base, size, free bytes", cmd_untyped },
 	{ "caps", "", "occupied slots: type, rights, badge", cmd_caps },
 	{ "retype", "<untyped> <type> <count> [size_bits] [@dest]",
