@@ -14,12 +14,12 @@
  * copying in or out.  Every syscall arrives as an UnknownSyscall fault
  * message; lx_syscall (lx_*.c, host-tested and fuzzed) turns it into an
  * action that this file carries out with KOZO invocations. */
-#include "init.h"
+#include "shell.h"
 #include "invoke.h"
 #include "lx.h"
 #include <cycles_arch.h>
 #include <printf.h>
-#include <serial.h>
+#include <console.h>
 #include <string.h>
 #include <syscall.h>
 #include <thread_arch.h>
@@ -282,9 +282,9 @@ static int mem_write(void *ctx, uint64_t addr, const void *src, size_t n)
 
 /* ---- struct lx_host ---- */
 
-static void console_write(void *ctx, const char *s, size_t n)
+static void host_console_write(void *ctx, const char *s, size_t n)
 {
-	serial_write(s, n);
+	console_write(s, n);
 }
 
 static void log_unsupported(void *ctx, uint64_t nr, const char *name)
@@ -305,13 +305,13 @@ static void read_console_line(struct lx_proc *p)
 	char line[LX_STDIN_BUF];
 	size_t len = 0;
 	for (;;) {
-		int c = serial_getc();
+		int c = console_getc();
 		if (c == 4) {
 			lx_feed_input(p, line, len);
 			return;
 		}
 		if (c == '\r' || c == '\n') {
-			serial_write("\n", 1);
+			console_write("\n", 1);
 			line[len++] = '\n';
 			lx_feed_input(p, line, len);
 			return;
@@ -319,14 +319,14 @@ static void read_console_line(struct lx_proc *p)
 		if (c == '\b' || c == 0x7f) {
 			if (len) {
 				len--;
-				serial_write("\b \b", 3);
+				console_write("\b \b", 3);
 			}
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || len + 2 >= sizeof(line))
 			continue;
 		line[len++] = (char)c;
-		serial_write(&line[len - 1], 1);
+		console_write(&line[len - 1], 1);
 	}
 }
 
@@ -429,7 +429,7 @@ static bool load(const char *path, int argc, char **argv)
 		return false;
 	}
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
-	struct lx_host host = { .console_write = console_write, .log_unsupported = log_unsupported,
+	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
