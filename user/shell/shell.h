@@ -124,6 +124,7 @@ void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
 void cmd_retypebench(int argc, char **argv);
 void cmd_panic(int argc, char **argv);
+void cmd_ps(int argc, char **argv);
 /* user/linux/server.c, linked on the architectures whose Linux programs
  * the server runs; NULL elsewhere, and the shell leaves the command out. */
 void cmd_linux(int argc, char **argv) __attribute__((weak));
