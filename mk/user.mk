@@ -5,7 +5,10 @@
 # (scripts/mkarchive.py: sorted, fixed times) linked into Init.
 INIT_ELF := $(BUILD)/init.elf
 USER_OBJDIR := $(BUILD)
-PROGRAMS := console shell
+# The Linux server runs x86_64 Linux programs only so far (mk/linux.mk).
+PROGRAMS_x86_64 := console shell linux
+PROGRAMS_aarch64 := console shell
+PROGRAMS := $(PROGRAMS_$(ARCH))
 PROG_DIR := $(BUILD)/programs
 PROGRAMS_ARCHIVE := $(PROG_DIR)/programs.cpio
 
@@ -30,6 +33,7 @@ SHELL_CHILD_SRC := user/shell/child.c
 USER_OBJS_console := $(call prog_objs,console)
 USER_OBJS_shell := $(filter-out $(USER_OBJDIR)/user/shell/child.o,$(call prog_objs,shell)) \
                    $(USER_OBJDIR)/user/shell/child.o
+USER_OBJS_linux := $(call prog_objs,linux) $(USER_OBJDIR)/user/linux/archive.o
 USER_OBJS_init := $(call prog_objs,init) $(USER_OBJDIR)/user/init/programs.o
 
 $(USER_OBJDIR)/user/console/%.o: USER_CFLAGS += -Iuser/console
@@ -61,6 +65,7 @@ $(PROG_DIR)/%.elf: $(USER_LIB_OBJS) user/lib/program.ld
 	$(LD) $(USER_LDFLAGS) $(USER_LIB_OBJS) $(USER_OBJS_$*) -o $@
 $(PROG_DIR)/console.elf: $(USER_OBJS_console)
 $(PROG_DIR)/shell.elf: $(USER_OBJS_shell)
+$(PROG_DIR)/linux.elf: $(USER_OBJS_linux)
 
 # What the archive holds: the program without its debug sections.
 $(PROG_DIR)/%.bin: $(PROG_DIR)/%.elf

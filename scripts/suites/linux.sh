@@ -110,13 +110,15 @@ else
 	run_cmd "linux /bin/busybox sh -c 'cat /etc/fruits | sort | uniq | wc -l; uname -s | busybox tr a-z A-Z'" 60
 	host /bin/busybox "$BB" sh -c "cat tests/linux/files/etc/fruits | sort | uniq | wc -l; uname -s | $BB tr a-z A-Z"
 	same "rung 3: three-stage pipeline and an exec'd applet = host" "$HOST_OUT" "$HOST_STATUS"
-	# Every process's memory comes back: Init's free bytes before and after
-	# ten pipelines (the server's first run has taken what it keeps).
-	free_bytes() { run_cmd untyped; awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT"; }
+	# Every process's memory comes back: the Linux server's per-process
+	# regions are all whole (the server retypes each one's full size to
+	# check) before and after ten pipelines.
+	free_bytes() { run_cmd linuxmem; sed -n 's/^linuxmem: \([0-9]*\) of \([0-9]*\) .* \([0-9]*\) bytes free$/\1 \2 \3/p' <<<"$OUT"; }
 	before=$(free_bytes)
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		run_cmd "linux /bin/busybox sh -c 'echo x | cat | cat'" 60
 	done
+	check "rung 3: the server's process regions are whole between runs" test "$before" = "8 8 67108864"
 	check "rung 3: ten pipelines, every process's memory reclaimed" test "$(free_bytes)" = "$before"
 	check "rung 3: the last of them still printed x" test "$(prog_out)" = x
 

@@ -30,7 +30,16 @@ static struct {
 	bool reader_waits;       /* a READ found nothing: signal on input */
 } in;
 
-static bool has_fg;          /* the foreground client's notification */
+/* The readers: their badge and the slots of their notification. */
+static const struct reader {
+	uint64_t badge;
+	unsigned input, intr;
+} readers[] = {
+	{ KOZO_CONSOLE_BADGE_FG, KOZO_PROC_CONSOLE_FG, KOZO_PROC_CONSOLE_FG_INTR },
+	{ KOZO_CONSOLE_BADGE_LINUX, KOZO_PROC_CONSOLE_LX, KOZO_PROC_CONSOLE_LX_INTR },
+};
+static const struct kozo_startup *startup;
+static const struct reader *fg; /* the last to READ; Ctrl-C goes to it */
 
 static void put_byte(uint8_t c, unsigned *room)
 {
@@ -71,9 +80,9 @@ static void drain(void)
 		in.held = full;
 		serial_hw_rx_irq(!full);
 	}
-	if (has_fg && ((got && in.reader_waits) || intr)) {
+	if (fg && ((got && in.reader_waits) || intr)) {
 		in.reader_waits = false;
-		kozo_signal(intr ? KOZO_PROC_CONSOLE_FG_INTR : KOZO_PROC_CONSOLE_FG);
+		kozo_signal(intr ? fg->intr : fg->input);
 	}
 }
 
@@ -108,8 +117,14 @@ static uint64_t do_write(uint64_t len, uint64_t mr[4])
 
 static uint64_t do_read(uint64_t badge, uint64_t mr[4])
 {
-	if (badge != KOZO_CONSOLE_BADGE_FG)
+	const struct reader *r = NULL;
+	for (unsigned i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		if (readers[i].badge == badge && kozo_startup_has(startup, readers[i].input) &&
+		    kozo_startup_has(startup, readers[i].intr))
+			r = &readers[i];
+	if (!r)
 		return kozo_msginfo(KOZO_ERR_ILLEGAL_OPERATION, 0, 0, 0);
+	fg = r;
 	uint64_t max = mr[0] < CONSOLE_MAX_BYTES ? mr[0] : CONSOLE_MAX_BYTES;
 	uint64_t words[120] = { 0 };
 	uint8_t *bytes = (uint8_t *)words;
@@ -161,8 +176,7 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 		for (;;)
 			__asm__ volatile(KOZO_ARCH_UNDEFINED_INSN);
 	}
-	has_fg = kozo_startup_has(st, KOZO_PROC_CONSOLE_FG) &&
-		 kozo_startup_has(st, KOZO_PROC_CONSOLE_FG_INTR);
+	startup = st;
 	serial_hw_rx_irq(true);
 	kozo_irq_handler_ack(KOZO_PROC_IRQ_HANDLER); /* an edge before we were set up */
 	drain();

@@ -27,7 +27,7 @@
 
 extern const char programs_start[], programs_end[];
 
-enum { PID_CONSOLE = 1, PID_SHELL = 2, NPROC = 2 };
+enum { PID_CONSOLE = 1, PID_SHELL = 2, PID_LINUX = 3, NPROC = 3 };
 
 struct proc {
 	const char *name;
@@ -51,7 +51,7 @@ static struct proc procs[NPROC + 1];
 static bool console_up;
 
 /* Capabilities Init makes once and hands out. */
-static uint64_t sup_ep, console_ep, console_ntfn, irq_handler, shell_ntfn;
+static uint64_t sup_ep, console_ep, console_ntfn, irq_handler, shell_ntfn, linux_ntfn, linux_ep;
 
 static void init_out(const char *s, size_t n)
 {
@@ -90,35 +90,52 @@ static uint64_t make(unsigned type)
 	return kozo_ut_retype(&pool, type, 0, &s) == KOZO_OK ? s : 0;
 }
 
-/* Split BootInfo's Untyped: the pool (the smallest whole regions of at
- * least 2^POOL_MIN_BITS, two of them) and the shell's budget (the rest of
- * the non-device ones). */
-static void split_untyped(void)
+/* Split BootInfo's Untyped: the pool (the two smallest whole regions of
+ * at least 2^POOL_MIN_BITS), the Linux server's budget (the largest region
+ * for its processes and a small one for itself; x86_64 only) and the
+ * shell's (every other non-device region). */
+static void split_untyped(bool with_linux)
 {
-	uint64_t chosen[2] = { 0, 0 };
-	for (int k = 0; k < 2; k++) {
+	uint64_t taken[4] = { 0, 0, 0, 0 };
+	unsigned ntaken = 0;
+	struct proc *lx = &procs[PID_LINUX];
+#define IS_TAKEN(s) ((s) == taken[0] || (s) == taken[1] || (s) == taken[2] || (s) == taken[3])
+	/* kind 0, 1: pool; 2: the largest; 3: the smallest of 2^16 or more */
+	for (int k = 0; k < (with_linux ? 4 : 2); k++) {
+		uint64_t best = 0;
+		unsigned best_bits = 0;
 		for (uint64_t i = 0; i < bi->untyped_count; i++) {
 			const struct kozo_untyped_desc *d = &bi->untyped_list[i];
 			uint64_t s = bi->untyped.start + i;
-			if (d->is_device || d->size_bits < POOL_MIN_BITS || s == chosen[0])
+			unsigned min = k < 2 ? POOL_MIN_BITS : k == 3 ? 16 : 0;
+			if (d->is_device || d->size_bits < min || IS_TAKEN(s))
 				continue;
-			if (!chosen[k] || d->size_bits <
-						  bi->untyped_list[chosen[k] - bi->untyped.start].size_bits)
-				chosen[k] = s;
+			bool better = k == 2 ? d->size_bits > best_bits : d->size_bits < best_bits;
+			if (!best || better) {
+				best = s;
+				best_bits = d->size_bits;
+			}
 		}
-		if (chosen[k])
-			kozo_ut_add(&pool, chosen[k]);
+		if (!best)
+			continue;
+		taken[ntaken++] = best;
+		if (k < 2)
+			kozo_ut_add(&pool, best);
+		else
+			lx->budget[lx->nbudget++] = (struct kozo_budget){
+				.src = best, .size_bits = best_bits,
+				.paddr = bi->untyped_list[best - bi->untyped.start].paddr };
 	}
 	struct proc *sh = &procs[PID_SHELL];
 	for (uint64_t i = 0; i < bi->untyped_count; i++) {
 		const struct kozo_untyped_desc *d = &bi->untyped_list[i];
 		uint64_t s = bi->untyped.start + i;
-		if (d->is_device || s == chosen[0] || s == chosen[1] ||
-		    sh->nbudget == KOZO_STARTUP_MAX_UNTYPED)
+		if (d->is_device || IS_TAKEN(s) || sh->nbudget == KOZO_STARTUP_MAX_UNTYPED)
 			continue;
 		sh->budget[sh->nbudget++] = (struct kozo_budget){ .src = s, .size_bits = d->size_bits,
 								  .paddr = d->paddr };
 	}
+#undef IS_TAKEN
 }
 
 /* The device Untyped holding paddr exactly at its base, or 0. */
@@ -133,7 +150,7 @@ static uint64_t device_untyped_at(uint64_t paddr)
 static int start(unsigned pid)
 {
 	struct proc *pr = &procs[pid];
-	struct kozo_grant g[8];
+	struct kozo_grant g[10];
 	unsigned ng = 0;
 	struct kozo_spawn_args a = {
 		.name = pr->name, .pid = pid, .cnode_radix = pr->radix, .priority = pr->priority,
@@ -155,6 +172,12 @@ static int start(unsigned pid)
 					       true, CONSOLE_SIG_INPUT };
 		g[ng++] = (struct kozo_grant){ shell_ntfn, KOZO_PROC_CONSOLE_FG_INTR,
 					       KOZO_RIGHT_WRITE, true, CONSOLE_SIG_INTR };
+		if (linux_ntfn) {
+			g[ng++] = (struct kozo_grant){ linux_ntfn, KOZO_PROC_CONSOLE_LX,
+						       KOZO_RIGHT_WRITE, true, CONSOLE_SIG_INPUT };
+			g[ng++] = (struct kozo_grant){ linux_ntfn, KOZO_PROC_CONSOLE_LX_INTR,
+						       KOZO_RIGHT_WRITE, true, CONSOLE_SIG_INTR };
+		}
 		if (bi->arch == 1)
 			g[ng++] = COPY(KOZO_CAP_IOPORT, KOZO_PROC_IOPORT, KOZO_RIGHTS_ALL);
 		if (bi->serial_paddr) {
@@ -171,7 +194,21 @@ static int start(unsigned pid)
 			a.device_paddr = bi->serial_paddr;
 		}
 		a.ntfn = console_ntfn;
+	} else if (pid == PID_LINUX) {
+		g[ng++] = (struct kozo_grant){ console_ep, KOZO_PROC_CONSOLE,
+					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true,
+					       KOZO_CONSOLE_BADGE_LINUX };
+		g[ng++] = COPY(linux_ntfn, KOZO_PROC_NTFN, KOZO_RIGHT_READ);
+		g[ng++] = (struct kozo_grant){ sup_ep, KOZO_PROC_SUPERVISOR,
+					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true, pid };
+		g[ng++] = COPY(linux_ep, KOZO_PROC_SERVICE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE);
+		a.budget = pr->budget;
+		a.nbudget = pr->nbudget;
 	} else {
+		if (linux_ep)
+			g[ng++] = (struct kozo_grant){ linux_ep, KOZO_PROC_LINUX,
+						       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY,
+						       true, pid };
 		g[ng++] = (struct kozo_grant){ console_ep, KOZO_PROC_CONSOLE,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true,
 					       KOZO_CONSOLE_BADGE_FG };
@@ -249,6 +286,8 @@ static uint64_t answer_ps(uint64_t mr[4])
 	unsigned n = 0;
 	for (unsigned pid = 0; pid <= NPROC; pid++) {
 		struct proc *pr = &procs[pid];
+		if (!pr->state)
+			continue; /* not started on this architecture */
 		uint64_t name[2] = { 0, 0 };
 		memcpy(name, pr->name, strlen(pr->name) < 15 ? strlen(pr->name) : 15);
 		uint64_t *w = &words[1 + 4 * n++];
@@ -301,7 +340,9 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	init_priority = probe_priority();
 	kozo_cspace_init(&cs, KOZO_CAP_INIT_CNODE, DEPTH, bi->empty.start, bi->empty.end);
 	kozo_ut_init(&pool, &cs);
-	split_untyped();
+	bool with_linux = kozo_cpio_find(programs_start, (size_t)(programs_end - programs_start),
+					 "linux", &(const void *){ 0 }, &(size_t){ 0 });
+	split_untyped(with_linux);
 	spawner = (struct kozo_spawner){ .cs = &cs, .vspace = KOZO_CAP_INIT_VSPACE };
 	procs[0] = (struct proc){ .name = "init", .priority = init_priority,
 				  .state = PROC_RUNNING };
@@ -313,12 +354,21 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	procs[PID_SHELL].slice_bits = 22;
 	procs[PID_SHELL].radix = 12;
 	procs[PID_SHELL].priority = init_priority - 2;
+	procs[PID_LINUX].name = "linux";
+	procs[PID_LINUX].slice_bits = 22;
+	procs[PID_LINUX].radix = 13;
+	procs[PID_LINUX].priority = init_priority - 3;
+	unsigned nproc = with_linux ? PID_LINUX : PID_SHELL;
 
 	int err = kozo_scratch_init(&spawner, &pool, SCRATCH_VADDR);
 	sup_ep = err ? 0 : make(KOZO_OBJ_ENDPOINT);
 	console_ep = make(KOZO_OBJ_ENDPOINT);
 	console_ntfn = make(KOZO_OBJ_NOTIFICATION);
 	shell_ntfn = make(KOZO_OBJ_NOTIFICATION);
+	if (with_linux) {
+		linux_ntfn = make(KOZO_OBJ_NOTIFICATION);
+		linux_ep = make(KOZO_OBJ_ENDPOINT);
+	}
 	irq_handler = kozo_cspace_alloc(&cs, 1);
 	if (!err && irq_handler)
 		err = kozo_irq_control_get(KOZO_CAP_IRQ_CONTROL, (unsigned)bi->serial_irq, cs.root,
@@ -328,12 +378,12 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	if (!err)
 		err = irq_ntfn ? kozo_irq_handler_set_notification(irq_handler, irq_ntfn)
 			       : KOZO_ERR_NOT_ENOUGH_MEMORY;
-	for (unsigned pid = 1; !err && pid <= NPROC; pid++) {
+	for (unsigned pid = 1; !err && pid <= nproc; pid++) {
 		uint64_t s;
 		err = kozo_ut_retype(&pool, KOZO_OBJ_UNTYPED, procs[pid].slice_bits, &s);
 		procs[pid].slice = s;
 	}
-	if (err || !sup_ep || !console_ep || !shell_ntfn) {
+	if (err || !sup_ep || !console_ep || !shell_ntfn || (with_linux && (!linux_ntfn || !linux_ep))) {
 		printf("init: setting up: %s\n", kozo_error_name((unsigned)err));
 		for (;;)
 			kozo_wait(0);
@@ -347,8 +397,10 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	for (uint64_t i = 0; i < bi->untyped_count; i++)
 		if (!bi->untyped_list[i].is_device)
 			total += 1ull << bi->untyped_list[i].size_bits;
-	printf("\nKOZO init: %lu untyped regions, %lu KiB; console, shell; type 'help'\n",
-	       bi->untyped_count, total >> 10);
+	printf("\nKOZO init: %lu untyped regions, %lu KiB; console, shell%s; type 'help'\n",
+	       bi->untyped_count, total >> 10, with_linux ? ", linux" : "");
+	if (with_linux)
+		start(PID_LINUX);
 	start(PID_SHELL);
 	supervise();
 }

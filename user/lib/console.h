@@ -7,15 +7,17 @@
  *           ("\n" goes out as "\r\n")
  *   READ    MR0 max -> MR0 n, MR1.. the bytes; never blocks.  n = 0: the
  *           console signals the reader's notification (badge
- *           CONSOLE_SIG_INPUT) when input comes; only the foreground
- *           client (the shell) may read, others get KOZO_ERR_ILLEGAL_OPERATION
+ *           CONSOLE_SIG_INPUT) when input comes.  Readers: the shell and
+ *           the Linux server (each has a notification the console holds);
+ *           the last one to READ is the foreground one.  Others get
+ *           KOZO_ERR_ILLEGAL_OPERATION
  *   IRQTEST the UART's transmitter interrupt raised once -> MR0 the bits
  *           it signalled, MR1 1 (the IRQ -> notification path works)
  *
  * Input is never dropped: when the console's buffer is full it stops
  * reading the UART and masks its receive interrupt, so QEMU (or the
  * line) holds further bytes back until a READ makes room.  Ctrl-C is
- * delivered to the foreground client as a signal of CONSOLE_SIG_INTR on
+ * delivered to the foreground reader as a signal of CONSOLE_SIG_INTR on
  * the same notification (the byte itself is passed on too). */
 #ifndef KOZO_USER_CONSOLE_H
 #define KOZO_USER_CONSOLE_H

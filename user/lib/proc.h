@@ -45,7 +45,11 @@ enum kozo_proc_slot {
 	KOZO_PROC_CONSOLE_FG = 14, /* console: the foreground client's notification,
 				    * badge CONSOLE_SIG_INPUT */
 	KOZO_PROC_CONSOLE_FG_INTR = 15, /* the same, badge CONSOLE_SIG_INTR */
-	KOZO_PROC_FIRST_FREE = 16, /* image frames, Untyped, then empty slots */
+	KOZO_PROC_LINUX = 16,      /* shell: the Linux server's endpoint (badged) */
+	KOZO_PROC_CONSOLE_LX = 17, /* console: the Linux server's notification,
+				    * badge CONSOLE_SIG_INPUT */
+	KOZO_PROC_CONSOLE_LX_INTR = 18, /* the same, badge CONSOLE_SIG_INTR */
+	KOZO_PROC_FIRST_FREE = 32, /* image frames, Untyped, then empty slots */
 };
 
 #define KOZO_STARTUP_MAGIC 0x5055545241545348ull /* "HSTARTUP" */

@@ -1,22 +1,23 @@
-/* The Linux compatibility server: Init's `linux <path> [args...]`.
- *
- * First version: the server runs inside Init, as the shell command itself
- * (docs/LINUX-ABI.md says why and what a separate server process needs).
- * One program runs at a time; the shell waits for it.
+/* The Linux compatibility server: the shell's `linux <path> [args...]`,
+ * asked over IPC (user/lib/linux_proto.h; main.c has the server loop).
+ * The server is a process of its own: its CSpace, its Untyped budget (from
+ * Init), an endpoint for its Linux processes' faults and a console client
+ * capability.  One program runs at a time; the shell waits for it.
  *
  *   Untyped (one idle region, revoked at exit: everything below goes)
  *     TCB (Linux personality, fault endpoint = ep badged LINUX_BADGE)
  *     VSpace + tables   the process:  page va        (rights from its region)
- *     tables            Init:         LX_WINDOW + va (read-write)
- *     per page: Frame (mapped in Init's window) + a copy (mapped in the process)
+ *     tables            server:       LX_WINDOW + va (read-write)
+ *     per page: Frame (mapped in the server's window) + a copy (mapped in the process)
  *
  * Pages are made on first touch: a VM fault, or the translation layer
  * copying in or out.  Every syscall arrives as an UnknownSyscall fault
  * message; lx_syscall (lx_*.c, host-tested and fuzzed) turns it into an
  * action that this file carries out with KOZO invocations. */
-#include "shell.h"
+#include "kozo_alloc.h"
 #include "invoke.h"
 #include "lx.h"
+#include "server.h"
 #include <cycles_arch.h>
 #include <printf.h>
 #include <console.h>
@@ -25,7 +26,7 @@
 #include <thread_arch.h>
 
 #define LX_WINDOW 0x400000000000ull
-#define WINDOW_SPAN (1ull << 40) /* Init's addresses for one process's pages */
+#define WINDOW_SPAN (1ull << 40) /* the server's addresses for one process's pages */
 #define LINUX_BADGE 0x11         /* + the process's index */
 #define LINUX_RADIX 1
 #define PROC_UT_BITS 23          /* each process: an 8 MiB Untyped */
@@ -37,8 +38,8 @@ extern const uint8_t linux_archive_start[], linux_archive_end[];
 
 struct page {
 	uint64_t va;          /* 0: empty */
-	uint64_t win;         /* where Init sees it */
-	uint64_t frame, copy; /* Init's window mapping, the process's mapping */
+	uint64_t win;         /* where the server sees it */
+	uint64_t frame, copy; /* the server's window mapping, the process's mapping */
 	int prot;             /* as mapped in the process; 0: not mapped there */
 };
 
@@ -51,7 +52,7 @@ struct sproc {
 	struct page pages[MAX_PAGES];
 	unsigned npages;
 	uint64_t win_next;
-	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] Init window: level<<56 | base */
+	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] server window: level<<56 | base */
 	unsigned ntables[2];
 	bool out_of_memory;
 };
@@ -71,18 +72,7 @@ static struct lx_world world;
 
 static int copy_cap(uint64_t src, uint64_t badge, bool mint, uint64_t *out)
 {
-	uint64_t s = slots_alloc(1);
-	if (!s)
-		return KOZO_ERR_RANGE;
-	int err = mint ? kozo_cnode_mint(KOZO_CAP_INIT_CNODE, s, INIT_DEPTH, KOZO_CAP_INIT_CNODE, src,
-					 INIT_DEPTH, KOZO_RIGHTS_ALL, badge)
-		       : kozo_cnode_copy(KOZO_CAP_INIT_CNODE, s, INIT_DEPTH, KOZO_CAP_INIT_CNODE, src,
-					 INIT_DEPTH, KOZO_RIGHTS_ALL);
-	if (err)
-		return err;
-	slots_record(s, slot_get(src)->type, KOZO_RIGHTS_ALL, badge, src, 0, 0);
-	*out = s;
-	return KOZO_OK;
+	return lxs_copy(src, badge, mint, out);
 }
 
 static unsigned index_of(const struct sproc *s)
@@ -90,7 +80,7 @@ static unsigned index_of(const struct sproc *s)
 	return (unsigned)(s - sp);
 }
 
-/* The paging structures above va in vspace (which = 0 process, 1 Init). */
+/* The paging structures above va in vspace (which = 0 process, 1 the server). */
 static int ensure_tables(struct sproc *s, unsigned which, uint64_t vspace, uint64_t va)
 {
 	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
@@ -105,7 +95,7 @@ static int ensure_tables(struct sproc *s, unsigned which, uint64_t vspace, uint6
 		if (s->ntables[which] == MAX_TABLES)
 			return KOZO_ERR_RANGE;
 		uint64_t pt;
-		int err = init_retype_one(pool.ut[index_of(s)], types[l], 0, &pt);
+		int err = lxs_retype(pool.ut[index_of(s)], types[l], 0, &pt);
 		if (!err)
 			err = kozo_page_table_map(pt, vspace, va);
 		if (err && err != KOZO_ERR_DELETE_FIRST)
@@ -158,11 +148,11 @@ static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill,
 		return NULL;
 	}
 	uint64_t frame, copy;
-	int err = init_retype_one(ut, KOZO_OBJ_FRAME, 0, &frame);
+	int err = lxs_retype(ut, KOZO_OBJ_FRAME, 0, &frame);
 	if (!err)
-		err = ensure_tables(s, 1, KOZO_CAP_INIT_VSPACE, win);
+		err = ensure_tables(s, 1, LXS_VSPACE, win);
 	if (!err)
-		err = kozo_frame_map(frame, KOZO_CAP_INIT_VSPACE, win,
+		err = kozo_frame_map(frame, LXS_VSPACE, win,
 				     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
 	if (!err) {
 		s->win_next++;
@@ -222,8 +212,8 @@ static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 		if (!pg->va)
 			continue;
 		if (pg->va >= start && pg->va - start < len) {
-			init_free_slot(pg->copy);
-			init_free_slot(pg->frame);
+			lxs_free(pg->copy);
+			lxs_free(pg->frame);
 		} else {
 			keep[n++] = *pg;
 		}
@@ -248,7 +238,7 @@ static void protect_pages(struct sproc *s, uint64_t start, uint64_t len, int pro
 	}
 }
 
-/* ---- struct lx_mem: the process's memory through Init's window ---- */
+/* ---- struct lx_mem: the process's memory through the server's window ---- */
 
 static int mem_copy(struct sproc *s, uint64_t addr, uint8_t *buf, size_t n, bool write)
 {
@@ -347,14 +337,14 @@ static bool pool_init(void)
 {
 	if (pool.ready)
 		return true;
-	uint64_t big = init_find_idle_untyped(PROC_UT_BITS + 3);
+	uint64_t big = lxs_find_untyped(PROC_UT_BITS + 3, 0);
 	if (!big) {
 		printf("linux: no idle untyped of %u MiB or more\n", (1u << (PROC_UT_BITS + 3)) >> 20);
 		return false;
 	}
-	TRY("endpoint", init_alloc_object(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
+	TRY("endpoint", lxs_alloc(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
 	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-		TRY("process untyped", init_retype_one(big, KOZO_OBJ_UNTYPED, PROC_UT_BITS, &pool.ut[i]));
+		TRY("process untyped", lxs_retype(big, KOZO_OBJ_UNTYPED, PROC_UT_BITS, &pool.ut[i]));
 		TRY("mint fault endpoint", copy_cap(pool.ep, LINUX_BADGE + i, true, &pool.fault_ep[i]));
 	}
 	pool.ready = true;
@@ -366,7 +356,7 @@ static bool make_vspace(struct sproc *s)
 {
 	unsigned i = index_of(s);
 	memset(s, 0, sizeof(*s));
-	TRY("retype vspace", init_retype_one(pool.ut[i], KOZO_OBJ_VSPACE, 0, &s->vspace));
+	TRY("retype vspace", lxs_retype(pool.ut[i], KOZO_OBJ_VSPACE, 0, &s->vspace));
 	s->live = true;
 	return true;
 }
@@ -375,10 +365,10 @@ static bool make_vspace(struct sproc *s)
 static bool make_thread(struct sproc *s, uint64_t *regs)
 {
 	uint64_t ut = pool.ut[index_of(s)];
-	TRY("retype tcb", init_retype_one(ut, KOZO_OBJ_TCB, 0, &s->tcb));
-	TRY("retype cnode", init_retype_one(ut, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
+	TRY("retype tcb", lxs_retype(ut, KOZO_OBJ_TCB, 0, &s->tcb));
+	TRY("retype cnode", lxs_retype(ut, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
 	TRY("mint cspace", copy_cap(s->cnode, 64 - LINUX_RADIX, true, &s->cspace));
-	unsigned prio = init_priority > 0 ? init_priority - 1 : 0;
+	unsigned prio = lxs_priority > 0 ? lxs_priority - 1 : 0;
 	TRY("configure tcb", kozo_tcb_configure(s->tcb, pool.fault_ep[index_of(s)], prio, s->cspace,
 						s->vspace, 0, 0));
 	uint64_t personality = KOZO_PERSONALITY_LINUX;
@@ -394,13 +384,12 @@ static void teardown(struct sproc *s)
 	uint64_t ut = pool.ut[index_of(s)];
 	if (s->tcb)
 		kozo_tcb_suspend(s->tcb);
-	if (kozo_cnode_revoke(KOZO_CAP_INIT_CNODE, ut, INIT_DEPTH) == KOZO_OK)
-		slots_forget_children(ut);
+	lxs_revoke(ut);
 	memset(s, 0, sizeof(*s));
 }
 
-static bool init_done;
-static int init_status;
+static bool first_done;
+static int first_status;
 
 /* Process i ended with a wait status. */
 static void end_proc(unsigned i, int status)
@@ -408,8 +397,8 @@ static void end_proc(unsigned i, int status)
 	lx_proc_exit(&world.procs[i], status);
 	teardown(&sp[i]);
 	if (i == 0) {
-		init_done = true;
-		init_status = status;
+		first_done = true;
+		first_status = status;
 	}
 }
 
@@ -681,22 +670,34 @@ static int serve(void)
 			end_proc(i, LX_SIGKILL);
 		}
 		settle();
-		if (init_done)
-			return init_status;
+		if (first_done)
+			return first_status;
 		mr[0] = reply;
 		info = kozo_reply_recv(pool.ep, kozo_msginfo(0, 0, 0, len), mr, &badge);
 	}
 }
 
-void cmd_linux(int argc, char **argv)
+void linux_memory(unsigned *whole, unsigned *total, uint64_t *bytes)
 {
-	if (argc < 2) {
-		print_usage(argv[0]);
-		return;
+	*whole = *total = 0;
+	*bytes = 1ull << PROC_UT_BITS;
+	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++) {
+		uint64_t probe;
+		(*total)++;
+		/* Only an Untyped with nothing in it has room for its own size. */
+		if (!sp[i].live && lxs_retype(pool.ut[i], KOZO_OBJ_UNTYPED, PROC_UT_BITS, &probe) ==
+					   KOZO_OK) {
+			(*whole)++;
+			lxs_free(probe);
+		}
 	}
-	init_done = false;
+}
+
+int linux_run(int argc, char **argv)
+{
+	first_done = false;
 	int status = 126 << 8;  /* a shell's "cannot execute" */
-	if (load(argv[1], argc - 1, argv + 1))
+	if (load(argv[0], argc, argv))
 		status = serve();
 	/* The first process is done: whatever is left goes with it. */
 	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++)
@@ -706,4 +707,5 @@ void cmd_linux(int argc, char **argv)
 		       status & 0x7f, lx_signal_name(status & 0x7f) ? lx_signal_name(status & 0x7f) : "?");
 	else
 		printf("linux: exit status %d\n", status >> 8);
+	return status;
 }

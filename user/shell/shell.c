@@ -44,6 +44,8 @@ const struct command commands[] = {
 	  "deliberate kernel panic (crash telemetry test)", cmd_panic },
 	{ "linux", "<path> [args...]", "run a static Linux x86_64 program from the archive",
 	  cmd_linux },
+	{ "linuxmem", "", "the Linux server's process memory: regions whole, bytes free",
+	  cmd_linuxmem },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
 

@@ -128,6 +128,7 @@ void cmd_ps(int argc, char **argv);
 /* user/linux/server.c, linked on the architectures whose Linux programs
  * the server runs; NULL elsewhere, and the shell leaves the command out. */
 void cmd_linux(int argc, char **argv) __attribute__((weak));
+void cmd_linuxmem(int argc, char **argv) __attribute__((weak));
 
 /* ---- arch/<arch>/panic_channel.c ---- */
 /* Try to reach the UART of the panic channel (serial 1) from user space;

@@ -32,6 +32,9 @@ void slots_init(const struct kozo_startup *st)
 		[KOZO_PROC_DEVICE] = KOZO_OBJ_FRAME,
 		[KOZO_PROC_CONSOLE_FG] = KOZO_OBJ_NOTIFICATION,
 		[KOZO_PROC_CONSOLE_FG_INTR] = KOZO_OBJ_NOTIFICATION,
+		[KOZO_PROC_LINUX] = KOZO_OBJ_ENDPOINT,
+		[KOZO_PROC_CONSOLE_LX] = KOZO_OBJ_NOTIFICATION,
+		[KOZO_PROC_CONSOLE_LX_INTR] = KOZO_OBJ_NOTIFICATION,
 	};
 	memset(table, 0, sizeof(table));
 	for (unsigned s = 1; s < sizeof(fixed); s++) {
@@ -186,6 +189,7 @@ const char *slot_note(uint64_t s)
 		[KOZO_PROC_CONSOLE] = "console (badged)",
 		[KOZO_PROC_NTFN] = "console input notification",
 		[KOZO_PROC_SUPERVISOR] = "init supervisor (badged)",
+		[KOZO_PROC_LINUX] = "linux server (badged)",
 	};
 	struct slot_info *e = slot_get(s);
 	if (!e)

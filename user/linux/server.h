@@ -1,0 +1,13 @@
+/* The Linux server's entry from its IPC loop (main.c). */
+#ifndef KOZO_LINUX_SERVER_H
+#define KOZO_LINUX_SERVER_H
+
+/* Run argv[0] from the archive with argv; returns the first process's
+ * wait status (Linux encoding) once it ends, having printed it. */
+int linux_run(int argc, char **argv);
+/* The per-process Untyped regions: how many are whole (nothing retyped
+ * from them: every process's memory came back), of how many, and their
+ * size.  Only while no program runs. */
+void linux_memory(unsigned *whole, unsigned *total, uint64_t *bytes);
+
+#endif
