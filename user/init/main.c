@@ -308,6 +308,43 @@ static uint64_t answer_ps(uint64_t mr[4])
 	return kozo_msginfo(KOZO_OK, 0, 0, len);
 }
 
+/* caps <server>: try to copy each slot of the process's CNode into a
+ * scratch slot; the kernel says whether it is empty (failed lookup), an
+ * Untyped (which cannot be copied) or something else. */
+static uint64_t answer_caps(uint64_t mr[4])
+{
+	uint64_t pid = mr[0];
+	if (pid < 1 || pid > NPROC || procs[pid].state != PROC_RUNNING)
+		return kozo_msginfo(KOZO_ERR_INVALID_ARGUMENT, 0, 0, 0);
+	struct kozo_process *p = &procs[pid].p;
+	uint64_t scratch = kozo_cspace_alloc(&cs, 1);
+	if (!scratch)
+		return kozo_msginfo(KOZO_ERR_RANGE, 0, 0, 0);
+	uint64_t known = 0, image = 0, untyped = 0, other = 0;
+	for (uint64_t s = 1; s < (1ull << p->radix); s++) {
+		int err = kozo_cnode_copy(cs.root, scratch, DEPTH, p->cnode, s, p->radix,
+					  KOZO_RIGHTS_ALL);
+		if (err == KOZO_OK)
+			kozo_cnode_delete(cs.root, scratch, DEPTH);
+		else if (err != KOZO_ERR_ILLEGAL_OPERATION)
+			continue; /* empty */
+		if (s < KOZO_PROC_FIRST_FREE)
+			known |= 1ull << s;
+		else if (err == KOZO_ERR_ILLEGAL_OPERATION)
+			untyped++;
+		else if (s < p->image_end)
+			image++;
+		else
+			other++;
+	}
+	kozo_cspace_mark(&cs, scratch, false);
+	mr[0] = known;
+	mr[1] = image;
+	mr[2] = untyped;
+	mr[3] = other;
+	return kozo_msginfo(KOZO_OK, 0, 0, 4);
+}
+
 _Noreturn static void supervise(void)
 {
 	uint64_t mr[4] = { 0 }, badge;
@@ -322,6 +359,8 @@ _Noreturn static void supervise(void)
 		uint64_t reply = kozo_msginfo(KOZO_ERR_ILLEGAL_OPERATION, 0, 0, 0);
 		if (kozo_msginfo_label(info) == SUPERVISOR_PS)
 			reply = answer_ps(mr);
+		else if (kozo_msginfo_label(info) == SUPERVISOR_CAPS)
+			reply = answer_caps(mr);
 		kozo_reply(reply, mr);
 	}
 }

@@ -290,6 +290,7 @@ static int build(struct build *b, const struct kozo_spawn_args *a, uint64_t *cap
 	st->priority = a->priority;
 	st->image.start = KOZO_PROC_FIRST_FREE;
 	st->image.end = b->next_slot + 1; /* and the startup frame's */
+	p->image_end = st->image.end;
 	st->empty.start = st->untyped.end;
 	st->empty.end = b->slot_end;
 	st->device_paddr = a->device_frame ? a->device_paddr : 0;

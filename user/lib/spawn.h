@@ -71,6 +71,7 @@ struct kozo_process {
 	unsigned radix;
 	uint64_t entry;
 	unsigned frames;   /* image, stack, IPC and startup frames */
+	uint64_t image_end; /* its image's slots: KOZO_PROC_FIRST_FREE..image_end-1 */
 	uint64_t held[KOZO_PROCESS_MAX_HELD]; /* parent slots of slice objects */
 	unsigned nheld;
 };

@@ -6,6 +6,12 @@
  *                         pid | priority << 16 | state << 32 | restarts << 40,
  *                         faults, and the name (16 bytes, NUL-padded)
  *
+ *   SUPERVISOR_CAPS    MR0 pid -> what that process's CNode holds, found by
+ *                         trying to copy every slot (the kernel's answer, not
+ *                         Init's records): MR0 a bit per occupied slot 1..31
+ *                         (the well-known ones, proc.h), MR1 occupied slots of
+ *                         its image, MR2 Untyped, MR3 any other occupied slot
+ *
  * Fault messages arrive on the same endpoint under the badge
  * SUPERVISOR_FAULT_BADGE(pid). */
 #ifndef KOZO_USER_SUPERVISOR_H
@@ -13,6 +19,7 @@
 
 enum supervisor_label {
 	SUPERVISOR_PS = 1,
+	SUPERVISOR_CAPS = 2,
 };
 
 enum supervisor_state {

@@ -95,6 +95,14 @@ static bool in_image(uint64_t s)
 
 void cmd_caps(int argc, char **argv)
 {
+	if (argc == 2) {
+		cmd_server_caps(argv[1]);
+		return;
+	}
+	if (argc > 2) {
+		print_usage("caps");
+		return;
+	}
 	printf("slot  type          rights  badge               parent  note\n");
 	unsigned count = 0;
 	for (uint64_t s = 1; s < SLOT_COUNT; s++) {

@@ -125,6 +125,8 @@ void cmd_forbidden(int argc, char **argv);
 void cmd_retypebench(int argc, char **argv);
 void cmd_panic(int argc, char **argv);
 void cmd_ps(int argc, char **argv);
+/* caps <server>: what Init finds in that process's CNode. */
+void cmd_server_caps(const char *server);
 /* user/linux/server.c, linked on the architectures whose Linux programs
  * the server runs; NULL elsewhere, and the shell leaves the command out. */
 void cmd_linux(int argc, char **argv) __attribute__((weak));
