@@ -4,7 +4,10 @@ ARCH ?= x86_64
 ARCHES := x86_64 aarch64
 # debug | release; release refuses debug-only options (scripts/preflight.sh).
 CONFIG ?= debug
-BUILD := build/$(ARCH)
+# LINUX_ISOTEST=1: the Linux server's isolation-test build (off by default;
+# docs/SERVERS.md), in a directory of its own.
+LINUX_ISOTEST ?= 0
+BUILD := build/$(ARCH)$(if $(filter 1,$(LINUX_ISOTEST)),-isotest)
 HOSTBUILD := build/host
 
 export LC_ALL := C

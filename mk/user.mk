@@ -37,6 +37,9 @@ USER_OBJS_linux := $(call prog_objs,linux) $(USER_OBJDIR)/user/linux/archive.o
 USER_OBJS_init := $(call prog_objs,init) $(USER_OBJDIR)/user/init/programs.o
 
 $(USER_OBJDIR)/user/console/%.o: USER_CFLAGS += -Iuser/console
+ifeq ($(LINUX_ISOTEST),1)
+$(USER_OBJDIR)/user/linux/%.o: USER_CFLAGS += -DKOZO_LINUX_ISOTEST
+endif
 $(USER_OBJDIR)/user/shell/%.o: USER_CFLAGS += -Iuser/shell
 
 .PHONY: user programs

@@ -134,6 +134,21 @@ else
 	run_cmd "linux /bin/crash ill" 60
 	host /bin/crash "$P/crash" ill
 	same "an undefined instruction: SIGILL, status 132 (= host)" "$HOST_OUT" "$HOST_STATUS"
+	# Exhaustion stays inside the Linux server's budget (issue 13).
+	run_cmd untyped 30
+	shell_free=$(awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT")
+	run_cmd "linux /bin/eatmem" 120
+	check "eating memory: the program is ended, out of memory" \
+		grep -qE '^linux: /bin/eatmem: SIGSEGV: out of memory|^eatmem: malloc failed' <<<"$OUT"
+	run_cmd "linux /bin/forkbomb" 120
+	check "a fork bomb: fork fails within the server's limits" \
+		grep -qE '^forkbomb: fork failed after [0-9]+ children: ' <<<"$OUT"
+	check "after both: the server's process regions are whole again" test "$(free_bytes)" = "8 8 67108864"
+	run_cmd untyped 30
+	check "after both: the shell's Untyped are as they were" \
+		test "$(awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT")" = "$shell_free"
+	run_cmd "echo shell ok" 30
+	check "after both: the shell works" test "$OUT" = "shell ok"
 	run_cmd "linux /bin/corrupt" 60
 	check "a corrupt ELF is refused with a reason" \
 		grep -q '^linux: /bin/corrupt: not a program KOZO can run: ' <<<"$OUT"

@@ -9,11 +9,15 @@
  *               A Call that returns KOZO_ERR_CANCELLED: the server stopped
  *               (Init restarts it).
  *   LINUX_MEMORY -> MR0 per-process Untyped regions that are whole, MR1 of
- *               how many, MR2 the size of one (made on the first run) */
+ *               how many, MR2 the size of one (made on the first run)
+ *   LINUX_ISOTEST only in the isolation-test build (make LINUX_ISOTEST=1):
+ *               the server acts compromised, tries what it must not be able
+ *               to do, prints each result, and last reads memory it does not
+ *               map (Init restarts it).  Otherwise: illegal operation. */
 #ifndef KOZO_USER_LINUX_PROTO_H
 #define KOZO_USER_LINUX_PROTO_H
 
-enum linux_label { LINUX_RUN = 1, LINUX_MEMORY = 2 };
+enum linux_label { LINUX_RUN = 1, LINUX_MEMORY = 2, LINUX_ISOTEST = 3 };
 
 #define LINUX_ARGS_MAX (8 * 119)
 #define LINUX_ARGC_MAX 64

@@ -48,9 +48,10 @@ static int unpack_args(uint64_t info, const uint64_t mr[4])
 #define DESK_IPC_ADDR (KOZO_PROC_IPC_ADDR + 1024)
 
 static struct {
-	int argc;
+	int argc;       /* 0: the isolation test */
 	int status;
 } request;
+static const struct kozo_startup *startup;
 static uint64_t desk_ntfn, request_ntfn;
 static uint64_t desk_stack[1024] __attribute__((aligned(16)));
 
@@ -71,6 +72,11 @@ static void front_desk(uint64_t arg)
 				mr[0] = (uint64_t)request.status;
 				reply = kozo_msginfo(KOZO_OK, 0, 0, 1);
 			}
+		} else if (kozo_msginfo_label(info) == LINUX_ISOTEST) {
+			request.argc = 0;
+			kozo_signal(request_ntfn);
+			kozo_wait(desk_ntfn);
+			reply = kozo_msginfo((uint64_t)request.status, 0, 0, 0);
 		} else if (kozo_msginfo_label(info) == LINUX_MEMORY) {
 			/* The main thread is idle: the desk only takes a request
 			 * when the last run has ended. */
@@ -120,6 +126,7 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 			kozo_wait(KOZO_PROC_NTFN);
 	}
 	lxs_alloc_init(st);
+	startup = st;
 	int err = start_desk();
 	if (err) {
 		printf("linux: starting the front desk: %s\n", kozo_error_name((unsigned)err));
@@ -129,7 +136,10 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 	for (;;) {
 		kozo_wait(request_ntfn);
 		(void)console_take_signals();
-		request.status = linux_run(request.argc, argv);
+		if (request.argc == 0)
+			request.status = linux_isotest(startup) ? KOZO_OK : KOZO_ERR_ILLEGAL_OPERATION;
+		else
+			request.status = linux_run(request.argc, argv);
 		kozo_signal(desk_ntfn);
 	}
 }

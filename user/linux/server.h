@@ -10,4 +10,9 @@ int linux_run(int argc, char **argv);
  * size.  Only while no program runs. */
 void linux_memory(unsigned *whole, unsigned *total, uint64_t *bytes);
 
+#include <stdbool.h>
+#include <proc.h>
+/* The isolation test (isotest.c): false when not built in. */
+bool linux_isotest(const struct kozo_startup *st);
+
 #endif

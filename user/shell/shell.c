@@ -47,6 +47,8 @@ const struct command commands[] = {
 	  cmd_linux },
 	{ "linuxmem", "", "the Linux server's process memory: regions whole, bytes free",
 	  cmd_linuxmem },
+	{ "linuxattack", "", "the Linux server's isolation test (its LINUX_ISOTEST=1 build)",
+	  cmd_linuxattack },
 };
 const unsigned command_count = sizeof(commands) / sizeof(commands[0]);
 

@@ -131,6 +131,7 @@ void cmd_server_caps(const char *server);
  * the server runs; NULL elsewhere, and the shell leaves the command out. */
 void cmd_linux(int argc, char **argv) __attribute__((weak));
 void cmd_linuxmem(int argc, char **argv) __attribute__((weak));
+void cmd_linuxattack(int argc, char **argv) __attribute__((weak));
 
 /* ---- arch/<arch>/panic_channel.c ---- */
 /* Try to reach the UART of the panic channel (serial 1) from user space;

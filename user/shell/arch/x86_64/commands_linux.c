@@ -74,3 +74,24 @@ void cmd_linuxmem(int argc, char **argv)
 	printf("linuxmem: %lu of %lu process regions whole, %lu bytes free\n", mr[0], mr[1],
 	       mr[0] * mr[2]);
 }
+
+/* linuxattack: the isolation test of the Linux server's test build
+ * (LINUX_ISOTEST=1); otherwise the server refuses it. */
+void cmd_linuxattack(int argc, char **argv)
+{
+	if (argc != 1) {
+		print_usage(argv[0]);
+		return;
+	}
+	uint64_t mr[4] = { 0, 0, 0, 0 };
+	uint64_t info = kozo_msginfo(LINUX_ISOTEST, 0, 0, 0);
+	int err = kozo_startup_has(startup, KOZO_PROC_LINUX)
+			  ? kozo_call_status(KOZO_PROC_LINUX, &info, mr)
+			  : KOZO_ERR_FAILED_LOOKUP;
+	if (!err)
+		err = (int)kozo_msginfo_label(info);
+	if (err == KOZO_ERR_CANCELLED)
+		printf("linuxattack: the Linux server stopped (Init restarts it)\n");
+	else if (err)
+		printf("linuxattack: error: %s\n", kozo_error_name((unsigned)err));
+}
