@@ -74,7 +74,7 @@ else
 	host /bin/busybox "$BB" ls "$TMP/root"
 	same "rung 2: busybox ls / = host listing of the same tree" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /bin" 60
-	same "rung 2: busybox ls /bin lists the archive" "$(printf 'badcalls\nbusybox\ncorrupt\ncrash\nhello')" 0
+	same "rung 2: busybox ls /bin lists the archive" "$(printf 'badcalls\nbusybox\ncorrupt\ncrash\neatmem\nforkbomb\nhello')" 0
 	run_cmd "linux /bin/busybox uname -a" 60
 	same "rung 2: busybox uname -a = the documented KOZO values" \
 		"Linux kozo 6.1.0-kozo #1 KOZO x86_64 GNU/Linux" 0
