@@ -6,7 +6,10 @@ ARCHES := x86_64 aarch64
 CONFIG ?= debug
 # Outputs of a release build have their own tree (scripts/lib/out.sh).
 BUILD_ROOT := build$(if $(filter release,$(CONFIG)),/release)
-BUILD := $(BUILD_ROOT)/$(ARCH)
+# LINUX_ISOTEST=1: the Linux server's isolation-test build (off by default;
+# docs/SERVERS.md), in a directory of its own.
+LINUX_ISOTEST ?= 0
+BUILD := $(BUILD_ROOT)/$(ARCH)$(if $(filter 1,$(LINUX_ISOTEST)),-isotest)
 HOSTBUILD := $(BUILD_ROOT)/host
 
 export LC_ALL := C

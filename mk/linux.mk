@@ -57,18 +57,9 @@ $(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_CORRUPT) $(LINUX_F
 
 -include $(LINUX_TEST_OBJS:.o=.d)
 
-# The server is part of Init: its objects join Init's link (mk/user.mk).
-# It runs x86_64 programs only so far; Init of other architectures goes
-# without it (the shell hides the command: cmd_linux is weak in init.h).
-ifeq ($(ARCH),x86_64)
-LINUX_USER_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(LINUX_SRC) user/linux/server.c) \
-                   $(USER_OBJDIR)/user/linux/archive.o
-USER_OBJS += $(LINUX_USER_OBJS)
-$(INIT_ELF): $(LINUX_USER_OBJS)
-$(USER_OBJDIR)/user/linux/server.o: USER_CFLAGS += -Iuser/init
-# mk/user.mk read its dependency files before these objects joined USER_OBJS.
--include $(LINUX_USER_OBJS:.o=.d)
+# The server is a program of its own (mk/user.mk: user/linux/*.c and the
+# archive); it uses libkozo and its own translation layer, nothing of Init
+# or the shell.  It runs x86_64 programs only so far.
 $(USER_OBJDIR)/user/linux/archive.o: user/linux/archive.S $(LINUX_ARCHIVE)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -DLINUX_ARCHIVE_PATH='"$(LINUX_ARCHIVE)"' -MMD -MP -c $< -o $@
-endif

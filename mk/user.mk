@@ -1,33 +1,58 @@
-# User space: libkozo (user/lib) and Init (user/init), linked into one static
-# ELF at 0x400000 that the kernel embeds ($(INIT_ELF), see mk/kernel.mk).
+# User space: libkozo (user/lib), the programs (user/<name>, each its own
+# static ELF at 0x400000, started by Init as a process), and Init (user/init),
+# the root task, which the kernel embeds ($(INIT_ELF), see mk/kernel.mk).
+# The programs are packed, stripped of debug sections, into a cpio archive
+# (scripts/mkarchive.py: sorted, fixed times) linked into Init.
 INIT_ELF := $(BUILD)/init.elf
 USER_OBJDIR := $(BUILD)
+# The Linux server runs x86_64 Linux programs only so far (mk/linux.mk).
+PROGRAMS_x86_64 := console shell linux
+PROGRAMS_aarch64 := console shell
+PROGRAMS := $(PROGRAMS_$(ARCH))
+PROG_DIR := $(BUILD)/programs
+PROGRAMS_ARCHIVE := $(PROG_DIR)/programs.cpio
 
 USER_LIB_SRC := $(sort $(wildcard user/lib/*.c user/lib/arch/$(ARCH)/*.c))
-USER_INIT_SRC := $(sort $(filter-out user/init/child.c,$(wildcard user/init/*.c user/init/arch/$(ARCH)/*.c)))
-USER_INIT_ASM := $(sort $(wildcard user/init/*.S user/init/arch/$(ARCH)/*.S))
-# The child program runs copied into another address space: compiled
-# position independent, and checked to reference nothing outside itself.
-USER_CHILD_SRC := user/init/child.c
+USER_LIB_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(USER_LIB_SRC)) \
+                 $(USER_OBJDIR)/user/lib/arch/$(ARCH)/start.o
 
-USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -Iuser/init -fno-asynchronous-unwind-tables
+USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -fno-asynchronous-unwind-tables
 USER_CFLAGS_x86_64 := -mgeneral-regs-only -mcmodel=small
 USER_CFLAGS_aarch64 := -mgeneral-regs-only
 USER_CFLAGS += $(USER_CFLAGS_$(ARCH))
 USER_LDFLAGS := -static -nostdlib --build-id=sha1 -z max-page-size=4096 -z norelro \
-                --no-undefined -T user/init/init.ld
+                --no-undefined -T user/lib/program.ld
 
-# The source note (mk/source.mk).
-USER_NOTE_OBJ := $(USER_OBJDIR)/user/source-note.o
+# A program's sources: user/<name>/*.c and its arch/<arch>/ ones.
+prog_src = $(sort $(wildcard user/$(1)/*.c user/$(1)/arch/$(ARCH)/*.c))
+prog_objs = $(patsubst %.c,$(USER_OBJDIR)/%.o,$(call prog_src,$(1)))
 
-USER_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(USER_LIB_SRC) $(USER_INIT_SRC)) \
-             $(patsubst %.S,$(USER_OBJDIR)/%.o,$(USER_INIT_ASM)) \
-             $(USER_OBJDIR)/user/init/child.o $(USER_NOTE_OBJ)
+# The shell's child program runs copied into another address space:
+# compiled position independent, checked to reference nothing outside itself.
+SHELL_CHILD_SRC := user/shell/child.c
+# Every program carries the source note (mk/source.mk): its own object,
+# which names the artifact it goes into.
+note_obj = $(USER_OBJDIR)/user/$(1)/source-note.o
+USER_OBJS_console := $(call prog_objs,console) $(call note_obj,console)
+USER_OBJS_shell := $(filter-out $(USER_OBJDIR)/user/shell/child.o,$(call prog_objs,shell)) \
+                   $(USER_OBJDIR)/user/shell/child.o $(call note_obj,shell)
+USER_OBJS_linux := $(call prog_objs,linux) $(USER_OBJDIR)/user/linux/archive.o $(call note_obj,linux)
+USER_OBJS_init := $(call prog_objs,init) $(USER_OBJDIR)/user/init/programs.o $(call note_obj,init)
 
-.PHONY: user
+$(USER_OBJDIR)/user/console/%.o: USER_CFLAGS += -Iuser/console
+ifeq ($(LINUX_ISOTEST),1)
+$(USER_OBJDIR)/user/linux/%.o: USER_CFLAGS += -DKOZO_LINUX_ISOTEST
+endif
+$(USER_OBJDIR)/user/shell/%.o: USER_CFLAGS += -Iuser/shell
+
+.PHONY: user programs
 user: $(INIT_ELF)
+programs: $(PROGRAMS_ARCHIVE)
 
 $(eval $(call SOURCE_NOTE_OBJ,$(USER_NOTE_OBJ),$(INIT_ELF),$(CC) $(USER_CFLAGS)))
+
+$(foreach p,console shell linux,$(eval $(call SOURCE_NOTE_OBJ,$(call note_obj,$(p)),$(PROG_DIR)/$(p).elf,$(CC) $(USER_CFLAGS))))
+$(eval $(call SOURCE_NOTE_OBJ,$(call note_obj,init),$(INIT_ELF),$(CC) $(USER_CFLAGS)))
 
 $(USER_OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -38,14 +63,34 @@ $(USER_OBJDIR)/%.o: %.S
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
 # Any relocation in the child's section would point outside the copied bytes.
-$(USER_OBJDIR)/user/init/child.o: $(USER_CHILD_SRC)
+$(USER_OBJDIR)/user/shell/child.o: $(SHELL_CHILD_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -fPIC -fno-jump-tables -MMD -MP -c $< -o $@
 	@if llvm-readelf -r $@ | grep -q "\.rela\.child_text"; then \
 		echo "$<: the child program has relocations (not self-contained)" >&2; \
 		rm -f $@; exit 1; fi
 
-$(INIT_ELF): $(USER_OBJS) user/init/init.ld
-	$(LD) $(USER_LDFLAGS) $(USER_OBJS) -o $@
+# Each program: libkozo and its objects, linked alone (--no-undefined).
+$(PROG_DIR)/%.elf: $(USER_LIB_OBJS) user/lib/program.ld
+	@mkdir -p $(@D)
+	$(LD) $(USER_LDFLAGS) $(USER_LIB_OBJS) $(USER_OBJS_$*) -o $@
+$(PROG_DIR)/console.elf: $(USER_OBJS_console)
+$(PROG_DIR)/shell.elf: $(USER_OBJS_shell)
+$(PROG_DIR)/linux.elf: $(USER_OBJS_linux)
 
+# What the archive holds: the program without its debug sections.
+$(PROG_DIR)/%.bin: $(PROG_DIR)/%.elf
+	$(OBJCOPY) --strip-debug $< $@
+
+$(PROGRAMS_ARCHIVE): scripts/mkarchive.py $(foreach p,$(PROGRAMS),$(PROG_DIR)/$(p).bin)
+	scripts/mkarchive.py $@ $(foreach p,$(PROGRAMS),$(p)=$(PROG_DIR)/$(p).bin)
+
+$(USER_OBJDIR)/user/init/programs.o: user/init/programs.S $(PROGRAMS_ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -DPROGRAMS_ARCHIVE_PATH='"$(PROGRAMS_ARCHIVE)"' -MMD -MP -c $< -o $@
+
+$(INIT_ELF): $(USER_LIB_OBJS) $(USER_OBJS_init) user/lib/program.ld
+	$(LD) $(USER_LDFLAGS) $(USER_LIB_OBJS) $(USER_OBJS_init) -o $@
+
+USER_OBJS := $(USER_LIB_OBJS) $(USER_OBJS_init) $(foreach p,$(PROGRAMS),$(USER_OBJS_$(p)))
 -include $(USER_OBJS:.o=.d)

@@ -157,7 +157,7 @@ scenario() {
 	check "forbidden: kernel read faults" has "thread faulted at $FORBIDDEN_READ (VM fault, kernel survived)"
 	check "forbidden: direct-map write faults" has_re "thread faulted at $FORBIDDEN_WRITE_RE \(VM fault, kernel survived\)"
 	check "forbidden: the panic channel is out of reach" \
-		has_re "^forbidden: .*(COM2|secure PL011).*: (illegal operation|failed lookup)$"
+		has_re "^forbidden: .*(COM2|secure PL011).*: (illegal operation|failed lookup|invalid capability)$"
 	expect_cmd "shell answers after forbidden" "help" "selftest"
 
 	# Issue 12's attacks on memory isolation (user/init/isolation.c).

@@ -63,9 +63,11 @@ start_qemu() { # mode [run-name]
 	READER_PID=$!
 }
 
+# Safe under set -e: wait reports the killed QEMU's 143, which is no error
+# here (make bench failed on it: scripts/bench/retype.sh exited 143).
 stop_qemu() {
-	[ -n "$QEMU_PID" ] && kill "$QEMU_PID" 2>/dev/null && wait "$QEMU_PID" 2>/dev/null
-	[ -n "$READER_PID" ] && kill "$READER_PID" 2>/dev/null && wait "$READER_PID" 2>/dev/null
+	if [ -n "$QEMU_PID" ] && kill "$QEMU_PID" 2>/dev/null; then wait "$QEMU_PID" 2>/dev/null || :; fi
+	if [ -n "$READER_PID" ] && kill "$READER_PID" 2>/dev/null; then wait "$READER_PID" 2>/dev/null || :; fi
 	QEMU_PID= READER_PID=
 	exec 3>&- 4>&- 2>/dev/null
 	return 0

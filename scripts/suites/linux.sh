@@ -75,7 +75,7 @@ else
 	host /bin/busybox "$BB" ls "$TMP/root"
 	same "rung 2: busybox ls / = host listing of the same tree" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /bin" 60
-	same "rung 2: busybox ls /bin lists the archive" "$(printf 'badcalls\nbusybox\ncorrupt\ncrash\nhello')" 0
+	same "rung 2: busybox ls /bin lists the archive" "$(printf 'badcalls\nbusybox\ncorrupt\ncrash\neatmem\nforkbomb\nhello')" 0
 	run_cmd "linux /bin/busybox uname -a" 60
 	same "rung 2: busybox uname -a = the documented KOZO values" \
 		"Linux kozo 6.1.0-kozo #1 KOZO x86_64 GNU/Linux" 0
@@ -122,13 +122,15 @@ else
 	run_cmd "linux /bin/busybox sh -c 'cat /etc/fruits | sort | uniq | wc -l; uname -s | busybox tr a-z A-Z'" 60
 	host /bin/busybox "$BB" sh -c "cat tests/linux/files/etc/fruits | sort | uniq | wc -l; uname -s | $BB tr a-z A-Z"
 	same "rung 3: three-stage pipeline and an exec'd applet = host" "$HOST_OUT" "$HOST_STATUS"
-	# Every process's memory comes back: Init's free bytes before and after
-	# ten pipelines (the server's first run has taken what it keeps).
-	free_bytes() { run_cmd untyped; awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT"; }
+	# Every process's memory comes back: the Linux server's per-process
+	# regions are all whole (the server retypes each one's full size to
+	# check) before and after ten pipelines.
+	free_bytes() { run_cmd linuxmem; sed -n 's/^linuxmem: \([0-9]*\) of \([0-9]*\) .* \([0-9]*\) bytes free$/\1 \2 \3/p' <<<"$OUT"; }
 	before=$(free_bytes)
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		run_cmd "linux /bin/busybox sh -c 'echo x | cat | cat'" 60
 	done
+	check "rung 3: the server's process regions are whole between runs" test "$before" = "8 8 67108864"
 	check "rung 3: ten pipelines, every process's memory reclaimed" test "$(free_bytes)" = "$before"
 	check "rung 3: the last of them still printed x" test "$(prog_out)" = x
 
@@ -148,6 +150,21 @@ else
 	run_cmd "linux /bin/crash ill" 60
 	host /bin/crash "$P/crash" ill
 	same "an undefined instruction: SIGILL, status 132 (= host)" "$HOST_OUT" "$HOST_STATUS"
+	# Exhaustion stays inside the Linux server's budget (issue 13).
+	run_cmd untyped 30
+	shell_free=$(awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT")
+	run_cmd "linux /bin/eatmem" 120
+	check "eating memory: the program is ended, out of memory" \
+		grep -qE '^linux: /bin/eatmem: SIGSEGV: out of memory|^eatmem: malloc failed' <<<"$OUT"
+	run_cmd "linux /bin/forkbomb" 120
+	check "a fork bomb: fork fails within the server's limits" \
+		grep -qE '^forkbomb: fork failed after [0-9]+ children: ' <<<"$OUT"
+	check "after both: the server's process regions are whole again" test "$(free_bytes)" = "8 8 67108864"
+	run_cmd untyped 30
+	check "after both: the shell's Untyped are as they were" \
+		test "$(awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT")" = "$shell_free"
+	run_cmd "echo shell ok" 30
+	check "after both: the shell works" test "$OUT" = "shell ok"
 	run_cmd "linux /bin/corrupt" 60
 	check "a corrupt ELF is refused with a reason" \
 		grep -q '^linux: /bin/corrupt: not a program KOZO can run: ' <<<"$OUT"

@@ -1,31 +1,32 @@
-/* The Linux compatibility server: Init's `linux <path> [args...]`.
- *
- * First version: the server runs inside Init, as the shell command itself
- * (docs/LINUX-ABI.md says why and what a separate server process needs).
- * One program runs at a time; the shell waits for it.
+/* The Linux compatibility server: the shell's `linux <path> [args...]`,
+ * asked over IPC (user/lib/linux_proto.h; main.c has the server loop).
+ * The server is a process of its own: its CSpace, its Untyped budget (from
+ * Init), an endpoint for its Linux processes' faults and a console client
+ * capability.  One program runs at a time; the shell waits for it.
  *
  *   Untyped (one idle region, revoked at exit: everything below goes)
  *     TCB (Linux personality, fault endpoint = ep badged LINUX_BADGE)
  *     VSpace + tables   the process:  page va        (rights from its region)
- *     tables            Init:         LX_WINDOW + va (read-write)
- *     per page: Frame (mapped in Init's window) + a copy (mapped in the process)
+ *     tables            server:       LX_WINDOW + va (read-write)
+ *     per page: Frame (mapped in the server's window) + a copy (mapped in the process)
  *
  * Pages are made on first touch: a VM fault, or the translation layer
  * copying in or out.  Every syscall arrives as an UnknownSyscall fault
  * message; lx_syscall (lx_*.c, host-tested and fuzzed) turns it into an
  * action that this file carries out with KOZO invocations. */
-#include "init.h"
+#include "kozo_alloc.h"
 #include "invoke.h"
 #include "lx.h"
+#include "server.h"
 #include <cycles_arch.h>
 #include <printf.h>
-#include <serial.h>
+#include <console.h>
 #include <string.h>
 #include <syscall.h>
 #include <thread_arch.h>
 
 #define LX_WINDOW 0x400000000000ull
-#define WINDOW_SPAN (1ull << 40) /* Init's addresses for one process's pages */
+#define WINDOW_SPAN (1ull << 40) /* the server's addresses for one process's pages */
 #define LINUX_BADGE 0x11         /* + the process's index */
 #define LINUX_RADIX 1
 #define PROC_UT_BITS 23          /* each process: an 8 MiB Untyped */
@@ -37,8 +38,8 @@ extern const uint8_t linux_archive_start[], linux_archive_end[];
 
 struct page {
 	uint64_t va;          /* 0: empty */
-	uint64_t win;         /* where Init sees it */
-	uint64_t frame, copy; /* Init's window mapping, the process's mapping */
+	uint64_t win;         /* where the server sees it */
+	uint64_t frame, copy; /* the server's window mapping, the process's mapping */
 	int prot;             /* as mapped in the process; 0: not mapped there */
 };
 
@@ -52,7 +53,7 @@ struct sproc {
 	struct page pages[MAX_PAGES];
 	unsigned npages;
 	uint64_t win_next;
-	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] Init window: level<<56 | base */
+	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] server window: level<<56 | base */
 	unsigned ntables[2];
 	bool out_of_memory;
 };
@@ -72,18 +73,7 @@ static struct lx_world world;
 
 static int copy_cap(uint64_t src, uint64_t badge, bool mint, uint64_t *out)
 {
-	uint64_t s = slots_alloc(1);
-	if (!s)
-		return KOZO_ERR_RANGE;
-	int err = mint ? kozo_cnode_mint(KOZO_CAP_INIT_CNODE, s, INIT_DEPTH, KOZO_CAP_INIT_CNODE, src,
-					 INIT_DEPTH, KOZO_RIGHTS_ALL, badge)
-		       : kozo_cnode_copy(KOZO_CAP_INIT_CNODE, s, INIT_DEPTH, KOZO_CAP_INIT_CNODE, src,
-					 INIT_DEPTH, KOZO_RIGHTS_ALL);
-	if (err)
-		return err;
-	slots_record(s, slot_get(src)->type, KOZO_RIGHTS_ALL, badge, src, 0, 0);
-	*out = s;
-	return KOZO_OK;
+	return lxs_copy(src, badge, mint, out);
 }
 
 static unsigned index_of(const struct sproc *s)
@@ -91,7 +81,7 @@ static unsigned index_of(const struct sproc *s)
 	return (unsigned)(s - sp);
 }
 
-/* The paging structures above va in vspace (which = 0 process, 1 Init). */
+/* The paging structures above va in vspace (which = 0 process, 1 the server). */
 static int ensure_tables(struct sproc *s, unsigned which, uint64_t vspace, uint64_t va)
 {
 	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
@@ -106,7 +96,7 @@ static int ensure_tables(struct sproc *s, unsigned which, uint64_t vspace, uint6
 		if (s->ntables[which] == MAX_TABLES)
 			return KOZO_ERR_RANGE;
 		uint64_t pt;
-		int err = init_retype_one(pool.ut[index_of(s)], types[l], 0, &pt);
+		int err = lxs_retype(pool.ut[index_of(s)], types[l], 0, &pt);
 		if (!err)
 			err = kozo_page_table_map(pt, vspace, va);
 		if (err && err != KOZO_ERR_DELETE_FIRST)
@@ -159,11 +149,11 @@ static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill,
 		return NULL;
 	}
 	uint64_t frame, copy;
-	int err = init_retype_one(ut, KOZO_OBJ_FRAME, 0, &frame);
+	int err = lxs_retype(ut, KOZO_OBJ_FRAME, 0, &frame);
 	if (!err)
-		err = ensure_tables(s, 1, KOZO_CAP_INIT_VSPACE, win);
+		err = ensure_tables(s, 1, LXS_VSPACE, win);
 	if (!err)
-		err = kozo_frame_map(frame, KOZO_CAP_INIT_VSPACE, win,
+		err = kozo_frame_map(frame, LXS_VSPACE, win,
 				     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
 	if (!err) {
 		s->win_next++;
@@ -223,8 +213,8 @@ static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 		if (!pg->va)
 			continue;
 		if (pg->va >= start && pg->va - start < len) {
-			init_free_slot(pg->copy);
-			init_free_slot(pg->frame);
+			lxs_free(pg->copy);
+			lxs_free(pg->frame);
 		} else {
 			keep[n++] = *pg;
 		}
@@ -249,7 +239,7 @@ static void protect_pages(struct sproc *s, uint64_t start, uint64_t len, int pro
 	}
 }
 
-/* ---- struct lx_mem: the process's memory through Init's window ---- */
+/* ---- struct lx_mem: the process's memory through the server's window ---- */
 
 static int mem_copy(struct sproc *s, uint64_t addr, uint8_t *buf, size_t n, bool write)
 {
@@ -283,9 +273,9 @@ static int mem_write(void *ctx, uint64_t addr, const void *src, size_t n)
 
 /* ---- struct lx_host ---- */
 
-static void console_write(void *ctx, const char *s, size_t n)
+static void host_console_write(void *ctx, const char *s, size_t n)
 {
-	serial_write(s, n);
+	console_write(s, n);
 }
 
 /* ==== issue 16, translation layer: what the server gives the layer ====
@@ -311,7 +301,7 @@ static void log_print(void)
 {
 	uint64_t start = dlog_len > LOG_SIZE ? dlog_len - LOG_SIZE : 0;
 	for (uint64_t i = start; i < dlog_len; i++)
-		serial_write(&dlog[i % LOG_SIZE], 1);
+		console_write(&dlog[i % LOG_SIZE], 1);
 }
 
 /* /tmp's pages: Frames retyped one by one from an Untyped of their own,
@@ -332,9 +322,9 @@ static void *tmp_alloc(void *ctx)
 		return pg;
 	}
 	if (!tmp.ut) {
-		for (unsigned bits = 26; bits >= 22 && !tmp.ut; bits--)
-			if ((tmp.ut = init_find_idle_untyped(bits)))
-				tmp.bits = slot_get(tmp.ut)->size_bits;
+		for (unsigned bits = 26; bits >= 16 && !tmp.ut; bits--)
+			if ((tmp.ut = lxs_find_untyped(bits, 0)))
+				tmp.bits = bits;
 		if (!tmp.ut)
 			return NULL;
 	}
@@ -344,14 +334,14 @@ static void *tmp_alloc(void *ctx)
 	for (unsigned l = 0; l < 3; l++) {
 		if (va % (1ull << shift[l]))
 			continue;  /* this level's table is there already */
-		int err = init_retype_one(tmp.ut, types[l], 0, &obj);
+		int err = lxs_retype(tmp.ut, types[l], 0, &obj);
 		if (!err)
-			err = kozo_page_table_map(obj, KOZO_CAP_INIT_VSPACE, va);
+			err = kozo_page_table_map(obj, LXS_VSPACE, va);
 		if (err && err != KOZO_ERR_DELETE_FIRST)
 			return NULL;
 	}
-	if (init_retype_one(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
-	    kozo_frame_map(obj, KOZO_CAP_INIT_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
+	if (lxs_retype(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
+	    kozo_frame_map(obj, LXS_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
 		return NULL;
 	tmp.next++;
 	tmp.pages++;
@@ -366,8 +356,8 @@ static void tmp_free(void *ctx, void *pg)
 
 static void tmp_release(void)
 {
-	if (tmp.ut && kozo_cnode_revoke(KOZO_CAP_INIT_CNODE, tmp.ut, INIT_DEPTH) == KOZO_OK)
-		slots_forget_children(tmp.ut);
+	if (tmp.ut)
+		lxs_revoke(tmp.ut);
 	memset(&tmp, 0, sizeof(tmp));
 }
 
@@ -383,76 +373,27 @@ static void mem_info(void *ctx, uint64_t *total, uint64_t *free)
 	*free = used < *total ? *total - used : 0;
 }
 
-/* The CMOS RTC (x86_64 ports 0x70/0x71): seconds since the epoch, 0 when
- * there is none.  Read twice until two reads agree (an update may run). */
-static unsigned cmos(unsigned reg)
-{
-	uint8_t v = 0;
-	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x70, (uint8_t)reg);
-	kozo_ioport_in8(KOZO_CAP_IOPORT, 0x71, &v);
-	return v;
-}
+/* The real time: Init reads the CMOS RTC when it starts the server (this
+ * process holds no IOPort capability) and passes the seconds since the
+ * epoch with the cycle counter at that read (startup arg[0], arg[1];
+ * linux_set_clock).  The tick source is the cycle counter at a nominal
+ * 1 GHz: the RTC is not this process's to calibrate against, so sleeps and
+ * `date` agree with each other but may run at the host counter's pace
+ * (docs/LINUX-ABI.md). */
+static uint64_t cycles_per_s = 1000000000ull, boot_epoch_ns, rtc_s, rtc_cycles;
 
-static uint64_t rtc_epoch(void)
+void linux_set_clock(uint64_t epoch_s, uint64_t cycles)
 {
-#if defined(__x86_64__)
-	unsigned t[7], u[7];
-	for (int tries = 0; tries < 10; tries++) {
-		for (int spin = 0; spin < 100000 && cmos(0x0a) & 0x80; spin++)
-			;
-		static const unsigned regs[7] = { 0, 2, 4, 7, 8, 9, 0x32 };
-		for (int i = 0; i < 7; i++)
-			t[i] = cmos(regs[i]);
-		for (int i = 0; i < 7; i++)
-			u[i] = cmos(regs[i]);
-		if (memcmp(t, u, sizeof(t)) == 0)
-			break;
-	}
-	if (!(cmos(0x0b) & 4))  /* BCD */
-		for (int i = 0; i < 7; i++)
-			t[i] = (t[i] & 0x0f) + (t[i] >> 4 & 0x07) * 10 + (t[i] >> 7) * 80;
-	uint64_t y = t[6] ? t[6] * 100 + t[5] : 2000 + t[5], m = t[4], d = t[3];
-	if (m < 1 || m > 12 || d < 1 || d > 31 || t[2] > 23 || t[1] > 59 || t[0] > 60)
-		return 0;
-	/* days from civil (Howard Hinnant's algorithm) */
-	y -= m <= 2;
-	uint64_t era = y / 400, yoe = y - era * 400;
-	uint64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	uint64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-	return days * 86400 + t[2] * 3600 + t[1] * 60 + t[0];
-#else
-	return 0;
-#endif
+	rtc_s = epoch_s;
+	rtc_cycles = cycles;
 }
-
-/* The tick source: the cycle counter, counted per RTC second once (the
- * first `linux` command waits for up to two RTC seconds); 1 GHz when there
- * is no RTC. */
-static uint64_t cycles_per_s = 1000000000ull, boot_epoch_ns;
 
 static void clock_init(void)
 {
-	static bool done;
-	if (done)
+	if (!rtc_s)
 		return;
-	done = true;
-	uint64_t e = rtc_epoch();
-	if (!e)
-		return;
-	unsigned s0 = cmos(0);
-	uint64_t c0 = 0, c1 = 0, limit = kozo_arch_cycles() + 20000000000ull;
-	while (cmos(0) == s0 && kozo_arch_cycles() < limit)
-		;
-	c0 = kozo_arch_cycles();
-	s0 = cmos(0);
-	while (cmos(0) == s0 && kozo_arch_cycles() < limit)
-		;
-	c1 = kozo_arch_cycles();
-	if (c1 > c0 + 1000000 && kozo_arch_cycles() < limit)
-		cycles_per_s = c1 - c0;
-	uint64_t now = rtc_epoch();
-	uint64_t since_boot = kozo_arch_cycles() / cycles_per_s;
-	boot_epoch_ns = (now ? now : e) > since_boot ? ((now ? now : e) - since_boot) * 1000000000ull : 0;
+	uint64_t since_boot = rtc_cycles / cycles_per_s;
+	boot_epoch_ns = rtc_s > since_boot ? (rtc_s - since_boot) * 1000000000ull : 0;
 }
 
 static uint64_t now_ns(void *ctx)
@@ -470,9 +411,9 @@ static void read_console_line(struct lx_proc *p)
 	char line[LX_STDIN_BUF];
 	size_t len = 0;
 	for (;;) {
-		int c = serial_getc();
+		int c = console_getc();
 		if (c == 3 || c == 0x1c) {  /* Ctrl-C, Ctrl-\: the foreground group */
-			serial_write(c == 3 ? "^C\n" : "^\\\n", 3);
+			host_console_write(NULL, c == 3 ? "^C\n" : "^\\\n", 3);
 			lx_console_signal(&world, c == 3 ? LX_SIGINT : LX_SIGQUIT);
 			return;
 		}
@@ -481,7 +422,7 @@ static void read_console_line(struct lx_proc *p)
 			return;
 		}
 		if (c == '\r' || c == '\n') {
-			serial_write("\n", 1);
+			console_write("\n", 1);
 			line[len++] = '\n';
 			lx_feed_input(p, line, len);
 			return;
@@ -489,14 +430,14 @@ static void read_console_line(struct lx_proc *p)
 		if (c == '\b' || c == 0x7f) {
 			if (len) {
 				len--;
-				serial_write("\b \b", 3);
+				console_write("\b \b", 3);
 			}
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || len + 2 >= sizeof(line))
 			continue;
 		line[len++] = (char)c;
-		serial_write(&line[len - 1], 1);
+		console_write(&line[len - 1], 1);
 	}
 }
 
@@ -517,14 +458,14 @@ static bool pool_init(void)
 {
 	if (pool.ready)
 		return true;
-	uint64_t big = init_find_idle_untyped(PROC_UT_BITS + 3);
+	uint64_t big = lxs_find_untyped(PROC_UT_BITS + 3, 0);
 	if (!big) {
 		printf("linux: no idle untyped of %u MiB or more\n", (1u << (PROC_UT_BITS + 3)) >> 20);
 		return false;
 	}
-	TRY("endpoint", init_alloc_object(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
+	TRY("endpoint", lxs_alloc(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
 	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-		TRY("process untyped", init_retype_one(big, KOZO_OBJ_UNTYPED, PROC_UT_BITS, &pool.ut[i]));
+		TRY("process untyped", lxs_retype(big, KOZO_OBJ_UNTYPED, PROC_UT_BITS, &pool.ut[i]));
 		TRY("mint fault endpoint", copy_cap(pool.ep, LINUX_BADGE + i, true, &pool.fault_ep[i]));
 	}
 	pool.ready = true;
@@ -536,7 +477,7 @@ static bool make_vspace(struct sproc *s)
 {
 	unsigned i = index_of(s);
 	memset(s, 0, sizeof(*s));
-	TRY("retype vspace", init_retype_one(pool.ut[i], KOZO_OBJ_VSPACE, 0, &s->vspace));
+	TRY("retype vspace", lxs_retype(pool.ut[i], KOZO_OBJ_VSPACE, 0, &s->vspace));
 	s->live = true;
 	return true;
 }
@@ -545,10 +486,10 @@ static bool make_vspace(struct sproc *s)
 static bool make_thread(struct sproc *s, uint64_t *regs)
 {
 	uint64_t ut = pool.ut[index_of(s)];
-	TRY("retype tcb", init_retype_one(ut, KOZO_OBJ_TCB, 0, &s->tcb));
-	TRY("retype cnode", init_retype_one(ut, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
+	TRY("retype tcb", lxs_retype(ut, KOZO_OBJ_TCB, 0, &s->tcb));
+	TRY("retype cnode", lxs_retype(ut, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
 	TRY("mint cspace", copy_cap(s->cnode, 64 - LINUX_RADIX, true, &s->cspace));
-	unsigned prio = init_priority > 0 ? init_priority - 1 : 0;
+	unsigned prio = lxs_priority > 0 ? lxs_priority - 1 : 0;
 	TRY("configure tcb", kozo_tcb_configure(s->tcb, pool.fault_ep[index_of(s)], prio, s->cspace,
 						s->vspace, 0, 0));
 	uint64_t personality = KOZO_PERSONALITY_LINUX;
@@ -564,13 +505,12 @@ static void teardown(struct sproc *s)
 	uint64_t ut = pool.ut[index_of(s)];
 	if (s->tcb)
 		kozo_tcb_suspend(s->tcb);
-	if (kozo_cnode_revoke(KOZO_CAP_INIT_CNODE, ut, INIT_DEPTH) == KOZO_OK)
-		slots_forget_children(ut);
+	lxs_revoke(ut);
 	memset(s, 0, sizeof(*s));
 }
 
-static bool init_done;
-static int init_status;
+static bool first_done;
+static int first_status;
 
 /* Process i ended with a wait status. */
 static void end_proc(unsigned i, int status)
@@ -578,8 +518,8 @@ static void end_proc(unsigned i, int status)
 	lx_proc_exit(&world.procs[i], status);
 	teardown(&sp[i]);
 	if (i == 0) {
-		init_done = true;
-		init_status = status;
+		first_done = true;
+		first_status = status;
 	}
 }
 
@@ -602,7 +542,7 @@ static bool load(const char *path, int argc, char **argv)
 	lx_fs_set_pages(&fs, &pages);
 	clock_init();
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
-	struct lx_host host = { .console_write = console_write, .log_unsupported = log_unsupported,
+	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
@@ -952,26 +892,38 @@ static int serve(void)
 			end_proc(i, LX_SIGKILL);
 		}
 		settle();
-		if (init_done)
-			return init_status;
+		if (first_done)
+			return first_status;
 		mr[0] = reply;
 		info = kozo_reply_recv(pool.ep, kozo_msginfo(0, 0, 0, len), mr, &badge);
 	}
 }
 
-void cmd_linux(int argc, char **argv)
+void linux_memory(unsigned *whole, unsigned *total, uint64_t *bytes)
 {
-	if (argc < 2) {
-		print_usage(argv[0]);
-		return;
+	*whole = *total = 0;
+	*bytes = 1ull << PROC_UT_BITS;
+	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++) {
+		uint64_t probe;
+		(*total)++;
+		/* Only an Untyped with nothing in it has room for its own size. */
+		if (!sp[i].live && lxs_retype(pool.ut[i], KOZO_OBJ_UNTYPED, PROC_UT_BITS, &probe) ==
+					   KOZO_OK) {
+			(*whole)++;
+			lxs_free(probe);
+		}
 	}
-	if (strcmp(argv[1], "--log") == 0) {
+}
+
+int linux_run(int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "--log") == 0) {
 		log_print();
-		return;
+		return 0;
 	}
-	init_done = false;
+	first_done = false;
 	int status = 126 << 8;  /* a shell's "cannot execute" */
-	if (load(argv[1], argc - 1, argv + 1))
+	if (load(argv[0], argc, argv))
 		status = serve();
 	/* The first process is done: whatever is left goes with it. */
 	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++)
@@ -982,4 +934,5 @@ void cmd_linux(int argc, char **argv)
 		       status & 0x7f, lx_signal_name(status & 0x7f) ? lx_signal_name(status & 0x7f) : "?");
 	else
 		printf("linux: exit status %d\n", status >> 8);
+	return status;
 }

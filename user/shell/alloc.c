@@ -1,0 +1,75 @@
+/* Objects the shell makes for itself (selftest threads, scratch tables):
+ * carved from one "service" Untyped, so the others stay whole for the
+ * shell's user. */
+#include "shell.h"
+#include "invoke.h"
+
+uint64_t init_service_untyped;
+unsigned init_priority;
+
+uint64_t init_find_idle_untyped(unsigned min_bits)
+{
+	uint64_t best = 0;
+	for (uint64_t s = startup->untyped.start; s < startup->untyped.end; s++) {
+		struct slot_info *e = slot_get(s);
+		if (!e || e->type != KOZO_OBJ_UNTYPED || e->flags & SLOT_DEVICE ||
+		    e->size_bits < min_bits || s == init_service_untyped || slot_has_children(s))
+			continue;
+		if (!best || e->size_bits < slot_get(best)->size_bits)
+			best = s;
+	}
+	return best;
+}
+
+/* The kernel lets a thread give priorities up to its own and tells it no
+ * number: the highest Init may set on itself is the one it has. */
+static unsigned probe_priority(void)
+{
+	for (unsigned p = KOZO_PRIORITY_MAX; p > 0; p--)
+		if (kozo_tcb_set_priority(KOZO_CAP_INIT_TCB, p) == KOZO_OK)
+			return p;
+	return 0;
+}
+
+void alloc_init(void)
+{
+	init_priority = probe_priority();
+	/* 1 MiB is plenty for a few threads and their tables. */
+	init_service_untyped = init_find_idle_untyped(20);
+	if (!init_service_untyped)
+		init_service_untyped = init_find_idle_untyped(12);
+}
+
+int init_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot)
+{
+	uint64_t s = slots_alloc(1);
+	if (!s)
+		return KOZO_ERR_RANGE;
+	int err = kozo_untyped_retype(ut, type, size_bits, KOZO_CAP_INIT_CNODE, 0, 0, s, 1);
+	if (err)
+		return err;
+	slots_record_retype(ut, type, size_bits, s, 1);
+	*slot = s;
+	return KOZO_OK;
+}
+
+int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot)
+{
+	int err = KOZO_ERR_NOT_ENOUGH_MEMORY;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (!init_service_untyped)
+			break;
+		err = init_retype_one(init_service_untyped, type, size_bits, slot);
+		if (err != KOZO_ERR_NOT_ENOUGH_MEMORY)
+			break;
+		/* Full: move on to a fresh Untyped. */
+		init_service_untyped = init_find_idle_untyped(20);
+	}
+	return err;
+}
+
+void init_free_slot(uint64_t s)
+{
+	if (s && kozo_cnode_delete(KOZO_CAP_INIT_CNODE, s, INIT_DEPTH) == KOZO_OK)
+		slots_forget(s);
+}
