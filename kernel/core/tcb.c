@@ -197,7 +197,7 @@ int tcb_invoke(struct invocation *inv)
 			return KOZO_ERR_ILLEGAL_OPERATION;
 		word_t n = mr[1];
 #ifdef KOZO_FUZZ_PLANT_WRITEREG_BUG
-		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md):
 		 * WriteRegisters writes past the register file. */
 		if (n > inv->len - 2)
 #else
