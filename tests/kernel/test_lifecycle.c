@@ -566,3 +566,24 @@ void test_life_ipc_state_corners(void)
 	CHECK_EQ("buffer_at_offset", (uintptr_t)tcb_ipc_buffer(sender), kt_slot(&h, frame)->cap.obj + 0x400);
 	kt_end(&h);
 }
+
+/* An unbound notification deleted with a waiter; a kernel with nothing to
+ * run (Init waits, nobody else exists). */
+void test_life_nothing_to_run(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	struct tcb *w = kt_spawn(&h, 10, NULL);
+	if (!w)
+		return kt_end(&h);
+	kt_recv_blocks(&h, w, nt);
+	CHECK_ERR("delete_unbound_notification", kt_delete(&h, nt), KOZO_OK);
+	CHECK_ERR("waiter_cancelled", w->ctx.regs[ARCH_REG_SYSNO], KOZO_ERR_CANCELLED);
+	kt_recv_blocks(&h, w, ep);
+	kt_recv_blocks(&h, h.init, ep);
+	CHECK("nobody_runs", h.k->current == NULL);
+	CHECK("tick_with_nobody", host_timer_tick(&h) && h.k->current == NULL);
+	kt_end(&h);
+}
