@@ -542,6 +542,20 @@ void test_life_ipc_state_corners(void)
 	KT_SYS(&h, w, KOZO_SYS_RECV, nt, kozo_msginfo(5, 0, 0, 2), NULL, NULL);
 	CHECK_ERR("signal", host_syscall(&h, h.init, KOZO_SYS_SEND, nt, 0, NULL, NULL), KOZO_OK);
 	CHECK("waiter_clean_info", w->state == THREAD_RUNNABLE && w->ctx.regs[ARCH_REG_INFO] == 0);
+	/* A Recv on an endpoint that returns the bound notification's signal:
+	 * badge = the word, a clean info word too. */
+	word_t nt2 = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), wtcb = kt_new(&h, KOZO_OBJ_TCB, 0);
+	const word_t bind2[1] = { nt2 };
+	KT_OK(kt_invoke(&h, wtcb, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind2, 1));
+	const word_t wcfg[3] = { 0, 10, 0 };
+	const word_t wcaps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
+	KT_OK(kt_invoke(&h, wtcb, KOZO_TCB_CONFIGURE, wcfg, 3, wcaps, 2));
+	KT_OK(kt_invoke(&h, wtcb, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	KT_OK(host_syscall(&h, h.init, KOZO_SYS_SEND, nt2, 0, NULL, NULL));
+	struct tcb *bw = host_object(&h, wtcb);
+	CHECK_ERR("recv_gets_signal", host_syscall(&h, bw, KOZO_SYS_RECV, ep, kozo_msginfo(3, 0, 0, 2), NULL, NULL),
+		  KOZO_OK);
+	CHECK("signal_clean_info", bw->ctx.regs[ARCH_REG_INFO] == 0 && bw->state == THREAD_RUNNABLE);
 	/* Send of ReadRegisters: the error only, no results. */
 	word_t wt = kt_new(&h, KOZO_OBJ_TCB, 0);
 	const word_t two[4] = { 2 };
