@@ -71,11 +71,12 @@ $(foreach t,$(FUZZ_BUILDS),$(eval $(call FUZZ_TARGET_RULES,$(t))))
 # unit tests once missed: fuzz/ipc on a kernel whose one file is compiled
 # with KOZO_FUZZ_PLANT_<NAME>_BUG.  Only that file's object differs from
 # fuzz/ipc's own: $(FUZZ_OUT)/ipc-plant-<name>.
-FUZZ_PLANTS := fastpath-write:fastpath fastpath-read:fastpath writereg:tcb unbind:tcb \
-               irq-release:irq two-caps:endpoint
+FUZZ_PLANTS := fastpath-write:fastpath:FASTPATH_WRITE fastpath-read:fastpath:FASTPATH_READ \
+               writereg:tcb:WRITEREG unbind:tcb:UNBIND irq-release:irq:IRQ_RELEASE \
+               two-caps:endpoint:TWO_CAPS
 plant_name = $(word 1,$(subst :, ,$(1)))
 plant_file = kernel/core/$(word 2,$(subst :, ,$(1))).c
-plant_define = -DKOZO_FUZZ_PLANT_$(subst -,_,$(shell echo $(call plant_name,$(1)) | tr a-z A-Z))_BUG
+plant_define = -DKOZO_FUZZ_PLANT_$(word 3,$(subst :, ,$(1)))_BUG
 FUZZ_PLANT_BINS := $(foreach p,$(FUZZ_PLANTS),$(FUZZ_OUT)/ipc-plant-$(call plant_name,$(p)))
 
 define FUZZ_PLANT_RULES

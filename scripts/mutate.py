@@ -501,7 +501,6 @@ class Campaign:
         # compiler is faster without it.
         self.cflags = [f for f in os.environ.get("MUTATE_CFLAGS", "").split() if f != "-g"]
         self.ldflags = os.environ.get("MUTATE_LDFLAGS", "").split()
-        self.objdir = os.path.join(ROOT, "build/host/kernel")
         self.test_objs = [os.path.join(ROOT, o) for o in os.environ.get("MUTATE_OBJS", "").split()]
         if not self.test_objs:
             sys.exit("mutate: MUTATE_OBJS names no objects")
@@ -516,8 +515,9 @@ class Campaign:
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copyfile(o, dst)
             snap.append(dst)
-        self.own_obj = {os.path.relpath(o, os.path.join(self.objdir, "kernel/core")): d
-                        for o, d in zip(self.test_objs, snap)}
+        # kernel/core/<file>.o of whichever build directory make used.
+        self.own_obj = {os.path.basename(o): d for o, d in zip(self.test_objs, snap)
+                        if os.path.dirname(o).endswith("/kernel/core")}
         self.test_objs = snap
         self.inputs = inputs_hash(" ".join([self.cc] + self.cflags + self.ldflags))
         self.reference = {}

@@ -63,7 +63,7 @@ static unsigned transfer_caps(struct kernel *k, struct tcb *s, struct tcb *r, st
 			continue;
 		}
 #ifdef KOZO_FUZZ_PLANT_TWO_CAPS_BUG
-		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md):
 		 * a second capability overwrites the first in the receive slot. */
 		if (!can_grant || (dest_used && false) || !cap_type_is_copyable(src->cap.type))
 #else

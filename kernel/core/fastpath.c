@@ -83,7 +83,7 @@ fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct 
 		/* A receiver waits, and owes no reply to an earlier caller
 		 * (the general path would cancel that one). */
 #ifdef KOZO_FUZZ_PLANT_FASTPATH_WRITE_BUG
-		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md):
 		 * the fast path forgets that Call needs Write. */
 		if (fp->ep->state != EP_RECV)
 #else
@@ -98,7 +98,7 @@ fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct 
 		/* A caller waits for our reply (not a faulted thread), and t
 		 * will block: no sender queued, no signal pending. */
 #ifdef KOZO_FUZZ_PLANT_FASTPATH_READ_BUG
-		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md): 
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk, docs/FUZZING.md):
 		 * the fast path forgets that ReplyRecv needs Read. */
 		if (fp->ep->state == EP_SEND)
 #else

@@ -168,6 +168,7 @@ void test_ipc_fastpath(void)
 	CHECK("client_current", h.k->current == client && client->state == THREAD_RUNNABLE);
 	CHECK_EQ("reply_mr", client->ctx.regs[ARCH_REG_MR0], 9);
 	CHECK_EQ("reply_info", client->ctx.regs[ARCH_REG_INFO], kozo_msginfo(0x22, 0, 0, 1));
+	CHECK_EQ("reply_carries_no_badge", client->ctx.regs[ARCH_REG_CAP], 0);
 	CHECK("unlinked", !server->reply_to && !client->reply_from);
 	CHECK("server_waits", server->state == THREAD_BLOCKED_RECV && e->state == EP_RECV &&
 			      e->q.head == server && server->blocked_on == e);

@@ -503,3 +503,102 @@ void test_life_resume_without_cspace(void)
 	CHECK_EQ("still_inactive", t->state, THREAD_INACTIVE);
 	kt_end(&h);
 }
+
+/* Odd corners of IPC state: a sender that queued before the receiver
+ * came still transfers with its Grant right; a faulting thread keeps its
+ * registers; a notification's waiter gets a clean info word; a Send to a
+ * kernel object reports only the error, while Call gets the results; an
+ * IPC buffer may start inside its page; WriteRegisters without resume
+ * needs no address space. */
+void test_life_ipc_state_corners(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
+	word_t dest = host_slot_alloc(&h, 1), ts;
+	struct tcb *sender = kt_spawn(&h, 10, &ts), *rx = kt_spawn(&h, 10, NULL);
+	if (!sender || !rx)
+		return kt_end(&h);
+	tcb_ipc_buffer(sender)->caps_or_badges[0] = nt;
+	KT_SYS(&h, sender, KOZO_SYS_SEND, ep, kozo_msginfo(0, 0, 1, 0), NULL, NULL);
+	CHECK_EQ("sender_queued", sender->state, THREAD_BLOCKED_SEND);
+	kt_receive_slot(rx, 0, dest, 64);
+	CHECK_ERR("receive_queued_sender", host_syscall(&h, rx, KOZO_SYS_RECV, ep, 0, NULL, NULL), KOZO_OK);
+	CHECK_EQ("cap_from_queued_sender", kt_slot(&h, dest)->cap.type, KOZO_OBJ_NOTIFICATION);
+	/* A faulting thread's syscall-number register is its own. */
+	word_t fep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	const word_t cfg[3] = { fep, 10, 0 };
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, cfg, 3, cn, 1));
+	kt_recv_blocks(&h, rx, fep);
+	sender->ctx.regs[ARCH_REG_SYSNO] = 0x1234;
+	KT_OK(host_fault(&h, sender, KOZO_FAULT_VM, 0x9000, 4, 14, false));
+	CHECK_EQ("fault_delivered", kozo_msginfo_label(rx->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_VM);
+	CHECK_EQ("faulter_register_kept", sender->ctx.regs[ARCH_REG_SYSNO], 0x1234);
+	/* Notification waiter: whatever info it passed, it gets 0. */
+	struct tcb *w = kt_spawn(&h, 10, NULL);
+	if (!w)
+		return kt_end(&h);
+	KT_SYS(&h, w, KOZO_SYS_RECV, nt, kozo_msginfo(5, 0, 0, 2), NULL, NULL);
+	CHECK_ERR("signal", host_syscall(&h, h.init, KOZO_SYS_SEND, nt, 0, NULL, NULL), KOZO_OK);
+	CHECK("waiter_clean_info", w->state == THREAD_RUNNABLE && w->ctx.regs[ARCH_REG_INFO] == 0);
+	/* A Recv on an endpoint that returns the bound notification's signal:
+	 * badge = the word, a clean info word too. */
+	word_t nt2 = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), wtcb = kt_new(&h, KOZO_OBJ_TCB, 0);
+	const word_t bind2[1] = { nt2 };
+	KT_OK(kt_invoke(&h, wtcb, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind2, 1));
+	const word_t wcfg[3] = { 0, 10, 0 };
+	const word_t wcaps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
+	KT_OK(kt_invoke(&h, wtcb, KOZO_TCB_CONFIGURE, wcfg, 3, wcaps, 2));
+	KT_OK(kt_invoke(&h, wtcb, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	KT_OK(host_syscall(&h, h.init, KOZO_SYS_SEND, nt2, 0, NULL, NULL));
+	struct tcb *bw = host_object(&h, wtcb);
+	CHECK_ERR("recv_gets_signal", host_syscall(&h, bw, KOZO_SYS_RECV, ep, kozo_msginfo(3, 0, 0, 2), NULL, NULL),
+		  KOZO_OK);
+	CHECK("signal_clean_info", bw->ctx.regs[ARCH_REG_INFO] == 0 && bw->state == THREAD_RUNNABLE);
+	/* Send of ReadRegisters: the error only, no results. */
+	word_t wt = kt_new(&h, KOZO_OBJ_TCB, 0);
+	const word_t two[4] = { 2 };
+	h.init->ctx.regs[ARCH_REG_MR1] = 0xabc;
+	struct host_regs r;
+	CHECK_ERR("send_read_registers", host_syscall(&h, h.init, KOZO_SYS_SEND, wt,
+						      kozo_msginfo(KOZO_TCB_READ_REGISTERS, 0, 0, 1), two, &r), KOZO_OK);
+	CHECK("send_gets_no_results", r.info == 0 && r.mr[1] == 0);
+	CHECK_ERR("call_read_registers", host_syscall(&h, h.init, KOZO_SYS_CALL, wt,
+						      kozo_msginfo(KOZO_TCB_READ_REGISTERS, 0, 0, 1), two, &r), KOZO_OK);
+	CHECK_EQ("call_gets_two", kozo_msginfo_length(r.info), 2);
+	/* WriteRegisters without resume on a thread without VSpace. */
+	const word_t wr[3] = { 0, 1, 0x55 };
+	CHECK_ERR("write_unconfigured", kt_invoke(&h, wt, KOZO_TCB_WRITE_REGISTERS, wr, 3, NULL, 0), KOZO_OK);
+	CHECK_EQ("written", ((struct tcb *)host_object(&h, wt))->ctx.regs[0], 0x55);
+	/* An IPC buffer 0x400 into its page. */
+	word_t frame = kt_new(&h, KOZO_OBJ_FRAME, 0);
+	const word_t bcfg[3] = { 0, 10, 0x10400 };
+	const word_t bcaps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, frame };
+	CHECK_ERR("buffer_inside_page", kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, bcfg, 3, bcaps, 3), KOZO_OK);
+	CHECK_EQ("offset", sender->ipc_buffer_offset, 0x400);
+	CHECK_EQ("buffer_at_offset", (uintptr_t)tcb_ipc_buffer(sender), kt_slot(&h, frame)->cap.obj + 0x400);
+	kt_end(&h);
+}
+
+/* An unbound notification deleted with a waiter; a kernel with nothing to
+ * run (Init waits, nobody else exists). */
+void test_life_nothing_to_run(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	struct tcb *w = kt_spawn(&h, 10, NULL);
+	if (!w)
+		return kt_end(&h);
+	kt_recv_blocks(&h, w, nt);
+	CHECK_ERR("delete_unbound_notification", kt_delete(&h, nt), KOZO_OK);
+	CHECK_ERR("waiter_cancelled", w->ctx.regs[ARCH_REG_SYSNO], KOZO_ERR_CANCELLED);
+	kt_recv_blocks(&h, w, ep);
+	kt_recv_blocks(&h, h.init, ep);
+	CHECK("nobody_runs", h.k->current == NULL);
+	CHECK("tick_with_nobody", host_timer_tick(&h) && h.k->current == NULL);
+	kt_end(&h);
+}

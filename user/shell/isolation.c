@@ -302,7 +302,7 @@ static void attack_ipc_buffer(void)
 	result("ipc-buffer", err == KOZO_ERR_INSUFFICIENT_RIGHTS, "read-only frame");
 	init_free_slot(ro);
 	/* A device Frame, from a device Untyped nobody uses yet. */
-	for (uint64_t s = boot_info->untyped.start; s < boot_info->untyped.end; s++) {
+	for (uint64_t s = startup->untyped.start; s < startup->untyped.end; s++) {
 		struct slot_info *e = slot_get(s);
 		uint64_t dev;
 		if (!e || e->type != KOZO_OBJ_UNTYPED || !(e->flags & SLOT_DEVICE) ||
