@@ -18,8 +18,13 @@ void lxs_alloc_init(const struct kozo_startup *st)
 	lxs_priority = (unsigned)st->priority;
 	kozo_cspace_init(&cs, LXS_CNODE, LXS_DEPTH, st->empty.start, st->empty.end);
 	kozo_ut_init(&budget, &cs);
-	/* Smallest first, so the big ones stay whole for processes. */
-	for (unsigned bits = 4; bits < 48; bits++)
+	/* Smallest first, so the big ones stay whole for processes; those
+	 * of 2^22 or more (the processes', /tmp's: lxs_find_untyped) are
+	 * not for small objects at all, unless nothing else is there. */
+	bool small = false;
+	for (uint64_t i = 0; i < st->untyped_count; i++)
+		small |= st->untyped_list[i].size_bits < 22;
+	for (unsigned bits = 4; bits < (small ? 22 : 48); bits++)
 		for (uint64_t i = 0; i < st->untyped_count; i++)
 			if (st->untyped_list[i].size_bits == bits)
 				kozo_ut_add(&budget, st->untyped.start + i);

@@ -304,7 +304,8 @@ static void log_print(void)
 		console_write(&dlog[i % LOG_SIZE], 1);
 }
 
-/* /tmp's pages: Frames retyped one by one from an Untyped of their own,
+/* /tmp's pages: Frames retyped one by one from an Untyped of their own
+ * (a child of one of the server's budget Untyped),
  * seen by the server at TMP_WINDOW (after the processes' windows); freed
  * pages are kept on a list, and everything goes back with one Revoke when
  * the `linux` command ends.  Issue 13's server plugs its own budget here. */
@@ -322,7 +323,10 @@ static void *tmp_alloc(void *ctx)
 		return pg;
 	}
 	if (!tmp.ut) {
-		for (unsigned bits = 26; bits >= 16 && !tmp.ut; bits--)
+		/* The budget's Untyped for /tmp (Init gives one of 2^22 or
+		 * more), which nothing else retypes from, so that its Revoke
+		 * takes /tmp's pages and nothing else. */
+		for (unsigned bits = 30; bits >= 22 && !tmp.ut; bits--)
 			if ((tmp.ut = lxs_find_untyped(bits, 0)))
 				tmp.bits = bits;
 		if (!tmp.ut)
@@ -356,9 +360,15 @@ static void tmp_free(void *ctx, void *pg)
 
 static void tmp_release(void)
 {
-	if (tmp.ut)
-		lxs_revoke(tmp.ut);
+	/* The Untyped stays the server's for the next command (deleting it
+	 * would leave its parent's watermark where it is); its Revoke takes
+	 * every page and table made from it and resets it. */
+	uint64_t ut = tmp.ut, bits = tmp.bits;
+	if (ut && lxs_revoke(ut) != KOZO_OK)
+		ut = 0;
 	memset(&tmp, 0, sizeof(tmp));
+	tmp.ut = ut;
+	tmp.bits = ut ? bits : 0;
 }
 
 /* Memory for /proc/meminfo and sysinfo: the processes' Untyped pool and
