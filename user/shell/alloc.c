@@ -21,14 +21,12 @@ uint64_t init_find_idle_untyped(unsigned min_bits)
 	return best;
 }
 
-/* The kernel lets a thread give priorities up to its own and tells it no
- * number: the highest Init may set on itself is the one it has. */
+/* The highest priority the shell may give: its own, which Init wrote in
+ * the startup page (probing with SetPriority from the top would make the
+ * kernel refuse, and say so on serial 0 in debug builds, at every boot). */
 static unsigned probe_priority(void)
 {
-	for (unsigned p = KOZO_PRIORITY_MAX; p > 0; p--)
-		if (kozo_tcb_set_priority(KOZO_CAP_INIT_TCB, p) == KOZO_OK)
-			return p;
-	return 0;
+	return (unsigned)startup->priority;
 }
 
 void alloc_init(void)
