@@ -24,6 +24,13 @@ needs=(
 	"make make"
 	"python3 python3"
 	"/usr/bin/time time"
+	"/usr/include/microhttpd.h libmicrohttpd-dev"
+	"/usr/include/x86_64-linux-gnu/curl/curl.h libcurl4-openssl-dev"
+	"/usr/include/jansson.h libjansson-dev"
+	"/usr/include/postgresql/libpq-fe.h libpq-dev"
+	"/usr/lib/postgresql/15/bin/initdb postgresql-15"
+	"curl curl"
+	"openssl openssl"
 )
 missing=()
 for entry in "${needs[@]}"; do
