@@ -27,6 +27,7 @@
 #include "blake3.h"
 #include "crashdb.h"
 #include "crashlog.h"
+#include "crashdb_pg.h"
 #include "event.h"
 #include "fleet.h"
 #include "normalize.h"
@@ -288,6 +289,8 @@ static void make_parent(const char *path)
 {
 	char copy[4096];
 
+	if (pgdb_is_url(path))
+		return; /* PostgreSQL: nothing local */
 	snprintf(copy, sizeof(copy), "%s", path);
 	char *dir = dirname(copy);
 

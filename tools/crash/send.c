@@ -187,9 +187,10 @@ int fleet_send(const struct fleet_send_opts *o)
 				curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &retry_after);
 			}
 			if (status == 200) {
-				/* Acknowledged: only now may the event go. */
-				if (unlink(path) == 0)
-					sync_dir(spool);
+				/* Acknowledged: only now may the event go.  No
+				 * directory fsync: should the unlink be lost to a
+				 * power cut, the resend counts as a duplicate. */
+				unlink(path);
 				if (strstr(reply, "duplicate"))
 					dup++;
 				else

@@ -364,7 +364,7 @@ int fleet_serve(const struct fleet_serve_opts *o)
 		}
 		flags |= MHD_USE_TLS;
 	}
-	s.db = crashdb_open(o->db, CRASHDB_WRITE, err, sizeof(err));
+	s.db = crashdb_open(o->db, CRASHDB_WRITE_DURABLE, err, sizeof(err));
 	if (!s.db) {
 		fprintf(stderr, "kozo-crash serve: %s\n", err);
 		free(cert), free(key), freeaddrinfo(ai);
