@@ -289,6 +289,16 @@ if wants tools crash-tests crash-bench host-tests test bench run compile_command
 	else
 		fail sqlite3 "no sqlite3.h for $HOSTCC" "libsqlite3-dev (kozo-crash links -lsqlite3)" "$(apt libsqlite3-dev)"
 	fi
+	# The fleet server and sender (kozo-crash serve/send) and PostgreSQL.
+	for hp in microhttpd.h:libmicrohttpd-dev curl/curl.h:libcurl4-openssl-dev \
+		jansson.h:libjansson-dev postgresql/libpq-fe.h:libpq-dev; do
+		h=${hp%%:*} pkg=${hp#*:}
+		if printf '#include <stddef.h>\n#include <%s>\n' "$h" | "$HOSTCC" -E -x c - >/dev/null 2>&1; then
+			ok "$pkg" "$h for $HOSTCC"
+		else
+			fail "$pkg" "no $h for $HOSTCC" "$pkg (kozo-crash serve/send)" "$(apt "$pkg")"
+		fi
+	done
 	rt=$("$HOSTCC" --print-resource-dir 2>/dev/null || true)/lib/linux
 	host=$(uname -m)
 	rt_missing=""

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fleet server figures for `make bench` (scripts/bench.sh), per backend:
+# Fleet server figures for `make bench` (scripts/bench.sh), per backend
+# (SQLite, and PostgreSQL 15 started in a temporary directory):
 #   fleet: <backend>: events/s, 1 sender: N    (kozo-crash send of N events
 #                                               from one spool, one connection)
 #   fleet: <backend>: events/s, 4 senders: N   (four spools sent at once)
@@ -12,8 +13,10 @@ ${CRASH_MAKE:-make} -s crash-bench >&2
 
 events=${FLEET_BENCH_EVENTS:-2000}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kozo-fleet-bench.XXXXXX")
+chmod 755 "$T"
 SERVER_PID=""
-trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$T"' EXIT
+. scripts/lib/pg-temp.sh
+trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; stop_pg; rm -rf "$T"' EXIT
 KC=build/host/kozo-crash
 head -c 24 /dev/urandom | base64 >"$T/token"
 
@@ -58,3 +61,8 @@ bench_backend() {
 	SERVER_PID=""
 }
 bench_backend sqlite "$T/s1.db" "$T/s2.db"
+if start_pg && "$PG_BIN/psql" -h "$T/pg" -U kozo -d postgres -qc 'CREATE DATABASE second' >/dev/null; then
+	bench_backend postgres "postgresql://kozo@/kozo_fleet?host=$T/pg" "postgresql://kozo@/second?host=$T/pg"
+else
+	echo "fleet: postgres: not measured (no PostgreSQL 15: $(tail -n 1 "$T/pg.log" 2>/dev/null))"
+fi

@@ -19,10 +19,11 @@ finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/kozo-fleet.XXXXXX")
 chmod 755 "$T"
-SERVER_PID="" PG_BIN=/usr/lib/postgresql/15/bin PG_RUN=()
+SERVER_PID=""
+. scripts/lib/pg-temp.sh
 cleanup() {
 	[ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
-	[ -d "$T/pg/data" ] && "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$T/pg/data" -m immediate stop >/dev/null 2>&1
+	stop_pg
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -289,21 +290,6 @@ done
 dump_db() { sqlite3 "$1" .dump; cat "$1" "$1-wal" 2>/dev/null; }
 run_backend sqlite "$T/server.db"
 
-# PostgreSQL 15 of its own: a cluster in $T/pg/data, its socket in $T/pg,
-# no TCP; as root the server runs as nobody (postgres refuses root).
-start_pg() {
-	[ -x "$PG_BIN/initdb" ] || { echo "no $PG_BIN/initdb (postgresql-15)"; return 1; }
-	mkdir -p "$T/pg"
-	if [ "$(id -u)" = 0 ]; then
-		chown nobody "$T/pg"
-		PG_RUN=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
-	fi
-	"${PG_RUN[@]}" "$PG_BIN/initdb" -D "$T/pg/data" -A trust -U kozo --locale=C -E UTF8 \
-		>"$T/pg.log" 2>&1 || return 1
-	"${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -w \
-		-o "-k $T/pg -c listen_addresses=''" start >>"$T/pg.log" 2>&1 || return 1
-	"$PG_BIN/psql" -h "$T/pg" -U kozo -d postgres -qc 'CREATE DATABASE kozo_fleet' >>"$T/pg.log" 2>&1
-}
 dump_db() { "$PG_BIN/pg_dump" -h "$T/pg" -U kozo kozo_fleet; cat "$T"/pg/data/base/*/* 2>/dev/null; }
 if start_pg; then
 	ok postgres_starts
