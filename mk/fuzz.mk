@@ -25,7 +25,7 @@ FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 
 # Per build: its main file (default fuzz/<t>/fuzz_<t>.c), the sources it
 # links besides, include paths and defines.
-FUZZ_SRC_crashlog := $(filter-out tools/crash/crashdb.c,$(CRASH_LIB_SRC))
+FUZZ_SRC_crashlog := $(filter-out tools/crash/crashdb.c $(CRASH_FLEET_SRC),$(CRASH_LIB_SRC))
 FUZZ_INC_crashlog := -Itools/crash $(SHARED_LIB_INC)
 FUZZ_SRC_linux := $(sort $(wildcard user/linux/lx_*.c)) tests/linux/testmem.c
 FUZZ_INC_linux := -Iuser/linux -Itests/linux

@@ -7,8 +7,10 @@
 CRASH_OUT := $(HOSTBUILD)/crash
 # The shipped tool: no sanitizers, so it is fast and has no runtime deps.
 TOOLS_CFLAGS := -O2 -g -std=c11 -D_DEFAULT_SOURCE $(WARN_FLAGS) $(REPRO_FLAGS) $(COMMON_INC) \
-                $(SHARED_LIB_INC)
-CRASH_LIBS := -lsqlite3
+                $(SHARED_LIB_INC) -I/usr/include/postgresql
+CRASH_LIBS := -lsqlite3 -lpq -ljansson -lmicrohttpd -lcurl -lpthread
+# The fleet's server and sender (libmicrohttpd, libcurl, Jansson).
+CRASH_FLEET_SRC := tools/crash/crashdb_pg.c tools/crash/event.c tools/crash/serve.c tools/crash/send.c
 # Linking takes only the flags that matter to the linker (clang rejects
 # unused compile-only flags under -Werror).
 CRASH_TEST_LDFLAGS := $(filter -fsanitize%,$(HOST_CFLAGS))
@@ -48,7 +50,7 @@ $(CRASH_OUT)/test/tests/crash/test_record.o: \
 
 $(CRASH_OUT)/test/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -Itools/crash $(SHARED_LIB_INC) $(CRASH_EXTRA_INC) -MMD -MP -c -o $@ $<
+	$(HOSTCC) $(HOST_CFLAGS) -Itools/crash $(SHARED_LIB_INC) -I/usr/include/postgresql $(CRASH_EXTRA_INC) -MMD -MP -c -o $@ $<
 
 $(CRASH_OUT)/bench/%.o: %.c
 	@mkdir -p $(@D)

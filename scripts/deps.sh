@@ -47,6 +47,13 @@ needs=(
 	"bwrap bubblewrap"
 	"diffoscope diffoscope-minimal"
 	"/usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring"
+	"/usr/include/microhttpd.h libmicrohttpd-dev"
+	"/usr/include/x86_64-linux-gnu/curl/curl.h libcurl4-openssl-dev"
+	"/usr/include/jansson.h libjansson-dev"
+	"/usr/include/postgresql/libpq-fe.h libpq-dev"
+	"/usr/lib/postgresql/15/bin/initdb postgresql-15"
+	"curl curl"
+	"openssl openssl"
 )
 missing=()
 for entry in "${needs[@]}"; do

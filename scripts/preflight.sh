@@ -317,6 +317,21 @@ if wants tools manifest crash-tests crash-bench host-tests test bench run compil
 	else
 		fail sqlite3 "no sqlite3.h for $HOSTCC" "libsqlite3-dev (kozo-crash links -lsqlite3)" "$(apt libsqlite3-dev)"
 	fi
+	# The fleet server and sender (kozo-crash serve/send) and PostgreSQL:
+	# one compiler run for all four (preflight must stay fast), each
+	# named only if that fails.
+	fleet_h="microhttpd.h:libmicrohttpd-dev curl/curl.h:libcurl4-openssl-dev"
+	fleet_h="$fleet_h jansson.h:libjansson-dev postgresql/libpq-fe.h:libpq-dev"
+	if printf '#include <stddef.h>\n#include <microhttpd.h>\n#include <curl/curl.h>\n#include <jansson.h>\n#include <postgresql/libpq-fe.h>\n' |
+		"$HOSTCC" -E -x c - >/dev/null 2>&1; then
+		ok fleet-libs "libmicrohttpd, libcurl, Jansson, libpq headers for $HOSTCC"
+	else
+		for hp in $fleet_h; do
+			h=${hp%%:*} pkg=${hp#*:}
+			printf '#include <stddef.h>\n#include <%s>\n' "$h" | "$HOSTCC" -E -x c - >/dev/null 2>&1 ||
+				fail "$pkg" "no $h for $HOSTCC" "$pkg (kozo-crash serve/send)" "$(apt "$pkg")"
+		done
+	fi
 	rt=$("$HOSTCC" --print-resource-dir 2>/dev/null || true)/lib/linux
 	host=$(uname -m)
 	rt_missing=""

@@ -30,6 +30,11 @@ enum crashdb_mode {
 	CRASHDB_WRITE, /* created on first use (mode 0600), WAL journal */
 	CRASHDB_READ,  /* must exist; opened read-only (report, show) */
 	CRASHDB_WRITE_EXISTING, /* must exist; read-write (prune) */
+	/* The server's: as CRASHDB_WRITE, but a commit is on disk before it
+	 * returns (an acknowledged event must survive a power cut: the device
+	 * deletes it), and the WAL is folded only by SQLite's automatic
+	 * checkpoints, not after every commit. */
+	CRASHDB_WRITE_DURABLE,
 };
 
 /* How long a writer waits for another one (an ingest in progress). */

@@ -30,6 +30,9 @@
 #include "blake3.h"
 #include "crashdb.h"
 #include "crashlog.h"
+#include "crashdb_pg.h"
+#include "event.h"
+#include "fleet.h"
 #include "normalize.h"
 #include "pseudonym.h"
 
@@ -49,7 +52,9 @@ struct options {
 	bool json;
 	bool create;
 	const char *since, *new_in, *limit, *offset, *before, *quarantine;
-	bool no_quarantine;
+	const char *spool, *listen, *token_file, *server, *max_tries, *rate, *burst;
+	const char *tls_cert, *tls_key, *cacert;
+	bool no_quarantine, accept_debug;
 	int nargs;
 	char **args;
 };
@@ -69,6 +74,7 @@ struct ingest {
 	const uint8_t *window;
 	size_t window_len, window_base;
 	const char *quarantine; /* directory, or NULL */
+	const char *spool;      /* fleet spool directory, or NULL */
 	FILE *qindex;
 	size_t quarantined, file_no;
 	bool quarantine_failed;
@@ -77,8 +83,13 @@ struct ingest {
 static void usage(FILE *out)
 {
 	fputs("usage: kozo-crash ingest [--db F] [--key F] [--json] [--quarantine DIR | --no-quarantine]\n"
-	      "                         FILE...  (FILE - is stdin; bad records kept in DIR,\n"
-	      "                         default <database>.quarantine)\n"
+	      "                         [--spool DIR] FILE...  (FILE - is stdin; bad records kept\n"
+	      "                         in DIR, default <database>.quarantine; --spool: also\n"
+	      "                         write each occurrence as an anonymized event for send)\n"
+	      "       kozo-crash serve  --listen HOST:PORT --db F --token-file F [--rate R]\n"
+	      "                         [--burst N] [--accept-debug] [--tls-cert F --tls-key F]\n"
+	      "       kozo-crash send   --server URL --token-file F [--spool DIR] [--max-tries N]\n"
+	      "                         [--cacert F]\n"
 	      "       kozo-crash report [--db F] [--create] [--json] [--since T] [--new-in BUILD]\n"
 	      "                         [--limit N] [--offset N]\n"
 	      "       kozo-crash export [--db F] [--since T] [--new-in BUILD]   NDJSON, a bucket a line\n"
@@ -168,6 +179,23 @@ static void on_record(const struct crash_record *r, void *ctx)
 		fprintf(stderr, "kozo-crash: database: %s\n", crashdb_error(in->db));
 		in->db_failed = true;
 		return;
+	}
+	if (in->spool) {
+		struct event e = { .debug = r->debug };
+		char err[512];
+
+		memcpy(e.event_id, occ_hex, 65);
+		memcpy(e.crash_id, id_hex, 65);
+		memcpy(e.device, device_hex, 65);
+		snprintf(e.build_id, sizeof(e.build_id), "%s", build_id);
+		snprintf(e.arch, sizeof(e.arch), "%s", arch);
+		snprintf(e.sample, sizeof(e.sample), "%s", msg);
+		snprintf(e.frames, sizeof(e.frames), "%s", frames_text);
+		if (event_spool(in->spool, &e, err, sizeof(err)) != 0) {
+			fprintf(stderr, "kozo-crash: %s\n", err);
+			in->db_failed = true;
+			return;
+		}
 	}
 	if (is_new)
 		in->new_records++;
@@ -265,6 +293,8 @@ static void make_parent(const char *path)
 {
 	char copy[4096];
 
+	if (pgdb_is_url(path))
+		return; /* PostgreSQL: nothing local */
 	snprintf(copy, sizeof(copy), "%s", path);
 	char *dir = dirname(copy);
 
@@ -363,6 +393,16 @@ static int cmd_ingest(const struct options *o)
 		}
 	}
 	in.key_file = key_path(o, kbuf, sizeof(kbuf));
+	if (o->spool) {
+		struct stat sst;
+
+		mkdir(o->spool, 0700);
+		if (stat(o->spool, &sst) != 0 || !S_ISDIR(sst.st_mode)) {
+			fprintf(stderr, "kozo-crash: spool %s is not a directory\n", o->spool);
+			return EXIT_FAILED;
+		}
+		in.spool = o->spool;
+	}
 	in.db = crashdb_open(o->db, CRASHDB_WRITE, err, sizeof(err));
 	if (!in.db) {
 		fprintf(stderr, "kozo-crash: %s\n", err);
@@ -536,9 +576,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 		static const char *const valued[] = { "--db", "--key", "--since", "--new-in",
 						      "--limit", "--offset", "--before",
-						      "--quarantine" };
+						      "--quarantine", "--spool", "--listen",
+						      "--token-file", "--server", "--max-tries",
+						      "--rate", "--burst", "--tls-cert", "--tls-key",
+						      "--cacert" };
 		const char **slot[] = { &o->db, &o->key, &o->since, &o->new_in,
-					&o->limit, &o->offset, &o->before, &o->quarantine };
+					&o->limit, &o->offset, &o->before, &o->quarantine,
+					&o->spool, &o->listen, &o->token_file, &o->server,
+					&o->max_tries, &o->rate, &o->burst, &o->tls_cert,
+					&o->tls_key, &o->cacert };
 		size_t v = 0;
 
 		while (v < sizeof(valued) / sizeof(valued[0]) && strcmp(a, valued[v]) != 0)
@@ -551,6 +597,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			*slot[v] = argv[++i];
 		} else if (options && strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (options && strcmp(a, "--accept-debug") == 0) {
+			o->accept_debug = true;
 		} else if (options && strcmp(a, "--no-quarantine") == 0) {
 			o->no_quarantine = true;
 		} else if (options && strcmp(a, "--create") == 0) {
@@ -605,6 +653,13 @@ int main(int argc, char **argv)
 		rc = cmd_query(&o, true, false);
 	else if (strcmp(argv[1], "prune") == 0)
 		rc = cmd_prune(&o);
+	else if (strcmp(argv[1], "serve") == 0)
+		rc = fleet_serve(&(struct fleet_serve_opts){ o.listen, o.db, o.token_file, o.rate,
+							     o.burst, o.tls_cert, o.tls_key,
+							     o.accept_debug });
+	else if (strcmp(argv[1], "send") == 0)
+		rc = fleet_send(&(struct fleet_send_opts){ o.server, o.token_file, o.spool,
+							   o.max_tries, o.cacert });
 	else {
 		fprintf(stderr, "kozo-crash: unknown command '%s'\n", argv[1]);
 		usage(stderr);
