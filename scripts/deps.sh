@@ -44,7 +44,6 @@ needs=(
 	"python3 python3"
 	"/usr/bin/time time"
 	"mmdebstrap mmdebstrap"
-	"bwrap bubblewrap"
 	"diffoscope diffoscope-minimal"
 	"/usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring"
 	"/usr/include/microhttpd.h libmicrohttpd-dev"
