@@ -170,6 +170,14 @@ seeds = {
                      + tcb_configure(0, 2, 0, 80) + ipc(1, RECV, 0)
                      + [FAULT, 2, 1] + word(0xdead000) + [6, 14, 0]
                      + ipc(3, CALL, 0, 5) + ipc(1, YIELD, 0) + [TCB, 0, 1, 2, 0, 0, 0, 0],
+    # The attack itself (issue 12, item 4): the handler accepts the queued
+    # Call before replying to the fault, the faulted thread is resumed and
+    # Sends.  Harmless on the fixed kernel; the 'fault' self-check's input.
+    "fault-handler-recv": retype(0, ENDPOINT, 0) + spawn(100) + spawn(80) + spawn(80)
+                          + tcb_configure(0, 2, 0, 80) + ipc(1, RECV, 0)
+                          + [FAULT, 2, 1] + word(0xdead000) + [6, 14, 0]
+                          + ipc(3, CALL, 0, 5) + ipc(1, RECV, 0) + [TCB, 0, 1, 2, 0, 0, 0, 0]
+                          + ipc(2, SEND, 0, 1),
     "mint-chain": retype(0, ENDPOINT, 0) + derive(0, True, 1, 0, 3, 0x55)
                   + derive(0, True, 2, 1, 3, 0x55) + derive(0, False, 3, 2, 1),
     "mint-reduce": retype(0, NOTIFICATION, 0) + derive(0, True, 1, 0, 1, 7)

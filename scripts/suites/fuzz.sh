@@ -61,7 +61,7 @@ selfcheck ipc-plant-fastpath-read "$plant" 'not refused' "planted fast-path Repl
 selfcheck ipc-plant-writereg "$plant" 'out of bounds|references but' "planted WriteRegisters past the register file"
 selfcheck ipc-plant-unbind "$plant" 'bound to deleted thread' "planted deleted thread left bound"
 selfcheck ipc-plant-irq-release "$plant" 'IRQ [0-9]+: no handler' "planted IRQ line left open by its last handler"
-selfcheck ipc-plant-two-caps "$plant" 'after step [0-9]+:' "planted second cap overwriting the first"
+selfcheck ipc-plant-two-caps "$plant" 'after step [0-9]+:|assertion failed: slot_empty' "planted second cap overwriting the first"
 # Issue 12's: each reverted isolation fix, from its seeds.
 iso=${FUZZ_ISO_SELFCHECK_SECONDS:-300}
 selfcheck ipc-revert-pt "$iso" 'no live .* capability records|reachable from two places' \
@@ -71,6 +71,6 @@ selfcheck ipc-revert-tlb "$iso" 'TLB: (stale translation|translation of va)' \
 selfcheck ipc-revert-ipcbuf "$iso" 'IPC buffer the kernel may not write' \
 	"reverted isolation fix 'ipcbuf'" vs-ipc-buffer
 selfcheck ipc-revert-fault "$iso" 'keeps a stale fault' "reverted isolation fix 'fault'" \
-	fault-handler
+	fault-handler fault-handler-recv
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
