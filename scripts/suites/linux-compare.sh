@@ -33,7 +33,11 @@ fi
 # ---- the host: the archive's tree under bubblewrap ----
 root=$TMP/root
 mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/dev" "$root/proc"
-for f in "$P"/hello "$P"/badcalls "$P"/crash "$P"/corrupt; do cp "$f" "$root/bin/"; done
+# Every test program the archive's /bin holds (mk/linux.mk: the musl
+# programs of tests/linux/progs and the corrupt ELF), as on KOZO.
+for f in "$P"/*; do
+	case ${f##*/} in archive.cpio) ;; *) [ -f "$f" ] && cp "$f" "$root/bin/" ;; esac
+done
 cp "$BB" "$root/bin/busybox"
 cp -r tests/linux/files/. "$root/"
 bwrap --ro-bind "$root" / --tmpfs /dev --dev-bind /dev/null /dev/null \
