@@ -248,6 +248,9 @@ int64_t lx_setpgid(struct lx_proc *p, int64_t pid, int64_t pgid)
 	return 0;
 }
 
+/* How long a fork waits for a free process entry before EAGAIN. */
+#define LX_FORK_WAIT_NS 2000000000ull
+
 static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 			struct lx_action *act)
 {
@@ -274,15 +277,19 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 		/* Every process entry is taken (the server has resources for
 		 * LX_MAX_PROCS at a time).  While another process runs, or
 		 * sleeps until a deadline, it may end and free one: wait for
-		 * that, as a fork that takes a while; when all the others wait
-		 * for events, nothing may ever free one: EAGAIN. */
+		 * that, as a fork that takes a while, for at most
+		 * LX_FORK_WAIT_NS (processes that never end, a fork bomb's,
+		 * would make it wait for ever); when all the others wait for
+		 * events, nothing may ever free one: EAGAIN at once. */
 		bool running = false;
 		for (int i = 0; i < LX_MAX_PROCS && !running; i++)
 			running = &w->procs[i] != p && w->procs[i].state == LX_PROC_LIVE &&
 				  (!w->procs[i].waiting || w->procs[i].wait_deadline != ~0ull);
-		if (!running)
+		uint64_t now = lx_clock(p, false);
+		uint64_t deadline = lx_wait_deadline(p, now + LX_FORK_WAIT_NS);
+		if (!running || now >= deadline)
 			return -LX_EAGAIN;
-		lx_block(p, act, ~0ull);
+		lx_block(p, act, deadline);
 		return 0;
 	}
 	int pid;
