@@ -13,8 +13,11 @@ set -euo pipefail
 # What `make manifest` runs: clang, lld and llvm tools for the kernel, Init
 # and kozo-crash; gcc under musl-gcc and busybox for the Linux test archive;
 # git and python3 for the source identity, ksyms and the archive; SQLite and
-# the sanitizer runtimes that preflight requires for host tools.
-build_packages=(busybox-static clang gcc git libclang-rt-14-dev libsqlite3-dev lld llvm make musl-tools python3)
+# the sanitizer runtimes that preflight requires for host tools; the
+# libraries kozo-crash's fleet sender and server link (libmicrohttpd, libcurl,
+# Jansson, libpq), whose headers preflight requires too.
+build_packages=(busybox-static clang gcc git libclang-rt-14-dev libcurl4-openssl-dev libjansson-dev
+                libmicrohttpd-dev libpq-dev libsqlite3-dev lld llvm make musl-tools python3)
 if [ "${1:-}" = --build-packages ]; then
 	printf '%s\n' "${build_packages[@]}"
 	exit 0
