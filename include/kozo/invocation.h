@@ -43,7 +43,14 @@
  *   DEBUG_STATS       -> reply MR0 IPC fast-path hits, MR1 messages through
  *                     the general (slow) path (each Send/Call/Reply/fault
  *                     transfer counts once), MR2 system calls, MR3 faults,
- *                     MR4 interrupts: counters since boot
+ *                     MR4 interrupts: counters since boot; MR5 the
+ *                     longest general system call (kernel entry to exit,
+ *                     cycles: instructions under QEMU -icount shift=0)
+ *                     since the last DEBUG_STATS, which resets it; MR6
+ *                     operations stopped at a preemption point since boot
+ *   DEBUG_PREEMPTION  MR0 1: preemption points on (the default), 0: off,
+ *                     so that a benchmark can show what an operation
+ *                     costs in one kernel entry without them
  *   DEBUG_FAULT       no arguments: the kernel takes a deliberate
  *                     kernel-mode page fault, which panics
  */
@@ -85,6 +92,7 @@ enum kozo_invocation {
 	KOZO_DEBUG_PANIC,
 	KOZO_DEBUG_STATS,
 	KOZO_DEBUG_FAULT,
+	KOZO_DEBUG_PREEMPTION,
 	KOZO_INVOCATION_COUNT
 };
 

@@ -65,6 +65,18 @@ void arch_context_retire(struct arch_context *c);
  * returns leaves t to be resumed the usual way. */
 void arch_fastpath_exit(struct tcb *t);
 
+/* Preemption (kernel/core/preempt.h).  arch_preemption_pending: is an
+ * interrupt waiting to be taken, with interrupts masked as they are in the
+ * kernel?  (x86_64: the local APIC's IRR; aarch64: ISR_EL1; host: the
+ * machine's switch, machine.h.)  arch_syscall_restart: c made a system call
+ * that was preempted; rewind its program counter to the system call
+ * instruction, so that returning to c makes the same call again with the
+ * same registers.  arch_cycles: a cycle counter (an instruction counter
+ * under QEMU -icount shift=0) for the longest kernel entry's figure. */
+bool arch_preemption_pending(void);
+void arch_syscall_restart(struct arch_context *c);
+uint64_t arch_cycles(void);
+
 /* Interrupts routed to user space through IRQHandler capabilities. */
 bool arch_irq_valid(word_t irq);
 void arch_irq_mask(word_t irq);

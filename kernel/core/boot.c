@@ -81,7 +81,8 @@ static void *boot_alloc(struct boot_info_in *in, unsigned bits)
 			if (start != r->start && in->free_count < ARRAY_SIZE(in->free))
 				in->free[in->free_count++] = (struct boot_region){ r->start, start };
 			r->start = start + BIT(bits);
-			return arch_phys_to_kernel(start);
+			/* object_create wants zeroed memory (Retype's is). */
+			return memset(arch_phys_to_kernel(start), 0, BIT(bits));
 		}
 	}
 	return NULL;
@@ -117,7 +118,7 @@ static int ensure_tables(struct boot_state *b, word_t vaddr)
 			return err;
 		if (vspace_table_present(&b->vspace, vaddr, types[i])) {
 			/* Already there: give the unused table back. */
-			slot_delete(b->k, s);
+			slot_discard(b->k, s);
 			b->next_slot--;
 			continue;
 		}

@@ -37,6 +37,13 @@ void cdt_insert(struct slot *parent, struct slot *s, const struct cap *cap)
 		link_children(parent, s, s);
 }
 
+void cdt_adopt(struct slot *parent, struct slot *c)
+{
+	kassert(!c->parent && !c->next_sibling && !c->prev_sibling && !slot_empty(parent));
+	c->parent = parent;
+	link_children(parent, c, c);
+}
+
 void cdt_remove(struct slot *s)
 {
 	cdt_check_links(s);

@@ -20,6 +20,7 @@
  *
  *   type          obj (kernel pointer)   w2                 w3
  *   UNTYPED       region start           watermark (bytes)  size_bits | device<<8
+ *                 (w1: zeroed up to this many pages, see cap_untyped_zeroed)
  *   CNODE         slot array (slot 0 =   guard value        radix | guard_bits<<8
  *                 header)
  *   TCB/EP/NTFN   the object             badge (EP, NTFN)   -
@@ -34,7 +35,7 @@ struct cap {
 	uint8_t rights;
 	uint8_t flags;        /* CAP_FLAG_*, kept by copies */
 	uint8_t reserved;
-	uint32_t reserved2;
+	uint32_t w1;          /* Untyped: zeroed pages (cap_untyped_zeroed) */
 	uintptr_t obj;
 	word_t w2;
 	word_t w3;
@@ -82,6 +83,18 @@ static inline bool cap_untyped_is_device(const struct cap *c) { return (c->w3 >>
 /* Bytes from the region's start already handed out by Retype. */
 static inline word_t cap_untyped_watermark(const struct cap *c) { return c->w2; }
 static inline void cap_untyped_set_watermark(struct cap *c, word_t w) { c->w2 = w; }
+/* Retype's zeroing progress, in bytes from the region's start, a multiple of
+ * the page size: when it is above the watermark, the bytes from the
+ * watermark up to it are known to be zero (untyped.c keeps that true), so a
+ * preempted Retype resumes its zeroing there. */
+static inline word_t cap_untyped_zeroed(const struct cap *c)
+{
+	return (word_t)c->w1 << KOZO_PAGE_SIZE_BITS;
+}
+static inline void cap_untyped_set_zeroed(struct cap *c, word_t bytes)
+{
+	c->w1 = (uint32_t)(bytes >> KOZO_PAGE_SIZE_BITS);
+}
 
 /* CNode: radix, and the guard (guard_bits bits of value guard). */
 static inline unsigned cap_cnode_radix(const struct cap *c) { return c->w3 & 0xff; }
@@ -130,6 +143,8 @@ static inline word_t cap_ioport_last(const struct cap *c) { return c->w3; }
 /* Place new_slot (empty before) in the tree as the last child of parent
  * (or as a root when parent is NULL), holding cap. */
 void cdt_insert(struct slot *parent, struct slot *new_slot, const struct cap *cap);
+/* Link the root c (no parent, no siblings) as parent's first child. */
+void cdt_adopt(struct slot *parent, struct slot *c);
 /* Take s out of the tree; its children become its parent's children.
  * The capability itself is left for the caller to clear. */
 void cdt_remove(struct slot *s);

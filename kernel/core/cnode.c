@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "notification.h"
 #include "objecttype.h"
+#include "preempt.h"
 #include "tcb.h"
 #include "vspace.h"
 #include <kozo/errors.h>
@@ -53,40 +54,105 @@ int cspace_lookup(const struct cap *root, word_t cptr, unsigned depth, bool exac
 	}
 }
 
-static void delete_one(struct kernel *k, struct slot *s)
+/* An Untyped that lost its last child starts over: watermark and zeroing
+ * progress back to 0 (its memory holds dead objects now). */
+static void untyped_forget(struct slot *ut)
+{
+	if (ut && ut->cap.type == KOZO_OBJ_UNTYPED && !ut->first_child) {
+		cap_untyped_set_watermark(&ut->cap, 0);
+		cap_untyped_set_zeroed(&ut->cap, 0);
+	}
+}
+
+/* Delete s's capability, children moved up to its parent all at once. */
+void slot_discard(struct kernel *k, struct slot *s)
 {
 	if (slot_empty(s))
 		return;
 	struct cap c = s->cap;
+	struct slot *parent = s->parent;
 	cdt_remove(s);
 	s->cap = (struct cap){ 0 };
+	untyped_forget(parent);
 	cap_release(k, &c);
 }
 
-void slot_delete(struct kernel *k, struct slot *s)
+/* Move s's first child up to s's parent (or make it a root): one unit of
+ * a preemptible delete.  The tree stays well formed, and the child stays a
+ * descendant of everything above s. */
+static void lift_first_child(struct slot *s)
 {
-	delete_one(k, s);
-	if (k->draining)
-		return;
-	k->draining = true;
-	while (k->dying) {
-		struct cnode_header *h = k->dying;
-		k->dying = h->next_dying;
-		struct slot *slots = (struct slot *)h;
-		for (word_t i = 1; i < BIT(h->radix); i++)
-			delete_one(k, &slots[i]);
-		h->dying = 0;
-		h->next_dying = NULL;
-	}
-	k->draining = false;
+	struct slot *c = s->first_child;
+	s->first_child = c->next_sibling;
+	if (c->next_sibling)
+		c->next_sibling->prev_sibling = NULL;
+	c->next_sibling = NULL;
+	c->parent = NULL;
+	if (s->parent)
+		cdt_adopt(s->parent, c);
 }
 
-void slot_revoke(struct kernel *k, struct slot *s)
+/* Delete s, preemptibly: its children go up to its parent one by one, then
+ * s (a leaf now) goes. */
+static int delete_preemptible(struct kernel *k, struct slot *s)
+{
+	while (s->first_child) {
+		lift_first_child(s);
+		if (preemption_point(k, PREEMPT_UNIT_LIFT))
+			return KERNEL_PREEMPTED;
+	}
+	slot_discard(k, s);
+	return preemption_point(k, PREEMPT_UNIT_DELETE) ? KERNEL_PREEMPTED : KOZO_OK;
+}
+
+/* Empty the CNodes whose last capability went (cap_release queues them on
+ * k->dying), newest first, each from its h->next_slot on.  A slot deleted
+ * here may queue another CNode in front: it is emptied first, and the one
+ * behind stays queued with its progress in its header, so nothing recurses
+ * and every step is bounded. */
+int cnode_drain(struct kernel *k)
+{
+	while (k->dying) {
+		struct cnode_header *h = k->dying;
+		if (h->next_slot >= BIT(h->radix)) {
+			k->dying = h->next_dying;
+			h->dying = 0;
+			h->next_dying = NULL;
+			continue;
+		}
+		struct slot *s = &((struct slot *)h)[h->next_slot];
+		if (slot_empty(s)) {
+			h->next_slot++;
+			if (preemption_point(k, PREEMPT_UNIT_SLOT))
+				return KERNEL_PREEMPTED;
+			continue;
+		}
+		int err = delete_preemptible(k, s);
+		if (err)
+			return err;
+	}
+	return KOZO_OK;
+}
+
+int slot_delete(struct kernel *k, struct slot *s)
+{
+	int err = cnode_drain(k);
+	if (!err && !slot_empty(s))
+		err = delete_preemptible(k, s);
+	return err ? err : cnode_drain(k);
+}
+
+int slot_revoke(struct kernel *k, struct slot *s)
 {
 	/* Deleting a child lifts its children to s, so this empties the
-	 * whole subtree without recursion. */
-	while (s->first_child)
-		slot_delete(k, s->first_child);
+	 * whole subtree without recursion; each lift and each deletion is
+	 * one bounded step. */
+	while (s->first_child) {
+		int err = slot_delete(k, s->first_child);
+		if (err)
+			return err;
+	}
+	return cnode_drain(k);
 }
 
 /* ---- CNode invocations ---- */
@@ -177,10 +243,8 @@ int cnode_invoke(struct invocation *inv)
 		if (err)
 			return err;
 		if (inv->label == KOZO_CNODE_DELETE)
-			slot_delete(inv->k, s);
-		else
-			slot_revoke(inv->k, s);
-		return KOZO_OK;
+			return slot_delete(inv->k, s);
+		return slot_revoke(inv->k, s);
 	case KOZO_CNODE_COPY:
 	case KOZO_CNODE_MINT:
 	case KOZO_CNODE_MOVE:

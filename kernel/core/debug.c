@@ -33,16 +33,20 @@ static int decode_debug_panic(const struct invocation *inv, word_t *addr, char *
 	return KOZO_OK;
 }
 
-/* DEBUG_STATS: the kernel's counters (the IPC tests and benchmark use them). */
+/* DEBUG_STATS: the kernel's counters (the IPC tests and benchmark use them).
+ * The longest system call is a maximum since the last read: reset. */
 static void perform_debug_stats(struct invocation *inv)
 {
-	const struct kernel_stats *st = &inv->k->stats;
+	struct kernel_stats *st = &inv->k->stats;
 	inv->out[0] = st->fastpath_hits;
 	inv->out[1] = st->slowpath_ipc;
 	inv->out[2] = st->fastpath_hits + st->general_syscalls;
 	inv->out[3] = st->faults;
 	inv->out[4] = st->irqs;
-	inv->out_len = 5;
+	inv->out[5] = st->syscall_max_cycles;
+	inv->out[6] = st->preemptions;
+	inv->out_len = 7;
+	st->syscall_max_cycles = 0;
 }
 
 int debug_invoke(struct invocation *inv)
@@ -61,6 +65,11 @@ int debug_invoke(struct invocation *inv)
 		panic("Capability violation at %p by user '%s'", PANIC_ADDR(addr),
 		      PANIC_USER(user));
 	}
+	case KOZO_DEBUG_PREEMPTION:
+		if (inv->len < 1 || inv->mr[0] > 1)
+			return refuse(KOZO_ERR_INVALID_ARGUMENT, "debug preemption: MR0 must be 0 or 1");
+		inv->k->preempt_off = inv->mr[0] == 0;
+		return KOZO_OK;
 	case KOZO_DEBUG_FAULT:
 		arch_debug_fault();
 	default:

@@ -80,7 +80,7 @@ static int decode_irq_handler_set_notification(const struct invocation *inv, str
 
 static void perform_irq_handler_set_notification(struct kernel *k, word_t irq, struct slot *n)
 {
-	slot_delete(k, &k->irq_ntfn[irq]);
+	slot_discard(k, &k->irq_ntfn[irq]);
 	cdt_insert(n, &k->irq_ntfn[irq], &n->cap);
 	cap_acquire(k, &n->cap);
 	arch_irq_unmask(irq);
@@ -104,7 +104,7 @@ int irq_handler_invoke(struct invocation *inv)
 	}
 	case KOZO_IRQ_HANDLER_CLEAR:
 		arch_irq_mask(irq);
-		slot_delete(k, &k->irq_ntfn[irq]);
+		slot_discard(k, &k->irq_ntfn[irq]);
 		return KOZO_OK;
 	default:
 		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "irq handler: no method %lu",
@@ -120,7 +120,7 @@ void irq_handler_release(struct kernel *k, word_t irq)
 		/* (fuzz/ipc's self-check leaves this out: the line stays open
 		 * after its last handler is gone.) */
 		arch_irq_mask(irq);
-		slot_delete(k, &k->irq_ntfn[irq]);
+		slot_discard(k, &k->irq_ntfn[irq]);
 #endif
 	}
 }

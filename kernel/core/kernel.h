@@ -24,6 +24,8 @@ struct kernel_stats {
 	uint64_t slowpath_ipc;
 	uint64_t faults;
 	uint64_t irqs;
+	uint64_t preemptions;       /* operations stopped at a preemption point */
+	uint64_t syscall_max_cycles; /* longest kernel_syscall since last read */
 };
 
 struct kernel {
@@ -33,8 +35,9 @@ struct kernel {
 	word_t next_asid;
 	struct slot irq_ntfn[IRQ_COUNT];   /* notification each IRQ signals */
 	uint32_t irq_refs[IRQ_COUNT];       /* IRQHandler caps per IRQ */
-	struct cnode_header *dying;         /* CNodes being emptied */
-	bool draining;
+	struct cnode_header *dying;         /* CNodes being emptied (cnode.c) */
+	unsigned preempt_work;              /* units since the last check (preempt.h) */
+	bool preempt_off;                   /* only for figures (DEBUG_PREEMPTION) */
 	uint64_t next_thread_id;
 	struct kernel_stats stats;
 	const char *build_id;

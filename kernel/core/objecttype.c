@@ -26,19 +26,16 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 		return untyped_cap(base, size_bits, false);
 	case KOZO_OBJ_TCB: {
 		struct tcb *t = base;
-		memset(t, 0, sizeof(*t));
 		arch_context_init(&t->ctx);
 		t->id = ++k->next_thread_id;
 		break;
 	}
 	case KOZO_OBJ_CNODE: {
-		memset(base, 0, BIT(size_bits + KOZO_SLOT_SIZE_BITS));
 		((struct cnode_header *)base)->radix = (uint8_t)size_bits;
 		cap_cnode_set_guard(&c, size_bits, 0, 0);
 		break;
 	}
 	case KOZO_OBJ_VSPACE: {
-		memset(base, 0, KOZO_PAGE_SIZE);
 		word_t asid = 0;
 		if (!vspace_asid_alloc(k, base, &asid))
 			panic("retype: no ASID although decode checked");
@@ -52,7 +49,6 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 	case KOZO_OBJ_PT_L1:
 	case KOZO_OBJ_PT_L2:
 	case KOZO_OBJ_PT_L3:
-		memset(base, 0, BIT(kozo_object_size_bits(type, size_bits)));
 		break;
 	default:
 		panic("object_create: type %u", PANIC_INT(type));
@@ -187,11 +183,12 @@ void cap_release(struct kernel *k, struct cap *c)
 		break;
 	}
 	case KOZO_OBJ_CNODE: {
-		/* Emptied later, from slot_delete's loop: no recursion. */
+		/* Emptied later, by cnode_drain: no recursion. */
 		struct cnode_header *h = cnode_header(c);
 		kassert(h->refs > 0);
 		if (--h->refs == 0 && !h->dying) {
 			h->dying = 1;
+			h->next_slot = 1;
 			h->next_dying = k->dying;
 			k->dying = h;
 		}

@@ -14,8 +14,10 @@ struct kernel;
 struct invocation;
 
 /* Initialise the object at base as type (size_bits: an Untyped's size or a
- * CNode's radix) and return its first capability.  Cannot fail: Retype's
- * decode checked the size, alignment and (VSpace) a free ASID. */
+ * CNode's radix) and return its first capability.  The memory must be zero
+ * already (Retype zeroes it preemptibly first, boot_alloc at once); an
+ * Untyped's is not touched.  Cannot fail: Retype's decode checked the
+ * size, alignment and (VSpace) a free ASID. */
 struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base);
 /* The same from device memory (an Untyped with is_device): only Frames and
  * smaller Untyped, never zeroed. */
@@ -43,7 +45,7 @@ int cap_derive(const struct cap *src, unsigned rights, bool mint, word_t badge, 
 /* Account a new capability to its object (reference counts). */
 void cap_acquire(struct kernel *k, const struct cap *c);
 /* Drop c's reference to its object; the last one finalises it (a CNode is
- * queued for emptying by slot_delete, never emptied here: no recursion). */
+ * queued on k->dying for cnode_drain, never emptied here: no recursion). */
 void cap_release(struct kernel *k, struct cap *c);
 /* True when two capabilities name the same object. */
 bool cap_same_object(const struct cap *a, const struct cap *b);

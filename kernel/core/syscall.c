@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "kprintf.h"
 #include "notification.h"
+#include "preempt.h"
 #include "schedule.h"
 #include <kozo/errors.h>
 #include <kozo/fault.h>
@@ -85,10 +86,24 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 		thread_set_result(t, KOZO_OK);
 		return;
 	default: {
+		/* A dying CNode left by a finalised TCB or by a preempted call
+		 * is emptied before any invocation (cnode.h). */
 		struct invocation inv;
-		err = gather(k, t, s, &inv);
+		err = cnode_drain(k);
+		if (!err)
+			err = gather(k, t, s, &inv);
 		if (!err)
 			err = invoke_capability(&inv);
+		if (err == KERNEL_PREEMPTED) {
+			/* Nothing written to t: the same call again continues. */
+			arch_syscall_restart(&t->ctx);
+			return;
+		}
+		/* The CNodes this call's deletions left (TCB_Configure's old
+		 * CSpace): emptied now, or, when that is preempted, before
+		 * the next invocation; the call itself is done either way. */
+		if (k->dying)
+			cnode_drain(k);
 		/* Send (no reply wanted) still reports the error in the
 		 * syscall register; only Call gets results. */
 		if (is_call)
@@ -177,6 +192,11 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
  * where a panic's frame walk ends (panic_frame_is_entry). */
 __attribute__((disable_tail_calls)) void kernel_syscall(struct kernel *k)
 {
+	uint64_t start = arch_cycles();
 	k->stats.general_syscalls++;
+	k->preempt_work = 0;   /* a full budget of progress before the first check */
 	syscall_general(k);
+	uint64_t cycles = arch_cycles() - start;
+	if (cycles > k->stats.syscall_max_cycles)
+		k->stats.syscall_max_cycles = cycles;
 }

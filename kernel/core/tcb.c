@@ -99,7 +99,7 @@ void tcb_finalize(struct kernel *k, struct tcb *t)
 	ntfn_unbind(t);
 #endif
 	for (unsigned i = 0; i < TCB_SLOTS; i++)
-		slot_delete(k, &t->slots[i]);
+		slot_discard(k, &t->slots[i]);
 	if (k->current == t)
 		k->current = NULL;
 	arch_context_retire(&t->ctx);
@@ -203,7 +203,7 @@ static void perform_tcb_configure(struct kernel *k, struct tcb *t, const struct 
 		install_slot(k, t, TCB_IPC_FRAME, a->ipc_frame, &old[TCB_IPC_FRAME]);
 	}
 	for (unsigned i = 0; i < TCB_SLOTS; i++)
-		slot_delete(k, &old[i]);
+		slot_discard(k, &old[i]);
 }
 
 /* TCB_WriteRegisters: resume flag MR0, count MR1, the registers from MR2. */

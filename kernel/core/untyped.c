@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "notification.h"
 #include "objecttype.h"
+#include "preempt.h"
 #include "tcb.h"
 #include "vspace.h"
 #include <kozo/errors.h>
@@ -76,7 +77,7 @@ static int decode_untyped_retype(const struct invocation *inv, struct untyped_re
 	/* Space: an Untyped without children starts over at its base. */
 	unsigned ut_bits = cap_untyped_size_bits(&ut->cap);
 	word_t base = ut->cap.obj;
-	word_t watermark = ut->first_child ? cap_untyped_watermark(&ut->cap) : 0;
+	word_t watermark = cap_untyped_watermark(&ut->cap);   /* 0 when childless (cnode.c) */
 	if (obj_bits > ut_bits)
 		return refuse(KOZO_ERR_NOT_ENOUGH_MEMORY, "retype: a 2^%u-byte object from a 2^%u-byte untyped",
 			      obj_bits, ut_bits);
@@ -97,19 +98,57 @@ static int decode_untyped_retype(const struct invocation *inv, struct untyped_re
 	return KOZO_OK;
 }
 
-static void perform_untyped_retype(struct kernel *k, struct slot *ut, const struct untyped_retype *a)
+/* Zero [watermark, end) of ut's region (end: a byte offset), preemptibly,
+ * from where an earlier, preempted call got to.  The zeroing progress in
+ * the capability (cap_untyped_zeroed) only ever covers zero bytes above
+ * the watermark: nothing is made or written there before this returns, and
+ * an Untyped that loses its last child forgets it (cnode.c).  Until the
+ * objects exist, no capability names this memory, so user space sees
+ * nothing of a half-zeroed region. */
+static int untyped_zero(struct kernel *k, struct slot *ut, word_t end)
 {
+	word_t from = cap_untyped_watermark(&ut->cap);
+	if (cap_untyped_zeroed(&ut->cap) > from)
+		from = cap_untyped_zeroed(&ut->cap);
+	uint8_t *base = (uint8_t *)ut->cap.obj;
+	while (from < end) {
+		word_t next = ALIGN_UP(from + 1, PREEMPT_ZERO_CHUNK);
+		if (next > end)
+			next = end;
+		memset(base + from, 0, next - from);
+		from = next;
+		if (IS_ALIGNED(from, KOZO_PAGE_SIZE_BITS))
+			cap_untyped_set_zeroed(&ut->cap, from);
+		if (from < end && preemption_point(k, PREEMPT_BUDGET))
+			return KERNEL_PREEMPTED;
+	}
+	return KOZO_OK;
+}
+
+/* Zero the memory (preemptibly: KERNEL_PREEMPTED leaves no object made,
+ * and the same call resumes), then make the objects: from here on it
+ * cannot fail or stop. */
+static int perform_untyped_retype(struct kernel *k, struct slot *ut, const struct untyped_retype *a)
+{
+	word_t end = a->start + (a->count << a->obj_bits) - ut->cap.obj;
+	bool device = cap_untyped_is_device(&ut->cap);
+	if (!device && a->type != KOZO_OBJ_UNTYPED) {
+		int err = untyped_zero(k, ut, end);
+		if (err)
+			return err;
+	}
 	for (word_t i = 0; i < a->count; i++) {
 		void *obj = (void *)(a->start + (i << a->obj_bits));
 		struct cap c;
-		if (cap_untyped_is_device(&ut->cap))
+		if (device)
 			c = object_create_device(a->type, a->obj_bits, obj);
 		else
 			c = object_create(k, a->type, a->size_arg, obj);
 		cdt_insert(ut, &a->dslots[i], &c);
 		cap_acquire(k, &c);
 	}
-	cap_untyped_set_watermark(&ut->cap, a->start + (a->count << a->obj_bits) - ut->cap.obj);
+	cap_untyped_set_watermark(&ut->cap, end);
+	return KOZO_OK;
 }
 
 int untyped_invoke(struct invocation *inv)
@@ -121,6 +160,5 @@ int untyped_invoke(struct invocation *inv)
 	int err = decode_untyped_retype(inv, &a);
 	if (err)
 		return err;
-	perform_untyped_retype(inv->k, inv->slot, &a);
-	return KOZO_OK;
+	return perform_untyped_retype(inv->k, inv->slot, &a);
 }

@@ -155,3 +155,14 @@ void arch_irq_unmask(word_t irq)
 		mmio_write32(gicd + GICD_ISENABLER(intid / 32), 1u << (intid % 32));
 	}
 }
+
+/* A preemption point's question (kernel/core/preempt.h): is an IRQ or FIQ
+ * pending at this PE, masked by PSTATE.I in the kernel?  ISR_EL1.I and .F
+ * (Arm ARM D17.2.85) show what the GIC's CPU interface signals. */
+#define ISR_F (1u << 6)
+#define ISR_I (1u << 7)
+
+bool arch_preemption_pending(void)
+{
+	return read_sysreg(isr_el1) & (ISR_I | ISR_F);
+}

@@ -97,3 +97,20 @@ _Noreturn void trap_el1_sync(struct trap_frame *f)
 
 	panic_fault(fault_format(ESR_EC(f->esr)), args, ARRAY_SIZE(args), f);
 }
+
+/* SVC's preferred return address (ELR_EL1, saved as PC) is the next
+ * instruction (Arm ARM D1.10.1): back 4 bytes to the SVC itself.  X8 and
+ * the argument registers are as the caller left them (a preempted call
+ * writes no result), so the same call is made again. */
+#define SVC_INSN_BYTES 4
+
+void arch_syscall_restart(struct arch_context *c)
+{
+	c->regs[ARCH_REG_IP] -= SVC_INSN_BYTES;
+}
+
+/* PMCCNTR_EL0, enabled at boot (main.c); instructions under -icount. */
+uint64_t arch_cycles(void)
+{
+	return read_sysreg(pmccntr_el0);
+}

@@ -183,8 +183,17 @@ word_t host_syscall(struct host_kernel *h, struct tcb *t, word_t sysno, word_t c
 	for (unsigned i = 0; i < KOZO_FASTPATH_MRS; i++)
 		r[mr_reg[i]] = mr ? mr[i] : 0;
 	h->k->current = t;
+	/* The thread's IP stands for the instruction after its SYSCALL (the
+	 * host has no instructions); a preempted call rewinds it by the
+	 * SYSCALL's two bytes, which the CPU would execute again: the
+	 * harness undoes that, and the caller repeats the call. */
+	word_t ip = r[ARCH_REG_IP];
 	if (!run_trapped(h, enter_syscall, NULL))
 		return HOST_PANICKED;
+	if (r[ARCH_REG_IP] == ip - 2) {
+		r[ARCH_REG_IP] = ip;
+		return HOST_PREEMPTED;
+	}
 	if (out) {
 		out->error = r[ARCH_REG_SYSNO];
 		out->badge = r[ARCH_REG_CAP];

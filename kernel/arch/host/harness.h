@@ -33,6 +33,10 @@
 #define HOST_PANICKED ((word_t)-1)        /* the kernel panicked */
 #define HOST_NOT_RUNNABLE ((word_t)-2)    /* the thread could not have trapped */
 #define HOST_NO_BUFFER ((word_t)-3)       /* message needs an IPC buffer */
+#define HOST_PREEMPTED ((word_t)-4)       /* stopped at a preemption point:
+					   * the thread's IP is back on its
+					   * system call, which the same
+					   * host_syscall again continues */
 
 struct host_boot_options {
 	size_t ram_size;       /* 0: HOST_DEFAULT_RAM; a power of two */
@@ -83,7 +87,9 @@ void host_kernel_free(struct host_kernel *h);
  * register, the message info and MR0..MR3 (mr may be NULL: zeros).  t
  * becomes current first, as only the current thread traps.  Returns the
  * error register after the call (also in out->error, if out != NULL), or
- * HOST_PANICKED / HOST_NOT_RUNNABLE (t is not runnable, or h is dead). */
+ * HOST_PANICKED / HOST_NOT_RUNNABLE (t is not runnable, or h is dead) /
+ * HOST_PREEMPTED (the kernel rewound t to its system call instruction: an
+ * interrupt is pending, see machine.h's preempt_every). */
 word_t host_syscall(struct host_kernel *h, struct tcb *t, word_t sysno, word_t cptr,
 		    word_t info, const word_t *mr, struct host_regs *out);
 

@@ -58,6 +58,12 @@ struct host_machine {
 	uint64_t contexts_sanitized, contexts_retired;
 	uint64_t fastpath_exits;             /* arch_fastpath_exit calls */
 
+	/* Preemption points (kernel/core/preempt.h): the kernel asks whether
+	 * an interrupt is pending; the answer is yes at every
+	 * preempt_every-th question (0: never). */
+	uint64_t preempt_every;
+	uint64_t preempt_checks;
+
 	bool irq_masked[HOST_IRQ_LINES];     /* every line starts masked */
 	uint64_t irq_mask_calls, irq_unmask_calls;
 

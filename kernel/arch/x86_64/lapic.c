@@ -97,3 +97,18 @@ void lapic_eoi(void)
 {
 	lapic_write(APIC_EOI, 0);
 }
+
+/* A preemption point's question (kernel/core/preempt.h): has the local
+ * APIC accepted an interrupt the CPU has not taken yet?  With RFLAGS.IF
+ * clear in the kernel, an arriving interrupt waits in the IRR (SDM 12.8.4,
+ * "Interrupt Acceptance for Fixed Interrupts").  Vectors 32..255 only: the
+ * first IRR word holds the exceptions' range, never set. */
+#define APIC_IRR 0x200
+
+bool arch_preemption_pending(void)
+{
+	for (unsigned i = 1; i < 8; i++)
+		if (lapic_read(APIC_IRR + 0x10 * i))
+			return true;
+	return false;
+}

@@ -118,3 +118,19 @@ void trap_kernel(struct trap_frame *f)
 	};
 	panic_fault(fault_formats[f->vector], args, ARRAY_SIZE(args), f);
 }
+
+/* SYSCALL is two bytes (0F 05) and leaves RCX = the next instruction, which
+ * entry.S saved as RIP: back to the SYSCALL itself.  RAX and the argument
+ * registers are as the caller left them (a preempted call writes no
+ * result), so the same call is made again. */
+#define SYSCALL_INSN_BYTES 2
+
+void arch_syscall_restart(struct arch_context *c)
+{
+	c->regs[ARCH_REG_IP] -= SYSCALL_INSN_BYTES;
+}
+
+uint64_t arch_cycles(void)
+{
+	return rdtsc();
+}
