@@ -93,12 +93,13 @@ static void lift_first_child(struct slot *s)
 }
 
 /* Delete s, preemptibly: its children go up to its parent one by one, then
- * s (a leaf now) goes. */
+ * s (a leaf now) goes.  No stop between the last lift and the deletion: an
+ * Untyped stays childless only once deleted or reset (untyped_forget). */
 static int delete_preemptible(struct kernel *k, struct slot *s)
 {
 	while (s->first_child) {
 		lift_first_child(s);
-		if (preemption_point(k, PREEMPT_UNIT_LIFT))
+		if (s->first_child && preemption_point(k, PREEMPT_UNIT_LIFT))
 			return KERNEL_PREEMPTED;
 	}
 	slot_discard(k, s);

@@ -32,7 +32,9 @@
 	X(cspace_receive_slot) X(cspace_fault_to_bare_handler) X(cspace_low_priority_runs) \
 	X(life_faulted_thread_orphaned) X(life_configure_replaces) \
 	X(cspace_bare_thread_messages) X(cspace_syscall_numbers_and_irq_preemption) \
-	X(life_resume_without_cspace) X(life_ipc_state_corners) X(life_nothing_to_run)
+	X(life_resume_without_cspace) X(life_ipc_state_corners) X(life_nothing_to_run) \
+	X(preempt_revoke_10000) X(preempt_delete_full_cnode) X(preempt_abandoned_delete) \
+	X(preempt_retype_large) X(preempt_retype_interleaved) X(preempt_debug_switch)
 
 #define DECLARE_TEST(name) void test_##name(void);
 KERNEL_TESTS(DECLARE_TEST)

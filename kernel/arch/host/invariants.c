@@ -221,6 +221,78 @@ static void add_extent(struct walk *w, const struct slot *s)
 	}
 }
 
+static bool all_zero(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* Watermark within the region, reset with the last child; Retype's
+ * zeroing progress (a preempted Retype's) within the region, and the
+ * bytes it claims zero from the watermark up really zero: what a resumed
+ * Retype will not zero again. */
+static void check_untyped(struct walk *w, const struct slot *s)
+{
+	const struct cap *c = &s->cap;
+	word_t size = (word_t)1 << cap_untyped_size_bits(c);
+	word_t wm = cap_untyped_watermark(c), zeroed = cap_untyped_zeroed(c);
+	if (wm > size)
+		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)wm);
+	else if (!s->first_child && wm != 0)
+		fail(w, "untyped without children keeps watermark %#lx", (unsigned long)wm);
+	else if (zeroed > size)
+		fail(w, "untyped zeroed up to %#lx, beyond its size", (unsigned long)zeroed);
+	else if (zeroed > wm && !cap_untyped_is_device(c) &&
+		 !all_zero((const uint8_t *)c->obj + wm, zeroed - wm))
+		fail(w, "untyped claims [%#lx, %#lx) zeroed, which is not", (unsigned long)wm,
+		     (unsigned long)zeroed);
+}
+
+/* The CNodes queued for emptying (k->dying, cnode.c): no capability names
+ * one, it is marked, its progress is within it and every slot below that
+ * is empty; its slots are checked as any CNode's and its memory takes part
+ * in the overlap check. */
+static void visit_dying(struct walk *w)
+{
+	unsigned n = 0;
+	for (const struct cnode_header *h = w->h->k->dying; h; h = h->next_dying) {
+		if (++n >= WALK_LIMIT || !in_ram(w, h, sizeof(*h))) {
+			fail(w, "dying CNode list broken (cycle or wild pointer)");
+			return;
+		}
+		size_t bytes = (size_t)1 << (h->radix + KOZO_SLOT_SIZE_BITS);
+		if (!h->dying || h->refs != 0 || !in_ram(w, h, bytes) || h->next_slot < 1 ||
+		    h->next_slot > ((word_t)1 << h->radix)) {
+			fail(w, "dying CNode %p: flag %u, %u references, radix %u, next slot %lu",
+			     (const void *)h, h->dying, h->refs, h->radix, (unsigned long)h->next_slot);
+			return;
+		}
+		const struct slot *slots = (const struct slot *)h;
+		for (word_t i = 1; i < h->next_slot; i++)
+			if (!slot_empty(&slots[i])) {
+				fail(w, "dying CNode %p: slot %lu below its progress %lu still full",
+				     (const void *)h, (unsigned long)i, (unsigned long)h->next_slot);
+				return;
+			}
+		/* Counted as reached by no capability: one that names it
+		 * shows as more capabilities than its 0 references. */
+		size_t before = w->cnodes.n;
+		struct cap c = { .type = KOZO_OBJ_CNODE, .obj = (uintptr_t)h };
+		cap_cnode_set_guard(&c, h->radix, 0, 0);
+		visit_cnode(w, &c);
+		if (w->cnodes.n == before) {
+			fail(w, "dying CNode %p queued twice", (const void *)h);
+			return;
+		}
+		w->cnodes.count[before] = 0;
+		w->extents = grow(w->extents, &w->cap_extents, w->n_extents, sizeof(*w->extents));
+		w->extents[w->n_extents++] = (struct extent){ (uintptr_t)h, (uintptr_t)h + bytes,
+							      KOZO_OBJ_CNODE, NULL };
+	}
+}
+
 static void check_slot(struct walk *w, const struct slot *s)
 {
 	check_tree(w, s);
@@ -228,8 +300,8 @@ static void check_slot(struct walk *w, const struct slot *s)
 		return;
 	check_derivation(w, s);
 	const struct cap *c = &s->cap;
-	if (c->type == KOZO_OBJ_UNTYPED && cap_untyped_watermark(c) > ((word_t)1 << cap_untyped_size_bits(c)))
-		fail(w, "untyped watermark %#lx beyond its size", (unsigned long)cap_untyped_watermark(c));
+	if (c->type == KOZO_OBJ_UNTYPED)
+		check_untyped(w, s);
 	add_extent(w, s);
 	if (c->type == KOZO_OBJ_VSPACE)
 		seen_add(&w->vspaces, (const void *)c->obj);
@@ -526,6 +598,7 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 {
 	struct walk w = { .h = h, .msg = msg };
 	msg[0] = '\0';
+	visit_dying(&w);
 	visit_tcb(&w, h->init);
 	w.tcbs.count[0] = 0;   /* reached as the root, not through a capability */
 	/* Init's CNode too, even when no capability reaches it any more (Init's

@@ -9,7 +9,13 @@
  *     once set, stays;
  *   - every object lies inside the Untyped it was retyped from, below that
  *     Untyped's watermark, and no two objects overlap;
- *   - an Untyped's watermark stays within its region;
+ *   - an Untyped's watermark stays within its region, and is 0 when it has
+ *     no children; what a preempted Retype recorded as zeroed above the
+ *     watermark is zero;
+ *   - a dying CNode (queued for emptying, cnode.c) has no reference and
+ *     no capability, every slot below its emptying progress is empty,
+ *     its other slots are checked as any CNode's, and its memory overlaps
+ *     no object;
  *   - no object has fewer references than capabilities seen naming it;
  *   - endpoint and notification queues are well linked, every thread in
  *     one blocks on that very object in the matching state, and the run
