@@ -18,6 +18,12 @@
  * buffers set to any capability, and user accesses that fill the host
  * port's modelled TLB; the walker's isolation invariant covers them.
  *
+ * Preemption (kernel/core/preempt.h): every input runs with an interrupt
+ * pending at every n-th preemption check, n = 1 + the input's length mod
+ * 7 (so a mutation that adds or drops a byte moves every stop, and the
+ * bytes keep their meaning); a stopped system call is made again at once,
+ * as the CPU would, after the invariant check runs on the stopped state.
+ *
  * A kernel panic on any input is a bug.  Init's debug capability (whose
  * purpose is a deliberate panic) is deleted before the program runs.
  *
@@ -485,6 +491,21 @@ static void step(struct program *p)
 	}
 }
 
+/* A preemption point stopped a call: the state in between must hold every
+ * invariant too. */
+static struct program *preempted_program;
+
+static void check_at_stop(struct host_kernel *h)
+{
+	struct program *p = preempted_program;
+	if (tracing)
+		fprintf(stderr, "  (preempted, made again)\n");
+	if (!kernel_invariants_hold(h, p->msg)) {
+		fprintf(stderr, "at a preemption point: %s\n", p->msg);
+		REQUIRE(!"kernel invariant broken at a preemption point");
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct program p;
@@ -503,6 +524,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	REQUIRE(host_invoke(&p.h, p.h.init, KOZO_CAP_INIT_CNODE, KOZO_CNODE_DELETE, del, 2, NULL,
 			    0, NULL, 0) == KOZO_OK);
 	REQUIRE(kernel_invariants_hold(&p.h, p.msg));
+	preempted_program = &p;
+	p.h.on_preempt = check_at_stop;
+	p.h.m->preempt_every = 1 + size % 7;
 	for (unsigned n = 0; n < MAX_STEPS && p.pos < p.size; n++) {
 		if (tracing)
 			fprintf(stderr, "step %u at byte %zu:\n", n, p.pos);

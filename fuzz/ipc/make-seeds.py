@@ -199,6 +199,12 @@ seeds = {
              + [TCB, 0, 1, 1, 1, 0],
     "delete-blocked": retype(0, ENDPOINT, 0) + spawn(100) + ipc(1, RECV, 0)
                       + [DELETE, 0, work(0), FULL] + ipc(1, YIELD, 0),
+    # Preemption points (kernel/core/preempt.h): a chain of copies to lift,
+    # a 16 KiB CNode to zero, the Untyped revoked, four Frames to zero.
+    "preempt-revoke": retype(0, ENDPOINT, 0, 2)
+                      + sum((derive(0, False, 2 + i, 2 + i - 1 if i else 0, 15) for i in range(8)), [])
+                      + retype(0, CNODE, 10, 1, 8) + [REVOKE, 0, LARGEST_UNTYPED, FULL]
+                      + retype(0, FRAME, 0, 4),
 }
 seeds.update(lifecycle_seeds)
 out = sys.argv[1]

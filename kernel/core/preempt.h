@@ -22,7 +22,12 @@
 /* An internal result, never a kozo_error and never seen by user space. */
 #define KERNEL_PREEMPTED (-1)
 
-#define PREEMPT_BUDGET 64u          /* units between two checks */
+/* Units between two checks; fuzz/ipc checks at every unit (mk/fuzz.mk). */
+#ifdef KOZO_PREEMPT_BUDGET
+#define PREEMPT_BUDGET KOZO_PREEMPT_BUDGET
+#else
+#define PREEMPT_BUDGET 64u
+#endif
 #define PREEMPT_UNIT_SLOT 1u        /* a dying CNode's slot looked at */
 #define PREEMPT_UNIT_LIFT 4u        /* a child moved up the tree */
 #define PREEMPT_UNIT_DELETE 16u     /* a capability deleted (and released) */

@@ -184,15 +184,25 @@ word_t host_syscall(struct host_kernel *h, struct tcb *t, word_t sysno, word_t c
 		r[mr_reg[i]] = mr ? mr[i] : 0;
 	h->k->current = t;
 	/* The thread's IP stands for the instruction after its SYSCALL (the
-	 * host has no instructions); a preempted call rewinds it by the
-	 * SYSCALL's two bytes, which the CPU would execute again: the
-	 * harness undoes that, and the caller repeats the call. */
+	 * host has no instructions); a preempted call (the kernel counts
+	 * it) rewinds it by the SYSCALL's two bytes, which the CPU would
+	 * execute again: the harness undoes that, and the caller (or the
+	 * loop, with on_preempt) repeats the call.  (A stop in the drain
+	 * after a finished call counts too, but rewinds nothing.) */
 	word_t ip = r[ARCH_REG_IP];
-	if (!run_trapped(h, enter_syscall, NULL))
-		return HOST_PANICKED;
-	if (r[ARCH_REG_IP] == ip - 2) {
+	for (;;) {
+		uint64_t stops = h->k->stats.preemptions;
+		if (!run_trapped(h, enter_syscall, NULL))
+			return HOST_PANICKED;
+		if (h->k->stats.preemptions == stops || r[ARCH_REG_IP] != ip - 2)
+			break;
 		r[ARCH_REG_IP] = ip;
-		return HOST_PREEMPTED;
+		if (!h->on_preempt)
+			return HOST_PREEMPTED;
+		h->on_preempt(h);
+		if (h->dead || t->state != THREAD_RUNNABLE)
+			return HOST_NOT_RUNNABLE;
+		h->k->current = t;
 	}
 	if (out) {
 		out->error = r[ARCH_REG_SYSNO];

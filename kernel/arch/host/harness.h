@@ -57,6 +57,10 @@ struct host_kernel {
 	word_t untyped;                 /* cptr of Init's largest Untyped */
 	word_t next_free;               /* next slot host_slot_alloc gives */
 	bool dead;                      /* panicked: no more kernel entries */
+	/* Set: a preempted system call is not returned as HOST_PREEMPTED
+	 * but made again at once, after on_preempt(h) (fuzz/ipc runs the
+	 * walker there), as the CPU would once the interrupt is handled. */
+	void (*on_preempt)(struct host_kernel *h);
 };
 
 /* What a thread sees in its registers after a system call. */
