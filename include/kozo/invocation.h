@@ -44,13 +44,19 @@
  *                     the general (slow) path (each Send/Call/Reply/fault
  *                     transfer counts once), MR2 system calls, MR3 faults,
  *                     MR4 interrupts: counters since boot; MR5 the
- *                     longest general system call (kernel entry to exit,
- *                     cycles: instructions under QEMU -icount shift=0)
- *                     since the last DEBUG_STATS, which resets it; MR6
- *                     operations stopped at a preemption point since boot
- *   DEBUG_PREEMPTION  MR0 1: preemption points on (the default), 0: off,
- *                     so that a benchmark can show what an operation
- *                     costs in one kernel entry without them
+ *                     longest stretch of a general system call in which
+ *                     the kernel could not notice an interrupt (entry to
+ *                     first preemption check, check to check, last check
+ *                     to exit; cycles: instructions under QEMU -icount
+ *                     shift=0) since the last DEBUG_STATS, which resets
+ *                     it; MR6 operations stopped at a preemption point
+ *                     since boot
+ *   DEBUG_PREEMPTION  MR0 bit 0 (KOZO_DEBUG_PREEMPT_ON): preemption points
+ *                     on (the default; off only so that a benchmark can
+ *                     show an operation as one kernel entry); bit 1
+ *                     (KOZO_DEBUG_PREEMPT_MEASURE): keep DEBUG_STATS's
+ *                     MR5 (off by default: it reads the cycle counter at
+ *                     every system call); other bits: INVALID_ARGUMENT
  *   DEBUG_FAULT       no arguments: the kernel takes a deliberate
  *                     kernel-mode page fault, which panics
  */
@@ -95,6 +101,9 @@ enum kozo_invocation {
 	KOZO_DEBUG_PREEMPTION,
 	KOZO_INVOCATION_COUNT
 };
+
+#define KOZO_DEBUG_PREEMPT_ON 1u       /* DEBUG_PREEMPTION's MR0 bits */
+#define KOZO_DEBUG_PREEMPT_MEASURE 2u
 
 #define KOZO_PRIORITY_MAX 255
 

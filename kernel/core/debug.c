@@ -43,10 +43,10 @@ static void perform_debug_stats(struct invocation *inv)
 	inv->out[2] = st->fastpath_hits + st->general_syscalls;
 	inv->out[3] = st->faults;
 	inv->out[4] = st->irqs;
-	inv->out[5] = st->syscall_max_cycles;
+	inv->out[5] = st->masked_max_cycles;
 	inv->out[6] = st->preemptions;
 	inv->out_len = 7;
-	st->syscall_max_cycles = 0;
+	st->masked_max_cycles = 0;
 }
 
 int debug_invoke(struct invocation *inv)
@@ -66,9 +66,10 @@ int debug_invoke(struct invocation *inv)
 		      PANIC_USER(user));
 	}
 	case KOZO_DEBUG_PREEMPTION:
-		if (inv->len < 1 || inv->mr[0] > 1)
-			return refuse(KOZO_ERR_INVALID_ARGUMENT, "debug preemption: MR0 must be 0 or 1");
-		inv->k->preempt_off = inv->mr[0] == 0;
+		if (inv->len < 1 || inv->mr[0] > 3)
+			return refuse(KOZO_ERR_INVALID_ARGUMENT, "debug preemption: MR0 must be 0..3");
+		inv->k->preempt_off = !(inv->mr[0] & KOZO_DEBUG_PREEMPT_ON);
+		inv->k->measure_masked = inv->mr[0] & KOZO_DEBUG_PREEMPT_MEASURE;
 		return KOZO_OK;
 	case KOZO_DEBUG_FAULT:
 		arch_debug_fault();

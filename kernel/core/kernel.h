@@ -25,7 +25,11 @@ struct kernel_stats {
 	uint64_t faults;
 	uint64_t irqs;
 	uint64_t preemptions;       /* operations stopped at a preemption point */
-	uint64_t syscall_max_cycles; /* longest kernel_syscall since last read */
+	/* The longest stretch of a general system call in which the kernel
+	 * could not notice an interrupt: entry to its first preemption
+	 * check, check to check, last check to exit (preempt.h); cycles,
+	 * since the last DEBUG_STATS. */
+	uint64_t masked_max_cycles;
 };
 
 struct kernel {
@@ -37,7 +41,9 @@ struct kernel {
 	uint32_t irq_refs[IRQ_COUNT];       /* IRQHandler caps per IRQ */
 	struct cnode_header *dying;         /* CNodes being emptied (cnode.c) */
 	unsigned preempt_work;              /* units since the last check (preempt.h) */
+	uint64_t last_chance;               /* arch_cycles() at entry or last check */
 	bool preempt_off;                   /* only for figures (DEBUG_PREEMPTION) */
+	bool measure_masked;                /* keep stats.masked_max_cycles (same) */
 	uint64_t next_thread_id;
 	struct kernel_stats stats;
 	const char *build_id;

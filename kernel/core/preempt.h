@@ -33,6 +33,18 @@
 #define PREEMPT_UNIT_DELETE 16u     /* a capability deleted (and released) */
 #define PREEMPT_ZERO_CHUNK 4096u    /* bytes zeroed per check (a whole budget) */
 
+/* A chance to notice an interrupt (a check, or the kernel's exit): the
+ * stretch since the last one may be the longest (kernel.h's
+ * masked_max_cycles, the figure docs/PERFORMANCE.md publishes; kept only
+ * while DEBUG_PREEMPTION asks for it, as it reads the cycle counter). */
+static inline void preempt_note(struct kernel *k)
+{
+	uint64_t now = arch_cycles();
+	if (now - k->last_chance > k->stats.masked_max_cycles)
+		k->stats.masked_max_cycles = now - k->last_chance;
+	k->last_chance = now;
+}
+
 /* Account `units` of work; true when the caller must stop now (an
  * interrupt is pending and preemption is on).  A kernel entry starts with
  * a full budget (kernel_syscall), so every call of a restarted operation
@@ -43,7 +55,11 @@ static inline bool preemption_point(struct kernel *k, unsigned units)
 	if (k->preempt_work < PREEMPT_BUDGET)
 		return false;
 	k->preempt_work = 0;
-	if (k->preempt_off || !arch_preemption_pending())
+	if (k->preempt_off)
+		return false;
+	if (unlikely(k->measure_masked))
+		preempt_note(k);
+	if (!arch_preemption_pending())
 		return false;
 	k->stats.preemptions++;
 	return true;

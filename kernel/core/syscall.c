@@ -89,7 +89,7 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 		/* A dying CNode left by a finalised TCB or by a preempted call
 		 * is emptied before any invocation (cnode.h). */
 		struct invocation inv;
-		err = cnode_drain(k);
+		err = unlikely(k->dying != NULL) ? cnode_drain(k) : KOZO_OK;
 		if (!err)
 			err = gather(k, t, s, &inv);
 		if (!err)
@@ -102,7 +102,7 @@ static void handle_send(struct kernel *k, struct tcb *t, bool blocking, bool is_
 		/* The CNodes this call's deletions left (TCB_Configure's old
 		 * CSpace): emptied now, or, when that is preempted, before
 		 * the next invocation; the call itself is done either way. */
-		if (k->dying)
+		if (unlikely(k->dying != NULL))
 			cnode_drain(k);
 		/* Send (no reply wanted) still reports the error in the
 		 * syscall register; only Call gets results. */
@@ -190,13 +190,21 @@ static __attribute__((noinline)) void syscall_general(struct kernel *k)
 
 /* No tail call to syscall_general: kernel_syscall must stay on the stack,
  * where a panic's frame walk ends (panic_frame_is_entry). */
+/* The same, timed for DEBUG_STATS's longest masked stretch (preempt.h):
+ * from here to the first preemption check, and from the last to the end. */
+static __attribute__((noinline)) void syscall_measured(struct kernel *k)
+{
+	k->last_chance = arch_cycles();
+	syscall_general(k);
+	preempt_note(k);
+}
+
 __attribute__((disable_tail_calls)) void kernel_syscall(struct kernel *k)
 {
-	uint64_t start = arch_cycles();
 	k->stats.general_syscalls++;
 	k->preempt_work = 0;   /* a full budget of progress before the first check */
-	syscall_general(k);
-	uint64_t cycles = arch_cycles() - start;
-	if (cycles > k->stats.syscall_max_cycles)
-		k->stats.syscall_max_cycles = cycles;
+	if (unlikely(k->measure_masked))
+		syscall_measured(k);
+	else
+		syscall_general(k);
 }

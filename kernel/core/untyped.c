@@ -13,6 +13,9 @@
 #include <kozo/invocation.h>
 
 #define RETYPE_MAX_COUNT 256
+/* Bytes a Retype may clear in one go, without preemption points: 16 Frames
+ * (docs/PERFORMANCE.md: "Preemption points"). */
+#define RETYPE_ZERO_AT_ONCE (16u << KOZO_PAGE_SIZE_BITS)
 
 /* Retype, checked: count objects of obj_bits bytes each at start, their
  * capabilities into dslots[0..count). */
@@ -125,17 +128,23 @@ static int untyped_zero(struct kernel *k, struct slot *ut, word_t end)
 	return KOZO_OK;
 }
 
-/* Zero the memory (preemptibly: KERNEL_PREEMPTED leaves no object made,
- * and the same call resumes), then make the objects: from here on it
- * cannot fail or stop. */
+/* Make the objects.  More than RETYPE_ZERO_AT_ONCE bytes to clear: zero
+ * them first, preemptibly (KERNEL_PREEMPTED leaves no object made, and the
+ * same call resumes); less: each object clears what it uses as it is made
+ * (the single objects and small batches of docs/PERFORMANCE.md cost what
+ * they did before the preemption points).  From the objects on it cannot
+ * fail or stop. */
 static int perform_untyped_retype(struct kernel *k, struct slot *ut, const struct untyped_retype *a)
 {
 	word_t end = a->start + (a->count << a->obj_bits) - ut->cap.obj;
 	bool device = cap_untyped_is_device(&ut->cap);
-	if (!device && a->type != KOZO_OBJ_UNTYPED) {
+	bool zeroed = false;
+	if (!device && a->type != KOZO_OBJ_UNTYPED &&
+	    end - cap_untyped_watermark(&ut->cap) > RETYPE_ZERO_AT_ONCE) {
 		int err = untyped_zero(k, ut, end);
 		if (err)
 			return err;
+		zeroed = true;
 	}
 	for (word_t i = 0; i < a->count; i++) {
 		void *obj = (void *)(a->start + (i << a->obj_bits));
@@ -143,7 +152,7 @@ static int perform_untyped_retype(struct kernel *k, struct slot *ut, const struc
 		if (device)
 			c = object_create_device(a->type, a->obj_bits, obj);
 		else
-			c = object_create(k, a->type, a->size_arg, obj);
+			c = object_create(k, a->type, a->size_arg, obj, zeroed);
 		cdt_insert(ut, &a->dslots[i], &c);
 		cap_acquire(k, &c);
 	}

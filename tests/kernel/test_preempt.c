@@ -427,7 +427,7 @@ void test_preempt_retype_interleaved(void)
 }
 
 /* Debug capability: DEBUG_PREEMPTION switches the points off (figures
- * only) and refuses anything but 0 and 1; DEBUG_STATS reports the
+ * only) and the measuring on, and refuses other bits; DEBUG_STATS reports the
  * preemptions and the longest system call, and resets the latter. */
 void test_preempt_debug_switch(void)
 {
@@ -436,8 +436,8 @@ void test_preempt_debug_switch(void)
 		return kt_end(&h);
 	word_t ep;
 	word_t cn = full_cnode(&h, &ep);
-	word_t two = 2, off = 0;
-	CHECK_ERR("bad_switch", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, &two, 1, NULL, 0),
+	word_t four = 4, off = 0;
+	CHECK_ERR("bad_switch", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, &four, 1, NULL, 0),
 		  KOZO_ERR_INVALID_ARGUMENT);
 	CHECK_ERR("switch_needs_mr", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, NULL, 0, NULL, 0),
 		  KOZO_ERR_INVALID_ARGUMENT);
@@ -446,7 +446,7 @@ void test_preempt_debug_switch(void)
 	h.m->preempt_every = 1;
 	CHECK_ERR("delete_in_one_entry", kt_delete(&h, cn), KOZO_OK);
 	CHECK("emptied", h.k->dying == NULL);
-	word_t on = 1;
+	word_t on = KOZO_DEBUG_PREEMPT_ON | KOZO_DEBUG_PREEMPT_MEASURE;
 	CHECK_ERR("switch_on", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, &on, 1, NULL, 0),
 		  KOZO_OK);
 	h.m->preempt_every = 0;

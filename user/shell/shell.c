@@ -39,6 +39,8 @@ const struct command commands[] = {
 	  cmd_isolation },
 	{ "retypebench", "", "cycles (instructions under -icount) per Untyped_Retype",
 	  cmd_retypebench },
+	{ "preemptbench", "", "longest masked stretch (instructions under -icount): Revoke, big CNodes",
+	  cmd_preemptbench },
 	{ "ipcbench", "[rounds]", "IPC round trips: instructions per Call/ReplyRecv",
 	  cmd_ipcbench },
 	{ "ipctest", "", "IPC checks: fast path, badges, caps, IRQ, faults, deletion",

@@ -125,6 +125,7 @@ void cmd_selftest(int argc, char **argv);
 void cmd_forbidden(int argc, char **argv);
 void cmd_isolation(int argc, char **argv);   /* isolation.c */
 void cmd_retypebench(int argc, char **argv);
+void cmd_preemptbench(int argc, char **argv);
 void cmd_panic(int argc, char **argv);
 void cmd_ps(int argc, char **argv);
 /* caps <server>: what Init finds in that process's CNode. */
