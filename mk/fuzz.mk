@@ -30,12 +30,9 @@ FUZZ_INC_crashlog := -Itools/crash $(SHARED_LIB_INC)
 FUZZ_SRC_linux := $(sort $(wildcard user/linux/lx_*.c)) tests/linux/testmem.c
 FUZZ_INC_linux := -Iuser/linux -Itests/linux
 
-# fuzz/ipc drives kernel/core through the host port and its harness, with
-# a preemption check at every unit of work (kernel/core/preempt.h), so the
-# stops its inputs choose can fall anywhere (every fuzz/ipc build shares it).
+# fuzz/ipc drives kernel/core through the host port and its harness.
 FUZZ_SRC_ipc := $(HOST_KERNEL_SRC)
-FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/arch/common -Ikernel/core $(SHARED_LIB_INC) \
-                -DKOZO_PREEMPT_BUDGET=1
+FUZZ_INC_ipc := -Ikernel/arch/host -Ikernel/arch/common -Ikernel/core $(SHARED_LIB_INC)
 FUZZ_MAIN_ipc-planted := fuzz/ipc/fuzz_ipc.c
 FUZZ_SRC_ipc-planted := $(FUZZ_SRC_ipc)
 FUZZ_INC_ipc-planted := $(FUZZ_INC_ipc)

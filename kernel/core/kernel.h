@@ -1,9 +1,10 @@
 /* The kernel's state and the entry points the ports call.
  *
- * The kernel runs to completion on one stack with interrupts masked: an
- * entry point is called with k->current's user registers saved in its TCB,
- * and returns with k->current naming the thread to resume (NULL: idle until
- * the next interrupt).  Nothing in kernel/core keeps global state; a test or
+ * The kernel runs on one stack with interrupts masked, each entry to
+ * completion or to a preemption point (preempt.h: the system call is then
+ * made again later): an entry point is called with k->current's user
+ * registers saved in its TCB, and returns with k->current naming the
+ * thread to resume (NULL: idle until the next interrupt).  Nothing in kernel/core keeps global state; a test or
  * fuzzer builds a struct kernel and calls these directly. */
 #ifndef KOZO_CORE_KERNEL_H
 #define KOZO_CORE_KERNEL_H

@@ -22,7 +22,8 @@
 /* An internal result, never a kozo_error and never seen by user space. */
 #define KERNEL_PREEMPTED (-1)
 
-/* Units between two checks; fuzz/ipc checks at every unit (mk/fuzz.mk). */
+/* Units between two checks (KOZO_PREEMPT_BUDGET overrides it for experiments
+ * on the host port: 1 stops at every unit). */
 #ifdef KOZO_PREEMPT_BUDGET
 #define PREEMPT_BUDGET KOZO_PREEMPT_BUDGET
 #else

@@ -14,7 +14,7 @@
 
 #define RETYPE_MAX_COUNT 256
 /* Bytes a Retype may clear in one go, without preemption points: 16 Frames
- * (docs/PERFORMANCE.md: "Preemption points"). */
+ * (docs/PERFORMANCE.md, "Issue 14: preemption points"). */
 #define RETYPE_ZERO_AT_ONCE (16u << KOZO_PAGE_SIZE_BITS)
 
 /* Retype, checked: count objects of obj_bits bytes each at start, their
