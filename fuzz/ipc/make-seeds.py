@@ -91,7 +91,7 @@ def raw(t, sysno_index, slot, length, extra=0):
 # op_ioport: Mint of an IOPort range into a work slot (from Init's
 # capability, or from a work slot), then one access (IN8..OUT32 = 0..5)
 # through the new capability or a work slot; ports are pick_port's indices.
-P_3F7, P_3F8, P_3FB, P_3FC, P_3FD, P_3FF, P_CF9 = 6, 7, 8, 9, 10, 12, 19
+P_3F7, P_3F8, P_3FB, P_3FC, P_3FD, P_3FF, P_400, P_CF9 = 6, 7, 8, 9, 10, 12, 13, 19
 IN8, IN16, IN32, OUT8, OUT16, OUT32 = range(6)
 
 def ioport(t, dest, first, last, src=None, cap=None, which=IN8, port=P_3F8, value=0, rights=15):
@@ -106,9 +106,10 @@ ioport_seeds = {
     "ioport-narrow": ioport(0, 0, P_3F8, P_3FF, which=OUT32, port=P_3FC)
                      + ioport(0, 1, P_3FB, P_3FC, src=0, which=IN32, port=P_3FD)
                      + [REVOKE, 0, work(0), FULL] + ioport(0, 2, P_3F8, P_3F8, src=1),
-    # A range one port wider than its source's (refused), and the reset
-    # port through COM1's capability (refused).
-    "ioport-outside": ioport(0, 3, P_3F8, P_3FF) + ioport(0, 4, P_3F7, P_3FF, src=3, cap=3, which=OUT8, port=P_CF9),
+    # Ranges one port wider than their source's at either end (refused),
+    # and the reset port through COM1's capability (refused).
+    "ioport-outside": ioport(0, 3, P_3F8, P_3FF) + ioport(0, 4, P_3F7, P_3FF, src=3, cap=3, which=OUT8, port=P_CF9)
+                      + ioport(0, 4, P_3F8, P_400, src=3, cap=3, which=IN32, port=P_3FD),
 }
 
 # The lifecycles of issue 18, each reached by one seed; several are one
