@@ -7,7 +7,12 @@
  *
  *   Mint/Copy   the new capability has exactly the source's rights ANDed
  *               with the requested ones, and the requested badge (or the
- *               source's, when that one is badged)
+ *               source's, when that one is badged); an IOPort's range is
+ *               the source's (Copy) or the requested one (Mint)
+ *   IOPort      (op_ioport) a Mint of a port range succeeds exactly when the
+ *               range lies inside the source's; an access succeeds exactly
+ *               when it lies inside the capability's range and touches no
+ *               reserved port, and a refused one writes no port
  *   any op      an occupied destination slot is refused, and an operation
  *               that fails changes no slot of Init's CNode
  *   Delete      the slot is empty afterwards; Revoke: it has no children
@@ -37,6 +42,8 @@
 #include "harness.h"
 #include "invariants.h"
 #include "cnode.h"
+#include <hw/fw_cfg.h>
+#include <hw/uart16550.h>
 
 #define RAM_SIZE (1u << 20)
 #define MAX_THREADS 6
@@ -136,6 +143,10 @@ static void expect_derived(struct program *p, const struct slot *dest, struct ca
 		REQUIRE(cap_badge(c) == (cap_badge(&src) ? cap_badge(&src) : badge));
 	else if (badged)
 		REQUIRE(cap_badge(c) == cap_badge(&src));
+	if (src.type == KOZO_OBJ_IOPORT && mint)
+		REQUIRE(cap_ioport_first(c) == (badge & 0xffff) && cap_ioport_last(c) == (badge >> 16 & 0xffff));
+	else if (src.type == KOZO_OBJ_IOPORT)
+		REQUIRE(cap_ioport_first(c) == cap_ioport_first(&src) && cap_ioport_last(c) == cap_ioport_last(&src));
 }
 
 /* CNode Copy or Mint within Init's CNode, with a model check. */
@@ -395,9 +406,102 @@ static void op_receive_slot(struct program *p, struct tcb *t)
 			(unsigned long)depth);
 }
 
+/* ---- IOPort narrowing ----
+ * Mint of an IOPort capability with a port range (KOZO_IOPORT_RANGE) into
+ * Init's CNode, then one access through some capability, both with a model
+ * check when t addresses Init's CNode: the Mint succeeds exactly when the
+ * range lies inside the source's, the access exactly when it lies inside
+ * its capability's range and touches neither COM2 nor fw_cfg. */
+
+/* Mostly ports at the edges that matter (COM1, COM2, fw_cfg, PCI
+ * configuration, reset, the top), sometimes any 16-bit value. */
+static word_t pick_port(struct program *p)
+{
+	static const uint16_t ports[] = { 0, 1, 0x2f7, 0x2f8, 0x2ff, 0x300, 0x3f7, 0x3f8, 0x3fb, 0x3fc,
+					  0x3fd, 0x3fe, 0x3ff, 0x400, 0x50f, 0x510, 0x51b, 0x51c,
+					  0xcf8, 0xcf9, 0xcfc, 0xfffc, 0xfffe, 0xffff };
+	uint8_t b = next(p);
+	if (b < 0xe0)
+		return ports[b % (sizeof(ports) / sizeof(ports[0]))];
+	return next(p) | (word_t)next(p) << 8;
+}
+
+/* The IOPort capability at cptr when t's CSpace is Init's CNode and t can
+ * invoke (native, runnable); NULL when the model does not apply. */
+static const struct slot *model_ioport(struct program *p, const struct tcb *t, word_t cptr)
+{
+	const struct slot *s = shared_cspace_slot(p, t, cptr);
+	if (!s || s->cap.type != KOZO_OBJ_IOPORT || t->personality != KOZO_PERSONALITY_NATIVE ||
+	    t->state != THREAD_RUNNABLE)
+		return NULL;
+	return s;
+}
+
+static bool model_reserved(word_t port, unsigned width)
+{
+	return (port + width > UART16550_COM2 && port < UART16550_COM2 + UART16550_PORTS) ||
+	       (port + width > FW_CFG_IO_SEL && port < FW_CFG_IO_SEL + FW_CFG_IO_PORTS);
+}
+
+static void op_ioport(struct program *p, struct tcb *t)
+{
+	word_t src = next(p) & 1 ? KOZO_CAP_IOPORT : pick_cptr(p), dest = pick_cptr(p);
+	word_t first = pick_port(p), last = pick_port(p), rights = next(p) & 15;
+	word_t range = KOZO_IOPORT_RANGE(first, last) | (next(p) == 0xff ? (word_t)next(p) << 32 : 0);
+	word_t root = KOZO_CAP_INIT_CNODE;
+	word_t mr[6] = { dest, FULL_DEPTH, src, FULL_DEPTH, rights, range };
+	const struct slot *s = model_ioport(p, t, src), *d = shared_cspace_slot(p, t, dest);
+	const struct slot *r = shared_cspace_slot(p, t, root);
+	const struct cap *init_root = tcb_cspace(p->h.init);
+	bool model = s && d && slot_empty(d) && r && r->cap.type == KOZO_OBJ_CNODE &&
+		     r->cap.obj == init_root->obj && cap_cnode_guard(&r->cap) == cap_cnode_guard(init_root) &&
+		     cap_cnode_guard_bits(&r->cap) == cap_cnode_guard_bits(init_root) &&
+		     cap_cnode_radix(&r->cap) == cap_cnode_radix(init_root) && tcb_ipc_buffer(t);
+	struct cap before = s ? s->cap : (struct cap){ 0 };
+	word_t err = traced("ioport-mint", src, host_invoke(&p->h, t, root, KOZO_CNODE_MINT, mr, 6, &root, 1,
+								  NULL, 0));
+	if (model && err != HOST_PANICKED) {
+		bool inside = !(range >> 32) && first <= last && first >= cap_ioport_first(&before) &&
+			      last <= cap_ioport_last(&before);
+		if (err != (inside ? KOZO_OK : KOZO_ERR_RANGE)) {
+			fprintf(stderr, "ioport mint of 0x%lx..0x%lx (%#lx) from 0x%lx..0x%lx: %s\n",
+				(unsigned long)first, (unsigned long)last, (unsigned long)range,
+				(unsigned long)cap_ioport_first(&before), (unsigned long)cap_ioport_last(&before),
+				kozo_error_name((unsigned)err));
+			REQUIRE(!"ioport: a Mint of a port range against the model");
+		}
+		if (err == KOZO_OK)
+			expect_derived(p, d, before, true, rights, range);
+	}
+	static const word_t labels[6] = { KOZO_IOPORT_IN8, KOZO_IOPORT_IN16, KOZO_IOPORT_IN32,
+					   KOZO_IOPORT_OUT8, KOZO_IOPORT_OUT16, KOZO_IOPORT_OUT32 };
+	word_t cap = next(p) & 1 ? dest : pick_cptr(p);
+	unsigned which = next(p) % 6, width = 1u << (which % 3);
+	word_t io[2] = { next(p) & 7 ? pick_port(p) : next_word(p), next(p) };
+	const struct slot *c = model_ioport(p, t, cap);
+	struct cap held = c ? c->cap : (struct cap){ 0 };
+	uint64_t writes = p->h.m->ioport_writes;
+	word_t out[1];
+	err = traced("ioport", cap, host_invoke(&p->h, t, cap, labels[which], io, 2, NULL, 0, out, 1));
+	if (!c || err == HOST_PANICKED)
+		return;
+	word_t expected = io[0] > 0xffff || io[0] < cap_ioport_first(&held) ||
+			  io[0] + width - 1 > cap_ioport_last(&held) ? KOZO_ERR_RANGE
+			  : model_reserved(io[0], width) ? KOZO_ERR_ILLEGAL_OPERATION : KOZO_OK;
+	if (err != expected) {
+		fprintf(stderr, "ioport %u bytes at 0x%lx through 0x%lx..0x%lx: %s, model %s\n", width,
+			(unsigned long)io[0], (unsigned long)cap_ioport_first(&held),
+			(unsigned long)cap_ioport_last(&held), kozo_error_name((unsigned)err),
+			kozo_error_name((unsigned)expected));
+		REQUIRE(!"ioport: an access against the model");
+	}
+	if (expected != KOZO_OK)
+		REQUIRE(p->h.m->ioport_writes == writes);
+}
+
 static void op_more(struct program *p, struct tcb *t)
 {
-	switch (next(p) % 6) {
+	switch (next(p) % 7) {
 	case 0: op_registers(p, t, true); break;
 	case 1: op_registers(p, t, false); break;
 	case 2: op_irq_cap(p, t); break;
@@ -408,6 +512,7 @@ static void op_more(struct program *p, struct tcb *t)
 		break;
 	}
 	case 4: op_raw_msg(p, t); break;
+	case 6: op_ioport(p, t); break;
 	default: op_receive_slot(p, t); break;
 	}
 }

@@ -8,7 +8,7 @@ import os, struct, sys
 
 RETYPE, COPY, MINT, MOVE, DELETE, REVOKE, SPAWN, IPC, IPC2, TCB, FAULT, IRQ, MORE = range(13)
 # MORE's operations (op_more)
-WRITE_REGS, READ_REGS, IRQ_CAP, TIMER, RAW_MSG, RECEIVE_SLOT = range(6)
+WRITE_REGS, READ_REGS, IRQ_CAP, TIMER, RAW_MSG, RECEIVE_SLOT, IOPORT = range(7)
 IRQ_GET, IRQ_SET_NTFN, IRQ_ACK, IRQ_CLEAR = range(4)
 # op_tcb's labels
 T_RESUME, T_SUSPEND, T_SET_PRIORITY, T_BIND, T_UNBIND, T_CONFIGURE, T_PERSONALITY, T_READ_REGS = range(8)
@@ -87,6 +87,30 @@ def ticks(n):
 
 def raw(t, sysno_index, slot, length, extra=0):
     return [MORE, t, RAW_MSG, sysno_index, work(slot), 1, 0, length, extra, 0, 0, 0, 0]
+
+# op_ioport: Mint of an IOPort range into a work slot (from Init's
+# capability, or from a work slot), then one access (IN8..OUT32 = 0..5)
+# through the new capability or a work slot; ports are pick_port's indices.
+P_3F7, P_3F8, P_3FB, P_3FC, P_3FD, P_3FF, P_400, P_CF9 = 6, 7, 8, 9, 10, 12, 13, 19
+IN8, IN16, IN32, OUT8, OUT16, OUT32 = range(6)
+
+def ioport(t, dest, first, last, src=None, cap=None, which=IN8, port=P_3F8, value=0, rights=15):
+    b = [MORE, t, IOPORT] + ([1] if src is None else [0, work(src)])
+    b += [work(dest), first, last, rights, 0]
+    b += [1] if cap is None else [0, work(cap)]
+    return b + [which, 1, port, value]
+
+ioport_seeds = {
+    # COM1 as Init gives the console, narrowed again; a 32-bit access
+    # straddling the narrower end (refused); the first one revoked.
+    "ioport-narrow": ioport(0, 0, P_3F8, P_3FF, which=OUT32, port=P_3FC)
+                     + ioport(0, 1, P_3FB, P_3FC, src=0, which=IN32, port=P_3FD)
+                     + [REVOKE, 0, work(0), FULL] + ioport(0, 2, P_3F8, P_3F8, src=1),
+    # Ranges one port wider than their source's at either end (refused),
+    # and the reset port through COM1's capability (refused).
+    "ioport-outside": ioport(0, 3, P_3F8, P_3FF) + ioport(0, 4, P_3F7, P_3FF, src=3, cap=3, which=OUT8, port=P_CF9)
+                      + ioport(0, 4, P_3F8, P_400, src=3, cap=3, which=IN32, port=P_3FD),
+}
 
 # The lifecycles of issue 18, each reached by one seed; several are one
 # mutation away from a planted bug (docs/FUZZING.md).
@@ -207,6 +231,7 @@ seeds = {
                       + retype(0, FRAME, 0, 4),
 }
 seeds.update(lifecycle_seeds)
+seeds.update(ioport_seeds)
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 for name, data in sorted(seeds.items()):

@@ -7,7 +7,10 @@
  *                     MR4 offset, MR5 count; C0 destination CNode
  *   CNODE_COPY        MR0 dest index, MR1 dest depth, MR2 src index,
  *                     MR3 src depth, MR4 rights; C0 source CNode
- *   CNODE_MINT        as COPY, MR5 badge
+ *   CNODE_MINT        as COPY, MR5 badge; for an IOPort capability MR5 =
+ *                     KOZO_IOPORT_RANGE(first, last), the new capability's
+ *                     ports, which must lie inside the source's range
+ *                     (first <= last; otherwise RANGE)
  *   CNODE_MOVE        MR0 dest index, MR1 dest depth, MR2 src index,
  *                     MR3 src depth; C0 source CNode
  *   CNODE_DELETE      MR0 index, MR1 depth
@@ -29,7 +32,9 @@
  *   IOPORT_IN8/16/32  MR0 port -> reply MR0 value
  *   IOPORT_OUT8/16/32 MR0 port, MR1 value  (ports outside the capability's
  *                     range: RANGE; the kernel's own panic channel, COM2
- *                     0x2f8-0x2ff, whatever the range: ILLEGAL_OPERATION)
+ *                     0x2f8-0x2ff, and fw_cfg 0x510-0x51b, whatever the
+ *                     range: ILLEGAL_OPERATION)
+ *   IOPORT_RANGE      -> reply MR0 first port, MR1 last port of the capability
  *   PAGE_TABLE_MAP    MR0 virtual address; C0 VSpace  (PT_L1..PT_L3)
  *   PAGE_TABLE_UNMAP
  *   FRAME_MAP         MR0 virtual address, MR1 rights (READ/WRITE; no
@@ -99,6 +104,7 @@ enum kozo_invocation {
 	KOZO_DEBUG_STATS,
 	KOZO_DEBUG_FAULT,
 	KOZO_DEBUG_PREEMPTION,
+	KOZO_IOPORT_RANGE,   /* last: the labels before it keep their numbers */
 	KOZO_INVOCATION_COUNT
 };
 
@@ -106,6 +112,11 @@ enum kozo_invocation {
 #define KOZO_DEBUG_PREEMPT_MEASURE 2u
 
 #define KOZO_PRIORITY_MAX 255
+
+/* CNODE_MINT's badge for an IOPort capability: ports first..last
+ * (inclusive); bits 32-63 must be 0. */
+#define KOZO_IOPORT_RANGE(first, last) \
+	((unsigned long long)((first) & 0xffff) | (unsigned long long)((last) & 0xffff) << 16)
 
 enum kozo_personality {
 	KOZO_PERSONALITY_NATIVE = 0,

@@ -139,6 +139,11 @@ static inline struct cap cap_ioport_make(word_t first, word_t last)
 }
 static inline word_t cap_ioport_first(const struct cap *c) { return c->w2; }
 static inline word_t cap_ioport_last(const struct cap *c) { return c->w3; }
+static inline void cap_ioport_set_range(struct cap *c, word_t first, word_t last)
+{
+	c->w2 = first;
+	c->w3 = last;
+}
 
 /* Place new_slot (empty before) in the tree as the last child of parent
  * (or as a root when parent is NULL), holding cap. */

@@ -54,5 +54,9 @@ int frame_invoke(struct invocation *inv);
 int page_table_invoke(struct invocation *inv);
 int debug_invoke(struct invocation *inv);
 int ioport_invoke(struct invocation *inv);
+/* Mint of an IOPort capability: out is c (src's copy, rights masked) with
+ * the range range = KOZO_IOPORT_RANGE(first, last), which must lie inside
+ * src's range; otherwise KOZO_ERR_RANGE and out is untouched. */
+int ioport_derive(const struct cap *src, word_t range, struct cap c, struct cap *out);
 
 #endif

@@ -5,7 +5,15 @@
  * would reach the crash collector as the kernel's word; so does fw_cfg,
  * which holds the device secret of panic records.  The checks are
  * here, portable, so the host port's tests run these very ones; a port
- * with I/O ports (ARCH_HAS_IOPORTS) supplies only the access itself. */
+ * with I/O ports (ARCH_HAS_IOPORTS) supplies only the access itself.
+ *
+ * Narrowing (least privilege): CNode Mint of an IOPort capability takes
+ * the new range as its badge, KOZO_IOPORT_RANGE(first, last), and makes a
+ * child in the derivation tree whose range lies inside the source's: a
+ * derived capability never reaches a port its parent does not, and Revoke
+ * of the parent deletes it.  (seL4 issues ranges from an IOPortControl
+ * capability instead; KOZO has no such object, Init's boot capability
+ * covering every port plays its part.) */
 #include "invocation.h"
 #include "kernel.h"
 #include <hw/fw_cfg.h>
@@ -29,6 +37,17 @@ static bool ioport_reserved(word_t port, unsigned width)
 {
 	return (port + width > UART16550_COM2 && port < UART16550_COM2 + UART16550_PORTS) ||
 	       (port + width > FW_CFG_IO_SEL && port < FW_CFG_IO_SEL + FW_CFG_IO_PORTS);
+}
+
+int ioport_derive(const struct cap *src, word_t range, struct cap c, struct cap *out)
+{
+	word_t first = range & 0xffff, last = (range >> 16) & 0xffff;
+	if (range >> 32 || first > last || first < cap_ioport_first(src) ||
+	    last > cap_ioport_last(src))
+		return KOZO_ERR_RANGE;
+	cap_ioport_set_range(&c, first, last);
+	*out = c;
+	return KOZO_OK;
 }
 
 static int decode_ioport_access(const struct invocation *inv, struct ioport_access *a)
@@ -82,6 +101,12 @@ int ioport_invoke(struct invocation *inv)
 {
 	if (!ARCH_HAS_IOPORTS)
 		return refuse(KOZO_ERR_INVALID_CAPABILITY, "ioport: this machine has no I/O ports");
+	if (inv->label == KOZO_IOPORT_RANGE) {
+		inv->out[0] = cap_ioport_first(&inv->slot->cap);
+		inv->out[1] = cap_ioport_last(&inv->slot->cap);
+		inv->out_len = 2;
+		return KOZO_OK;
+	}
 	struct ioport_access a;
 	int err = decode_ioport_access(inv, &a);
 	if (err)

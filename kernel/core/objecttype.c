@@ -140,6 +140,8 @@ int cap_derive(const struct cap *src, unsigned rights, bool mint, word_t badge, 
 		cap_cnode_set_guard(&c, cap_cnode_radix(src), gbits, guard);
 		break;
 	}
+	case KOZO_OBJ_IOPORT:
+		return ioport_derive(src, badge, c, out);
 	default:
 		break;
 	}

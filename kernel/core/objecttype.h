@@ -39,9 +39,11 @@ struct cap cap_copy(const struct cap *src);
 /* Rights of c reduced to `rights` (never added). */
 struct cap cap_mask_rights(struct cap c, unsigned rights);
 /* The capability Copy (mint false) or Mint makes from src: cap_copy, rights
- * masked, and for Mint the badge (Endpoint, Notification) or guard (CNode:
- * badge = guard_bits | guard << 6).  Returns a kozo_error: a badged
- * capability cannot be rebadged, a guard must fit. */
+ * masked, and for Mint the badge (Endpoint, Notification), guard (CNode:
+ * badge = guard_bits | guard << 6) or port range (IOPort: badge =
+ * KOZO_IOPORT_RANGE(first, last), ioport.c).  Returns a kozo_error: a
+ * badged capability cannot be rebadged, a guard must fit, a port range
+ * must lie inside the source's. */
 int cap_derive(const struct cap *src, unsigned rights, bool mint, word_t badge, struct cap *out);
 
 /* Account a new capability to its object (reference counts). */

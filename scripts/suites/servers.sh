@@ -38,6 +38,14 @@ doc_other() { # server: the "other N" the table's text gives
 		s = substr($0, RSTART, RLENGTH); sub(/.* other /, "", s); print s; exit }' docs/SERVERS.md
 }
 listed_slots() { sed -nE 's/^  slot +([0-9]+) .*/\1/p' <<<"$OUT" | sort -n | tr '\n' ' '; }
+# An IOPort row's range in the table ("0x3f8-0x3ff"), and the range the
+# kernel reports for that slot (Init asks IOPORT_RANGE of a copy).
+doc_ioport() { # server
+	awk -v srv="$1" '/^### / { sec = $2; next }
+		sec == srv && /^\| [0-9]+ \| IOPort/ && match($0, /0x[0-9a-f]+-0x[0-9a-f]+/) {
+			print substr($0, RSTART, RLENGTH); exit }' docs/SERVERS.md
+}
+listed_ioport() { sed -nE 's/^  slot +5  i\/o ports (0x[0-9a-f]+-0x[0-9a-f]+)$/\1/p' <<<"$OUT"; }
 listed_other() { sed -nE 's/^  image [0-9]+, untyped [0-9]+, other ([0-9]+)$/\1/p' <<<"$OUT"; }
 
 for ARCH in ${ARCH:-x86_64 aarch64}; do
@@ -59,6 +67,10 @@ for ARCH in ${ARCH:-x86_64 aarch64}; do
 			[ "$want" = "$got" ] || echo "  $s: docs/SERVERS.md lists slots '$want', caps shows '$got'"
 			check "caps $s: the well-known slots of the table, no more" test -n "$want" -a "$want" = "$got"
 			check "caps $s: nothing besides (other $(doc_other "$s"))" test "$(listed_other)" = "$(doc_other "$s")"
+			if [ "$ARCH" = x86_64 ] && [ -n "$(doc_ioport "$s")" ]; then
+				check "caps $s: its IOPort reaches $(doc_ioport "$s") only" \
+					test "$(listed_ioport)" = "$(doc_ioport "$s")"
+			fi
 		done
 		run_cmd "caps nosuch"
 		check "caps of an unknown server is an error" grep -q "^caps: no server 'nosuch'" <<<"$OUT"

@@ -17,6 +17,7 @@
 #include <proc.h>
 #include <spawn.h>
 #include <cycles_arch.h>
+#include <hw/uart16550.h>
 #include <string.h>
 #include <string.h>
 #include <supervisor.h>
@@ -226,8 +227,11 @@ static int start(unsigned pid)
 			g[ng++] = (struct kozo_grant){ linux_ntfn, KOZO_PROC_CONSOLE_LX_INTR,
 						       KOZO_RIGHT_WRITE, true, CONSOLE_SIG_INTR };
 		}
-		if (bi->arch == 1)
-			g[ng++] = COPY(KOZO_CAP_IOPORT, KOZO_PROC_IOPORT, KOZO_RIGHTS_ALL);
+		if (bi->arch == 1)  /* COM1's eight ports, no more (a child of Init's) */
+			g[ng++] = (struct kozo_grant){ KOZO_CAP_IOPORT, KOZO_PROC_IOPORT,
+						       KOZO_RIGHTS_ALL, true,
+						       KOZO_IOPORT_RANGE(UART16550_COM1,
+									 UART16550_COM1 + UART16550_PORTS - 1) };
 		if (bi->serial_paddr) {
 			uint64_t ut = device_untyped_at(bi->serial_paddr);
 			int err = ut ? kozo_ut_retype(&(struct kozo_ut_alloc){ .cs = &cs, .ut = { ut },
@@ -374,6 +378,10 @@ static uint64_t answer_caps(uint64_t mr[4])
 	for (uint64_t s = 1; s < (1ull << p->radix); s++) {
 		int err = kozo_cnode_copy(cs.root, scratch, DEPTH, p->cnode, s, p->radix,
 					  KOZO_RIGHTS_ALL);
+		uint64_t first, last;
+		if (err == KOZO_OK && s == KOZO_PROC_IOPORT &&
+		    kozo_ioport_range(scratch, &first, &last) == KOZO_OK)
+			known |= KOZO_IOPORT_RANGE(first, last) << 32;
 		if (err == KOZO_OK)
 			kozo_cnode_delete(cs.root, scratch, DEPTH);
 		else if (err != KOZO_ERR_ILLEGAL_OPERATION)

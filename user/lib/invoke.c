@@ -155,6 +155,15 @@ int kozo_ioport_out8(uint64_t ioport, uint16_t port, uint8_t value)
 	return kozo_invoke(ioport, KOZO_IOPORT_OUT8, m, 2, 0, 0, 0, 0);
 }
 
+int kozo_ioport_range(uint64_t ioport, uint64_t *first, uint64_t *last)
+{
+	uint64_t out[2] = { 0, 0 };
+	int err = kozo_invoke(ioport, KOZO_IOPORT_RANGE, 0, 0, 0, 0, out, 2);
+	*first = out[0];
+	*last = out[1];
+	return err;
+}
+
 int kozo_page_table_map(uint64_t table, uint64_t vspace, uint64_t vaddr)
 {
 	uint64_t m[1] = { vaddr };

@@ -52,6 +52,8 @@ int kozo_irq_handler_set_notification(uint64_t handler, uint64_t ntfn);
 
 int kozo_ioport_in8(uint64_t ioport, uint16_t port, uint8_t *value);
 int kozo_ioport_out8(uint64_t ioport, uint16_t port, uint8_t value);
+/* The ports first..last an IOPort capability reaches (IOPORT_RANGE). */
+int kozo_ioport_range(uint64_t ioport, uint64_t *first, uint64_t *last);
 
 /* Map a paging structure (PT_L1..PT_L3) or a Frame at vaddr in vspace.
  * Frame rights are KOZO_RIGHT_READ / KOZO_RIGHT_WRITE. */

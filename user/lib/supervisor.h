@@ -9,7 +9,11 @@
  *   SUPERVISOR_CAPS    MR0 pid -> what that process's CNode holds, found by
  *                         trying to copy every slot (the kernel's answer, not
  *                         Init's records): MR0 a bit per occupied slot 1..31
- *                         (the well-known ones, proc.h), MR1 occupied slots of
+ *                         (the well-known ones, proc.h) and, when slot
+ *                         KOZO_PROC_IOPORT holds an IOPort capability, its
+ *                         range in bits 32-63 (the kernel's IOPORT_RANGE
+ *                         answer, as KOZO_IOPORT_RANGE(first, last)),
+ *                         MR1 occupied slots of
  *                         its image, MR2 Untyped, MR3 any other occupied slot
  *
  * Fault messages arrive on the same endpoint under the badge

@@ -112,8 +112,14 @@ void cmd_server_caps(const char *server)
 		return;
 	}
 	printf("caps %s (pid %lu):\n", server, pid);
-	for (unsigned s = 1; s < KOZO_PROC_FIRST_FREE; s++)
-		if (mr[0] >> s & 1)
-			printf("  slot %2u  %s\n", s, slot_names[s] ? slot_names[s] : "?");
+	for (unsigned s = 1; s < KOZO_PROC_FIRST_FREE; s++) {
+		if (!(mr[0] >> s & 1))
+			continue;
+		printf("  slot %2u  %s", s, slot_names[s] ? slot_names[s] : "?");
+		if (s == KOZO_PROC_IOPORT && mr[0] >> 32)
+			printf(" 0x%lx-0x%lx", (unsigned long)(mr[0] >> 32 & 0xffff),
+			       (unsigned long)(mr[0] >> 48 & 0xffff));
+		printf("\n");
+	}
 	printf("  image %lu, untyped %lu, other %lu\n", mr[1], mr[2], mr[3]);
 }

@@ -178,7 +178,8 @@ static void check_tree(struct walk *w, const struct slot *s)
 	}
 }
 
-/* A copy never has more rights than its source, nor another badge. */
+/* A copy never has more rights than its source, nor another badge, nor
+ * (IOPort) a port outside its source's range. */
 static void check_derivation(struct walk *w, const struct slot *s)
 {
 	const struct slot *p = s->parent;
@@ -191,6 +192,14 @@ static void check_derivation(struct walk *w, const struct slot *s)
 	if (badged && cap_badge(&p->cap) && cap_badge(&s->cap) != cap_badge(&p->cap))
 		fail(w, "badge %#lx of a copy of a cap badged %#lx", (unsigned long)cap_badge(&s->cap),
 		     (unsigned long)cap_badge(&p->cap));
+	if (s->cap.type == KOZO_OBJ_IOPORT &&
+	    (cap_ioport_first(&s->cap) > cap_ioport_last(&s->cap) ||
+	     cap_ioport_first(&s->cap) < cap_ioport_first(&p->cap) ||
+	     cap_ioport_last(&s->cap) > cap_ioport_last(&p->cap)))
+		fail(w, "IOPort capability %p reaches ports 0x%lx..0x%lx beyond its parent's 0x%lx..0x%lx",
+		     (void *)s, (unsigned long)cap_ioport_first(&s->cap),
+		     (unsigned long)cap_ioport_last(&s->cap), (unsigned long)cap_ioport_first(&p->cap),
+		     (unsigned long)cap_ioport_last(&p->cap));
 }
 
 static void add_extent(struct walk *w, const struct slot *s)
