@@ -321,6 +321,27 @@ void test_fastpath_replyrecv_needs_read(void)
 	kt_end(&s.h);
 }
 
+/* ReplyRecv through a badged capability: the fast path answers, and the
+ * caller sees badge 0 as from the general path's Reply (a reply carries
+ * no badge; the receive capability's is for senders). */
+void test_fastpath_replyrecv_badged_cap(void)
+{
+	struct fp_setup s;
+	if (rr_boot(&s)) {
+		word_t b = host_slot_alloc(&s.h, 1);
+		CHECK_ERR("mint_badged", kt_mint(&s.h, b, s.ep, KOZO_RIGHTS_ALL, 0x77), KOZO_OK);
+		s.hits = s.h.k->stats.fastpath_hits;
+		s.client->ctx.regs[ARCH_REG_CAP] = 0xdead;
+		const word_t ans[4] = { 99 };
+		KT_SYS(&s.h, s.server, KOZO_SYS_REPLY_RECV, b, kozo_msginfo(0, 0, 0, 1), ans, NULL);
+		CHECK_EQ("fast", s.h.k->stats.fastpath_hits, s.hits + 1);
+		CHECK_EQ("client_answered", s.client->ctx.regs[ARCH_REG_MR0], 99);
+		CHECK_EQ("client_badge_0", s.client->ctx.regs[ARCH_REG_CAP], 0);
+		CHECK_EQ("server_waits", s.server->state, THREAD_BLOCKED_RECV);
+	}
+	kt_end(&s.h);
+}
+
 /* A sender already queued: ReplyRecv receives it at once. */
 void test_fastpath_replyrecv_sender_queued(void)
 {

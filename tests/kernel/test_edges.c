@@ -1,0 +1,164 @@
+/* Promises at their edges that the fresh mutant set (tests/mutation/fresh,
+ * docs/TESTING.md) found untested: a depth argument's high bits, a bound
+ * notification's signal taken once, a notification's word after a waiter
+ * took it, a bound thread blocked in Send, binding a thread twice, an
+ * interrupt number one past the kernel's table.  Each checks what the
+ * kernel returns or what the threads see afterwards. */
+#include "kt.h"
+#include "tests.h"
+
+/* A depth is a 64-bit word: 2^32 + 64 is out of range, not 64. */
+void test_edge_cnode_depth_64bit(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), dst = host_slot_alloc(&h, 1);
+	const word_t huge = (1ull << 32) | 64;
+	const word_t del[2] = { ep, huge }, rev[2] = { ep, huge + 1 };
+	const word_t copy[5] = { dst, huge, ep, 64, KOZO_RIGHTS_ALL };
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
+	CHECK_ERR("delete_depth_2^32+64", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_DELETE, del, 2, NULL, 0),
+		  KOZO_ERR_RANGE);
+	CHECK_EQ("not_deleted", kt_slot(&h, ep)->cap.type, KOZO_OBJ_ENDPOINT);
+	CHECK_ERR("revoke_depth_2^32+65", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_REVOKE, rev, 2, NULL, 0),
+		  KOZO_ERR_RANGE);
+	CHECK_ERR("copy_depth_2^32+64", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, copy, 5, cn, 1),
+		  KOZO_ERR_RANGE);
+	CHECK("not_copied", slot_empty(kt_slot(&h, dst)));
+	CHECK_ERR("depth_64_deletes", kt_delete(&h, ep), KOZO_OK);
+	CHECK("deleted", slot_empty(kt_slot(&h, ep)));
+	kt_end(&h);
+}
+
+/* Recv that takes a bound notification's pending signal takes it once: a
+ * second, non-blocking Recv finds nothing. */
+void test_edge_bound_signal_taken_once(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	word_t b = host_slot_alloc(&h, 1), ts;
+	KT_OK(kt_mint(&h, b, nt, KOZO_RIGHTS_ALL, 0x5));
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t)
+		return kt_end(&h);
+	const word_t bind[1] = { nt };
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1));
+	CHECK_ERR("signal", host_syscall(&h, h.init, KOZO_SYS_SEND, b, 0, NULL, NULL), KOZO_OK);
+	struct host_regs r;
+	CHECK_ERR("recv_takes_signal", host_syscall(&h, t, KOZO_SYS_RECV, ep, 0, NULL, &r), KOZO_OK);
+	CHECK_EQ("badge", r.badge, 0x5);
+	CHECK_EQ("not_active", ((struct notification *)host_object(&h, nt))->active, 0);
+	CHECK_ERR("second_recv_finds_nothing", host_syscall(&h, t, KOZO_SYS_NB_RECV, ep, 0, NULL, &r),
+		  KOZO_ERR_WOULD_BLOCK);
+	CHECK_EQ("no_badge", r.badge, 0);
+	kt_end(&h);
+}
+
+/* A signal that wakes a waiter hands it the word: the word starts over, so
+ * the next signal's badge is seen alone. */
+void test_edge_signal_word_starts_over(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), b = host_slot_alloc(&h, 2);
+	KT_OK(kt_mint(&h, b, nt, KOZO_RIGHTS_ALL, 0x1));
+	KT_OK(kt_mint(&h, b + 1, nt, KOZO_RIGHTS_ALL, 0x2));
+	struct tcb *w = kt_spawn(&h, 10, NULL);
+	if (!w || !kt_recv_blocks(&h, w, nt))
+		return kt_end(&h);
+	CHECK_ERR("signal_1", host_syscall(&h, h.init, KOZO_SYS_SEND, b, 0, NULL, NULL), KOZO_OK);
+	CHECK_EQ("waiter_woken", w->state, THREAD_RUNNABLE);
+	CHECK_EQ("waiter_badge", w->ctx.regs[ARCH_REG_CAP], 0x1);
+	struct host_regs r;
+	CHECK_ERR("poll_after_wake", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, nt, 0, NULL, &r),
+		  KOZO_ERR_WOULD_BLOCK);
+	CHECK_EQ("poll_word_empty", r.badge, 0);
+	CHECK_ERR("signal_2", host_syscall(&h, h.init, KOZO_SYS_SEND, b + 1, 0, NULL, NULL), KOZO_OK);
+	CHECK_ERR("wait", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, nt, 0, NULL, &r), KOZO_OK);
+	CHECK_EQ("second_badge_alone", r.badge, 0x2);
+	kt_end(&h);
+}
+
+/* A signal to a bound thread that is blocked sending (not receiving)
+ * leaves it where it is: the notification stays active, the message is
+ * still there for a receiver. */
+void test_edge_bound_sender_not_woken(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	word_t b = host_slot_alloc(&h, 1), ts;
+	KT_OK(kt_mint(&h, b, nt, KOZO_RIGHTS_ALL, 0x9));
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t)
+		return kt_end(&h);
+	const word_t bind[1] = { nt };
+	KT_OK(kt_invoke(&h, ts, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, bind, 1));
+	const word_t mr[4] = { 0x1234 };
+	KT_SYS(&h, t, KOZO_SYS_SEND, ep, kozo_msginfo(7, 0, 0, 1), mr, NULL);
+	CHECK_EQ("sender_blocked", t->state, THREAD_BLOCKED_SEND);
+	CHECK_ERR("signal", host_syscall(&h, h.init, KOZO_SYS_SEND, b, 0, NULL, NULL), KOZO_OK);
+	struct notification *n = host_object(&h, nt);
+	struct endpoint *e = host_object(&h, ep);
+	CHECK_EQ("still_sending", t->state, THREAD_BLOCKED_SEND);
+	CHECK("still_queued", e->q.head == t && e->state == EP_SEND);
+	CHECK("signal_pending", n->active && n->word == 0x9);
+	struct host_regs r;
+	CHECK_ERR("receive_message", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, ep, 0, NULL, &r), KOZO_OK);
+	CHECK_EQ("message", r.mr[0], 0x1234);
+	CHECK_EQ("sender_done", t->state, THREAD_RUNNABLE);
+	CHECK_ERR("sender_result", t->ctx.regs[ARCH_REG_SYSNO], KOZO_OK);
+	kt_end(&h);
+}
+
+/* A thread has one bound notification, a notification one bound thread. */
+void test_edge_bind_twice(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t n1 = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), n2 = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
+	word_t ts, us;
+	struct tcb *t = kt_spawn(&h, 10, &ts), *u = kt_spawn(&h, 10, &us);
+	if (!t || !u)
+		return kt_end(&h);
+	const word_t c1[1] = { n1 }, c2[1] = { n2 };
+	CHECK_ERR("bind", kt_invoke(&h, ts, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, c1, 1), KOZO_OK);
+	CHECK_ERR("thread_bound_again", kt_invoke(&h, ts, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, c2, 1),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_ERR("notification_bound_again", kt_invoke(&h, us, KOZO_TCB_BIND_NOTIFICATION, NULL, 0, c1, 1),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK("first_binding_kept", t->bound_ntfn == host_object(&h, n1) &&
+				    ((struct notification *)host_object(&h, n1))->bound == t);
+	CHECK("second_unbound", ((struct notification *)host_object(&h, n2))->bound == NULL &&
+				u->bound_ntfn == NULL);
+	kt_end(&h);
+}
+
+/* Interrupt number IRQ_COUNT, one past the kernel's lines, is spurious
+ * whatever the lines below hold: counted, nothing signalled.  (Line 0 with
+ * four IRQHandler capabilities: the kernel's count of them is the word
+ * right after its table of notifications.) */
+void test_edge_irq_past_table(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t handler = host_slot_alloc(&h, 4);
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { 0, handler, 64 };
+	CHECK_ERR("get_line_0", kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1), KOZO_OK);
+	for (word_t i = 1; i < 4; i++)
+		KT_OK(kt_copy(&h, handler + i, handler, KOZO_RIGHTS_ALL));
+	CHECK_EQ("four_handlers", h.k->irq_refs[0], 4);
+	uint64_t irqs = h.k->stats.irqs;
+	CHECK("irq_past_table", host_irq(&h, IRQ_COUNT));
+	CHECK_EQ("counted", h.k->stats.irqs, irqs + 1);
+	CHECK_EQ("handlers_unchanged", h.k->irq_refs[0], 4);
+	CHECK_EQ("init_runs", h.k->current, h.init);
+	kt_end(&h);
+}
