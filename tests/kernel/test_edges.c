@@ -162,3 +162,30 @@ void test_edge_irq_past_table(void)
 	CHECK_EQ("init_runs", h.k->current, h.init);
 	kt_end(&h);
 }
+
+/* A capability address resolves through CNodes only: an Untyped named as
+ * the source CNode of a Copy is refused, even when its memory holds a
+ * CNode with a capability in the slot the address would pick. */
+void test_edge_lookup_through_untyped(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ut = kt_new_untyped(&h, 12), cn = host_slot_alloc(&h, 1), dst = host_slot_alloc(&h, 1);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	if (!ut || !ep || !KT_OK(host_retype(&h, ut, KOZO_OBJ_CNODE, 4, cn, 1)))
+		return kt_end(&h);
+	const word_t init_cn[1] = { KOZO_CAP_INIT_CNODE }, ut_cap[1] = { ut };
+	const word_t into_slot1[5] = { 1, 4, ep, 64, KOZO_RIGHTS_ALL };
+	CHECK_ERR("copy_into_new_cnode", kt_invoke(&h, cn, KOZO_CNODE_COPY, into_slot1, 5, init_cn, 1), KOZO_OK);
+	CHECK_EQ("cnode_at_untyped_base", kt_slot(&h, cn)->cap.obj, kt_slot(&h, ut)->cap.obj);
+	const word_t via_untyped[5] = { dst, 64, 1, 12, KOZO_RIGHTS_ALL };
+	CHECK_ERR("untyped_as_cnode", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, via_untyped, 5, ut_cap, 1),
+		  KOZO_ERR_FAILED_LOOKUP);
+	CHECK("nothing_copied", slot_empty(kt_slot(&h, dst)));
+	const word_t via_cnode[5] = { dst, 64, 1, 4, KOZO_RIGHTS_ALL }, cn_cap[1] = { cn };
+	CHECK_ERR("through_the_cnode", kt_invoke(&h, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, via_cnode, 5, cn_cap, 1),
+		  KOZO_OK);
+	CHECK_EQ("copied", kt_slot(&h, dst)->cap.type, KOZO_OBJ_ENDPOINT);
+	kt_end(&h);
+}
