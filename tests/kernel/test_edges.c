@@ -189,3 +189,38 @@ void test_edge_lookup_through_untyped(void)
 	CHECK_EQ("copied", kt_slot(&h, dst)->cap.type, KOZO_OBJ_ENDPOINT);
 	kt_end(&h);
 }
+
+/* A message of one register through the general path (Send) sets one
+ * register of the receiver: the others keep their values, from a sender
+ * with an IPC buffer or from a bare one (no IPC buffer), and the length
+ * the receiver sees is 1. */
+void test_edge_short_message_keeps_registers(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), fresh = kt_new(&h, KOZO_OBJ_TCB, 0);
+	const word_t cfg[3] = { 0, 10, 0 };
+	const word_t caps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	struct tcb *bare = host_object(&h, fresh), *rx = kt_spawn(&h, 10, NULL);
+	if (!ep || !bare || !rx)
+		return kt_end(&h);
+	const word_t mr[4] = { 11, 0xbad1, 0xbad2, 0xbad3 };
+	struct tcb *senders[2] = { h.init, bare };
+	static const char *const names[2] = { "from_buffered_sender", "from_bare_sender" };
+	for (unsigned i = 0; i < 2; i++) {
+		if (!kt_recv_blocks(&h, rx, ep))
+			break;
+		rx->ctx.regs[ARCH_REG_MR1] = rx->ctx.regs[ARCH_REG_MR2] = rx->ctx.regs[ARCH_REG_MR3] = 0xeeee;
+		CHECK_ERR(names[i], host_syscall(&h, senders[i], KOZO_SYS_SEND, ep, kozo_msginfo(5, 0, 0, 1), mr, NULL),
+			  KOZO_OK);
+		CHECK_EQ("received", rx->state, THREAD_RUNNABLE);
+		CHECK_EQ("length_1", kozo_msginfo_length(rx->ctx.regs[ARCH_REG_INFO]), 1);
+		CHECK_EQ("mr0", rx->ctx.regs[ARCH_REG_MR0], 11);
+		CHECK("others_kept", rx->ctx.regs[ARCH_REG_MR1] == 0xeeee && rx->ctx.regs[ARCH_REG_MR2] == 0xeeee &&
+				     rx->ctx.regs[ARCH_REG_MR3] == 0xeeee);
+	}
+	kt_end(&h);
+}
