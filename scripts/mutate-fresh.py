@@ -173,6 +173,7 @@ def main():
         for p in patches:
             if p["num"] in equivalents:
                 results[p["num"]] = dict(status="equiv", detail=equivalents[p["num"]])
+                print("%-10s %s  %s" % ("EQUIV", p["name"], equivalents[p["num"]][:100]), flush=True)
                 continue
             key = hashlib.sha256((camp.inputs + p["text"]).encode()).hexdigest()
             cached = os.path.join(cache_dir, key + ".json")
