@@ -224,3 +224,25 @@ void test_edge_short_message_keeps_registers(void)
 	}
 	kt_end(&h);
 }
+
+/* Wait on a notification returns no message: the info register is 0
+ * after a Wait that finds a signal, and after a poll that finds none,
+ * whatever the caller had put there. */
+void test_edge_wait_info_cleared(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), b = host_slot_alloc(&h, 1);
+	KT_OK(kt_mint(&h, b, nt, KOZO_RIGHTS_ALL, 0x3));
+	struct host_regs r;
+	CHECK_ERR("poll_idle", host_syscall(&h, h.init, KOZO_SYS_NB_RECV, nt, kozo_msginfo(9, 0, 0, 2), NULL, &r),
+		  KOZO_ERR_WOULD_BLOCK);
+	CHECK_EQ("poll_info_0", r.info, 0);
+	CHECK_ERR("signal", host_syscall(&h, h.init, KOZO_SYS_SEND, b, 0, NULL, NULL), KOZO_OK);
+	CHECK_ERR("wait_active", host_syscall(&h, h.init, KOZO_SYS_RECV, nt, kozo_msginfo(9, 0, 0, 2), NULL, &r),
+		  KOZO_OK);
+	CHECK_EQ("badge", r.badge, 0x3);
+	CHECK_EQ("wait_info_0", r.info, 0);
+	kt_end(&h);
+}
