@@ -65,19 +65,6 @@ def load_patches(only):
     return out
 
 
-def load_equivalents():
-    eq = {}
-    path = os.path.join(ROOT, EQUIV_FILE)
-    if os.path.exists(path):
-        with open(path) as fh:
-            for line in fh:
-                line = line.strip()
-                if line and not line.startswith("#"):
-                    num, _, why = line.partition(" ")
-                    eq[num] = why.strip()
-    return eq
-
-
 def patched_source(p, tmp):
     """The mutated file, made by patch(1) in a copy under tmp."""
     d = tempfile.mkdtemp(dir=tmp)
@@ -158,7 +145,7 @@ def main():
     args = ap.parse_args()
 
     patches = load_patches(set(args.only.split(",")) if args.only else None)
-    equivalents = load_equivalents()
+    equivalents = mutate.load_equivalents(EQUIV_FILE)
     if not os.environ.get("MUTATE_CFLAGS"):
         sys.exit("mutate-fresh: run through `make mutate-fresh` (it passes the host test flags and objects)")
     camp = mutate.Campaign(args)
