@@ -246,3 +246,68 @@ void test_edge_wait_info_cleared(void)
 	CHECK_EQ("wait_info_0", r.info, 0);
 	kt_end(&h);
 }
+
+/* A thread without IPC buffer has 4 message registers: an invocation that
+ * says it has 6 gets 4 (WriteRegisters of 4 registers from MR2 on is then
+ * too long), one that says 1 gets 1 (Delete without its depth is
+ * truncated). */
+void test_edge_bare_thread_invocation_lengths(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t fresh = kt_new(&h, KOZO_OBJ_TCB, 0), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), us;
+	const word_t cfg[3] = { 0, 10, 0 };
+	const word_t caps[2] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE };
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_CONFIGURE, cfg, 3, caps, 2));
+	KT_OK(kt_invoke(&h, fresh, KOZO_TCB_RESUME, NULL, 0, NULL, 0));
+	struct tcb *bare = host_object(&h, fresh), *u = kt_spawn(&h, 10, &us);
+	if (!bare || !u || !ep)
+		return kt_end(&h);
+	word_t ip = u->ctx.regs[0];
+	const word_t wr[4] = { 0, 4, 0x1111, 0x2222 };
+	CHECK_ERR("write_registers_6_of_4", host_syscall(&h, bare, KOZO_SYS_CALL, us,
+							 kozo_msginfo(KOZO_TCB_WRITE_REGISTERS, 0, 0, 6), wr, NULL),
+		  KOZO_ERR_RANGE);
+	CHECK_EQ("registers_unchanged", u->ctx.regs[0], ip);
+	const word_t del[4] = { ep, 64 };
+	CHECK_ERR("delete_of_1_register", host_syscall(&h, bare, KOZO_SYS_CALL, KOZO_CAP_INIT_CNODE,
+						       kozo_msginfo(KOZO_CNODE_DELETE, 0, 0, 1), del, NULL),
+		  KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_EQ("not_deleted", kt_slot(&h, ep)->cap.type, KOZO_OBJ_ENDPOINT);
+	kt_end(&h);
+}
+
+/* An invocation's reply: the badge register 0, exactly the result
+ * registers written (the caller's others kept), a zero capability address
+ * ends the list of extra capabilities, and every system call counts in
+ * Debug_Stats' total. */
+void test_edge_invocation_reply(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ts;
+	struct tcb *u = kt_spawn(&h, 10, &ts);
+	if (!u)
+		return kt_end(&h);
+	u->ctx.regs[0] = 0x4242;
+	const word_t rr[4] = { 1, 0xeeee, 0xeeee, 0xeeee };
+	struct host_regs r;
+	CHECK_ERR("read_1_register", host_syscall(&h, h.init, KOZO_SYS_CALL, ts,
+						  kozo_msginfo(KOZO_TCB_READ_REGISTERS, 0, 0, 1), rr, &r), KOZO_OK);
+	CHECK_EQ("reply_length", kozo_msginfo_length(r.info), 1);
+	CHECK_EQ("register_0", r.mr[0], 0x4242);
+	CHECK("others_kept", r.mr[1] == 0xeeee && r.mr[2] == 0xeeee && r.mr[3] == 0xeeee);
+	CHECK_EQ("badge_0", r.badge, 0);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), dst = host_slot_alloc(&h, 1);
+	const word_t copy[5] = { dst, 64, ep, 64, KOZO_RIGHTS_ALL }, cn0[2] = { KOZO_CAP_INIT_CNODE, 0 };
+	CHECK_ERR("zero_ends_caps", host_invoke(&h, h.init, KOZO_CAP_INIT_CNODE, KOZO_CNODE_COPY, copy, 5, cn0, 2,
+						NULL, 0), KOZO_OK);
+	CHECK_EQ("copied", kt_slot(&h, dst)->cap.type, KOZO_OBJ_ENDPOINT);
+	word_t s1[5] = { 0 }, s2[5] = { 0 };
+	CHECK_ERR("stats_1", host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_STATS, NULL, 0, NULL, 0, s1, 5), KOZO_OK);
+	CHECK_ERR("stats_2", host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_STATS, NULL, 0, NULL, 0, s2, 5), KOZO_OK);
+	CHECK_EQ("one_more_syscall", s2[2], s1[2] + 1);
+	kt_end(&h);
+}
