@@ -3,7 +3,12 @@
 #   make mutate                   every mutant; MUTATE_ARGS adds options,
 #                                 e.g. MUTATE_ARGS="--files tcb.c"
 #   make mutate-sample            the seeded sample that `make test` runs
-.PHONY: mutate mutate-sample
+#   make mutate-fresh             the hand-made set of tests/mutation/fresh
+#                                 (scripts/mutate-fresh.sh): tests, then a
+#                                 5-minute fuzz/ipc run for each survivor;
+#                                 FRESH_ARGS adds options, e.g.
+#                                 FRESH_ARGS="--only 012 --no-fuzz"
+.PHONY: mutate mutate-sample mutate-fresh
 
 MUTATE_JOBS ?= 2
 MUTATE_ARGS ?=
@@ -20,3 +25,9 @@ mutate: $(HOST_TEST_BIN)
 mutate-sample: $(HOST_TEST_BIN)
 	$(MUTATE_ENV) scripts/mutate.py --jobs $(MUTATE_JOBS) --threshold $(MUTATE_THRESHOLD) \
 		--sample $(MUTATE_SAMPLE) $(MUTATE_ARGS)
+
+FRESH_ARGS ?=
+mutate-fresh: $(HOST_TEST_BIN) $(FUZZ_OBJS_ipc)
+	$(MUTATE_ENV) FRESH_FUZZ_CFLAGS='$(FUZZ_CFLAGS) $(FUZZ_INC_ipc)' \
+		FRESH_FUZZ_LDFLAGS='$(FUZZ_LDFLAGS)' FRESH_FUZZ_OBJS='$(FUZZ_OBJS_ipc)' \
+		scripts/mutate-fresh.sh $(FRESH_ARGS)

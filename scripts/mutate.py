@@ -634,9 +634,11 @@ class Campaign:
         return res
 
 
-def load_equivalents():
+def load_equivalents(file=EQUIV_FILE):
+    """{id: argument} of a list of equivalent mutants (scripts/mutate-fresh.py
+    reads its own list with it too)."""
     eq = {}
-    path = os.path.join(ROOT, EQUIV_FILE)
+    path = os.path.join(ROOT, file)
     if os.path.exists(path):
         with open(path) as fh:
             for line in fh:

@@ -285,6 +285,52 @@ void test_fastpath_priorities(void)
 	kt_end(&s.h);
 }
 
+/* A fast Call of 0 to 4 registers: exactly the first len registers reach
+ * the server, the others keep the server's values, and the server's
+ * result register says OK (as from the general path). Two extra
+ * capabilities (the count's high bit) decline the fast path. */
+void test_fastpath_register_counts(void)
+{
+	static const char *const copied[4] = { "mr0_copied", "mr1_copied", "mr2_copied", "mr3_copied" };
+	static const char *const kept[4] = { "mr0_kept", "mr1_kept", "mr2_kept", "mr3_kept" };
+	static const unsigned mr_reg[4] = { ARCH_REG_MR0, ARCH_REG_MR1, ARCH_REG_MR2, ARCH_REG_MR3 };
+	static const word_t sent[4] = { 11, 22, 33, 44 };
+	struct fp_setup s;
+	for (unsigned len = 0; len <= KOZO_FASTPATH_MRS; len++) {
+		if (fp_boot(&s, 10, 10)) {
+			for (unsigned i = 0; i < 4; i++)
+				s.server->ctx.regs[mr_reg[i]] = 0xeeee;
+			fp_call(&s, s.ep, kozo_msginfo(1, 0, 0, len));
+			CHECK_EQ("fast", s.h.k->stats.fastpath_hits, s.hits + 1);
+			CHECK_EQ("server_length", kozo_msginfo_length(s.server->ctx.regs[ARCH_REG_INFO]), len);
+			CHECK_ERR("server_result_ok", s.server->ctx.regs[ARCH_REG_SYSNO], KOZO_OK);
+			for (unsigned i = 0; i < 4; i++) {
+				if (i < len)
+					CHECK_EQ(copied[i], s.server->ctx.regs[mr_reg[i]], sent[i]);
+				else
+					CHECK_EQ(kept[i], s.server->ctx.regs[mr_reg[i]], 0xeeee);
+			}
+		}
+		kt_end(&s.h);
+	}
+	if (fp_boot(&s, 10, 10)) {
+		struct tcb *c = s.client;
+		word_t extra = host_slot_alloc(&s.h, 2);
+		KT_OK(kt_copy(&s.h, extra, s.ep, KOZO_RIGHTS_ALL));
+		KT_OK(kt_copy(&s.h, extra + 1, s.ep, KOZO_RIGHTS_ALL));
+		struct kozo_ipc_buffer *b = tcb_ipc_buffer(c);
+		if (CHECK("client_has_buffer", b != NULL)) {
+			b->caps_or_badges[0] = extra;
+			b->caps_or_badges[1] = extra + 1;
+			fp_call(&s, s.ep, kozo_msginfo(1, 0, 2, 1));
+			declined(&s);
+			CHECK_EQ("server_runnable", s.server->state, THREAD_RUNNABLE);
+			CHECK_EQ("server_mr0", s.server->ctx.regs[ARCH_REG_MR0], 11);
+		}
+	}
+	kt_end(&s.h);
+}
+
 /* ReplyRecv: the server has a caller to answer (set up by a fast Call). */
 static bool rr_boot(struct fp_setup *s)
 {
@@ -317,6 +363,27 @@ void test_fastpath_replyrecv_needs_read(void)
 		CHECK_EQ("client_runnable", s.client->state, THREAD_RUNNABLE);
 		CHECK_EQ("server_not_waiting", s.server->state, THREAD_RUNNABLE);
 		CHECK("endpoint_idle", s.e->state == EP_IDLE);
+	}
+	kt_end(&s.h);
+}
+
+/* ReplyRecv through a badged capability: the fast path answers, and the
+ * caller sees badge 0 as from the general path's Reply (a reply carries
+ * no badge; the receive capability's is for senders). */
+void test_fastpath_replyrecv_badged_cap(void)
+{
+	struct fp_setup s;
+	if (rr_boot(&s)) {
+		word_t b = host_slot_alloc(&s.h, 1);
+		CHECK_ERR("mint_badged", kt_mint(&s.h, b, s.ep, KOZO_RIGHTS_ALL, 0x77), KOZO_OK);
+		s.hits = s.h.k->stats.fastpath_hits;
+		s.client->ctx.regs[ARCH_REG_CAP] = 0xdead;
+		const word_t ans[4] = { 99 };
+		KT_SYS(&s.h, s.server, KOZO_SYS_REPLY_RECV, b, kozo_msginfo(0, 0, 0, 1), ans, NULL);
+		CHECK_EQ("fast", s.h.k->stats.fastpath_hits, s.hits + 1);
+		CHECK_EQ("client_answered", s.client->ctx.regs[ARCH_REG_MR0], 99);
+		CHECK_EQ("client_badge_0", s.client->ctx.regs[ARCH_REG_CAP], 0);
+		CHECK_EQ("server_waits", s.server->state, THREAD_BLOCKED_RECV);
 	}
 	kt_end(&s.h);
 }

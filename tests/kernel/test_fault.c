@@ -133,3 +133,50 @@ void test_fault_vm(void)
 	CHECK_EQ("fault_dropped", f.faulter->pending_fault, 0);
 	kt_end(&h);
 }
+
+/* A fault handler's reply of label 0 sets the new IP only when its length
+ * is 1 (<kozo/fault.h>); length 0 or 2 retries at the same IP. */
+void test_fault_reply_length(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	const word_t new_ip[4] = { 0x402000, 0x403000 };
+	static const unsigned len[3] = { 2, 0, 1 };
+	static const word_t want_ip[3] = { 0x401234, 0x401234, 0x402000 };
+	static const char *const names[3] = { "length_2_retries", "length_0_retries", "length_1_sets_ip" };
+	for (unsigned i = 0; i < 3; i++) {
+		f.faulter->ctx.regs[ARCH_REG_IP] = 0x401234;
+		CHECK_ERR("fault", host_fault(&h, f.faulter, KOZO_FAULT_VM, 0xdead000, 6, 14, false), KOZO_OK);
+		CHECK_EQ("faulter_waits", f.faulter->state, THREAD_BLOCKED_REPLY);
+		uint64_t sanitized = h.m->contexts_sanitized;
+		KT_SYS(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, len[i]), new_ip, NULL);
+		CHECK_EQ("resumed", f.faulter->state, THREAD_RUNNABLE);
+		CHECK_EQ(names[i], f.faulter->ctx.regs[ARCH_REG_IP], want_ip[i]);
+		if (len[i] == 1)  /* a new IP from user space: the port checks the context */
+			CHECK_EQ("new_ip_sanitized", h.m->contexts_sanitized, sanitized + 1);
+	}
+	kt_end(&h);
+}
+
+/* The reply to an unknown system call sets the return register only when
+ * it carries a register (<kozo/fault.h>): length 0 leaves it as it was. */
+void test_fault_syscall_reply_length(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	KT_SYS(&h, f.faulter, 39, 0, 0, NULL, NULL);
+	CHECK_EQ("faulter_waits", f.faulter->state, THREAD_BLOCKED_REPLY);
+	word_t before = f.faulter->ctx.regs[ARCH_REG_RET];
+	const word_t ret[4] = { 0x5555 };
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY, 0, kozo_msginfo(0, 0, 0, 0), ret, NULL);
+	CHECK_EQ("resumed", f.faulter->state, THREAD_RUNNABLE);
+	CHECK_EQ("return_register_kept", f.faulter->ctx.regs[ARCH_REG_RET], before);
+	CHECK_EQ("ip_unchanged", f.faulter->ctx.regs[ARCH_REG_IP], 0x401234);
+	kt_end(&h);
+}

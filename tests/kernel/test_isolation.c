@@ -380,3 +380,31 @@ void test_iso_debug_putchar_cap(void)
 	CHECK("console_has_it", strcmp(h.m->console, "Y") == 0);
 	kt_end(&h);
 }
+
+/* Unmap through a stale record (the Frame's table was unmapped and
+ * emptied, then mapped again with another Frame at the same address)
+ * clears the record only: the other Frame's mapping stays. */
+void test_iso_stale_unmap_spares_new_mapping(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t vs = kt_new(&h, KOZO_OBJ_VSPACE, 0), t[3];
+	word_t fa = kt_new(&h, KOZO_OBJ_FRAME, 0), fb = kt_new(&h, KOZO_OBJ_FRAME, 0);
+	if (!vs || !fa || !fb || !CHECK("tables", map_tables(&h, vs, VA_A, t)))
+		return kt_end(&h);
+	CHECK_ERR("map_a", map_frame(&h, fa, vs, VA_A), KOZO_OK);
+	CHECK_ERR("unmap_l3", unmap(&h, t[2], true), KOZO_OK);
+	CHECK("a_unreachable", !reachable(&h, vs, VA_A));
+	CHECK_ERR("remap_l3", map_table(&h, t[2], vs, VA_A), KOZO_OK);
+	CHECK_ERR("map_b", map_frame(&h, fb, vs, VA_A), KOZO_OK);
+	CHECK_ERR("unmap_a_stale", unmap(&h, fa, false), KOZO_OK);
+	CHECK("a_record_cleared", !cap_mapped(&kt_slot(&h, fa)->cap));
+	CHECK("b_record_kept", cap_mapped(&kt_slot(&h, fb)->cap));
+	word_t e = kt_pte(root_of(&h, vs), VA_A);
+	CHECK("b_still_mapped", arch_pte_present(e) &&
+				arch_pte_addr(e) == arch_kernel_to_phys(host_object(&h, fb)));
+	CHECK("b_reachable", reachable(&h, vs, VA_A));
+	check_invariants(&h, "invariants");
+	kt_end(&h);
+}

@@ -34,7 +34,12 @@
 	X(cspace_bare_thread_messages) X(cspace_syscall_numbers_and_irq_preemption) \
 	X(life_resume_without_cspace) X(life_ipc_state_corners) X(life_nothing_to_run) \
 	X(preempt_revoke_10000) X(preempt_delete_full_cnode) X(preempt_abandoned_delete) \
-	X(preempt_retype_large) X(preempt_retype_interleaved) X(preempt_debug_switch)
+	X(preempt_retype_large) X(preempt_retype_interleaved) X(preempt_debug_switch) \
+	X(edge_cnode_depth_64bit) X(edge_bound_signal_taken_once) X(edge_signal_word_starts_over) \
+	X(edge_bound_sender_not_woken) X(edge_bind_twice) X(edge_irq_past_table) X(edge_lookup_through_untyped) \
+	X(fastpath_replyrecv_badged_cap) X(fault_reply_length) X(iso_stale_unmap_spares_new_mapping) \
+	X(fault_syscall_reply_length) X(edge_short_message_keeps_registers) X(fastpath_register_counts) \
+	X(edge_wait_info_cleared) X(edge_bare_thread_invocation_lengths) X(edge_invocation_reply)
 
 #define DECLARE_TEST(name) void test_##name(void);
 KERNEL_TESTS(DECLARE_TEST)
