@@ -29,6 +29,7 @@ extern const char tests_start[], tests_end[];
 #define TEST_BUDGET_COUNT 2
 #define TEST_RADIX 12
 #define TEST_SCRATCH_VADDR 0x100000000000ull
+_Static_assert(TESTPROG_ARGS_MAX <= 3 * sizeof(uint64_t), "arguments fit startup arg[1..3]");
 
 /* Which test program gets the debug capability (the kernel's counters). */
 struct test_entry {
