@@ -160,7 +160,7 @@ scenario() {
 		has_re "^forbidden: .*(COM2|secure PL011).*: (illegal operation|failed lookup|invalid capability)$"
 	expect_cmd "shell answers after forbidden" "help" "selftest"
 
-	# Issue 12's attacks on memory isolation (user/init/isolation.c).
+	# Issue 12's attacks on memory isolation (user/tests/isolation, a program the shell starts).
 	run_cmd "isolation" 60
 	for attack in table-unmap table-copy vspace-delete freed-table tlb ipc-buffer stale-fault putchar; do
 		check "isolation: $attack attack fails" has_re "^isolation: $attack +.*: ok\$"

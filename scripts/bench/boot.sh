@@ -13,6 +13,11 @@ trap 'rm -rf "$TMP"' EXIT
 . scripts/lib/qemu-shell.sh
 
 RUN=$TMP/boot
+# qemu_cmd names the boot seed (fw_cfg opt/kozo/seed) that start_qemu
+# writes for its runs; this script starts QEMU itself, so it writes one
+# (the same for every boot it times: it seeds the boot nonce, not the timing).
+mkdir -p "$RUN"
+(umask 077 && head -c 32 /dev/urandom >"$RUN/seed")
 qemu_cmd tcg
 # Serial 0 on stdout, where the timer reads it; serial 1 to a file.
 args=()

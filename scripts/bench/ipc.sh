@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# IPC figures for `make bench` (scripts/bench.sh): the shell's `ipcbench`
+# IPC figures for `make bench` (scripts/bench.sh): the shell's `ipcbench` (the test program user/tests/ipcbench)
 #   - under TCG with -icount shift=0, where the cycle counter (rdtsc on
 #     x86_64, PMCCNTR_EL0 on aarch64) counts guest instructions: the
 #     deterministic figures, one table per architecture (ARCH=<arch> for

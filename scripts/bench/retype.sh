@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Retype figures for `make bench`: the shell's `retypebench` under QEMU
+# Retype figures for `make bench`: the shell's `retypebench` (user/tests/retypebench) under QEMU
 # -icount shift=0, where rdtsc advances by one per guest instruction, so
 # each figure is a deterministic instruction count (TCG).
 set -euo pipefail

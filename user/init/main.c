@@ -301,17 +301,6 @@ static void destroy(unsigned pid)
 		kozo_cnode_revoke(cs.root, pr->budget[i].src, DEPTH);
 }
 
-static const char *fault_name(uint64_t label)
-{
-	switch (label) {
-	case KOZO_FAULT_VM: return "VM fault";
-	case KOZO_FAULT_USER_EXCEPTION: return "exception";
-	case KOZO_FAULT_UNKNOWN_SYSCALL: return "unknown syscall";
-	case KOZO_FAULT_CAP: return "capability fault";
-	default: return "fault";
-	}
-}
-
 static void on_fault(unsigned pid, uint64_t info, const uint64_t mr[4])
 {
 	struct proc *pr = &procs[pid];
@@ -319,7 +308,7 @@ static void on_fault(unsigned pid, uint64_t info, const uint64_t mr[4])
 		console_up = false;
 	pr->faults++;
 	printf("init: %s (pid %u) stopped: %s at ip 0x%lx (0x%lx)\n", pr->name, pid,
-	       fault_name(kozo_msginfo_label(info)), mr[0], mr[1]);
+	       kozo_fault_name(kozo_msginfo_label(info)), mr[0], mr[1]);
 	destroy(pid);
 	if (pr->restarts >= RESTART_MAX) {
 		pr->state = PROC_STOPPED;
@@ -362,44 +351,21 @@ static uint64_t answer_ps(uint64_t mr[4])
 	return kozo_msginfo(KOZO_OK, 0, 0, len);
 }
 
-/* caps <server>: try to copy each slot of the process's CNode into a
- * scratch slot; the kernel says whether it is empty (failed lookup), an
- * Untyped (which cannot be copied) or something else. */
+/* caps <server>: what the process's CNode holds, as the kernel answers
+ * (kozo_process_caps tries every slot). */
 static uint64_t answer_caps(uint64_t mr[4])
 {
 	uint64_t pid = mr[0];
 	if (pid < 1 || pid > NPROC || procs[pid].state != PROC_RUNNING)
 		return kozo_msginfo(KOZO_ERR_INVALID_ARGUMENT, 0, 0, 0);
-	struct kozo_process *p = &procs[pid].p;
-	uint64_t scratch = kozo_cspace_alloc(&cs, 1);
-	if (!scratch)
-		return kozo_msginfo(KOZO_ERR_RANGE, 0, 0, 0);
-	uint64_t known = 0, image = 0, untyped = 0, other = 0;
-	for (uint64_t s = 1; s < (1ull << p->radix); s++) {
-		int err = kozo_cnode_copy(cs.root, scratch, DEPTH, p->cnode, s, p->radix,
-					  KOZO_RIGHTS_ALL);
-		uint64_t first, last;
-		if (err == KOZO_OK && s == KOZO_PROC_IOPORT &&
-		    kozo_ioport_range(scratch, &first, &last) == KOZO_OK)
-			known |= KOZO_IOPORT_RANGE(first, last) << 32;
-		if (err == KOZO_OK)
-			kozo_cnode_delete(cs.root, scratch, DEPTH);
-		else if (err != KOZO_ERR_ILLEGAL_OPERATION)
-			continue; /* empty */
-		if (s < KOZO_PROC_FIRST_FREE)
-			known |= 1ull << s;
-		else if (err == KOZO_ERR_ILLEGAL_OPERATION)
-			untyped++;
-		else if (s < p->image_end)
-			image++;
-		else
-			other++;
-	}
-	kozo_cspace_mark(&cs, scratch, false);
-	mr[0] = known;
-	mr[1] = image;
-	mr[2] = untyped;
-	mr[3] = other;
+	struct kozo_process_caps c;
+	int err = kozo_process_caps(&spawner, &procs[pid].p, &c);
+	if (err)
+		return kozo_msginfo((unsigned)err, 0, 0, 0);
+	mr[0] = c.known;
+	mr[1] = c.image;
+	mr[2] = c.untyped;
+	mr[3] = c.other;
 	return kozo_msginfo(KOZO_OK, 0, 0, 4);
 }
 

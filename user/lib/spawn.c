@@ -338,13 +338,45 @@ int kozo_spawn(struct kozo_spawner *sp, uint64_t slice, const struct kozo_spawn_
 		kozo_arch_thread_regs(regs, p->entry, KOZO_PROC_STACK_TOP - 8, KOZO_PROC_STARTUP_ADDR,
 				      KOZO_PROC_IPC_ADDR);
 		b->why = "start";
-		err = kozo_tcb_write_registers(p->tcb, true, KOZO_ARCH_REG_COUNT, regs);
+		err = kozo_tcb_write_registers(p->tcb, !a->suspended, KOZO_ARCH_REG_COUNT, regs);
 	}
 	if (err) {
 		*why = b->why ? b->why : "?";
 		kozo_process_destroy(sp, p);
 	}
 	return err;
+}
+
+int kozo_process_caps(struct kozo_spawner *sp, const struct kozo_process *p,
+		      struct kozo_process_caps *out)
+{
+	struct kozo_cspace *cs = sp->cs;
+	uint64_t scratch = kozo_cspace_alloc(cs, 1);
+	if (!scratch)
+		return KOZO_ERR_RANGE;
+	memset(out, 0, sizeof(*out));
+	for (uint64_t s = 1; s < (1ull << p->radix); s++) {
+		int err = kozo_cnode_copy(cs->root, scratch, cs->depth, p->cnode, s, p->radix,
+					  KOZO_RIGHTS_ALL);
+		uint64_t first, last;
+		if (err == KOZO_OK && s == KOZO_PROC_IOPORT &&
+		    kozo_ioport_range(scratch, &first, &last) == KOZO_OK)
+			out->known |= KOZO_IOPORT_RANGE(first, last) << 32;
+		if (err == KOZO_OK)
+			kozo_cnode_delete(cs->root, scratch, cs->depth);
+		else if (err != KOZO_ERR_ILLEGAL_OPERATION)
+			continue; /* empty */
+		if (s < KOZO_PROC_FIRST_FREE)
+			out->known |= 1ull << s;
+		else if (err == KOZO_ERR_ILLEGAL_OPERATION)
+			out->untyped++;
+		else if (s < p->image_end)
+			out->image++;
+		else
+			out->other++;
+	}
+	kozo_cspace_mark(cs, scratch, false);
+	return KOZO_OK;
 }
 
 int kozo_process_destroy(struct kozo_spawner *sp, struct kozo_process *p)
@@ -360,4 +392,15 @@ int kozo_process_destroy(struct kozo_spawner *sp, struct kozo_process *p)
 		p->tcb = p->cnode = 0;
 	}
 	return err;
+}
+
+const char *kozo_fault_name(uint64_t label)
+{
+	switch (label) {
+	case KOZO_FAULT_VM: return "VM fault";
+	case KOZO_FAULT_USER_EXCEPTION: return "exception";
+	case KOZO_FAULT_UNKNOWN_SYSCALL: return "unknown syscall";
+	case KOZO_FAULT_CAP: return "capability fault";
+	default: return "fault";
+	}
 }

@@ -52,6 +52,7 @@ struct kozo_spawn_args {
 	uint64_t ntfn;              /* parent's notification copied to KOZO_PROC_NTFN and
 				     * bound to the TCB; 0: none */
 	uint64_t arg[4];
+	bool suspended;             /* leave the thread stopped: kozo_tcb_resume starts it */
 };
 
 /* The parent's side: its CSpace and VSpace, and a virtual address with
@@ -86,9 +87,25 @@ int kozo_scratch_init(struct kozo_spawner *sp, struct kozo_ut_alloc *ua, uint64_
 int kozo_spawn(struct kozo_spawner *sp, uint64_t slice, const struct kozo_spawn_args *a,
 	       struct kozo_process *p, const char **why);
 
+/* What the process's CNode holds, found by trying to copy every slot into
+ * a free slot of the parent (the kernel's answer, not the parent's
+ * records): a bit per occupied well-known slot 1..KOZO_PROC_FIRST_FREE-1
+ * (bits 32-63: an IOPort's range at KOZO_PROC_IOPORT, KOZO_IOPORT_RANGE),
+ * and counts of the occupied slots of its image, of its Untyped (which
+ * cannot be copied) and of any other.  Returns a kozo_error. */
+struct kozo_process_caps {
+	uint64_t known, image, untyped, other;
+};
+int kozo_process_caps(struct kozo_spawner *sp, const struct kozo_process *p,
+		      struct kozo_process_caps *out);
+
 /* Stop the process and delete all of it (revoke the slice).  Its budget
  * Untyped are the parent's to revoke.  Returns a kozo_error. */
 int kozo_process_destroy(struct kozo_spawner *sp, struct kozo_process *p);
+
+/* The name of a fault message's label ("VM fault"), for a supervisor's
+ * reports. */
+const char *kozo_fault_name(uint64_t label);
 
 /* A file of a cpio "newc" archive (scripts/mkarchive.py); false if absent
  * or the archive is malformed. */

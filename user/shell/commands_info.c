@@ -118,6 +118,10 @@ static bool in_image(uint64_t s)
 
 void cmd_caps(int argc, char **argv)
 {
+	if (argc == 2 && is_test_program(argv[1])) {
+		cmd_test_caps(argv[1]);
+		return;
+	}
 	if (argc == 2) {
 		cmd_server_caps(argv[1]);
 		return;

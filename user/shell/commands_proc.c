@@ -73,7 +73,7 @@ static const char *const slot_names[KOZO_PROC_FIRST_FREE] = {
 	[KOZO_PROC_DEBUG] = "debug",
 	[KOZO_PROC_CONSOLE] = "console endpoint",
 	[KOZO_PROC_NTFN] = "its notification",
-	[KOZO_PROC_SUPERVISOR] = "init's endpoint",
+	[KOZO_PROC_SUPERVISOR] = "its supervisor's endpoint",
 	[KOZO_PROC_SERVICE] = "the endpoint it serves",
 	[KOZO_PROC_DEVICE] = "device frame",
 	[KOZO_PROC_CONSOLE_FG] = "shell notification (input)",
@@ -111,15 +111,23 @@ void cmd_server_caps(const char *server)
 		printf("caps: error: %s\n", kozo_error_name((unsigned)err));
 		return;
 	}
-	printf("caps %s (pid %lu):\n", server, pid);
+	char header[48];
+	snprintf(header, sizeof(header), "caps %s (pid %lu):", server, pid);
+	print_process_caps(header, mr[0], mr[1], mr[2], mr[3]);
+}
+
+void print_process_caps(const char *header, uint64_t known, uint64_t image, uint64_t untyped,
+			uint64_t other)
+{
+	printf("%s\n", header);
 	for (unsigned s = 1; s < KOZO_PROC_FIRST_FREE; s++) {
-		if (!(mr[0] >> s & 1))
+		if (!(known >> s & 1))
 			continue;
 		printf("  slot %2u  %s", s, slot_names[s] ? slot_names[s] : "?");
-		if (s == KOZO_PROC_IOPORT && mr[0] >> 32)
-			printf(" 0x%lx-0x%lx", (unsigned long)(mr[0] >> 32 & 0xffff),
-			       (unsigned long)(mr[0] >> 48 & 0xffff));
+		if (s == KOZO_PROC_IOPORT && known >> 32)  /* the range the kernel reports */
+			printf(" 0x%lx-0x%lx", (unsigned long)(known >> 32 & 0xffff),
+			       (unsigned long)(known >> 48 & 0xffff));
 		printf("\n");
 	}
-	printf("  image %lu, untyped %lu, other %lu\n", mr[1], mr[2], mr[3]);
+	printf("  image %lu, untyped %lu, other %lu\n", image, untyped, other);
 }

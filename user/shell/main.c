@@ -36,6 +36,5 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 			kozo_wait(KOZO_PROC_NTFN);
 	}
 	slots_init(st);
-	alloc_init();
 	shell_run();
 }

@@ -16,7 +16,7 @@
  *                    waiting on it returns from Wait (Init's space)
  *
  * With each case the change of the kernel's fast/slow counters. */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <cycles_arch.h>
 #include <printf.h>
@@ -228,7 +228,7 @@ static void bench_space(bool own_space, uint64_t ep, uint64_t cap, uint64_t roun
 	ipc_thread_stop(&server);
 }
 
-void cmd_ipcbench(int argc, char **argv)
+static void cmd_ipcbench(int argc, char **argv)
 {
 	uint64_t rounds = ROUNDS_DEFAULT, ep = 0, cap = 0;
 	if (argc > 2 || (argc == 2 && (!parse_arg(argv[0], argv[1], &rounds) || rounds == 0 ||
@@ -258,3 +258,5 @@ void cmd_ipcbench(int argc, char **argv)
 	init_free_slot(cap);
 	init_free_slot(ep);
 }
+
+const struct test_program test_program = { "ipcbench", "[rounds]", cmd_ipcbench };

@@ -3,7 +3,7 @@
  * sends the fault to an endpoint Init holds, Init reports it, and the
  * kernel carries on.  Should an access succeed, the thread says so by a
  * Call on a second badge and the command fails. */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <printf.h>
 #include <syscall.h>
@@ -70,7 +70,7 @@ static bool expect_fault(uint64_t ep, uint64_t addr, const char *what)
 		}                                                                    \
 	} while (0)
 
-void cmd_forbidden(int argc, char **argv)
+static void cmd_forbidden(int argc, char **argv)
 {
 	uint64_t tcb = 0, ep = 0, fault = 0, rep = 0;
 	int err;
@@ -117,3 +117,5 @@ out:
 	if (tcb)
 		printf("forbidden: thread deleted\n");
 }
+
+const struct test_program test_program = { "forbidden", "", cmd_forbidden };

@@ -10,7 +10,7 @@
  *                  SELFTEST_BADGE
  *   fault handler: the same endpoint, badge FAULT_BADGE, so a crashing
  *                  child shows up in Init's Recv instead of hanging it */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <printf.h>
 #include <string.h>
@@ -44,36 +44,6 @@ static int derive_one(uint64_t src, bool mint, uint64_t badge, uint64_t *slot)
 	slots_record(s, slot_get(src)->type, KOZO_RIGHTS_ALL, badge, src, 0, 0);
 	*slot = s;
 	return KOZO_OK;
-}
-
-/* Map the three tables under vaddr in vspace (tables from the given
- * slots).  A level already present is fine. */
-int init_map_tables(uint64_t vspace, uint64_t vaddr, const uint64_t tables[3])
-{
-	for (int i = 0; i < 3; i++) {
-		int err = kozo_page_table_map(tables[i], vspace, vaddr);
-		if (err && err != KOZO_ERR_DELETE_FIRST)
-			return err;
-	}
-	return KOZO_OK;
-}
-
-/* Init's scratch window: tables made once, kept for later runs. */
-int init_scratch_window(void)
-{
-	static bool ready;
-	uint64_t t[3];
-	if (ready)
-		return KOZO_OK;
-	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
-	for (int i = 0; i < 3; i++) {
-		int err = init_alloc_object(types[i], 0, &t[i]);
-		if (err)
-			return err;
-	}
-	int err = init_map_tables(KOZO_CAP_INIT_VSPACE, SCRATCH_VADDR, t);
-	ready = err == KOZO_OK;
-	return err;
 }
 
 #define TRY(what, expr)                                                              \
@@ -216,7 +186,7 @@ static bool check_reset(struct selftest *t, uint64_t base)
 	return ok;
 }
 
-void cmd_selftest(int argc, char **argv)
+static void cmd_selftest(int argc, char **argv)
 {
 	struct selftest t = { 0 };
 	t.ut = init_find_idle_untyped(16);
@@ -237,3 +207,5 @@ void cmd_selftest(int argc, char **argv)
 	ok = check_reset(&t, slot_get(t.ut)->paddr) && ok;
 	printf("selftest: %s\n", ok ? "all ok" : "FAILED");
 }
+
+const struct test_program test_program = { "selftest", "", cmd_selftest };

@@ -20,7 +20,7 @@
  *
  * Each line ends "ok" (the attack failed) or "FAILED"; the last line
  * counts them. */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <printf.h>
 #include <syscall.h>
@@ -378,7 +378,7 @@ static int mint(uint64_t *dst, uint64_t badge)
 	return err;
 }
 
-void cmd_isolation(int argc, char **argv)
+static void cmd_isolation(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -420,3 +420,5 @@ out:
 	free_all(&iso.park, 1);
 	free_all(&iso.ep, 1);
 }
+
+const struct test_program test_program = { "isolation", "", cmd_isolation };

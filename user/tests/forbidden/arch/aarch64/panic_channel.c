@@ -1,7 +1,7 @@
 /* The panic channel (the secure PL011 at 0x09040000) must be out of user
- * space's reach: no Untyped the shell holds (nor Init) may cover it, so no Frame can map
- * it. */
-#include "shell.h"
+ * space's reach: no Untyped a test program holds (its budget, carved from
+ * the shell's Untyped) may cover it, so no Frame can map it. */
+#include "tests.h"
 
 #define PANIC_UART_PADDR 0x09040000ull
 

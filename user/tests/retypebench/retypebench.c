@@ -7,7 +7,7 @@
  * Under QEMU -icount shift=0 the figures are guest instruction counts (see
  * docs/PERFORMANCE.md); the counter's own cost is printed and not
  * subtracted. */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <cycles_arch.h>
 #include <printf.h>
@@ -88,7 +88,7 @@ static int bench_batch(uint64_t ut, const struct bench_type *bt, uint64_t *cycle
 	return revoke_all(ut);
 }
 
-void cmd_retypebench(int argc, char **argv)
+static void cmd_retypebench(int argc, char **argv)
 {
 	if (argc != 1) {
 		print_usage(argv[0]);
@@ -120,3 +120,5 @@ void cmd_retypebench(int argc, char **argv)
 	}
 	printf("retypebench: done\n");
 }
+
+const struct test_program test_program = { "retypebench", "", cmd_retypebench };

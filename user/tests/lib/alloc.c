@@ -1,7 +1,7 @@
 /* Objects the shell makes for itself (selftest threads, scratch tables):
  * carved from one "service" Untyped, so the others stay whole for the
  * shell's user. */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 
 uint64_t init_service_untyped;

@@ -1,9 +1,10 @@
-/* The shell's mirror of its CNode and its slot allocator. */
-#include "shell.h"
-#include <string.h>
+/* A process's mirror of its CNode and its slot allocator (slots.h). */
+#include "slots.h"
+#include "string.h"
 
 static struct slot_info table[SLOT_COUNT];
 static uint64_t empty_start, empty_end;
+static char own_name[16];
 
 static void record_range(struct kozo_slot_range r, unsigned type, unsigned flags)
 {
@@ -57,6 +58,7 @@ void slots_init(const struct kozo_startup *st)
 			.paddr = d->paddr,
 		};
 	}
+	memcpy(own_name, st->name, sizeof(own_name) - 1);
 	empty_start = st->empty.start;
 	empty_end = st->empty.end < SLOT_COUNT ? st->empty.end : SLOT_COUNT;
 }
@@ -180,24 +182,36 @@ uint64_t untyped_free_bytes(uint64_t s)
 const char *slot_note(uint64_t s)
 {
 	static const char *const notes[] = {
-		[KOZO_PROC_TCB] = "shell tcb",
-		[KOZO_PROC_CNODE] = "shell cnode (root)",
-		[KOZO_PROC_VSPACE] = "shell vspace",
-		[KOZO_PROC_IPC_FRAME] = "shell ipc buffers",
+		[KOZO_PROC_TCB] = " tcb",
+		[KOZO_PROC_CNODE] = " cnode (root)",
+		[KOZO_PROC_VSPACE] = " vspace",
+		[KOZO_PROC_IPC_FRAME] = " ipc buffers",
 		[KOZO_PROC_BOOTINFO] = "bootinfo page (read-only)",
 		[KOZO_PROC_DEBUG] = "debug",
 		[KOZO_PROC_CONSOLE] = "console (badged)",
 		[KOZO_PROC_NTFN] = "console input notification",
-		[KOZO_PROC_SUPERVISOR] = "init supervisor (badged)",
+		[KOZO_PROC_SUPERVISOR] = "supervisor (badged)",
 		[KOZO_PROC_LINUX] = "linux server (badged)",
 	};
+	/* " tcb" and the like get the process's name in front. */
+	static char named[32];
 	struct slot_info *e = slot_get(s);
 	if (!e)
 		return "";
-	if (e->flags & SLOT_FIXED && s < sizeof(notes) / sizeof(notes[0]) && notes[s])
-		return notes[s];
-	if (e->flags & SLOT_IMAGE)
-		return "shell image";
+	if (e->flags & SLOT_FIXED && s < sizeof(notes) / sizeof(notes[0]) && notes[s]) {
+		if (notes[s][0] != ' ')
+			return notes[s];
+		size_t n = strlen(own_name);
+		memcpy(named, own_name, n);
+		memcpy(named + n, notes[s], strlen(notes[s]) + 1);
+		return named;
+	}
+	if (e->flags & SLOT_IMAGE) {
+		size_t n = strlen(own_name);
+		memcpy(named, own_name, n);
+		memcpy(named + n, " image", 7);
+		return named;
+	}
 	if (e->flags & SLOT_DEVICE)
 		return "device";
 	return "";

@@ -7,7 +7,7 @@
  *               STACK 0x5ff000  stack frame (rw-)
  *   CSpace:     radix-4 CNode behind a 60-bit guard; slot 1 = the endpoint
  *   Init's:     IPC buffers beside Init's own in its IPC buffer frame */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <string.h>
 #include <thread_arch.h>

@@ -11,7 +11,7 @@
  *                registers and resumes it
  *   deleted      a thread blocked on an endpoint that is deleted gets
  *                KOZO_ERR_CANCELLED; sending on the empty slot fails */
-#include "shell.h"
+#include "tests.h"
 #include "invoke.h"
 #include <printf.h>
 #include <console.h>
@@ -322,7 +322,7 @@ static void test_deleted(uint64_t report)
 		       (uint64_t)again, 0);
 }
 
-void cmd_ipctest(int argc, char **argv)
+static void cmd_ipctest(int argc, char **argv)
 {
 	passed = failed = 0;
 	uint64_t ep = new_object(KOZO_OBJ_ENDPOINT);
@@ -344,3 +344,5 @@ void cmd_ipctest(int argc, char **argv)
 	init_free_slot(ep);
 	printf("ipctest: %u passed, %u failed\n", passed, failed);
 }
+
+const struct test_program test_program = { "ipctest", "", cmd_ipctest };

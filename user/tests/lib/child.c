@@ -7,7 +7,7 @@
  *   Call ADD  (MR0 20, MR1 21)  -> reply MR0 = the sum
  *   Call ECHO (MR0 sum + 1)     -> the parent checks it (42), replies
  *   Call DONE                   -> no reply; the parent deletes us */
-#include "shell.h"
+#include "tests.h"
 #include <cycles_arch.h>
 #include <syscall.h>
 
