@@ -24,12 +24,23 @@ $(LINUX_HOST_OUT)/test_lx: $(LINUX_TEST_OBJS)
 linux-gen-check:
 	scripts/gen-linux-syscalls.py --check
 
-# Linux test programs: static musl binaries from tests/linux/progs.  The
-# build-id is left out and paths are mapped so the bytes do not depend on
-# where the tree is.
+# Linux test programs: static binaries from tests/linux/progs, and on
+# aarch64 also tests/linux/static (what busybox covers on x86_64).  x86_64:
+# musl (musl-gcc); aarch64: Debian's cross glibc (gcc-aarch64-linux-gnu,
+# libc6-dev-arm64-cross: its libc.a links statically), stripped, as the
+# archive must fit the server's slice.  The build-id is left out and paths
+# are mapped so the bytes do not depend on where the tree is.
 LINUX_PROGS_OUT := $(BUILD)/linux
-LINUX_PROGS := $(patsubst tests/linux/progs/%.c,$(LINUX_PROGS_OUT)/%,$(wildcard tests/linux/progs/*.c))
+LINUX_PROG_SRC_x86_64 := $(wildcard tests/linux/progs/*.c)
+LINUX_PROG_SRC_aarch64 := $(wildcard tests/linux/progs/*.c tests/linux/static/*.c)
+LINUX_PROGS := $(foreach c,$(LINUX_PROG_SRC_$(ARCH)),$(LINUX_PROGS_OUT)/$(basename $(notdir $(c))))
+LINUX_CC_x86_64 := musl-gcc
+LINUX_CC_aarch64 := aarch64-linux-gnu-gcc
+LINUX_CC := $(LINUX_CC_$(ARCH))
 MUSL_CFLAGS := -static -O2 -Wl,--build-id=none -ffile-prefix-map=$(CURDIR)/= -fno-ident
+LINUX_PROG_CFLAGS_x86_64 := $(MUSL_CFLAGS)
+LINUX_PROG_CFLAGS_aarch64 := $(MUSL_CFLAGS) -s
+LINUX_PROG_CFLAGS := $(LINUX_PROG_CFLAGS_$(ARCH))
 
 # A corrupt ELF for the refusal test: the hello program cut short.
 LINUX_CORRUPT := $(LINUX_PROGS_OUT)/corrupt
@@ -41,25 +52,35 @@ $(LINUX_CORRUPT): $(LINUX_PROGS_OUT)/hello
 
 $(LINUX_PROGS_OUT)/%: tests/linux/progs/%.c
 	@mkdir -p $(@D)
-	musl-gcc $(MUSL_CFLAGS) -o $@ $<
+	$(LINUX_CC) $(LINUX_PROG_CFLAGS) -o $@ $<
 
-# The archive: test programs, Debian's busybox (copied, never committed) and
-# a few files from tests/linux/files.  mkarchive.py sorts and fixes times.
+$(LINUX_PROGS_OUT)/%: tests/linux/static/%.c
+	@mkdir -p $(@D)
+	$(LINUX_CC) $(LINUX_PROG_CFLAGS) -o $@ $<
+
+# The archive: test programs, Debian's busybox (x86_64: copied, never
+# committed; Debian's arm64 busybox-static would need the host to take the
+# arm64 architecture, so aarch64 has none) and a few files from
+# tests/linux/files.  mkarchive.py sorts and fixes times.
 LINUX_ARCHIVE := $(LINUX_PROGS_OUT)/archive.cpio
 LINUX_FILES := $(sort $(shell find tests/linux/files -type f 2>/dev/null))
 BUSYBOX ?= /bin/busybox
+LINUX_BUSYBOX_x86_64 := $(BUSYBOX)
+LINUX_BUSYBOX := $(LINUX_BUSYBOX_$(ARCH))
 
 linux-archive: $(LINUX_ARCHIVE)
 
-$(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_CORRUPT) $(LINUX_FILES) $(BUSYBOX)
+$(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_CORRUPT) $(LINUX_FILES) $(LINUX_BUSYBOX)
 	scripts/mkarchive.py $@ tmp/ $(foreach p,$(LINUX_PROGS) $(LINUX_CORRUPT),bin/$(notdir $(p))=$(p)) \
-		bin/busybox=$(BUSYBOX) $(foreach f,$(LINUX_FILES),$(patsubst tests/linux/files/%,%,$(f))=$(f))
+		$(if $(LINUX_BUSYBOX),bin/busybox=$(LINUX_BUSYBOX)) \
+		$(foreach f,$(LINUX_FILES),$(patsubst tests/linux/files/%,%,$(f))=$(f))
 
 -include $(LINUX_TEST_OBJS:.o=.d)
 
 # The server is a program of its own (mk/user.mk: user/linux/*.c and the
 # archive); it uses libkozo and its own translation layer, nothing of Init
-# or the shell.  It runs x86_64 programs only so far.
+# or the shell.  It runs the Linux programs of the architecture it is
+# built for (user/linux/arch/<arch>: registers, numbers, frames).
 $(USER_OBJDIR)/user/linux/archive.o: user/linux/archive.S $(LINUX_ARCHIVE)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -DLINUX_ARCHIVE_PATH='"$(LINUX_ARCHIVE)"' -MMD -MP -c $< -o $@

@@ -129,11 +129,10 @@ void cmd_panic(int argc, char **argv);
 void cmd_ps(int argc, char **argv);
 /* caps <server>: what Init finds in that process's CNode. */
 void cmd_server_caps(const char *server);
-/* user/linux/server.c, linked on the architectures whose Linux programs
- * the server runs; NULL elsewhere, and the shell leaves the command out. */
-void cmd_linux(int argc, char **argv) __attribute__((weak));
-void cmd_linuxmem(int argc, char **argv) __attribute__((weak));
-void cmd_linuxattack(int argc, char **argv) __attribute__((weak));
+/* commands_linux.c: requests to the Linux server (both architectures). */
+void cmd_linux(int argc, char **argv);
+void cmd_linuxmem(int argc, char **argv);
+void cmd_linuxattack(int argc, char **argv);
 
 /* ---- arch/<arch>/panic_channel.c ---- */
 /* Try to reach the UART of the panic channel (serial 1) from user space;
