@@ -25,38 +25,58 @@ linux-gen-check:
 	scripts/gen-linux-syscalls.py --check
 
 # Linux test programs: static binaries from tests/linux/progs, and on
-# aarch64 also tests/linux/static (what busybox covers on x86_64).  x86_64:
-# musl (musl-gcc); aarch64: Debian's cross glibc (gcc-aarch64-linux-gnu,
-# libc6-dev-arm64-cross: its libc.a links statically), stripped, as the
-# archive must fit the server's slice.  The build-id is left out and paths
-# are mapped so the bytes do not depend on where the tree is.
+# aarch64 also tests/linux/static (what busybox covers on x86_64).  The
+# build-id is left out and paths are mapped so the bytes do not depend on
+# where the tree is.
+#   x86_64   musl (musl-gcc), one binary per program.
+#   aarch64  Debian's cross glibc (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross:
+#            its libc.a links statically).  A glibc program is 600 KB and
+#            Init's image (which carries the server and its archive) holds
+#            4 MiB, so they are one program, kozotest, busybox-style: each
+#            source's main is renamed kozotest_<name>, tests/linux/kozotest.c
+#            picks one by argv[0]'s last component, and the archive's
+#            /bin/<name> are symbolic links to /bin/kozotest.
 LINUX_PROGS_OUT := $(BUILD)/linux
 LINUX_PROG_SRC_x86_64 := $(wildcard tests/linux/progs/*.c)
-LINUX_PROG_SRC_aarch64 := $(wildcard tests/linux/progs/*.c tests/linux/static/*.c)
-LINUX_PROGS := $(foreach c,$(LINUX_PROG_SRC_$(ARCH)),$(LINUX_PROGS_OUT)/$(basename $(notdir $(c))))
-LINUX_CC_x86_64 := musl-gcc
-LINUX_CC_aarch64 := aarch64-linux-gnu-gcc
-LINUX_CC := $(LINUX_CC_$(ARCH))
+LINUX_PROG_SRC_aarch64 := $(sort $(wildcard tests/linux/progs/*.c tests/linux/static/*.c))
+LINUX_PROG_NAMES := $(basename $(notdir $(LINUX_PROG_SRC_$(ARCH))))
 MUSL_CFLAGS := -static -O2 -Wl,--build-id=none -ffile-prefix-map=$(CURDIR)/= -fno-ident
-LINUX_PROG_CFLAGS_x86_64 := $(MUSL_CFLAGS)
-LINUX_PROG_CFLAGS_aarch64 := $(MUSL_CFLAGS) -s
-LINUX_PROG_CFLAGS := $(LINUX_PROG_CFLAGS_$(ARCH))
+LINUX_A64_CC := aarch64-linux-gnu-gcc
+LINUX_A64_CFLAGS := -O2 -ffile-prefix-map=$(CURDIR)/= -fno-ident
+LINUX_MULTI := $(LINUX_PROGS_OUT)/kozotest
+ifeq ($(ARCH),aarch64)
+LINUX_PROGS := $(LINUX_MULTI)
+LINUX_BINS := bin/kozotest=$(LINUX_MULTI) $(foreach n,$(LINUX_PROG_NAMES),'bin/$(n)->kozotest')
+LINUX_HELLO := $(LINUX_MULTI)
+else
+LINUX_PROGS := $(foreach n,$(LINUX_PROG_NAMES),$(LINUX_PROGS_OUT)/$(n))
+LINUX_BINS := $(foreach p,$(LINUX_PROGS),bin/$(notdir $(p))=$(p))
+LINUX_HELLO := $(LINUX_PROGS_OUT)/hello
+endif
 
 # A corrupt ELF for the refusal test: the hello program cut short.
 LINUX_CORRUPT := $(LINUX_PROGS_OUT)/corrupt
 linux-progs: $(LINUX_PROGS) $(LINUX_CORRUPT)
 
-$(LINUX_CORRUPT): $(LINUX_PROGS_OUT)/hello
+$(LINUX_CORRUPT): $(LINUX_HELLO)
 	head -c 300 $< >$@
 	chmod +x $@
 
 $(LINUX_PROGS_OUT)/%: tests/linux/progs/%.c
 	@mkdir -p $(@D)
-	$(LINUX_CC) $(LINUX_PROG_CFLAGS) -o $@ $<
+	musl-gcc $(MUSL_CFLAGS) -o $@ $<
 
-$(LINUX_PROGS_OUT)/%: tests/linux/static/%.c
+$(LINUX_PROGS_OUT)/obj/%.o: tests/linux/progs/%.c
 	@mkdir -p $(@D)
-	$(LINUX_CC) $(LINUX_PROG_CFLAGS) -o $@ $<
+	$(LINUX_A64_CC) $(LINUX_A64_CFLAGS) -Dmain=kozotest_$* -c -o $@ $<
+
+$(LINUX_PROGS_OUT)/obj/%.o: tests/linux/static/%.c
+	@mkdir -p $(@D)
+	$(LINUX_A64_CC) $(LINUX_A64_CFLAGS) -Dmain=kozotest_$* -c -o $@ $<
+
+$(LINUX_MULTI): tests/linux/kozotest.c $(patsubst %,$(LINUX_PROGS_OUT)/obj/%.o,$(LINUX_PROG_NAMES))
+	$(LINUX_A64_CC) $(LINUX_A64_CFLAGS) -static -s -Wl,--build-id=none \
+		-DKOZOTEST_PROGRAMS='$(foreach n,$(LINUX_PROG_NAMES),X($(n)))' -o $@ $^
 
 # The archive: test programs, Debian's busybox (x86_64: copied, never
 # committed; Debian's arm64 busybox-static would need the host to take the
@@ -71,7 +91,7 @@ LINUX_BUSYBOX := $(LINUX_BUSYBOX_$(ARCH))
 linux-archive: $(LINUX_ARCHIVE)
 
 $(LINUX_ARCHIVE): scripts/mkarchive.py $(LINUX_PROGS) $(LINUX_CORRUPT) $(LINUX_FILES) $(LINUX_BUSYBOX)
-	scripts/mkarchive.py $@ tmp/ $(foreach p,$(LINUX_PROGS) $(LINUX_CORRUPT),bin/$(notdir $(p))=$(p)) \
+	scripts/mkarchive.py $@ tmp/ $(LINUX_BINS) bin/corrupt=$(LINUX_CORRUPT) \
 		$(if $(LINUX_BUSYBOX),bin/busybox=$(LINUX_BUSYBOX)) \
 		$(foreach f,$(LINUX_FILES),$(patsubst tests/linux/files/%,%,$(f))=$(f))
 

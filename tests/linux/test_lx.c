@@ -447,6 +447,36 @@ static void test_bad_archives(void)
 	memcpy(bad, arc, arc_len);
 	memcpy(bad + 94, "FFFFFFFF", 8);  /* namesize of the first entry */
 	EQ(lx_fs_init(&f2, bad, arc_len, &why), -LX_EINVAL);
+	/* A symbolic link in the archive with no target is refused. */
+	arc_len -= 124;  /* the trailer */
+	arc_add("bin/empty", 0120777, NULL);
+	arc_add("TRAILER!!!", 0, NULL);
+	EQ(lx_fs_init(&f2, arc, arc_len, &why), -LX_EINVAL);
+	CHECK(why && strcmp(why, "bad symbolic link target") == 0, "reason '%s'", why);
+}
+
+/* Symbolic links in the archive (aarch64's test programs): followed by
+ * lx_fs_walk, relative and absolute, read by readlink. */
+static void test_archive_links(void)
+{
+	static struct lx_fs f2;
+	const char *why = NULL;
+	char abs[LX_PATH_MAX];
+	arc_build();
+	arc_len -= 124;
+	arc_add("etc/greeting", 0120777, "motd");
+	arc_add("bin/motd", 0120777, "/etc/greeting");
+	arc_add("TRAILER!!!", 0, NULL);
+	EQ(lx_fs_init(&f2, arc, arc_len, &why), 0);
+	EQ(lx_fs_walk(&f2, 0, "/bin/motd", true, abs), 0);
+	CHECK(strcmp(abs, "/etc/motd") == 0, "walked to '%s'", abs);
+	EQ(lx_fs_walk(&f2, 0, "/bin/motd", false, abs), 0);
+	CHECK(strcmp(abs, "/bin/motd") == 0, "not followed: '%s'", abs);
+	int node = lx_fs_lookup(&f2, "/etc/greeting");
+	CHECK(node >= 0 && lx_fs_is_link(&f2, node), "a link node");
+	char target[16] = { 0 };
+	EQ(lx_fs_read(&f2, node, 0, target, sizeof(target) - 1), 4);
+	CHECK(strcmp(target, "motd") == 0, "target '%s'", target);
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -1273,6 +1303,7 @@ int main(int argc, char **argv)
 	RUN(test_table);
 	RUN(test_paths);
 	RUN(test_bad_archives);
+	RUN(test_archive_links);
 	RUN(test_elf, argc > 1 ? argv[1] : NULL);
 	return failures ? 1 : 0;
 }

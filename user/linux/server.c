@@ -558,7 +558,7 @@ static bool load(const char *path, int argc, char **argv)
 				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
-	int node = lx_fs_resolve(&fs, 0, path, abs) ? -1 : lx_fs_lookup(&fs, abs);
+	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);
 	if (node < 0 || lx_fs_is_dir(&fs, node) || !lx_fs_data(&fs, node)) {
 		printf("linux: %s: no such program in the archive\n", path);
 		return false;
