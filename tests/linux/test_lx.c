@@ -344,6 +344,34 @@ static void test_startup_calls(void)
 	EQ(act.status, 3 << 8);
 }
 
+/* The commit limit: writable mappings past it are ENOMEM from mmap,
+ * mprotect and brk (a failed brk returns the old break). */
+static void test_commit_limit(void)
+{
+	const uint64_t rw = LX_PROT_READ | LX_PROT_WRITE, anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
+	uint64_t base = 0;
+	for (unsigned i = 0; i < proc.nvmas; i++)
+		if (proc.vmas[i].prot & LX_PROT_WRITE && !(proc.vmas[i].flags & LX_VMA_STACK))
+			base += proc.vmas[i].end - proc.vmas[i].start;
+	proc.host.commit_limit = base + 8 * LX_PAGE;
+	int64_t m = SYS(mmap, 0, 6 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL);
+	CHECK(m > 0, "6 of 8 pages: %lld", (long long)m);
+	EQ(SYS(mmap, 0, 3 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL), -LX_ENOMEM);
+	int64_t r = SYS(mmap, 0, 3 * LX_PAGE, LX_PROT_READ, anon, (uint64_t)-1, 0, NULL);
+	CHECK(r > 0, "read-only mappings do not count: %lld", (long long)r);
+	EQ(SYS(mprotect, (uint64_t)r, 3 * LX_PAGE, rw, 0, 0, 0, NULL), -LX_ENOMEM);
+	EQ(SYS(mprotect, (uint64_t)r, 2 * LX_PAGE, rw, 0, 0, 0, NULL), 0);
+	EQ(SYS(mprotect, (uint64_t)r, 2 * LX_PAGE, rw, 0, 0, 0, NULL), 0);  /* already counted */
+	proc.brk_start = proc.brk = 0x600000;
+	EQ(SYS(brk, 0x601000, 0, 0, 0, 0, 0, NULL), 0x600000);
+	EQ(SYS(munmap, (uint64_t)m, 6 * LX_PAGE, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(brk, 0x601000, 0, 0, 0, 0, 0, NULL), 0x601000);
+	/* MAP_FIXED over its own writable pages replaces them: no more. */
+	EQ(SYS(mmap, (uint64_t)r, 2 * LX_PAGE, rw, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL), r);
+	proc.host.commit_limit = 0;
+	CHECK(SYS(mmap, 0, 64 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL) > 0, "no limit");
+}
+
 static void test_brk_mmap(void)
 {
 	struct lx_action act;
@@ -1300,6 +1328,7 @@ int main(int argc, char **argv)
 	RUN(test_stdin);
 	RUN(test_startup_calls);
 	RUN(test_brk_mmap);
+	RUN(test_commit_limit);
 	RUN(test_table);
 	RUN(test_paths);
 	RUN(test_bad_archives);

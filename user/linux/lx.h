@@ -76,6 +76,9 @@ struct lx_host {
 	void (*mem_info)(void *ctx, uint64_t *total, uint64_t *free);
 	uint64_t boot_epoch_ns;       /* the real-time clock at now_ns() == 0 (the
 				       * RTC read at boot); 0: the archive's time */
+	uint64_t commit_limit;        /* bytes of writable memory but the stack a
+				       * process may map (mmap, brk, mprotect give
+				       * ENOMEM past it); 0: no limit */
 	void *ctx;
 };
 

@@ -32,6 +32,11 @@
 #define LINUX_RADIX 1
 #define PROC_UT_BITS 23          /* each process: an 8 MiB Untyped */
 #define MAX_PAGES 1024           /* per process: hash size; 3/4 may be used */
+/* Writable memory (but the stack) a process may map: the usable pages but
+ * 192 for its image's pages, its stack and page tables' sake.  Past it
+ * mmap/brk answer ENOMEM (lx_host.commit_limit) rather than a first touch
+ * finding no page (which ends the process: out of memory). */
+#define COMMIT_LIMIT ((MAX_PAGES * 3 / 4 - 192) * LX_PAGE)
 #define MAX_TABLES 48
 #define DEBUG_LX 0
 
@@ -555,7 +560,8 @@ static bool load(const char *path, int argc, char **argv)
 	clock_init();
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
-				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns };
+				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns,
+				.commit_limit = COMMIT_LIMIT };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);
