@@ -84,10 +84,10 @@ int main(void)
 	printf("\n");
 
 	printf("unlink: %d\n", unlink("/tmp/g.txt"));
-	errno = 0;
-	printf("stat after unlink: %d (%s)\n", stat("/tmp/g.txt", &st), strerror(errno));
+	int r = stat("/tmp/g.txt", &st);
+	printf("stat after unlink: %d (%s)\n", r, strerror(errno));
 	printf("rmdir: %d\n", rmdir("/tmp/d"));
-	errno = 0;
-	printf("open /no/such: %d (%s)\n", open("/no/such", O_RDONLY), strerror(errno));
+	r = open("/no/such", O_RDONLY);
+	printf("open /no/such: %d (%s)\n", r, strerror(errno));
 	return 0;
 }

@@ -47,7 +47,7 @@ int main(void)
 	}
 	waitpid(pid, &st, 0);
 	printf("exec'd child: status %d\n", WEXITSTATUS(st));
-	errno = 0;
-	printf("waitpid with no children: %d (%s)\n", (int)waitpid(-1, &st, 0), strerror(errno));
+	pid = waitpid(-1, &st, 0);
+	printf("waitpid with no children: %d (%s)\n", (int)pid, strerror(errno));
 	return 3;
 }

@@ -42,7 +42,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	pipe(p);
 	close(p[0]);
-	errno = 0;
-	printf("write with no reader: %zd (%s)\n", write(p[1], "x", 1), strerror(errno));
+	n = write(p[1], "x", 1);
+	printf("write with no reader: %zd (%s)\n", n, strerror(errno));
 	return 0;
 }
