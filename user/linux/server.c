@@ -35,7 +35,9 @@
 /* Writable memory (but the stack) a process may map: the usable pages but
  * 192 for its image's pages, its stack and page tables' sake.  Past it
  * mmap/brk answer ENOMEM (lx_host.commit_limit) rather than a first touch
- * finding no page (which ends the process: out of memory). */
+ * finding no page (which ends the process: out of memory).  Where the
+ * architecture's programs rely on overcommit with this small budget it is
+ * 0, no limit (server_arch.h, lxa_commit_limit). */
 #define COMMIT_LIMIT ((MAX_PAGES * 3 / 4 - 192) * LX_PAGE)
 #define MAX_TABLES 48
 #define DEBUG_LX 0
@@ -561,7 +563,7 @@ static bool load(const char *path, int argc, char **argv)
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns,
-				.commit_limit = COMMIT_LIMIT };
+				.commit_limit = lxa_commit_limit(COMMIT_LIMIT) };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);

@@ -1,5 +1,6 @@
-/* Allocate and touch memory until there is none: malloc must fail with
- * ENOMEM (the server's commit limit) and the program exits on its own,
+/* Allocate and touch memory until there is none: malloc fails with
+ * ENOMEM where the server has a commit limit (aarch64) and the program
+ * exits on its own, else the server ends it (out of memory); either way
  * within the server's budget, and the rest of the system goes on.
  * Prints how far it got before each 1 MiB. */
 #include <errno.h>
