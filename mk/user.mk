@@ -7,10 +7,8 @@
 # the same way into tests.cpio, linked into the shell, which starts them.
 INIT_ELF := $(BUILD)/init.elf
 USER_OBJDIR := $(BUILD)
-# The Linux server runs x86_64 Linux programs only so far (mk/linux.mk).
-PROGRAMS_x86_64 := console shell linux
-PROGRAMS_aarch64 := console shell
-PROGRAMS := $(PROGRAMS_$(ARCH))
+# The Linux server runs each architecture's own Linux programs (mk/linux.mk).
+PROGRAMS := console shell linux
 PROG_DIR := $(BUILD)/programs
 PROGRAMS_ARCHIVE := $(PROG_DIR)/programs.cpio
 

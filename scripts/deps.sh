@@ -11,12 +11,15 @@
 #                                     dependencies (docs/REPRODUCIBILITY.md)
 set -euo pipefail
 # What `make manifest` runs: clang, lld and llvm tools for the kernel, Init
-# and kozo-crash; gcc under musl-gcc and busybox for the Linux test archive;
+# and kozo-crash; gcc under musl-gcc and busybox for the Linux test archive
+# (x86_64), gcc-aarch64-linux-gnu with libc6-dev-arm64-cross (its static
+# libc.a) for the aarch64 one;
 # git and python3 for the source identity, ksyms and the archive; SQLite and
 # the sanitizer runtimes that preflight requires for host tools; the
 # libraries kozo-crash's fleet sender and server link (libmicrohttpd, libcurl,
 # Jansson, libpq), whose headers preflight requires too.
-build_packages=(busybox-static clang gcc git libclang-rt-14-dev libcurl4-openssl-dev libjansson-dev
+build_packages=(busybox-static clang gcc gcc-aarch64-linux-gnu git libc6-dev-arm64-cross
+                libclang-rt-14-dev libcurl4-openssl-dev libjansson-dev
                 libmicrohttpd-dev libpq-dev libsqlite3-dev lld llvm make musl-tools python3)
 if [ "${1:-}" = --build-packages ]; then
 	printf '%s\n' "${build_packages[@]}"
@@ -35,6 +38,8 @@ needs=(
 	"sqlite3 sqlite3"
 	"musl-gcc musl-tools"
 	"gcc gcc"
+	"aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
+	"/usr/aarch64-linux-gnu/lib/libc.a libc6-dev-arm64-cross"
 	"expect expect"
 	"bear bear"
 	"gdb gdb"

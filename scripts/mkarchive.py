@@ -4,6 +4,7 @@
   scripts/mkarchive.py OUT ENTRY...
     ENTRY  path=source   a file: its bytes from source; mode 0755 when source
                          is executable, else 0644
+           path->target  a symbolic link (mode 0777) to target
            path/         a directory (mode 0755)
 
 Entries are written sorted by path, each directory before what it holds
@@ -30,7 +31,13 @@ def main():
     mtime = int(os.environ.get('SOURCE_DATE_EPOCH', '0') or 0)
     entries = {}  # path -> (mode, data)
     for spec in specs:
-        if spec.endswith('/') and '=' not in spec:
+        link = None
+        if '->' in spec and '=' not in spec:
+            path, _, link = spec.partition('->')
+            src = None
+            if not link or '\0' in link:
+                sys.exit(f'mkarchive: bad link target in {spec!r}')
+        elif spec.endswith('/') and '=' not in spec:
             path, src = spec.rstrip('/'), None
         else:
             path, _, src = spec.partition('=')
@@ -40,7 +47,9 @@ def main():
         parts = path.split('/')
         for i in range(1, len(parts)):
             entries.setdefault('/'.join(parts[:i]), (0o040755, b''))
-        if src is None:
+        if link is not None:
+            entries[path] = (0o120777, link.encode())
+        elif src is None:
             entries[path] = (0o040755, b'')
         else:
             data = open(src, 'rb').read()

@@ -60,8 +60,7 @@ for ARCH in ${ARCH:-x86_64 aarch64}; do
 	if ! make -s ARCH="$ARCH" kernel >&2; then
 		echo "FAIL build [$ARCH]"; fail=$((fail + 1)); continue
 	fi
-	servers="console shell"
-	[ "$ARCH" = x86_64 ] && servers="$servers linux"
+	servers="console shell linux"
 	start_qemu tcg "servers-$ARCH"
 	if wait_for 0 'kozo> ' 60; then
 		run_cmd ps 30

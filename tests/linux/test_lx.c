@@ -344,6 +344,34 @@ static void test_startup_calls(void)
 	EQ(act.status, 3 << 8);
 }
 
+/* The commit limit: writable mappings past it are ENOMEM from mmap,
+ * mprotect and brk (a failed brk returns the old break). */
+static void test_commit_limit(void)
+{
+	const uint64_t rw = LX_PROT_READ | LX_PROT_WRITE, anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
+	uint64_t base = 0;
+	for (unsigned i = 0; i < proc.nvmas; i++)
+		if (proc.vmas[i].prot & LX_PROT_WRITE && !(proc.vmas[i].flags & LX_VMA_STACK))
+			base += proc.vmas[i].end - proc.vmas[i].start;
+	proc.host.commit_limit = base + 8 * LX_PAGE;
+	int64_t m = SYS(mmap, 0, 6 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL);
+	CHECK(m > 0, "6 of 8 pages: %lld", (long long)m);
+	EQ(SYS(mmap, 0, 3 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL), -LX_ENOMEM);
+	int64_t r = SYS(mmap, 0, 3 * LX_PAGE, LX_PROT_READ, anon, (uint64_t)-1, 0, NULL);
+	CHECK(r > 0, "read-only mappings do not count: %lld", (long long)r);
+	EQ(SYS(mprotect, (uint64_t)r, 3 * LX_PAGE, rw, 0, 0, 0, NULL), -LX_ENOMEM);
+	EQ(SYS(mprotect, (uint64_t)r, 2 * LX_PAGE, rw, 0, 0, 0, NULL), 0);
+	EQ(SYS(mprotect, (uint64_t)r, 2 * LX_PAGE, rw, 0, 0, 0, NULL), 0);  /* already counted */
+	proc.brk_start = proc.brk = 0x600000;
+	EQ(SYS(brk, 0x601000, 0, 0, 0, 0, 0, NULL), 0x600000);
+	EQ(SYS(munmap, (uint64_t)m, 6 * LX_PAGE, 0, 0, 0, 0, NULL), 0);
+	EQ(SYS(brk, 0x601000, 0, 0, 0, 0, 0, NULL), 0x601000);
+	/* MAP_FIXED over its own writable pages replaces them: no more. */
+	EQ(SYS(mmap, (uint64_t)r, 2 * LX_PAGE, rw, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL), r);
+	proc.host.commit_limit = 0;
+	CHECK(SYS(mmap, 0, 64 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL) > 0, "no limit");
+}
+
 static void test_brk_mmap(void)
 {
 	struct lx_action act;
@@ -447,6 +475,36 @@ static void test_bad_archives(void)
 	memcpy(bad, arc, arc_len);
 	memcpy(bad + 94, "FFFFFFFF", 8);  /* namesize of the first entry */
 	EQ(lx_fs_init(&f2, bad, arc_len, &why), -LX_EINVAL);
+	/* A symbolic link in the archive with no target is refused. */
+	arc_len -= 124;  /* the trailer */
+	arc_add("bin/empty", 0120777, NULL);
+	arc_add("TRAILER!!!", 0, NULL);
+	EQ(lx_fs_init(&f2, arc, arc_len, &why), -LX_EINVAL);
+	CHECK(why && strcmp(why, "bad symbolic link target") == 0, "reason '%s'", why);
+}
+
+/* Symbolic links in the archive (aarch64's test programs): followed by
+ * lx_fs_walk, relative and absolute, read by readlink. */
+static void test_archive_links(void)
+{
+	static struct lx_fs f2;
+	const char *why = NULL;
+	char abs[LX_PATH_MAX];
+	arc_build();
+	arc_len -= 124;
+	arc_add("etc/greeting", 0120777, "motd");
+	arc_add("bin/motd", 0120777, "/etc/greeting");
+	arc_add("TRAILER!!!", 0, NULL);
+	EQ(lx_fs_init(&f2, arc, arc_len, &why), 0);
+	EQ(lx_fs_walk(&f2, 0, "/bin/motd", true, abs), 0);
+	CHECK(strcmp(abs, "/etc/motd") == 0, "walked to '%s'", abs);
+	EQ(lx_fs_walk(&f2, 0, "/bin/motd", false, abs), 0);
+	CHECK(strcmp(abs, "/bin/motd") == 0, "not followed: '%s'", abs);
+	int node = lx_fs_lookup(&f2, "/etc/greeting");
+	CHECK(node >= 0 && lx_fs_is_link(&f2, node), "a link node");
+	char target[16] = { 0 };
+	EQ(lx_fs_read(&f2, node, 0, target, sizeof(target) - 1), 4);
+	CHECK(strcmp(target, "motd") == 0, "target '%s'", target);
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -1270,9 +1328,11 @@ int main(int argc, char **argv)
 	RUN(test_stdin);
 	RUN(test_startup_calls);
 	RUN(test_brk_mmap);
+	RUN(test_commit_limit);
 	RUN(test_table);
 	RUN(test_paths);
 	RUN(test_bad_archives);
+	RUN(test_archive_links);
 	RUN(test_elf, argc > 1 ? argv[1] : NULL);
 	return failures ? 1 : 0;
 }

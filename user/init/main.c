@@ -403,8 +403,9 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	init_priority = probe_priority();
 	kozo_cspace_init(&cs, KOZO_CAP_INIT_CNODE, DEPTH, bi->empty.start, bi->empty.end);
 	kozo_ut_init(&pool, &cs);
+	size_t linux_size = 0;
 	bool with_linux = kozo_cpio_find(programs_start, (size_t)(programs_end - programs_start),
-					 "linux", &(const void *){ 0 }, &(size_t){ 0 });
+					 "linux", &(const void *){ 0 }, &linux_size);
 	split_untyped(with_linux);
 	spawner = (struct kozo_spawner){ .cs = &cs, .vspace = KOZO_CAP_INIT_VSPACE };
 	procs[0] = (struct proc){ .name = "init", .priority = init_priority,
@@ -418,7 +419,13 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	procs[PID_SHELL].radix = 12;
 	procs[PID_SHELL].priority = init_priority - 2;
 	procs[PID_LINUX].name = "linux";
+	/* Its image holds its Linux programs' archive (aarch64's glibc
+	 * programs make it about 3 MiB): the slice is the smallest of 2^22
+	 * or more with 1 MiB besides the image, for its CNode, tables and
+	 * stack. */
 	procs[PID_LINUX].slice_bits = 22;
+	while ((1ull << procs[PID_LINUX].slice_bits) < linux_size + (1u << 20))
+		procs[PID_LINUX].slice_bits++;
 	procs[PID_LINUX].radix = 13;
 	procs[PID_LINUX].priority = init_priority - 3;
 	unsigned nproc = with_linux ? PID_LINUX : PID_SHELL;

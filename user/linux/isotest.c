@@ -1,7 +1,8 @@
 /* The isolation test (make LINUX_ISOTEST=1 only; off by default): the
  * Linux server acts as if a Linux program had taken it over and tries
  * what its capabilities must not allow.  Each attempt prints its result;
- * every one must be an error.  The last reads memory the server does not
+ * every one must be an error.  Serial 1, the panic channel, is COM2 on
+ * x86_64 and the secure PL011 on aarch64.  The last reads memory the server does not
  * map (where Init keeps its scratch window): a VM fault, which Init
  * reports, and Init restarts the server. */
 #include "kozo_alloc.h"
@@ -11,6 +12,30 @@
 #include <syscall.h>
 
 #ifdef KOZO_LINUX_ISOTEST
+#ifdef __aarch64__
+#define PANIC_UART_PADDR 0x09040000ull
+
+/* A Frame of the secure PL011 needs an Untyped covering it: look in the
+ * budget, and if one does, make the Frame, map it and write. */
+static int write_panic_uart(const struct kozo_startup *st)
+{
+	for (uint64_t i = 0; i < st->untyped_count; i++) {
+		const struct kozo_untyped_desc *d = &st->untyped_list[i];
+		if (PANIC_UART_PADDR < d->paddr || PANIC_UART_PADDR - d->paddr >= 1ull << d->size_bits)
+			continue;
+		uint64_t f;
+		int err = lxs_retype(st->untyped.start + i, KOZO_OBJ_FRAME, 0, &f);
+		if (!err)
+			err = kozo_frame_map(f, LXS_VSPACE, 0x300000001000ull,
+					     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
+		if (!err)
+			*(volatile uint32_t *)0x300000001000ull = '!';
+		return err;
+	}
+	return KOZO_ERR_FAILED_LOOKUP;
+}
+#endif
+
 static void report(const char *what, int err)
 {
 	printf("linuxattack: %s: %s\n", what,
@@ -23,9 +48,17 @@ bool linux_isotest(const struct kozo_startup *st)
 	/* Capabilities it was not given: Init's slots of the same numbers. */
 	report("IRQControl (Init's slot 4): take the serial IRQ",
 	       kozo_irq_control_get(4, (unsigned)4, LXS_CNODE, st->empty.end - 1, LXS_DEPTH));
+#ifdef __aarch64__
+	report("PL011 frame (the console's slot 13): map it",
+	       kozo_frame_map(KOZO_PROC_DEVICE, LXS_VSPACE, 0x300000000000ull,
+			      KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false));
+	report("serial 1 (the secure PL011, the panic channel): a Frame from its budget",
+	       write_panic_uart(st));
+#else
 	report("IOPort (Init's slot 5): write COM1", kozo_ioport_out8(5, 0x3f8, '!'));
 	report("IOPort: write serial 1 (COM2, the panic channel)",
 	       kozo_ioport_out8(5, 0x2f8, '!'));
+#endif
 	report("BootInfo frame (Init's slot 7): map it",
 	       kozo_frame_map(7, LXS_VSPACE, 0x300000000000ull, KOZO_RIGHT_READ, false));
 	uint64_t none[2] = { 0xdead, 0 };

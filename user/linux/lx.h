@@ -42,6 +42,11 @@
 #define LX_STACK_MAX (8ull << 20)
 #define LX_MMAP_TOP 0x3f0000000000ull
 #define LX_BRK_MAX (256ull << 20)
+/* aarch64: a read-only executable page with the signal trampoline
+ * (`mov x8, #139; svc #0`: rt_sigreturn), where a handler returns when
+ * its sigaction has no SA_RESTORER (glibc's never has: Linux's vDSO
+ * holds it there).  lx_build_stack maps it in every process. */
+#define LX_A64_SIGTRAMP (LX_STACK_TOP + 0x100000ull)
 
 #define LX_MAX_FDS 32
 #define LX_MAX_VMAS 64
@@ -71,6 +76,9 @@ struct lx_host {
 	void (*mem_info)(void *ctx, uint64_t *total, uint64_t *free);
 	uint64_t boot_epoch_ns;       /* the real-time clock at now_ns() == 0 (the
 				       * RTC read at boot); 0: the archive's time */
+	uint64_t commit_limit;        /* bytes of writable memory but the stack a
+				       * process may map (mmap, brk, mprotect give
+				       * ENOMEM past it); 0: no limit */
 	void *ctx;
 };
 
@@ -115,11 +123,20 @@ struct lx_siginfo {
 	uint64_t addr;
 };
 
-/* The registers a signal frame saves, in struct sigcontext's order. */
+/* The registers a signal frame saves, in struct sigcontext's order
+ * (aarch64: X0-X30, SP, PC, PSTATE); LX_REG_RET is the result register. */
+#if LX_AARCH64
+struct lx_regs {
+	uint64_t x[31], sp, pc, pstate;
+};
+#define LX_REG_RET(r) ((r)->x[0])
+#else
 struct lx_regs {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp,
 		rip, eflags;
 };
+#define LX_REG_RET(r) ((r)->rax)
+#endif
 
 struct lx_world;
 
@@ -146,6 +163,8 @@ struct lx_proc {
 	uint64_t saved_mask;            /* rt_sigsuspend's caller's mask, */
 	bool restore_mask;              /* back when its handler returns */
 	uint64_t restart_nr;            /* the call an LX_ERESTARTSYS repeats */
+	uint64_t restart_a0;            /* and its first argument (aarch64: X0 is
+					 * both, the result overwrote it) */
 	uint64_t alarm_at, alarm_interval; /* ITIMER_REAL (monotonic ns; 0 off) */
 	struct lx_sigaction sigact[LX_NSIG];
 	struct lx_siginfo siginfo[LX_NSIG];

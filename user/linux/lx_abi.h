@@ -1,11 +1,27 @@
-/* The slice of the Linux x86_64 ABI the server speaks: errno values, flags,
+/* The slice of the Linux ABI the server speaks: errno values, flags,
  * and structure layouts (written byte by byte at these offsets, so the
  * server's compiler and the program's need not agree on padding).
- * Values are Linux's (include/uapi/asm-generic/errno*.h, fcntl.h, mman.h). */
+ * Values are Linux's (include/uapi/asm-generic/errno*.h, fcntl.h, mman.h).
+ * The layer speaks the ABI of the machine it is compiled for: x86_64
+ * (the host's tests and fuzzer, the x86_64 server), or aarch64 where
+ * LX_AARCH64 marks what differs (asm-generic's struct stat, two open
+ * flags, the ELF machine, the signal frame in lx_signal.c). */
 #ifndef KOZO_LINUX_LX_ABI_H
 #define KOZO_LINUX_LX_ABI_H
 
 #include "syscalls_gen.h"
+
+#if defined(__aarch64__)
+#define LX_AARCH64 1
+#define LX_ELF_MACHINE 183      /* EM_AARCH64 */
+#define LX_MACHINE "aarch64"    /* uname, AT_PLATFORM, /proc/cpuinfo */
+#define LX_HWCAP 3              /* AT_HWCAP: HWCAP_FP | HWCAP_ASIMD, no HWCAP_CPUID */
+#else
+#define LX_AARCH64 0
+#define LX_ELF_MACHINE 62       /* EM_X86_64 */
+#define LX_MACHINE "x86_64"
+#define LX_HWCAP 0
+#endif
 
 enum {
 	LX_EPERM = 1, LX_ENOENT = 2, LX_ESRCH = 3, LX_EINTR = 4, LX_EIO = 5, LX_E2BIG = 7, LX_ENOEXEC = 8,
@@ -27,8 +43,13 @@ enum {
 #define LX_O_TRUNC 01000
 #define LX_O_APPEND 02000
 #define LX_O_NONBLOCK 04000
+#if LX_AARCH64
+#define LX_O_DIRECTORY 040000
+#define LX_O_NOFOLLOW 0100000
+#else
 #define LX_O_DIRECTORY 0200000
 #define LX_O_NOFOLLOW 0400000
+#endif
 #define LX_O_CLOEXEC 02000000
 #define LX_AT_FDCWD (-100)
 #define LX_AT_SYMLINK_NOFOLLOW 0x100
@@ -127,6 +148,19 @@ enum {
 #define LX_AT_RANDOM 25
 #define LX_AT_EXECFN 31
 
+#if LX_AARCH64
+/* struct stat (asm-generic, aarch64): 128 bytes, these offsets; nlink and
+ * blksize are 32 bits there, each followed by a field the server leaves 0
+ * (uid, __pad2), so their 64-bit stores are the same bytes. */
+#define LX_STAT_SIZE 128
+#define LX_ST_DEV 0
+#define LX_ST_INO 8
+#define LX_ST_MODE 16
+#define LX_ST_NLINK 20
+#define LX_ST_UID 24
+#define LX_ST_GID 28
+#define LX_ST_RDEV 32
+#else
 /* struct stat (x86_64): 144 bytes, these offsets */
 #define LX_STAT_SIZE 144
 #define LX_ST_DEV 0
@@ -136,6 +170,7 @@ enum {
 #define LX_ST_UID 28
 #define LX_ST_GID 32
 #define LX_ST_RDEV 40
+#endif
 #define LX_ST_SIZE 48
 #define LX_ST_BLKSIZE 56
 #define LX_ST_BLOCKS 64

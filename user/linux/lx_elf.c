@@ -1,4 +1,4 @@
-/* Loading a static x86_64 ELF executable: check it, describe its segments
+/* Loading a static x86_64 (or, in the aarch64 server, aarch64) ELF executable: check it, describe its segments
  * as regions (their pages are filled on first touch), and build the
  * initial stack the System V ABI promises (argc, argv, envp, auxv).
  * The ELF file is untrusted input: every field is checked before use and
@@ -16,7 +16,6 @@
 #define PF_R 4
 #define ET_EXEC 2
 #define ET_DYN 3
-#define EM_X86_64 62
 #define MAX_PHNUM 64
 
 static uint64_t get(const uint8_t *p, unsigned n)
@@ -70,8 +69,8 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	if (elf[4] != 2 || elf[5] != 1)
 		return refuse(why, "not a 64-bit little-endian ELF file");
 	uint64_t type = get(elf + 16, 2), machine = get(elf + 18, 2);
-	if (machine != EM_X86_64)
-		return refuse(why, "not an x86_64 program");
+	if (machine != LX_ELF_MACHINE)
+		return refuse(why, "not an " LX_MACHINE " program");
 	if (type != ET_EXEC && type != ET_DYN)
 		return refuse(why, "not an executable");
 	uint64_t entry = get(elf + 24, 8), phoff = get(elf + 32, 8);
@@ -193,6 +192,14 @@ int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
 	int err = lx_vma_map(p, &stack);
 	if (err)
 		return err;
+#if LX_AARCH64
+	static const uint8_t tramp[8] = { 0x68, 0x11, 0x80, 0xd2, 0x01, 0x00, 0x00, 0xd4 };
+	struct lx_vma tv = { .start = LX_A64_SIGTRAMP, .end = LX_A64_SIGTRAMP + LX_PAGE,
+			     .prot = LX_PROT_READ | LX_PROT_EXEC, .file = tramp,
+			     .file_len = sizeof(tramp) };
+	if ((err = lx_vma_map(p, &tv)))
+		return err;
+#endif
 	p->mmap_next = LX_MMAP_TOP;
 	p->cmdline_len = 0;
 	for (int i = 0; i < argc; i++) {
@@ -204,7 +211,7 @@ int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
 	}
 
 	uint64_t sp = LX_STACK_TOP, argp[MAX_ARGS], envpp[MAX_ARGS], rnd = 0, execfn = 0;
-	static const char platform[] = "x86_64";
+	static const char platform[] = LX_MACHINE;
 	uint64_t plat = 0;
 	err = put_bytes(p, &sp, p->exe, strlen(p->exe) + 1, &execfn);
 	for (int i = envc; i-- > 0 && !err;)
@@ -221,7 +228,7 @@ int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
 		{ LX_AT_PHDR, img->phdr }, { LX_AT_PHENT, img->phent }, { LX_AT_PHNUM, img->phnum },
 		{ LX_AT_PAGESZ, LX_PAGE }, { LX_AT_BASE, 0 }, { LX_AT_FLAGS, 0 },
 		{ LX_AT_ENTRY, img->entry }, { LX_AT_UID, 0 }, { LX_AT_EUID, 0 }, { LX_AT_GID, 0 },
-		{ LX_AT_EGID, 0 }, { LX_AT_HWCAP, 0 }, { LX_AT_CLKTCK, 100 }, { LX_AT_SECURE, 0 },
+		{ LX_AT_EGID, 0 }, { LX_AT_HWCAP, LX_HWCAP }, { LX_AT_CLKTCK, 100 }, { LX_AT_SECURE, 0 },
 		{ LX_AT_RANDOM, rnd }, { LX_AT_EXECFN, execfn }, { 15 /* AT_PLATFORM */, plat },
 		{ LX_AT_NULL, 0 },
 	};

@@ -101,8 +101,18 @@ static int add_entry(struct lx_fs *fs, const char *name, uint64_t mode, const ui
 			fs->nodes[d].mode = LX_S_IFDIR | ((unsigned)mode & 07777);
 		return d < 0 ? d : 0;
 	}
-	if (type != LX_S_IFREG) {
-		*why = "only files and directories are supported";
+	/* A symbolic link's data is its target (lx_fs_walk reads it). */
+	if (type == LX_S_IFLNK) {
+		bool nul = false;
+		for (uint64_t k = 0; k < size && k < LX_PATH_MAX && !nul; k++)
+			nul = data[k] == 0;
+		if (size == 0 || size >= LX_PATH_MAX || nul) {
+			*why = "bad symbolic link target";
+			return -LX_EINVAL;
+		}
+	}
+	if (type != LX_S_IFREG && type != LX_S_IFLNK) {
+		*why = "only files, directories and symbolic links are supported";
 		return -LX_EINVAL;
 	}
 	if (lx_fs_lookup(fs, abs) >= 0) {

@@ -4,7 +4,8 @@
  * made up by lx_procfs.c), and a writable in-memory /tmp whose files grow
  * page by page from a memory budget the server gives (struct lx_pages).
  * Nodes live in one table; a path names a node by its normalized absolute
- * form ("/", "/bin/hello").  Symbolic links (only in /tmp) are followed by
+ * form ("/", "/bin/hello").  Symbolic links (in /tmp, and the archive's:
+ * aarch64's test programs are links to one program) are followed by
  * lx_fs_walk.
  *
  *   nodes[0] "/"  <- parent of "/bin", "/etc", "/tmp" ...

@@ -164,6 +164,31 @@ static uint64_t page_up(uint64_t x, bool *overflow)
 	return (x + LX_PAGE - 1) & ~(LX_PAGE - 1);
 }
 
+/* Commit accounting: the bytes of writable regions but the stack (heap,
+ * anonymous and private file mappings), outside [skip_start, skip_end)
+ * (a range about to be replaced).  Adding `more` to them must stay within
+ * the server's limit (host.commit_limit, 0: none): a process gets ENOMEM
+ * from mmap, brk and mprotect, never a kill on a later first touch. */
+static bool over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start,
+			uint64_t skip_end)
+{
+	uint64_t limit = p->host.commit_limit, used = 0;
+	if (!limit)
+		return false;
+	for (unsigned i = 0; i < p->nvmas; i++) {
+		const struct lx_vma *v = &p->vmas[i];
+		if (!(v->prot & LX_PROT_WRITE) || v->flags & LX_VMA_STACK)
+			continue;
+		uint64_t s = v->start, e = v->end;
+		if (s < skip_end && e > skip_start) {
+			/* the part outside the skipped range */
+			used += (skip_start > s ? skip_start - s : 0) + (e > skip_end ? e - skip_end : 0);
+			continue;
+		}
+		used += e - s;
+	}
+	return used > limit || more > limit - used;
+}
 
 void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 {
@@ -212,6 +237,10 @@ void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	}
 	v.start = addr;
 	v.end = addr + len;
+	if (prot & LX_PROT_WRITE && over_commit(p, len, addr, addr + len)) {
+		act->ret = -LX_ENOMEM;
+		return;
+	}
 	int err = lx_vma_map(p, &v);
 	if (err) {
 		act->ret = err;
@@ -272,6 +301,19 @@ void lx_sys_mprotect(struct lx_proc *p, const uint64_t a[6], struct lx_action *a
 		}
 		at = v->end;
 	}
+	if (prot & LX_PROT_WRITE) {
+		/* What of [start, end) becomes writable and counts from now on. */
+		uint64_t more = 0;
+		for (unsigned i = 0; i < p->nvmas; i++) {
+			const struct lx_vma *v = &p->vmas[i];
+			if (v->end > start && v->start < end && !(v->flags & LX_VMA_STACK))
+				more += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
+		}
+		if (over_commit(p, more, start, end)) {
+			act->ret = -LX_ENOMEM;
+			return;
+		}
+	}
 	struct lx_vma pieces[LX_MAX_VMAS];
 	unsigned n = 0;
 	for (unsigned i = 0; i < p->nvmas; i++) {
@@ -314,7 +356,7 @@ void lx_sys_brk(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	bool overflow = false;
 	uint64_t old_end = page_up(p->brk, &overflow), new_end = page_up(want, &overflow);
 	if (new_end > old_end) {
-		if (!range_free(p, old_end, new_end))
+		if (!range_free(p, old_end, new_end) || over_commit(p, new_end - old_end, 0, 0))
 			return;
 		struct lx_vma v = { .start = old_end, .end = new_end,
 				    .prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_HEAP };

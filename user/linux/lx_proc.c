@@ -460,8 +460,8 @@ static int64_t sys_execve(struct lx_proc *p, uint64_t upath, uint64_t uargv, uin
 		return err;
 	if (strcmp(path, "/proc/self/exe") == 0)
 		memcpy(abs, p->exe, sizeof(abs));
-	else if ((err = lx_fs_resolve(p->fs, p->cwd, path, abs)))
-		return err;
+	else if ((err = lx_fs_walk(p->fs, p->cwd, path, true, abs)))
+		return err;  /* symbolic links followed, as Linux's execve */
 	int node = lx_fs_lookup(p->fs, abs);
 	if (node < 0)
 		return node;

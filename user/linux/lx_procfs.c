@@ -178,7 +178,7 @@ static size_t text(struct lx_proc *p, uint32_t ent, char *buf)
 		break;
 	case PE_CPUINFO:
 		n = snprintf(buf, cap,
-			     "processor\t: 0\nvendor_id\t: KOZO\nmodel name\t: x86_64 processor (KOZO)\n"
+			     "processor\t: 0\nvendor_id\t: KOZO\nmodel name\t: " LX_MACHINE " processor (KOZO)\n"
 			     "cpu cores\t: 1\nflags\t\t: fpu tsc\n\n");
 		break;
 	case PE_LOADAVG: {

@@ -3,7 +3,9 @@
  * pause), sending (kill, tkill, tgkill, SIGPIPE, SIGCHLD, SIGALRM, the
  * console's Ctrl-C), default actions, and handlers run on the user stack
  * with an x86_64 rt_sigframe (ucontext, siginfo, the SA_RESTORER return
- * address) that rt_sigreturn takes back.
+ * address) or an aarch64 one (siginfo, ucontext, a frame record; the
+ * return address in X30 is SA_RESTORER's or the server's trampoline page)
+ * that rt_sigreturn takes back.
  *
  *   send   ignored -> dropped; SIGKILL, or an unblocked default
  *          "terminate"/"core" -> p->killed (the server ends the process);
@@ -126,6 +128,100 @@ bool lx_child_autoreap(const struct lx_proc *parent)
 
 /* ---- the frame ---- */
 
+/* siginfo as the frame holds it (both architectures: 128 bytes). */
+static void put_siginfo(uint8_t *f, const struct lx_proc *p, int sig)
+{
+	const struct lx_siginfo *si = &p->siginfo[sig - 1];
+	lx_put32(f, (uint32_t)sig);
+	lx_put32(f + 8, (uint32_t)si->code);
+	if (sig == LX_SIGSEGV || sig == LX_SIGBUS || sig == LX_SIGILL || sig == LX_SIGFPE) {
+		lx_put64(f + 16, si->addr);
+	} else {
+		lx_put32(f + 16, (uint32_t)si->pid);
+		lx_put32(f + 24, (uint32_t)si->status);
+	}
+}
+
+#if LX_AARCH64
+/* struct rt_sigframe (aarch64): siginfo (128), ucontext; then a frame
+ * record (X29, X30) above it.  uc_mcontext is struct sigcontext:
+ * fault_address, X0-X30, SP, PC, PSTATE, then __reserved (4096 bytes,
+ * 16-aligned), which holds only the terminating empty record: the server
+ * does not see the FP/SIMD registers (docs/LINUX-ABI.md). */
+#define F_INFO 0
+#define F_UC 128
+#define F_MASK (F_UC + 40)      /* uc_sigmask */
+#define F_MCTX (F_UC + 176)     /* uc_mcontext, 16-aligned */
+#define F_SIZE (F_MCTX + 288 + 4096)
+#define PSTATE_NZCV 0xf0000000ull
+
+/* An interrupted call that is to be repeated: X0 gets its first argument
+ * back (the result overwrote it), X8 still holds its number. */
+static void restart(struct lx_proc *p, struct lx_regs *r, const struct lx_sigaction *sa)
+{
+	if (r->x[0] != (uint64_t)-LX_ERESTARTSYS)
+		return;
+	if (sa->flags & SA_RESTART) {
+		r->x[0] = p->restart_a0;
+		r->pc -= 4;  /* back over `svc #0` */
+	} else {
+		r->x[0] = (uint64_t)-LX_EINTR;
+	}
+}
+
+static int frame_push(struct lx_proc *p, struct lx_regs *r, int sig, const struct lx_sigaction *sa,
+		      uint64_t old)
+{
+	static uint8_t f[F_SIZE];  /* too big for a stack frame of the server's */
+	memset(f, 0, sizeof(f));
+	put_siginfo(f + F_INFO, p, sig);
+	lx_put32(f + F_UC + 24, 2);  /* uc_stack.ss_flags: SS_DISABLE */
+	lx_put64(f + F_MASK, old);
+	if (sig == LX_SIGSEGV || sig == LX_SIGBUS)
+		lx_put64(f + F_MCTX, p->siginfo[sig - 1].addr);  /* fault_address */
+	for (int i = 0; i < 31; i++)
+		lx_put64(f + F_MCTX + 8 + 8 * i, r->x[i]);
+	lx_put64(f + F_MCTX + 256, r->sp);
+	lx_put64(f + F_MCTX + 264, r->pc);
+	lx_put64(f + F_MCTX + 272, r->pstate & PSTATE_NZCV);
+	uint8_t rec[16];
+	lx_put64(rec, r->x[29]);
+	lx_put64(rec + 8, r->x[30]);
+	uint64_t top = (r->sp - sizeof(rec)) & ~15ull, sp = top - F_SIZE;
+	if (sp < LX_USER_MIN || r->sp > LX_USER_TOP || lx_copy_out(p, top, rec, sizeof(rec)) ||
+	    lx_copy_out(p, sp, f, sizeof(f)))
+		return -1;
+	r->sp = sp;
+	r->pc = sa->handler;
+	r->x[0] = (uint64_t)sig;
+	r->x[1] = sp + F_INFO;
+	r->x[2] = sp + F_UC;
+	r->x[29] = top;
+	r->x[30] = sa->flags & SA_RESTORER ? sa->restorer : LX_A64_SIGTRAMP;
+	return 0;
+}
+
+int lx_sigreturn(struct lx_proc *p, struct lx_regs *r)
+{
+	uint64_t frame = r->sp;  /* the handler returned with SP where it found it */
+	uint8_t m[8 + 31 * 8 + 24];
+	uint8_t mask[8];
+	if (frame % 16 || frame < LX_USER_MIN || lx_copy_in(p, frame + F_MCTX, m, sizeof(m)) ||
+	    lx_copy_in(p, frame + F_MASK, mask, sizeof(mask)))
+		return LX_SIGSEGV;
+	uint64_t sp = lx_get64(m + 256), pc = lx_get64(m + 264);
+	if (sp >= LX_USER_TOP || pc >= LX_USER_TOP)
+		return LX_SIGSEGV;  /* not an address of the process */
+	for (int i = 0; i < 31; i++)
+		r->x[i] = lx_get64(m + 8 + 8 * i);
+	r->sp = sp;
+	r->pc = pc;
+	r->pstate = (r->pstate & ~PSTATE_NZCV) | (lx_get64(m + 272) & PSTATE_NZCV);
+	p->sigmask = lx_get64(mask) & ~UNBLOCKABLE;
+	recheck(p);
+	return p->killed;
+}
+#else
 /* struct rt_sigframe (x86_64): pretcode, ucontext (304), siginfo (128). */
 #define F_UC 8
 #define F_MCTX (F_UC + 40)      /* uc_mcontext: struct sigcontext, 256 bytes */
@@ -133,87 +229,50 @@ bool lx_child_autoreap(const struct lx_proc *parent)
 #define F_INFO (F_UC + 304)
 #define F_SIZE (F_INFO + 128)
 
-int lx_signal_deliver(struct lx_proc *p, struct lx_regs *r)
+/* An interrupted call that is to be repeated: its number back in RAX. */
+static void restart(struct lx_proc *p, struct lx_regs *r, const struct lx_sigaction *sa)
 {
-	for (;;) {
-		uint64_t ready = p->sigpending & ~p->sigmask;
-		if (p->killed)
-			return p->killed;
-		if (!ready) {
-			if (p->restore_mask) {
-				p->sigmask = p->saved_mask;
-				p->restore_mask = false;
-				recheck(p);
-				if (p->killed)
-					return p->killed;
-			}
-			if (r->rax == (uint64_t)-LX_ERESTARTSYS)
-				r->rax = (uint64_t)-LX_EINTR;
-			return -1;
-		}
-		int sig = 1;
-		while (!(ready & BIT(sig)))
-			sig++;
-		p->sigpending &= ~BIT(sig);
-		struct lx_sigaction *sa = &p->sigact[sig - 1];
-		if (sa->handler == SIG_IGN)
-			continue;
-		if (sa->handler == SIG_DFL) {
-			if (dfl(sig) == DFL_TERM || dfl(sig) == DFL_CORE)
-				return sig;
-			continue;
-		}
-		if (r->rax == (uint64_t)-LX_ERESTARTSYS) {
-			if (sa->flags & SA_RESTART) {
-				r->rax = p->restart_nr;  /* the call again: back over `syscall` */
-				r->rip -= 2;
-			} else {
-				r->rax = (uint64_t)-LX_EINTR;
-			}
-		}
-		if (!(sa->flags & SA_RESTORER))
-			return LX_SIGSEGV;  /* x86_64 needs one, as Linux */
-		uint64_t old = p->restore_mask ? p->saved_mask : p->sigmask;
-		p->restore_mask = false;
-		uint8_t f[F_SIZE];
-		memset(f, 0, sizeof(f));
-		lx_put64(f, sa->restorer);
-		lx_put32(f + F_UC + 24, 2);  /* uc_stack.ss_flags: SS_DISABLE */
-		const uint64_t *g = &r->r8;
-		for (int i = 0; i < 18; i++)
-			lx_put64(f + F_MCTX + 8 * i, g[i]);
-		f[F_MCTX + 144] = 0x33;  /* cs */
-		f[F_MCTX + 150] = 0x2b;  /* ss */
-		lx_put64(f + F_MCTX + 168, old);  /* oldmask */
-		if (sig == LX_SIGSEGV || sig == LX_SIGBUS)
-			lx_put64(f + F_MCTX + 176, p->siginfo[sig - 1].addr);  /* cr2 */
-		lx_put64(f + F_MASK, old);
-		const struct lx_siginfo *si = &p->siginfo[sig - 1];
-		lx_put32(f + F_INFO, (uint32_t)sig);
-		lx_put32(f + F_INFO + 8, (uint32_t)si->code);
-		if (sig == LX_SIGSEGV || sig == LX_SIGBUS || sig == LX_SIGILL || sig == LX_SIGFPE) {
-			lx_put64(f + F_INFO + 16, si->addr);
-		} else {
-			lx_put32(f + F_INFO + 16, (uint32_t)si->pid);
-			lx_put32(f + F_INFO + 24, (uint32_t)si->status);
-		}
-		uint64_t sp = r->rsp - 128 - F_SIZE;  /* below the red zone */
-		sp = (sp & ~15ull) - 8;                /* as after a call */
-		if (sp < LX_USER_MIN || r->rsp > LX_USER_TOP || lx_copy_out(p, sp, f, sizeof(f)))
-			return LX_SIGSEGV;
-		r->rsp = sp;
-		r->rip = sa->handler;
-		r->rdi = (uint64_t)sig;
-		r->rsi = sp + F_INFO;
-		r->rdx = sp + F_UC;
-		r->rax = 0;
-		r->eflags &= ~0x500ull;  /* DF, TF */
-		p->sigmask = (p->sigmask | sa->mask | (sa->flags & SA_NODEFER ? 0 : BIT(sig))) &
-			     ~UNBLOCKABLE;
-		if (sa->flags & SA_RESETHAND)
-			*sa = (struct lx_sigaction){ 0 };
-		return 0;
+	if (r->rax != (uint64_t)-LX_ERESTARTSYS)
+		return;
+	if (sa->flags & SA_RESTART) {
+		r->rax = p->restart_nr;  /* the call again: back over `syscall` */
+		r->rip -= 2;
+	} else {
+		r->rax = (uint64_t)-LX_EINTR;
 	}
+}
+
+static int frame_push(struct lx_proc *p, struct lx_regs *r, int sig, const struct lx_sigaction *sa,
+		      uint64_t old)
+{
+	if (!(sa->flags & SA_RESTORER))
+		return -1;  /* x86_64 needs one, as Linux */
+	uint8_t f[F_SIZE];
+	memset(f, 0, sizeof(f));
+	lx_put64(f, sa->restorer);
+	lx_put32(f + F_UC + 24, 2);  /* uc_stack.ss_flags: SS_DISABLE */
+	const uint64_t *g = &r->r8;
+	for (int i = 0; i < 18; i++)
+		lx_put64(f + F_MCTX + 8 * i, g[i]);
+	f[F_MCTX + 144] = 0x33;  /* cs */
+	f[F_MCTX + 150] = 0x2b;  /* ss */
+	lx_put64(f + F_MCTX + 168, old);  /* oldmask */
+	if (sig == LX_SIGSEGV || sig == LX_SIGBUS)
+		lx_put64(f + F_MCTX + 176, p->siginfo[sig - 1].addr);  /* cr2 */
+	lx_put64(f + F_MASK, old);
+	put_siginfo(f + F_INFO, p, sig);
+	uint64_t sp = r->rsp - 128 - F_SIZE;  /* below the red zone */
+	sp = (sp & ~15ull) - 8;                /* as after a call */
+	if (sp < LX_USER_MIN || r->rsp > LX_USER_TOP || lx_copy_out(p, sp, f, sizeof(f)))
+		return -1;
+	r->rsp = sp;
+	r->rip = sa->handler;
+	r->rdi = (uint64_t)sig;
+	r->rsi = sp + F_INFO;
+	r->rdx = sp + F_UC;
+	r->rax = 0;
+	r->eflags &= ~0x500ull;  /* DF, TF */
+	return 0;
 }
 
 int lx_sigreturn(struct lx_proc *p, struct lx_regs *r)
@@ -234,6 +293,50 @@ int lx_sigreturn(struct lx_proc *p, struct lx_regs *r)
 	p->sigmask = lx_get64(uc + 296) & ~UNBLOCKABLE;
 	recheck(p);
 	return p->killed;
+}
+#endif
+
+int lx_signal_deliver(struct lx_proc *p, struct lx_regs *r)
+{
+	for (;;) {
+		uint64_t ready = p->sigpending & ~p->sigmask;
+		if (p->killed)
+			return p->killed;
+		if (!ready) {
+			if (p->restore_mask) {
+				p->sigmask = p->saved_mask;
+				p->restore_mask = false;
+				recheck(p);
+				if (p->killed)
+					return p->killed;
+			}
+			if (LX_REG_RET(r) == (uint64_t)-LX_ERESTARTSYS)
+				LX_REG_RET(r) = (uint64_t)-LX_EINTR;
+			return -1;
+		}
+		int sig = 1;
+		while (!(ready & BIT(sig)))
+			sig++;
+		p->sigpending &= ~BIT(sig);
+		struct lx_sigaction *sa = &p->sigact[sig - 1];
+		if (sa->handler == SIG_IGN)
+			continue;
+		if (sa->handler == SIG_DFL) {
+			if (dfl(sig) == DFL_TERM || dfl(sig) == DFL_CORE)
+				return sig;
+			continue;
+		}
+		restart(p, r, sa);
+		uint64_t old = p->restore_mask ? p->saved_mask : p->sigmask;
+		p->restore_mask = false;
+		if (frame_push(p, r, sig, sa, old))
+			return LX_SIGSEGV;
+		p->sigmask = (p->sigmask | sa->mask | (sa->flags & SA_NODEFER ? 0 : BIT(sig))) &
+			     ~UNBLOCKABLE;
+		if (sa->flags & SA_RESETHAND)
+			*sa = (struct lx_sigaction){ 0 };
+		return 0;
+	}
 }
 
 /* ---- the calls ---- */

@@ -260,7 +260,7 @@ static int64_t do_uname(struct lx_proc *p, uint64_t addr)
 	uts_field(uts, 1, "kozo");
 	uts_field(uts, 2, "6.1.0-kozo");
 	uts_field(uts, 3, "#1 KOZO");
-	uts_field(uts, 4, "x86_64");
+	uts_field(uts, 4, LX_MACHINE);
 	uts_field(uts, 5, "(none)");
 	return lx_copy_out(p, addr, uts, sizeof(uts)) ? -LX_EFAULT : 0;
 }
@@ -509,8 +509,10 @@ void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct l
 		act->ret = restartable(nr) ? -LX_ERESTARTSYS : -LX_EINTR;
 		p->waiting = false;
 	}
-	if (act->ret == -LX_ERESTARTSYS)
+	if (act->ret == -LX_ERESTARTSYS) {
 		p->restart_nr = nr;
+		p->restart_a0 = args[0];
+	}
 	if (act->kind == LX_ACT_BLOCK) {
 		/* every wait can be repeated; an alarm due wakes it */
 		uint64_t d = act->deadline ? act->deadline : ~0ull;

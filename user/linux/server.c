@@ -18,6 +18,7 @@
 #include "invoke.h"
 #include "lx.h"
 #include "server.h"
+#include "server_arch.h"
 #include <cycles_arch.h>
 #include <printf.h>
 #include <console.h>
@@ -31,6 +32,13 @@
 #define LINUX_RADIX 1
 #define PROC_UT_BITS 23          /* each process: an 8 MiB Untyped */
 #define MAX_PAGES 1024           /* per process: hash size; 3/4 may be used */
+/* Writable memory (but the stack) a process may map: the usable pages but
+ * 192 for its image's pages, its stack and page tables' sake.  Past it
+ * mmap/brk answer ENOMEM (lx_host.commit_limit) rather than a first touch
+ * finding no page (which ends the process: out of memory).  Where the
+ * architecture's programs rely on overcommit with this small budget it is
+ * 0, no limit (server_arch.h, lxa_commit_limit). */
+#define COMMIT_LIMIT ((MAX_PAGES * 3 / 4 - 192) * LX_PAGE)
 #define MAX_TABLES 48
 #define DEBUG_LX 0
 
@@ -292,7 +300,8 @@ static uint64_t dlog_len;
 static void log_unsupported(void *ctx, uint64_t nr, const char *name)
 {
 	char line[96];
-	int n = snprintf(line, sizeof(line), "unsupported syscall %lu (%s): ENOSYS\n", nr, name);
+	int n = snprintf(line, sizeof(line), "unsupported syscall %lu (%s): ENOSYS\n", lxa_arch_nr(nr),
+			 name);
 	for (int i = 0; i < n && i < (int)sizeof(line) - 1; i++)
 		dlog[dlog_len++ % LOG_SIZE] = line[i];
 }
@@ -553,10 +562,11 @@ static bool load(const char *path, int argc, char **argv)
 	clock_init();
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
-				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns };
+				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns,
+				.commit_limit = lxa_commit_limit(COMMIT_LIMIT) };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
-	int node = lx_fs_resolve(&fs, 0, path, abs) ? -1 : lx_fs_lookup(&fs, abs);
+	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);
 	if (node < 0 || lx_fs_is_dir(&fs, node) || !lx_fs_data(&fs, node)) {
 		printf("linux: %s: no such program in the archive\n", path);
 		return false;
@@ -607,7 +617,7 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 	uint64_t regs[KOZO_ARCH_REG_COUNT];
 	if (kozo_tcb_read_registers(ps->tcb, KOZO_ARCH_REG_COUNT, regs))
 		return false;
-	regs[KOZO_X86_RAX] = 0;
+	regs[lxa_reg_ret()] = 0;
 	if (settid) {
 		uint32_t pid = (uint32_t)child->pid;
 		if (mem_copy(cs, settid, (uint8_t *)&pid, 4, true))
@@ -632,43 +642,7 @@ static bool exec_image(unsigned i)
 	return start_image(s, entry, stack);
 }
 
-/* Signal for a user exception vector (#DE, #UD, #GP...). */
-static int exception_signal(uint64_t vector)
-{
-	switch (vector) {
-	case 0:
-	case 16:
-	case 19: return LX_SIGFPE;
-	case 1:
-	case 3: return LX_SIGTRAP;
-	case 6: return LX_SIGILL;
-	case 17: return LX_SIGBUS;
-	default: return LX_SIGSEGV;
-	}
-}
-
 /* ==== issue 16: signals ==== */
-
-static void regs_to_lx(const uint64_t *k, struct lx_regs *r)
-{
-	*r = (struct lx_regs){ .r8 = k[KOZO_X86_R8], .r9 = k[KOZO_X86_R9], .r10 = k[KOZO_X86_R10],
-			       .r11 = k[KOZO_X86_R11], .r12 = k[KOZO_X86_R12], .r13 = k[KOZO_X86_R13],
-			       .r14 = k[KOZO_X86_R14], .r15 = k[KOZO_X86_R15], .rdi = k[KOZO_X86_RDI],
-			       .rsi = k[KOZO_X86_RSI], .rbp = k[KOZO_X86_RBP], .rbx = k[KOZO_X86_RBX],
-			       .rdx = k[KOZO_X86_RDX], .rax = k[KOZO_X86_RAX], .rcx = k[KOZO_X86_RCX],
-			       .rsp = k[KOZO_X86_RSP], .rip = k[KOZO_X86_RIP],
-			       .eflags = k[KOZO_X86_RFLAGS] };
-}
-
-static void regs_from_lx(const struct lx_regs *r, uint64_t *k)
-{
-	k[KOZO_X86_R8] = r->r8, k[KOZO_X86_R9] = r->r9, k[KOZO_X86_R10] = r->r10;
-	k[KOZO_X86_R11] = r->r11, k[KOZO_X86_R12] = r->r12, k[KOZO_X86_R13] = r->r13;
-	k[KOZO_X86_R14] = r->r14, k[KOZO_X86_R15] = r->r15, k[KOZO_X86_RDI] = r->rdi;
-	k[KOZO_X86_RSI] = r->rsi, k[KOZO_X86_RBP] = r->rbp, k[KOZO_X86_RBX] = r->rbx;
-	k[KOZO_X86_RDX] = r->rdx, k[KOZO_X86_RAX] = r->rax, k[KOZO_X86_RCX] = r->rcx;
-	k[KOZO_X86_RSP] = r->rsp, k[KOZO_X86_RIP] = r->rip, k[KOZO_X86_RFLAGS] = r->eflags;
-}
 
 /* Process i stopped (its call done with *ret when ret, or a fault): act on
  * its next signal.  true: done here (a handler entered, or the process
@@ -688,15 +662,15 @@ static bool deliver(unsigned i, uint64_t *ret)
 		end_proc(i, LX_SIGKILL);
 		return true;
 	}
-	regs_to_lx(k, &r);
+	lxa_regs_to_lx(k, &r);
 	if (ret)
-		r.rax = *ret;
+		LX_REG_RET(&r) = *ret;
 	int st = lx_signal_deliver(p, &r);
 	if (st > 0) {
 		end_proc(i, st);
 		return true;
 	}
-	regs_from_lx(&r, k);
+	lxa_regs_from_lx(&r, k);
 	kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, k);
 	return true;
 }
@@ -711,13 +685,13 @@ static void sigreturn(unsigned i)
 		end_proc(i, LX_SIGKILL);
 		return;
 	}
-	regs_to_lx(k, &r);
+	lxa_regs_to_lx(k, &r);
 	int st = lx_sigreturn(&world.procs[i], &r);
 	if (st) {
 		end_proc(i, st);
 		return;
 	}
-	regs_from_lx(&r, k);
+	lxa_regs_from_lx(&r, k);
 	kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, k);
 	deliver(i, NULL);  /* what the restored mask lets through */
 }
@@ -728,7 +702,7 @@ static void resume_with(unsigned i, uint64_t ret)
 {
 	uint64_t regs[KOZO_ARCH_REG_COUNT];
 	if (kozo_tcb_read_registers(sp[i].tcb, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK) {
-		regs[KOZO_X86_RAX] = ret;
+		regs[lxa_reg_ret()] = ret;
 		kozo_tcb_write_registers(sp[i].tcb, true, KOZO_ARCH_REG_COUNT, regs);
 	}
 }
@@ -759,7 +733,7 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 	case LX_ACT_SET_FS: {
 		uint64_t regs[KOZO_ARCH_REG_COUNT];
 		if (kozo_tcb_read_registers(s->tcb, KOZO_ARCH_REG_COUNT, regs) == KOZO_OK) {
-			regs[KOZO_X86_FS_BASE] = a.addr;
+			regs[lxa_reg_tls()] = a.addr;
 			kozo_tcb_write_registers(s->tcb, false, KOZO_ARCH_REG_COUNT, regs);
 		}
 		return true;
@@ -848,9 +822,9 @@ static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned 
 {
 	struct sproc *s = &sp[i];
 	struct lx_proc *p = &world.procs[i];
-	/* MR0 ip, MR1 address, MR2 instruction fetch, MR3 #PF code. */
+	/* MR0 ip, MR1 address, MR2 instruction fetch, MR3 the arch's code. */
 	uint64_t addr = mr[1];
-	bool write = mr[3] & 2;
+	bool write = lxa_fault_write(mr);
 	int need = mr[2] ? LX_PROT_EXEC : write ? LX_PROT_WRITE : LX_PROT_READ;
 	const struct lx_vma *v = addr < LX_USER_TOP ? lx_vma_find(p, addr) : NULL;
 	/* The same address faulting again: mapping it did not help. */
@@ -883,13 +857,15 @@ static int serve(void)
 		if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
-			uint64_t args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5], ipc->msg[6] };
-			if (do_call(i, mr[0], args, &reply) && !deliver(i, &reply))
+			uint64_t nr = mr[0], args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5],
+							 ipc->msg[6] };
+			lxa_syscall_in(&nr, args);
+			if (do_call(i, nr, args, &reply) && !deliver(i, &reply))
 				len = 1;
 		} else if (label == KOZO_FAULT_VM) {
 			vm_fault(i, mr, &last_fault, &repeat);  /* resumed, or ended */
 		} else if (label == KOZO_FAULT_USER_EXCEPTION) {
-			int sig = exception_signal(mr[3]);
+			int sig = lxa_exception_signal(mr[3], ipc->msg[4]);
 			if (lx_signal_fault(&world.procs[i], sig, 0x80, mr[0])) {
 				deliver(i, NULL);  /* its handler runs */
 			} else {

@@ -50,7 +50,7 @@ const struct command commands[] = {
 	{ "echo", "<text>...", "print the arguments", cmd_echo },
 	{ "panic", "[<user> [<address>]] | fault",
 	  "deliberate kernel panic (crash telemetry test)", cmd_panic },
-	{ "linux", "<path> [args...]", "run a static Linux x86_64 program from the archive",
+	{ "linux", "<path> [args...]", "run a static Linux program (of this architecture) from the archive",
 	  cmd_linux },
 	{ "linuxmem", "", "the Linux server's process memory: regions whole, bytes free",
 	  cmd_linuxmem },

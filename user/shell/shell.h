@@ -66,10 +66,9 @@ void cmd_test(int argc, char **argv);
  * when it starts (spawned stopped, listed, destroyed). */
 bool is_test_program(const char *name);
 void cmd_test_caps(const char *name);
-/* user/linux/server.c, linked on the architectures whose Linux programs
- * the server runs; NULL elsewhere, and the shell leaves the command out. */
-void cmd_linux(int argc, char **argv) __attribute__((weak));
-void cmd_linuxmem(int argc, char **argv) __attribute__((weak));
-void cmd_linuxattack(int argc, char **argv) __attribute__((weak));
+/* commands_linux.c: requests to the Linux server (both architectures). */
+void cmd_linux(int argc, char **argv);
+void cmd_linuxmem(int argc, char **argv);
+void cmd_linuxattack(int argc, char **argv);
 
 #endif

@@ -8,8 +8,13 @@ int main(int argc, char **argv)
 {
 	printf("about to crash\n");
 	fflush(stdout);
-	if (argc > 1 && strcmp(argv[1], "ill") == 0)
+	if (argc > 1 && strcmp(argv[1], "ill") == 0) {
+#ifdef __aarch64__
+		__asm__ volatile("udf #0");
+#else
 		__asm__ volatile("ud2");
+#endif
+	}
 	*(volatile int *)8 = 1;
 	return 0;
 }
