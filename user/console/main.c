@@ -73,7 +73,7 @@ static void drain(void)
 		uint8_t c = serial_hw_rx();
 		in.ring[in.head++ % RING_SIZE] = c;
 		got = true;
-		intr = intr || c == 0x03;
+		intr = intr || console_intr_bit(c);
 	}
 	bool full = in.head - in.tail == RING_SIZE;
 	if (full != in.held) {
@@ -115,13 +115,46 @@ static uint64_t do_write(uint64_t len, uint64_t mr[4])
 	return kozo_msginfo(KOZO_OK, 0, 0, 0);
 }
 
-static uint64_t do_read(uint64_t badge, uint64_t mr[4])
+/* The reader with this badge, or NULL: only readers READ. */
+static const struct reader *reader_of(uint64_t badge)
 {
-	const struct reader *r = NULL;
 	for (unsigned i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
 		if (readers[i].badge == badge && kozo_startup_has(startup, readers[i].input) &&
 		    kozo_startup_has(startup, readers[i].intr))
-			r = &readers[i];
+			return &readers[i];
+	return NULL;
+}
+
+/* Discard the unread input through its last interrupt character; MR0 the
+ * CONSOLE_INTR_* bits of the interrupt characters discarded. */
+static uint64_t do_take_intr(uint64_t badge, uint64_t mr[4])
+{
+	if (!reader_of(badge))
+		return kozo_msginfo(KOZO_ERR_ILLEGAL_OPERATION, 0, 0, 0);
+	unsigned upto = in.tail, bits = 0;
+	for (unsigned i = in.tail; i != in.head; i++)
+		if (console_intr_bit(in.ring[i % RING_SIZE]))
+			upto = i + 1;
+	for (; in.tail != upto; in.tail++)
+		bits |= console_intr_bit(in.ring[in.tail % RING_SIZE]);
+	if (in.held)
+		drain(); /* room again */
+	mr[0] = bits;
+	return kozo_msginfo(KOZO_OK, 0, 0, 1);
+}
+
+static uint64_t do_foreground(uint64_t badge)
+{
+	const struct reader *r = reader_of(badge);
+	if (!r)
+		return kozo_msginfo(KOZO_ERR_ILLEGAL_OPERATION, 0, 0, 0);
+	fg = r;
+	return kozo_msginfo(KOZO_OK, 0, 0, 0);
+}
+
+static uint64_t do_read(uint64_t badge, uint64_t mr[4])
+{
+	const struct reader *r = reader_of(badge);
 	if (!r)
 		return kozo_msginfo(KOZO_ERR_ILLEGAL_OPERATION, 0, 0, 0);
 	fg = r;
@@ -195,6 +228,8 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 		case CONSOLE_WRITE: reply = do_write(kozo_msginfo_length(info), mr); break;
 		case CONSOLE_READ: reply = do_read(badge, mr); break;
 		case CONSOLE_IRQTEST: reply = do_irqtest(mr); break;
+		case CONSOLE_FOREGROUND: reply = do_foreground(badge); break;
+		case CONSOLE_TAKE_INTR: reply = do_take_intr(badge, mr); break;
 		default: reply = kozo_msginfo(KOZO_ERR_ILLEGAL_OPERATION, 0, 0, 0); break;
 		}
 		info = kozo_reply_recv(KOZO_PROC_SERVICE, reply, mr, &badge);

@@ -250,7 +250,9 @@ static int start(unsigned pid)
 		g[ng++] = (struct kozo_grant){ console_ep, KOZO_PROC_CONSOLE,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true,
 					       KOZO_CONSOLE_BADGE_LINUX };
-		g[ng++] = COPY(linux_ntfn, KOZO_PROC_NTFN, KOZO_RIGHT_READ);
+		/* Bound: the console's Ctrl-C reaches it while it waits for
+		 * its processes' faults. */
+		a.ntfn = linux_ntfn;
 		g[ng++] = (struct kozo_grant){ sup_ep, KOZO_PROC_SUPERVISOR,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true, pid };
 		g[ng++] = COPY(linux_ep, KOZO_PROC_SERVICE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE);

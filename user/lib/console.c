@@ -4,7 +4,7 @@
 #include "string.h"
 #include <kozo/errors.h>
 
-static uint64_t console_ep, console_ntfn, signals;
+static uint64_t console_ep, console_ntfn, signals, read_max = CONSOLE_MAX_BYTES;
 static uint8_t inbuf[CONSOLE_MAX_BYTES];
 static unsigned in_len, in_pos;
 
@@ -43,7 +43,7 @@ void console_write(const char *s, size_t n)
 /* One READ; the bytes land in inbuf.  Returns their number, -1 on refusal. */
 static int read_some(void)
 {
-	uint64_t mr[4] = { sizeof(inbuf), 0, 0, 0 };
+	uint64_t mr[4] = { read_max, 0, 0, 0 };
 	uint64_t info = kozo_msginfo(CONSOLE_READ, 0, 0, 1);
 	if (kozo_call_status(console_ep, &info, mr) || kozo_msginfo_label(info) != KOZO_OK)
 		return -1;
@@ -82,6 +82,38 @@ uint64_t console_take_signals(void)
 	uint64_t s = signals;
 	signals = 0;
 	return s;
+}
+
+void console_read_max(unsigned max)
+{
+	read_max = max == 0 || max > CONSOLE_MAX_BYTES ? CONSOLE_MAX_BYTES : max;
+}
+
+int console_foreground(void)
+{
+	uint64_t mr[4] = { 0, 0, 0, 0 };
+	uint64_t info = kozo_msginfo(CONSOLE_FOREGROUND, 0, 0, 0);
+	int err = kozo_call_status(console_ep, &info, mr);
+	return err ? err : (int)kozo_msginfo_label(info);
+}
+
+unsigned console_take_intr(void)
+{
+	uint64_t mr[4] = { 0, 0, 0, 0 };
+	uint64_t info = kozo_msginfo(CONSOLE_TAKE_INTR, 0, 0, 0);
+	unsigned bits = 0, upto = in_pos; /* inbuf[in_pos, upto) is discarded */
+	for (unsigned i = in_pos; i < in_len; i++)
+		if (console_intr_bit(inbuf[i]))
+			upto = i + 1;
+	if (kozo_call_status(console_ep, &info, mr) == KOZO_OK && kozo_msginfo_label(info) == KOZO_OK &&
+	    mr[0]) {
+		bits = (unsigned)mr[0] & (CONSOLE_INTR_INTR | CONSOLE_INTR_QUIT | CONSOLE_INTR_ESCAPE);
+		upto = in_len; /* what this client holds came before it */
+	}
+	for (unsigned i = in_pos; i < upto; i++)
+		bits |= console_intr_bit(inbuf[i]);
+	in_pos = upto;
+	return bits;
 }
 
 uint64_t console_irqtest(void)

@@ -254,8 +254,10 @@ static int build(struct build *b, const struct kozo_spawn_args *a, uint64_t *cap
 	}
 	if (a->ntfn) {
 		TRY("bind notification", kozo_tcb_bind_notification(tcb, a->ntfn));
+		/* Read: to wait on or poll it; the bound thread has no need to
+		 * signal itself. */
 		TRY("grant notification", kozo_cnode_copy(cnode, KOZO_PROC_NTFN, a->cnode_radix,
-							  cs->root, a->ntfn, cs->depth, KOZO_RIGHTS_ALL));
+							  cs->root, a->ntfn, cs->depth, KOZO_RIGHT_READ));
 		caps |= 1ull << KOZO_PROC_NTFN;
 	}
 	/* The budget, after the image slots. */

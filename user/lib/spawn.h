@@ -49,8 +49,8 @@ struct kozo_spawn_args {
 	unsigned nbudget;
 	uint64_t device_frame;      /* parent's frame cap mapped at KOZO_PROC_DEVICE_ADDR, moved */
 	uint64_t device_paddr;
-	uint64_t ntfn;              /* parent's notification copied to KOZO_PROC_NTFN and
-				     * bound to the TCB; 0: none */
+	uint64_t ntfn;              /* parent's notification copied (read right) to
+				     * KOZO_PROC_NTFN and bound to the TCB; 0: none */
 	uint64_t arg[4];
 	bool suspended;             /* leave the thread stopped: kozo_tcb_resume starts it */
 };

@@ -50,7 +50,7 @@
 
 #define LX_MAX_FDS 32
 #define LX_MAX_VMAS 64
-#define LX_STDIN_BUF 512
+#define LX_STDIN_BUF 4096  /* a console line, as Linux's terminal: 4095 characters and its newline */
 #define LX_MAX_PROCS 8
 #define LX_MAX_ZOMBIES 256      /* ended children not yet waited for */
 #define LX_MAX_PIPES 16

@@ -119,6 +119,9 @@ _Noreturn void kozo_main(const struct kozo_startup *st);
 _Noreturn void kozo_main(const struct kozo_startup *st)
 {
 	console_client_init(KOZO_PROC_CONSOLE, KOZO_PROC_NTFN);
+	/* A byte at a time: input typed ahead of what a program reads stays
+	 * with the console, for the shell when the program has ended. */
+	console_read_max(1);
 	kozo_set_output(console_write);
 	if (st->magic != KOZO_STARTUP_MAGIC) {
 		printf("linux: bad startup info\n");

@@ -22,6 +22,7 @@
 #include <cycles_arch.h>
 #include <printf.h>
 #include <console.h>
+#include <proc.h>
 #include <string.h>
 #include <syscall.h>
 #include <thread_arch.h>
@@ -422,18 +423,24 @@ static uint64_t now_ns(void *ctx)
 }
 /* ==== end of issue 16's server support ==== */
 
+static void session_escape(void);
+
 /* A canonical-mode line from the console for p: echo, backspace, Enter
  * ends the line (delivered with its "\n"), Ctrl-D delivers what is typed,
  * or EOF on an empty line.  The other processes wait meanwhile. */
 static void read_console_line(struct lx_proc *p)
 {
-	char line[LX_STDIN_BUF];
+	static char line[LX_STDIN_BUF];
 	size_t len = 0;
 	for (;;) {
 		int c = console_getc();
-		if (c == 3 || c == 0x1c) {  /* Ctrl-C, Ctrl-\: the foreground group */
-			host_console_write(NULL, c == 3 ? "^C\n" : "^\\\n", 3);
-			lx_console_signal(&world, c == 3 ? LX_SIGINT : LX_SIGQUIT);
+		if (c == CONSOLE_CHAR_INTR || c == CONSOLE_CHAR_QUIT) {  /* the foreground group */
+			host_console_write(NULL, c == CONSOLE_CHAR_INTR ? "^C\n" : "^\\\n", 3);
+			lx_console_signal(&world, c == CONSOLE_CHAR_INTR ? LX_SIGINT : LX_SIGQUIT);
+			return;
+		}
+		if (c == CONSOLE_CHAR_ESCAPE) {
+			session_escape();  /* p is gone: its call is not answered */
 			return;
 		}
 		if (c == 4) {
@@ -453,7 +460,9 @@ static void read_console_line(struct lx_proc *p)
 			}
 			continue;
 		}
-		if ((c < 0x20 && c != '\t') || len + 2 >= sizeof(line))
+		/* Past 4095 characters a line takes only its end, as Linux's
+		 * terminal does in canonical mode. */
+		if ((c < 0x20 && c != '\t') || len + 1 >= sizeof(line))
 			continue;
 		line[len++] = (char)c;
 		console_write(&line[len - 1], 1);
@@ -721,6 +730,8 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 		if (a.kind != LX_ACT_NEED_INPUT)
 			break;
 		read_console_line(p);
+		if (!s->live)
+			return false;  /* the session escape ended it */
 	}
 	if (s->out_of_memory) {
 		printf("linux: %s: out of memory (page or capability slots)\n", p->exe);
@@ -765,6 +776,19 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 	}
 }
 
+static bool console_event(uint64_t bits);
+
+/* Ctrl-]: the session ends whatever its programs do (they may ignore or
+ * catch every signal they can). */
+static void session_escape(void)
+{
+	host_console_write(NULL, "^]\n", 3);
+	printf("linux: escape (Ctrl-]): every process of the session is killed\n");
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+		if (sp[i].live)
+			end_proc(i, LX_SIGKILL);
+}
+
 /* After any event: end killed processes, repeat parked calls until none
  * can go on.  When every live process is parked nothing can ever wake
  * them: end them all. */
@@ -799,13 +823,19 @@ static void settle(void)
 		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
 			first = sp[i].deadline;
 	}
-	if (running)
-		return;
+	if (running || first_done)
+		return;  /* (the first ended: the run is over, parked ones go with it) */
 	if (first != ~0ull) {
 		/* Every process waits, one until a deadline: no kernel timer is
 		 * reachable from user space, so wait on the tick source. */
-		while (now_ns(NULL) < first)
+		while (now_ns(NULL) < first) {
+			uint64_t bits = kozo_poll(KOZO_PROC_NTFN);
+			if (bits) {
+				console_event(bits);  /* parked calls see the signal */
+				break;
+			}
 			kozo_yield();
+		}
 		settle();
 		return;
 	}
@@ -816,6 +846,58 @@ static void settle(void)
 		}
 	}
 }
+
+/* ==== interrupting: Ctrl-C, Ctrl-\ and the session escape Ctrl-] ====
+ *
+ * The console signals the foreground reader's notification (bound to this
+ * thread) when one of them is typed, whether or not anyone reads: a Recv
+ * here returns it even while every process spins in user code. */
+
+/* The console's bits came: act on the interrupt characters typed (input
+ * typed before them is discarded, as a terminal flushes).  true when
+ * processes running user code have a signal to take now. */
+static bool console_event(uint64_t bits)
+{
+	if (!(bits & CONSOLE_SIG_INTR))
+		return false;
+	unsigned intr = console_take_intr();
+	if (intr & CONSOLE_INTR_ESCAPE) {
+		session_escape();
+		return false;
+	}
+	if (intr & CONSOLE_INTR_INTR) {
+		host_console_write(NULL, "^C\n", 3);
+		lx_console_signal(&world, LX_SIGINT);
+	}
+	if (intr & CONSOLE_INTR_QUIT) {
+		host_console_write(NULL, "^\\\n", 3);
+		lx_console_signal(&world, LX_SIGQUIT);
+	}
+	return intr != 0;
+}
+
+/* Processes running user code take their pending signals now rather than
+ * at their next system call or fault.  Called when the fault endpoint was
+ * just found empty: none of them has a call on its way (the processes run
+ * below this thread's priority, so none ran since), and stopping one loses
+ * nothing. */
+static void interrupt_running(void)
+{
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+		if (sp[i].live && !sp[i].blocked && lx_signal_pending(&world.procs[i]))
+			deliver(i, NULL);
+}
+
+/* A non-blocking Recv on the fault endpoint; *got false when nothing (not
+ * even the notification) was there. */
+static uint64_t poll_faults(uint64_t *badge, uint64_t mr[4], bool *got)
+{
+	uint64_t info = 0, cptr = pool.ep;
+	*got = kozo_arch_syscall(KOZO_SYS_NB_RECV, &cptr, &info, mr) == KOZO_OK;
+	*badge = cptr;
+	return info;
+}
+/* ==== end of interrupting ==== */
 
 /* A VM fault of process i: fill the page, or false (SIGSEGV). */
 static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned *repeat)
@@ -851,10 +933,19 @@ static int serve(void)
 	struct kozo_ipc_buffer *ipc = kozo_ipc_buffer();
 	uint64_t info = kozo_recv(pool.ep, &badge, mr), last_fault = ~0ull;
 	unsigned repeat = 0;
+	bool got = true, interrupting = false, answer;
 	for (;;) {
 		uint64_t label = kozo_msginfo_label(info), reply = 0;
 		unsigned len = 0, i = (unsigned)(badge - LINUX_BADGE);
-		if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
+		answer = got && info != 0;
+		if (!got) {
+			/* Nothing queued: stop who has a signal to take. */
+			interrupting = false;
+			interrupt_running();
+		} else if (info == 0) {
+			/* The bound notification (every fault has a label). */
+			interrupting |= console_event(badge);
+		} else if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
 			uint64_t nr = mr[0], args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5],
@@ -881,7 +972,16 @@ static int serve(void)
 		if (first_done)
 			return first_status;
 		mr[0] = reply;
-		info = kozo_reply_recv(pool.ep, kozo_msginfo(0, 0, 0, len), mr, &badge);
+		if (!interrupting) {
+			got = true;
+			info = answer ? kozo_reply_recv(pool.ep, kozo_msginfo(0, 0, 0, len), mr, &badge)
+				      : kozo_recv(pool.ep, &badge, mr);
+			continue;
+		}
+		/* Take what is queued before stopping anyone. */
+		if (answer)
+			kozo_reply(kozo_msginfo(0, 0, 0, len), mr);
+		info = poll_faults(&badge, mr, &got);
 	}
 }
 
@@ -908,6 +1008,10 @@ int linux_run(int argc, char **argv)
 		return 0;
 	}
 	first_done = false;
+	(void)kozo_poll(KOZO_PROC_NTFN);  /* Ctrl-C typed before this run */
+	(void)console_take_intr();
+	if (console_foreground() != KOZO_OK)
+		printf("linux: the console refuses to make this server its foreground reader\n");
 	int status = 126 << 8;  /* a shell's "cannot execute" */
 	if (load(argv[0], argc, argv))
 		status = serve();
