@@ -65,9 +65,9 @@ selfcheck ipc-plant-two-caps "$plant" 'after step [0-9]+:|assertion failed: slot
 # Issue 12's: each reverted isolation fix, from its seeds.
 iso=${FUZZ_ISO_SELFCHECK_SECONDS:-300}
 selfcheck ipc-revert-pt "$iso" 'no live .* capability records|reachable from two places' \
-	"reverted isolation fix 'pt'" vs-unmap-tables vs-unmap-table
+	"reverted isolation fix 'pt'" vs-unmap-tables vs-unmap-table vs-unmap-stale
 selfcheck ipc-revert-tlb "$iso" 'TLB: (stale translation|translation of va)' \
-	"reverted isolation fix 'tlb'" vs-unmap-table
+	"reverted isolation fix 'tlb'" vs-unmap-table vs-unmap-stale
 selfcheck ipc-revert-ipcbuf "$iso" 'IPC buffer the kernel may not write' \
 	"reverted isolation fix 'ipcbuf'" vs-ipc-buffer
 selfcheck ipc-revert-fault "$iso" 'keeps a stale fault' "reverted isolation fix 'fault'" \
