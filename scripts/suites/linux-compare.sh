@@ -40,7 +40,10 @@ for f in "$P"/*; do
 done
 cp "$BB" "$root/bin/busybox"
 cp -r tests/linux/files/. "$root/"
-bwrap --ro-bind "$root" / --tmpfs /dev --dev-bind /dev/null /dev/null \
+# Default signal dispositions, as a program started from a terminal has
+# (a test run under nohup or a CI runner may inherit SIGHUP or SIGQUIT
+# ignored, and `kill -HUP $$` would then differ from KOZO for that reason).
+env --default-signal bwrap --ro-bind "$root" / --tmpfs /dev --dev-bind /dev/null /dev/null \
 	--dev-bind /dev/zero /dev/zero --dev-bind /dev/urandom /dev/urandom \
 	--dev-bind /dev/tty /dev/tty --proc /proc --tmpfs /tmp --unshare-uts --unshare-pid \
 	--hostname kozo --chdir / --clearenv --setenv HOME / --setenv PATH /bin --setenv TERM dumb \

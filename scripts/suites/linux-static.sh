@@ -48,7 +48,7 @@ if ! gcc -O2 -static -DKOZOTEST_PROGRAMS="$progs" -o "$root/bin/kozotest" tests/
 	echo "FAIL host build"; echo "0 passed, 1 failed"; exit 1
 fi
 host() { # argv as on KOZO: output and status of the host run
-	HOST_OUT=$(bwrap --ro-bind "$root" / --tmpfs /tmp --dev /dev --proc /proc --unshare-pid \
+	HOST_OUT=$(env --default-signal bwrap --ro-bind "$root" / --tmpfs /tmp --dev /dev --proc /proc --unshare-pid \
 		--chdir / --clearenv --setenv HOME / --setenv PATH /bin "$@" </dev/null 2>/dev/null)
 	HOST_STATUS=$?
 }

@@ -76,7 +76,7 @@ else
 	same "rung 2: busybox ls / = host listing of the same tree" "$HOST_OUT" "$HOST_STATUS"
 	run_cmd "linux /bin/busybox ls /bin" 60
 	same "rung 2: busybox ls /bin lists the archive" \
-		"$( (cd tests/linux/progs && ls -- *.c | sed 's/\.c$//'); echo busybox; echo corrupt) | LC_ALL=C sort)" 0
+		"$({ (cd tests/linux/progs && ls -- *.c) | sed 's/\.c$//'; echo busybox; echo corrupt; } | LC_ALL=C sort)" 0
 	run_cmd "linux /bin/busybox uname -a" 60
 	same "rung 2: busybox uname -a = the documented KOZO values" \
 		"Linux kozo 6.1.0-kozo #1 KOZO x86_64 GNU/Linux" 0

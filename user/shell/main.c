@@ -29,6 +29,10 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 {
 	startup = st;
 	console_client_init(KOZO_PROC_CONSOLE, KOZO_PROC_NTFN);
+	/* A byte at a time: what follows a command line stays with the
+	 * console for the program the command starts (a Linux program reads
+	 * its input from there). */
+	console_read_max(1);
 	kozo_set_output(console_write);
 	if (st->magic != KOZO_STARTUP_MAGIC) {
 		printf("shell: bad startup info\n");
