@@ -20,6 +20,7 @@ KERNEL=$KOZO_OUT/$ARCH/kozo.elf
 TMP=$(mktemp -d /tmp/kozo-linux-static.XXXXXX)
 trap 'stop_qemu; rm -rf "$TMP"' EXIT
 . scripts/lib/qemu-shell.sh
+. scripts/lib/linux-clock.sh
 
 pass=0 fail=0 failed=
 check() { # name, then a command that succeeds when the check passes
@@ -97,6 +98,7 @@ else
 		test "$(grep -c 'unsupported syscall 999 ' <<<"$OUT")" = 1
 	compare "a faulting program: SIGSEGV, status 139" /bin/crash
 	compare "an undefined instruction: SIGILL, status 132" /bin/crash ill
+	linux_clock_checks
 	run_cmd "linux /bin/corrupt" 60
 	check "a corrupt ELF is refused with a reason" \
 		grep -q '^linux: /bin/corrupt: not a program KOZO can run: ' <<<"$OUT"

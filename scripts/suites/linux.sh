@@ -16,6 +16,7 @@ BB=${BUSYBOX:-/bin/busybox}
 TMP=$(mktemp -d /tmp/kozo-linux.XXXXXX)
 trap 'stop_qemu; rm -rf "$TMP"' EXIT
 . scripts/lib/qemu-shell.sh
+. scripts/lib/linux-clock.sh
 
 pass=0 fail=0
 check() { # name, then a command that succeeds when the check passes
@@ -207,6 +208,7 @@ else
 	run_cmd "linux /bin/crash ill" 60
 	host /bin/crash "$P/crash" ill
 	same "an undefined instruction: SIGILL, status 132 (= host)" "$HOST_OUT" "$HOST_STATUS"
+	linux_clock_checks
 	# Exhaustion stays inside the Linux server's budget (issue 13).
 	run_cmd untyped 30
 	shell_free=$(awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT")

@@ -17,8 +17,8 @@
 #include <proc.h>
 #include <spawn.h>
 #include <cycles_arch.h>
+#include <hw/pl031.h>
 #include <hw/uart16550.h>
-#include <string.h>
 #include <string.h>
 #include <supervisor.h>
 #include <syscall.h>
@@ -153,11 +153,12 @@ static uint64_t device_untyped_at(uint64_t paddr)
 	return 0;
 }
 
-/* The CMOS real-time clock (x86_64 ports 0x70/0x71, through Init's IOPort
- * capability): seconds since the epoch, 0 when there is none.  Read until
- * two reads agree (an update may run).  The Linux server gets the value at
- * its start (startup arg[0], with the cycle counter at the read in arg[1]):
- * it holds no IOPort capability of its own. */
+/* The real time, for the Linux server (it holds no device capability of
+ * its own): read once when Init starts it and passed with the cycle
+ * counter at the read (startup arg[0], arg[1]), 0 when there is no clock.
+ *
+ * x86_64: the CMOS real-time clock (ports 0x70/0x71, through Init's IOPort
+ * capability), read until two reads agree (an update may run). */
 static unsigned cmos(unsigned reg)
 {
 	uint8_t v = 0;
@@ -166,10 +167,8 @@ static unsigned cmos(unsigned reg)
 	return v;
 }
 
-static uint64_t rtc_epoch(void)
+static uint64_t cmos_epoch(void)
 {
-	if (bi->arch != 1)
-		return 0;  /* aarch64's PL031 is not read yet */
 	static const unsigned regs[7] = { 0, 2, 4, 7, 8, 9, 0x32 };
 	unsigned t[7] = { 0 }, u[7];
 	for (int tries = 0; tries < 10; tries++) {
@@ -194,6 +193,71 @@ static uint64_t rtc_epoch(void)
 	uint64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	uint64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 	return days * 86400 + t[2] * 3600 + t[1] * 60 + t[0];
+}
+
+/* aarch64: the PL031's seconds register, through a frame of the device
+ * Untyped the kernel gives for it (include/hw/pl031.h), mapped at the
+ * spawner's scratch address for one read and deleted again. */
+static uint64_t pl031_epoch(void)
+{
+	uint64_t ut = device_untyped_at(PL031_VIRT_BASE), frame = 0;
+	if (!ut || kozo_ut_retype(&(struct kozo_ut_alloc){ .cs = &cs, .ut = { ut }, .count = 1 },
+				  KOZO_OBJ_FRAME, 0, &frame))
+		return 0;
+	uint64_t t = 0;
+	if (kozo_frame_map(frame, KOZO_CAP_INIT_VSPACE, spawner.scratch, KOZO_RIGHT_READ,
+			   false) == KOZO_OK) {
+		t = *(volatile uint32_t *)(spawner.scratch + PL031_DR);
+		kozo_frame_unmap(frame);
+	}
+	kozo_cspace_delete(&cs, frame);
+	return t;
+}
+
+static uint64_t rtc_epoch(void)
+{
+	return bi->arch == 1 ? cmos_epoch() : pl031_epoch();
+}
+
+/* The cycle counter's rate, for the Linux server's clocks (startup
+ * arg[2]; 0: unknown, the server assumes 1 GHz).  x86_64: the TSC counted
+ * over 10 ms of the PIT's channel 2 (1,193,182 Hz; mode 0 with the gate
+ * set, its output in port 0x61 bit 5 goes high at the end), as PCs have
+ * calibrated it since the PIT.  The count starts when the second byte is
+ * written, just after the first TSC read, so a pause of this virtual CPU
+ * (a loaded host) can only lengthen a measurement: the shortest of five
+ * is the rate.  aarch64's counter (PMCCNTR) counts QEMU's nominal 1 GHz,
+ * which the server assumes: no calibration. */
+#define PIT_HZ 1193182ull
+#define PIT_CALIBRATE_TICKS (PIT_HZ / 100)
+#define PIT_CALIBRATE_RUNS 5
+static uint64_t pit_window_cycles(void)
+{
+	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x43, 0xb0);  /* channel 2, lo/hi byte, mode 0 */
+	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x42, PIT_CALIBRATE_TICKS & 0xff);
+	uint64_t t0 = kozo_arch_cycles();
+	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x42, PIT_CALIBRATE_TICKS >> 8);
+	uint8_t v = 0;
+	for (unsigned spin = 0; spin < 10000000; spin++)
+		if (kozo_ioport_in8(KOZO_CAP_IOPORT, 0x61, &v) || (v & 0x20))
+			break;
+	return v & 0x20 ? kozo_arch_cycles() - t0 : 0;
+}
+
+static uint64_t cycles_hz(void)
+{
+	uint8_t b = 0;
+	if (bi->arch != 1 || kozo_ioport_in8(KOZO_CAP_IOPORT, 0x61, &b))
+		return 0;
+	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x61, (uint8_t)((b & ~0x02) | 0x01)); /* gate on, speaker off */
+	uint64_t best = 0;
+	for (int i = 0; i < PIT_CALIBRATE_RUNS; i++) {
+		uint64_t c = pit_window_cycles();
+		if (c && (!best || c < best))
+			best = c;
+	}
+	kozo_ioport_out8(KOZO_CAP_IOPORT, 0x61, b);
+	return best * PIT_HZ / PIT_CALIBRATE_TICKS;
 }
 
 static int start(unsigned pid)
@@ -256,6 +320,7 @@ static int start(unsigned pid)
 		g[ng++] = (struct kozo_grant){ sup_ep, KOZO_PROC_SUPERVISOR,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true, pid };
 		g[ng++] = COPY(linux_ep, KOZO_PROC_SERVICE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE);
+		a.arg[2] = cycles_hz();
 		a.arg[0] = rtc_epoch();
 		a.arg[1] = kozo_arch_cycles();
 		a.budget = pr->budget;

@@ -129,7 +129,7 @@ _Noreturn void kozo_main(const struct kozo_startup *st)
 			kozo_wait(KOZO_PROC_NTFN);
 	}
 	lxs_alloc_init(st);
-	linux_set_clock(st->arg[0], st->arg[1]);  /* Init read the RTC */
+	linux_set_clock(st->arg[0], st->arg[1], st->arg[2]);  /* Init read the RTC */
 	startup = st;
 	int err = start_desk();
 	if (err) {

@@ -393,19 +393,23 @@ static void mem_info(void *ctx, uint64_t *total, uint64_t *free)
 	*free = used < *total ? *total - used : 0;
 }
 
-/* The real time: Init reads the CMOS RTC when it starts the server (this
- * process holds no IOPort capability) and passes the seconds since the
- * epoch with the cycle counter at that read (startup arg[0], arg[1];
- * linux_set_clock).  The tick source is the cycle counter at a nominal
- * 1 GHz: the RTC is not this process's to calibrate against, so sleeps and
- * `date` agree with each other but may run at the host counter's pace
- * (docs/LINUX-ABI.md). */
+/* The real time: Init reads the platform's RTC (CMOS on x86_64, PL031 on
+ * aarch64) when it starts the server (this process holds no device
+ * capability) and passes the seconds since the epoch with the cycle
+ * counter at that read, and the counter's rate (startup arg[0], arg[1],
+ * arg[2]; linux_set_clock).  x86_64's rate is the TSC's, which Init
+ * calibrates against the PIT; 0 (aarch64, or no PIT) keeps the nominal
+ * 1 GHz of QEMU's aarch64 cycle counter (docs/LINUX-ABI.md, "Time"). */
 static uint64_t cycles_per_s = 1000000000ull, boot_epoch_ns, rtc_s, rtc_cycles;
 
-void linux_set_clock(uint64_t epoch_s, uint64_t cycles)
+void linux_set_clock(uint64_t epoch_s, uint64_t cycles, uint64_t cycles_hz)
 {
 	rtc_s = epoch_s;
 	rtc_cycles = cycles;
+	/* A rate outside 1 MHz..10 GHz is a failed calibration (and would
+	 * overflow now_ns). */
+	if (cycles_hz >= 1000000ull && cycles_hz <= 10000000000ull)
+		cycles_per_s = cycles_hz;
 }
 
 static void clock_init(void)

@@ -7,7 +7,7 @@
 int linux_run(int argc, char **argv);
 /* The real time Init read at the server's start: seconds since the epoch
  * (0: none) and the cycle counter then. */
-void linux_set_clock(uint64_t epoch_s, uint64_t cycles);
+void linux_set_clock(uint64_t epoch_s, uint64_t cycles, uint64_t cycles_hz);
 /* The per-process Untyped regions: how many are whole (nothing retyped
  * from them: every process's memory came back), of how many, and their
  * size.  Only while no program runs. */

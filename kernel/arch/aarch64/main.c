@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "aarch64.h"
 #include "cpu.h"
+#include <hw/pl031.h>
 
 #define MAX_REGIONS 16
 #define TIMER_PERIOD_US 10000
@@ -101,7 +102,9 @@ _Noreturn void kmain(paddr_t dtb, uint64_t entry_el)
 	boot_in.has_ioports = false;
 	boot_in.serial_paddr = VIRT_UART0;
 	boot_in.device[0] = (struct boot_region){ VIRT_UART0, VIRT_UART0 + (1u << UART_FRAME_BITS) };
-	boot_in.device_count = 1;
+	/* The PL031 RTC's page: Init reads the time there for the Linux server. */
+	boot_in.device[1] = (struct boot_region){ PL031_VIRT_BASE, PL031_VIRT_BASE + KOZO_PAGE_SIZE };
+	boot_in.device_count = 2;
 	boot_in.kernel_start = arch_kernel_to_phys(_kernel_start);
 	boot_in.kernel_end = arch_kernel_to_phys(_kernel_end);
 	kernel.build_id = KOZO_BUILD_ID;
