@@ -67,6 +67,12 @@ editing() {
 	check "Ctrl-U erases the line" is "fine"
 	run_cmd $'echo abcd\bx'
 	check "backspace" is "abcx"
+	run_cmd $'echo caf\xc3\xa9 \xe2\x82\xac'
+	check "UTF-8 bytes are kept (they were dropped)" is $'caf\xc3\xa9 \xe2\x82\xac'
+	run_cmd $'echo x\xc3\xa9\x7fy'
+	check "backspace erases a UTF-8 character whole" is "xy"
+	run_cmd $'echo a\x1b[999;1Hb\x1b[1;5Cc'
+	check "escape sequences with parameters are ignored whole (999;1H was half typed)" is "abc"
 	printf '%s' $'echo gone\x03' >&3
 	run_cmd "echo after"
 	check "Ctrl-C abandons the line" bash -c '! grep -q "^gone" <<<"$1" && grep -q "^after$" <<<"$1"' _ "$OUT"

@@ -100,23 +100,34 @@ static void redraw(const char *buf, size_t len)
 enum line_result { LINE_OK, LINE_TOO_LONG, LINE_INTERRUPTED };
 
 /* Read one line into buf (LINE_MAX bytes), echoing.  Backspace and DEL
- * erase one character, Ctrl-U the whole line, Ctrl-C abandons it; the up
- * and down arrows (ESC [ A, ESC [ B) walk the history.  Other control
- * characters are ignored; CR, LF or CR LF end the line.  Past LINE_MAX - 1
- * characters the rest is read and dropped, and the line is refused. */
+ * erase one character (a UTF-8 character's bytes together), Ctrl-U the
+ * whole line, Ctrl-C abandons it; the up and down arrows (ESC [ A, ESC [ B)
+ * walk the history, and any other escape sequence (ESC [, parameters, a
+ * final byte, as ECMA-48 defines a control sequence) is read whole and
+ * ignored.  Other control characters are ignored; bytes from 0x80 on
+ * (UTF-8) are kept.  CR, LF or CR LF end the line.  Past LINE_MAX - 1
+ * bytes the rest is read and dropped, and the line is refused. */
 static enum line_result read_line(char *buf)
 {
 	static bool last_cr;
 	size_t len = 0;
 	bool too_long = false;
 	unsigned back = 0;  /* history entries walked back; 0: the new line */
-	int esc = 0;        /* 1: after ESC, 2: after ESC [ */
+	int esc = 0;        /* 1: after ESC, 2: after ESC [, 3: after parameters */
 	for (;;) {
 		int c = console_getc();
 		if (c < 0)
 			c = '\n';
 		if (esc == 1) {
 			esc = c == '[' ? 2 : 0;
+			continue;
+		}
+		if (esc >= 2 && c >= 0x20 && c <= 0x3f) {
+			esc = 3;  /* a parameter or intermediate byte: more follows */
+			continue;
+		}
+		if (esc == 3) {
+			esc = 0;  /* the final byte of a sequence with parameters */
 			continue;
 		}
 		if (esc == 2) {
@@ -166,6 +177,8 @@ static enum line_result read_line(char *buf)
 		}
 		if (c == '\b' || c == 0x7f) {
 			if (len && !too_long) {
+				while (len > 1 && ((unsigned char)buf[len - 1] & 0xc0) == 0x80)
+					len--;  /* a UTF-8 character's continuation bytes */
 				len--;
 				out("\b \b", 3);
 			}
@@ -173,7 +186,7 @@ static enum line_result read_line(char *buf)
 		}
 		if (c == '\t')
 			c = ' ';
-		if (c < 0x20 || c > 0x7e)
+		if (c < 0x20 || c == 0x7f || c > 0xff)
 			continue;
 		if (len + 1 >= LINE_MAX) {
 			too_long = true;
