@@ -98,6 +98,18 @@ for ARCH in ${ARCH:-x86_64 aarch64}; do
 		check "faulttest: the shell's Untyped are whole again" test -n "$before" -a "$before" = "$(grep -E '^ *[0-9]+ +0x' <<<"$OUT")"
 		run_cmd ps 30
 		check "faulttest: the shell runs on, not restarted" grep -qE "^ +[0-9]+ +shell +[0-9]+ +running +0 +0$" <<<"$OUT"
+		# A test program that never ends: Ctrl-C stops it, its memory comes
+		# back (before, the shell waited for it for good).
+		from=$(log_size)
+		printf 'faulttest spin\r' >&3
+		wait_for "$from" "faulttest: 8 frames retyped; spinning" 60
+		printf '\003' >&3
+		wait_prompt "$from" 30
+		OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r')
+		check "faulttest spin: Ctrl-C stops a test program that never ends" \
+			grep -qx "shell: faulttest interrupted; destroyed" <<<"$OUT"
+		run_cmd untyped 30
+		check "faulttest spin: the shell's Untyped are whole again" test -n "$before" -a "$before" = "$(grep -E '^ *[0-9]+ +0x' <<<"$OUT")"
 		run_cmd "caps nosuch"
 		check "caps of an unknown server is an error" grep -q "^caps: no server 'nosuch'" <<<"$OUT"
 	else

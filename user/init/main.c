@@ -333,7 +333,9 @@ static int start(unsigned pid)
 		g[ng++] = (struct kozo_grant){ console_ep, KOZO_PROC_CONSOLE,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true,
 					       KOZO_CONSOLE_BADGE_FG };
-		g[ng++] = COPY(shell_ntfn, KOZO_PROC_NTFN, KOZO_RIGHT_READ);
+		/* Bound (copied with Read to KOZO_PROC_NTFN): the console's
+		 * Ctrl-C reaches the shell while it waits for a test program. */
+		a.ntfn = shell_ntfn;
 		g[ng++] = (struct kozo_grant){ sup_ep, KOZO_PROC_SUPERVISOR,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true, pid };
 		g[ng++] = COPY(KOZO_CAP_BOOTINFO_FRAME, KOZO_PROC_BOOTINFO, KOZO_RIGHT_READ);

@@ -15,6 +15,7 @@
  * Revoking the region at the end takes all of it back: `untyped` shows
  * the same free bytes before and after, whatever the program did. */
 #include "shell.h"
+#include <console.h>
 #include <cspace.h>
 #include <invoke.h>
 #include <printf.h>
@@ -225,13 +226,23 @@ static void test_end(struct test_run *r)
 		kozo_cnode_revoke(KOZO_PROC_CNODE, r->region, INIT_DEPTH);
 }
 
-/* Wait until the program says it is done or its thread faults.  The
- * shell never replies: the program is destroyed either way. */
+/* Wait until the program says it is done or its thread faults, or an
+ * interrupt key is typed: the shell's thread is bound to its notification,
+ * which the console signals on Ctrl-C, Ctrl-\ and Ctrl-] (a Recv here then
+ * returns with no label), so a program that never ends is stopped from the
+ * keyboard.  The shell never replies: the program is destroyed either way. */
 static void test_wait(struct test_run *r)
 {
 	for (;;) {
 		uint64_t mr[4] = { 0, 0, 0, 0 }, badge = 0;
 		uint64_t info = kozo_recv(r->ep, &badge, mr);
+		if (info == 0 && (badge & CONSOLE_SIG_INTR)) {
+			if (console_take_intr()) {
+				printf("^C\nshell: %s interrupted; destroyed\n", r->t->name);
+				return;
+			}
+			continue;
+		}
 		if (badge == TESTPROG_EXIT_BADGE && kozo_msginfo_label(info) == TESTPROG_EXIT) {
 			if (mr[0])
 				printf("shell: %s ended with status %lu\n", r->t->name, mr[0]);
