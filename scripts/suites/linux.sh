@@ -163,6 +163,16 @@ else
 		"linux /bin/busybox sh -c 'trap \"\" INT QUIT; while :; do :; done'" $'\x1d' 137
 	interrupt "Ctrl-] ends a session reading the console (status 137)" \
 		"linux /bin/busybox sh -c 'trap \"\" INT; read x; echo never'" $'\x1d' 137
+	# A paste of 20,000 bytes to a program that reads nothing, then Ctrl-]:
+	# the key sits behind the paste (with the console's old 8 KiB ring it
+	# never got through and the prompt did not come back).
+	from=$(log_size)
+	type_keys "linux /bin/busybox sh -c 'while :; do :; done'"$'\r'
+	sleep 3
+	head -c 20000 /dev/zero | tr '\0' a >&3
+	sleep 1
+	type_keys $'\x1d'
+	check "Ctrl-] after 20,000 unread typed-ahead bytes ends the session" wait_prompt "$from" 60
 	run_cmd "ps" 30
 	check "after the interrupts: the shell answers, the Linux server runs, nothing restarted" \
 		grep -q -E '^ +3 +linux +[0-9]+ +running +0 +0$' <<<"$OUT"

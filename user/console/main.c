@@ -21,7 +21,12 @@
 #include "serial_hw.h"
 
 #define IRQ_BADGE 1          /* the IRQ's bit on the bound notification */
-#define RING_SIZE 8192       /* more than the shell's longest line */
+/* The input ring: 256 KiB, a power of two (head and tail wrap at 2^32).
+ * Typed-ahead input waits here for its reader; an interrupt key can only
+ * be seen once the bytes typed before it are in, so the ring is sized far
+ * beyond what a person types or pastes ahead of a busy program (with 8 KiB,
+ * Ctrl-] after a 9,000-byte paste never got through). */
+#define RING_SIZE (256u * 1024)
 
 static struct {
 	uint8_t ring[RING_SIZE];
