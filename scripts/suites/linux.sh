@@ -162,6 +162,11 @@ else
 		"linux /bin/busybox sh -c 'trap \"\" INT QUIT; while :; do :; done'" $'\x1d' 137
 	interrupt "Ctrl-] ends a session reading the console (status 137)" \
 		"linux /bin/busybox sh -c 'trap \"\" INT; read x; echo never'" $'\x1d' 137
+	# A parked call that waits again at every expiry of an interval timer
+	# (SIGALRM ignored): the server's stack once grew at each expiry and
+	# overflowed within seconds (the server faulted, Init restarted it).
+	interrupt "Ctrl-C ends pause() under a 10 us interval timer, SIGALRM ignored (status 130)" \
+		"linux /bin/itimerpause ignore 10" $'\x03' 130
 	run_cmd "ps" 30
 	check "after the interrupts: the shell answers, the Linux server runs, nothing restarted" \
 		grep -q -E '^ +3 +linux +[0-9]+ +running +0 +0$' <<<"$OUT"

@@ -791,43 +791,49 @@ static void session_escape(void)
 
 /* After any event: end killed processes, repeat parked calls until none
  * can go on.  When every live process is parked nothing can ever wake
- * them: end them all. */
+ * them: end them all.  A loop, not a recursion: a process whose parked
+ * call waits again at every deadline (pause() under an interval timer
+ * whose SIGALRM is ignored or blocked) comes back here at each expiry,
+ * without end. */
 static void settle(void)
 {
-	bool progress = true;
-	while (progress) {
-		progress = false;
-		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-			struct lx_proc *p = &world.procs[i];
-			if (!sp[i].live)
-				continue;
-			if (p->killed) {
-				end_proc(i, p->killed);
-				progress = true;
-				continue;
+	for (;;) {
+		bool progress = true;
+		while (progress) {
+			progress = false;
+			for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+				struct lx_proc *p = &world.procs[i];
+				if (!sp[i].live)
+					continue;
+				if (p->killed) {
+					end_proc(i, p->killed);
+					progress = true;
+					continue;
+				}
+				if (!sp[i].blocked)
+					continue;
+				sp[i].blocked = false;
+				uint64_t reply;
+				if (do_call(i, sp[i].nr, sp[i].args, &reply) && !deliver(i, &reply))
+					resume_with(i, reply);
+				if (!sp[i].blocked)
+					progress = true;
 			}
-			if (!sp[i].blocked)
-				continue;
-			sp[i].blocked = false;
-			uint64_t reply;
-			if (do_call(i, sp[i].nr, sp[i].args, &reply) && !deliver(i, &reply))
-				resume_with(i, reply);
-			if (!sp[i].blocked)
-				progress = true;
 		}
-	}
-	bool running = false;
-	uint64_t first = ~0ull;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-		running |= sp[i].live && !sp[i].blocked;
-		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
-			first = sp[i].deadline;
-	}
-	if (running || first_done)
-		return;  /* (the first ended: the run is over, parked ones go with it) */
-	if (first != ~0ull) {
+		bool running = false;
+		uint64_t first = ~0ull;
+		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+			running |= sp[i].live && !sp[i].blocked;
+			if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
+				first = sp[i].deadline;
+		}
+		if (running || first_done)
+			return;  /* (the first ended: the run is over, parked ones go with it) */
+		if (first == ~0ull)
+			break;
 		/* Every process waits, one until a deadline: no kernel timer is
-		 * reachable from user space, so wait on the tick source. */
+		 * reachable from user space, so wait on the tick source; then
+		 * the parked calls again. */
 		while (now_ns(NULL) < first) {
 			uint64_t bits = kozo_poll(KOZO_PROC_NTFN);
 			if (bits) {
@@ -836,8 +842,6 @@ static void settle(void)
 			}
 			kozo_yield();
 		}
-		settle();
-		return;
 	}
 	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
 		if (sp[i].live) {
