@@ -196,6 +196,13 @@ else
 	check "rung 3: ten pipelines, every process's memory reclaimed" test "$(free_bytes)" = "$before"
 	check "rung 3: the last of them still printed x" test "$(prog_out)" = x
 
+	# Memory a process gives back is used again: 200 rounds of mapping,
+	# touching and unmapping 256 KiB, 50 MiB in all (a process's region
+	# is 8 MiB: the program was once killed, out of memory, in round 30).
+	run_cmd "linux /bin/mmapchurn 256 200" 120
+	host /bin/mmapchurn "$P/mmapchurn" 256 200
+	same "mmap/munmap 200 x 256 KiB: memory given back is used again (= host)" "$HOST_OUT" "$HOST_STATUS"
+
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60
 	host /bin/badcalls "$P/badcalls"
