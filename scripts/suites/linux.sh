@@ -173,6 +173,11 @@ else
 	sleep 1
 	type_keys $'\x1d'
 	check "Ctrl-] after 20,000 unread typed-ahead bytes ends the session" wait_prompt "$from" 60
+	# A parked call that waits again at every expiry of an interval timer
+	# (SIGALRM ignored): the server's stack once grew at each expiry and
+	# overflowed within seconds (the server faulted, Init restarted it).
+	interrupt "Ctrl-C ends pause() under a 10 us interval timer, SIGALRM ignored (status 130)" \
+		"linux /bin/itimerpause ignore 10" $'\x03' 130
 	run_cmd "ps" 30
 	check "after the interrupts: the shell answers, the Linux server runs, nothing restarted" \
 		grep -q -E '^ +3 +linux +[0-9]+ +running +0 +0$' <<<"$OUT"
@@ -201,6 +206,13 @@ else
 	check "rung 3: the server's process regions are whole between runs" test "$before" = "8 8 67108864"
 	check "rung 3: ten pipelines, every process's memory reclaimed" test "$(free_bytes)" = "$before"
 	check "rung 3: the last of them still printed x" test "$(prog_out)" = x
+
+	# Memory a process gives back is used again: 200 rounds of mapping,
+	# touching and unmapping 256 KiB, 50 MiB in all (a process's region
+	# is 8 MiB: the program was once killed, out of memory, in round 30).
+	run_cmd "linux /bin/mmapchurn 256 200" 120
+	host /bin/mmapchurn "$P/mmapchurn" 256 200
+	same "mmap/munmap 200 x 256 KiB: memory given back is used again (= host)" "$HOST_OUT" "$HOST_STATUS"
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60

@@ -1085,6 +1085,33 @@ static void test_signal_defaults(void)
 	SYS(pause, 0, 0, 0, 0, 0, 0, &act);
 	EQ(act.kind, LX_ACT_BLOCK);
 	EQ(act.deadline, clock_now + 5000000000ull);
+	/* ...and only wakes it: with SIGALRM ignored, a sleep repeated
+	 * after the alarm keeps its own deadline (it once took the alarm's
+	 * and ended early, as did pause() on aarch64, a ppoll) */
+	setup();
+	EQ(handle(LX_SIGALRM, 1 /* SIG_IGN */, 0, 0), 0);
+	SYS(alarm, 1, 0, 0, 0, 0, 0, NULL);
+	uint64_t two[2] = { 2, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH + 128, two, 16);
+	uint64_t woke = clock_now + 1000000000ull, end = clock_now + 2000000000ull;
+	EQ(SYS(nanosleep, SCRATCH + 128, 0, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_BLOCK);
+	EQ(act.deadline, woke);
+	clock_now = woke;
+	EQ(SYS(nanosleep, SCRATCH + 128, 0, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_BLOCK);
+	EQ(act.deadline, end);
+	EQ(proc.sigpending, 0);
+	clock_now = end;
+	EQ(SYS(nanosleep, SCRATCH + 128, 0, 0, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_RETURN);
+	SYS(alarm, 1, 0, 0, 0, 0, 0, NULL);
+	EQ(SYS(ppoll, 0, 0, 0, 0, 8, 0, &act), 0);   /* no timeout: waits */
+	EQ(act.kind, LX_ACT_BLOCK);
+	clock_now += 1000000000ull;
+	EQ(SYS(ppoll, 0, 0, 0, 0, 8, 0, &act), 0);
+	EQ(act.kind, LX_ACT_BLOCK);
+	EQ(act.deadline, ~0ull);
 	/* setitimer ITIMER_REAL with an interval; getitimer reads it */
 	setup();
 	uint64_t it[4] = { 0, 500000, 1, 0 };

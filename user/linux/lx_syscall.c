@@ -514,11 +514,15 @@ void lx_syscall(struct lx_proc *p, uint64_t nr, const uint64_t args[6], struct l
 		p->restart_a0 = args[0];
 	}
 	if (act->kind == LX_ACT_BLOCK) {
-		/* every wait can be repeated; an alarm due wakes it */
-		uint64_t d = act->deadline ? act->deadline : ~0ull;
+		/* Every wait can be repeated, and keeps its own deadline for
+		 * the repeats (lx_wait_deadline); an alarm due only wakes it
+		 * sooner: an ignored or blocked SIGALRM must not end a sleep
+		 * or a poll early as if its own time were up. */
+		uint64_t own = act->deadline ? act->deadline : ~0ull, d = own;
 		if (p->alarm_at && p->alarm_at < d)
 			d = p->alarm_at;
-		lx_block(p, act, d);
+		lx_block(p, act, own);
+		act->deadline = d;
 	}
 	/* A default action ends the process (SIGPIPE of its own write, a
 	 * kill, an unblocked pending signal). */

@@ -64,6 +64,15 @@ struct sproc {
 	uint64_t win_next;
 	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] server window: level<<56 | base */
 	unsigned ntables[2];
+	/* Frames of pages the process gave back (munmap), still in the
+	 * server's window: the next pages are made from them.  The process's
+	 * Untyped never has room again while it lives (its watermark only
+	 * goes up), nor does the window: without these a process that maps
+	 * and unmaps over and over ran out after 8 MiB in all. */
+	struct spare {
+		uint64_t frame, win;
+	} spare[MAX_PAGES];
+	unsigned nspare;
 	bool out_of_memory;
 };
 
@@ -153,19 +162,29 @@ static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill,
 {
 	uint64_t ut = pool.ut[index_of(s)];
 	uint64_t win = LX_WINDOW + index_of(s) * WINDOW_SPAN + s->win_next * LX_PAGE;
-	if (s->npages >= MAX_PAGES * 3 / 4 || s->win_next >= WINDOW_SPAN / LX_PAGE) {
+	if (s->npages >= MAX_PAGES * 3 / 4 ||
+	    (!s->nspare && s->win_next >= WINDOW_SPAN / LX_PAGE)) {
 		s->out_of_memory = true;
 		return NULL;
 	}
 	uint64_t frame, copy;
-	int err = lxs_retype(ut, KOZO_OBJ_FRAME, 0, &frame);
-	if (!err)
-		err = ensure_tables(s, 1, LXS_VSPACE, win);
-	if (!err)
-		err = kozo_frame_map(frame, LXS_VSPACE, win,
-				     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
+	int err = KOZO_OK;
+	if (s->nspare) {
+		/* A page given back: whole overwritten by fill below. */
+		s->nspare--;
+		frame = s->spare[s->nspare].frame;
+		win = s->spare[s->nspare].win;
+	} else {
+		err = lxs_retype(ut, KOZO_OBJ_FRAME, 0, &frame);
+		if (!err)
+			err = ensure_tables(s, 1, LXS_VSPACE, win);
+		if (!err)
+			err = kozo_frame_map(frame, LXS_VSPACE, win,
+					     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
+		if (!err)
+			s->win_next++;
+	}
 	if (!err) {
-		s->win_next++;
 		memcpy((void *)win, fill, LX_PAGE);
 		err = copy_cap(frame, 0, false, &copy);
 	}
@@ -211,8 +230,9 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 	return page_make(s, va, fill, prot);
 }
 
-/* Drop every present page in [start, start + len): both capabilities
- * (deleting them unmaps them), then rebuild the hash without them. */
+/* Drop every present page in [start, start + len): the process's
+ * capability (deleting it unmaps the page there), the frame kept as a
+ * spare for the next page_make; then rebuild the hash without them. */
 static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 {
 	static struct page keep[MAX_PAGES];
@@ -223,7 +243,10 @@ static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 			continue;
 		if (pg->va >= start && pg->va - start < len) {
 			lxs_free(pg->copy);
-			lxs_free(pg->frame);
+			if (s->nspare < MAX_PAGES)
+				s->spare[s->nspare++] = (struct spare){ pg->frame, pg->win };
+			else
+				lxs_free(pg->frame);
 		} else {
 			keep[n++] = *pg;
 		}
@@ -795,43 +818,49 @@ static void session_escape(void)
 
 /* After any event: end killed processes, repeat parked calls until none
  * can go on.  When every live process is parked nothing can ever wake
- * them: end them all. */
+ * them: end them all.  A loop, not a recursion: a process whose parked
+ * call waits again at every deadline (pause() under an interval timer
+ * whose SIGALRM is ignored or blocked) comes back here at each expiry,
+ * without end. */
 static void settle(void)
 {
-	bool progress = true;
-	while (progress) {
-		progress = false;
-		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-			struct lx_proc *p = &world.procs[i];
-			if (!sp[i].live)
-				continue;
-			if (p->killed) {
-				end_proc(i, p->killed);
-				progress = true;
-				continue;
+	for (;;) {
+		bool progress = true;
+		while (progress) {
+			progress = false;
+			for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+				struct lx_proc *p = &world.procs[i];
+				if (!sp[i].live)
+					continue;
+				if (p->killed) {
+					end_proc(i, p->killed);
+					progress = true;
+					continue;
+				}
+				if (!sp[i].blocked)
+					continue;
+				sp[i].blocked = false;
+				uint64_t reply;
+				if (do_call(i, sp[i].nr, sp[i].args, &reply) && !deliver(i, &reply))
+					resume_with(i, reply);
+				if (!sp[i].blocked)
+					progress = true;
 			}
-			if (!sp[i].blocked)
-				continue;
-			sp[i].blocked = false;
-			uint64_t reply;
-			if (do_call(i, sp[i].nr, sp[i].args, &reply) && !deliver(i, &reply))
-				resume_with(i, reply);
-			if (!sp[i].blocked)
-				progress = true;
 		}
-	}
-	bool running = false;
-	uint64_t first = ~0ull;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-		running |= sp[i].live && !sp[i].blocked;
-		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
-			first = sp[i].deadline;
-	}
-	if (running || first_done)
-		return;  /* (the first ended: the run is over, parked ones go with it) */
-	if (first != ~0ull) {
+		bool running = false;
+		uint64_t first = ~0ull;
+		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+			running |= sp[i].live && !sp[i].blocked;
+			if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
+				first = sp[i].deadline;
+		}
+		if (running || first_done)
+			return;  /* (the first ended: the run is over, parked ones go with it) */
+		if (first == ~0ull)
+			break;
 		/* Every process waits, one until a deadline: no kernel timer is
-		 * reachable from user space, so wait on the tick source. */
+		 * reachable from user space, so wait on the tick source; then
+		 * the parked calls again. */
 		while (now_ns(NULL) < first) {
 			uint64_t bits = kozo_poll(KOZO_PROC_NTFN);
 			if (bits) {
@@ -840,8 +869,6 @@ static void settle(void)
 			}
 			kozo_yield();
 		}
-		settle();
-		return;
 	}
 	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
 		if (sp[i].live) {
