@@ -311,3 +311,27 @@ void test_edge_invocation_reply(void)
 	CHECK_EQ("one_more_syscall", s2[2], s1[2] + 1);
 	kt_end(&h);
 }
+
+/* SetPriority of a blocked thread changes its priority and nothing else:
+ * it stays blocked where it waits, out of the run queues, and a message
+ * still reaches it there. */
+void test_edge_priority_of_blocked_thread(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), ts;
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t || !kt_recv_blocks(&h, t, ep))
+		return kt_end(&h);
+	const word_t prio[1] = { 5 };
+	CHECK_ERR("set_priority", kt_invoke(&h, ts, KOZO_TCB_SET_PRIORITY, prio, 1, NULL, 0), KOZO_OK);
+	CHECK_EQ("priority_5", t->priority, 5);
+	CHECK_EQ("still_blocked", t->state, THREAD_BLOCKED_RECV);
+	CHECK("not_queued_to_run", !sched_is_queued(&h.k->sched, t));
+	struct host_msg m = { .label = 3, .len = 1, .mr = { 0x77 } };
+	CHECK_ERR("nb_send_reaches_it", host_send_msg(&h, h.init, KOZO_SYS_NB_SEND, ep, &m, NULL), KOZO_OK);
+	CHECK("received", t->state == THREAD_RUNNABLE && t->ctx.regs[ARCH_REG_MR0] == 0x77);
+	CHECK("queued_at_5", sched_is_queued(&h.k->sched, t) && h.k->sched.head[5] == t);
+	kt_end(&h);
+}

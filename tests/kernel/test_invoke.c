@@ -117,8 +117,9 @@ void test_tcb_errors(void)
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
 	word_t frame = kt_new(&h, KOZO_OBJ_FRAME, 0);
 	word_t fresh = kt_new(&h, KOZO_OBJ_TCB, 0);
-	word_t nt_ro = host_slot_alloc(&h, 1);
+	word_t nt_ro = host_slot_alloc(&h, 1), ep_ro = host_slot_alloc(&h, 1);
 	KT_OK(kt_copy(&h, nt_ro, nt, KOZO_RIGHT_WRITE));
+	KT_OK(kt_copy(&h, ep_ro, ep, KOZO_RIGHT_READ));
 	const word_t cn = KOZO_CAP_INIT_CNODE, vs = KOZO_CAP_INIT_VSPACE;
 	struct { const char *name; word_t label; word_t mr[4]; unsigned len; word_t caps[3];
 		 unsigned ncaps; word_t want; } cases[] = {
@@ -130,6 +131,8 @@ void test_tcb_errors(void)
 		{ "configure_cspace_not_cnode", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { ep }, 1, KOZO_ERR_INVALID_CAPABILITY },
 		{ "configure_vspace_not_vspace", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, cn }, 2, KOZO_ERR_INVALID_CAPABILITY },
 		{ "configure_buffer_not_frame", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, vs, ep }, 3, KOZO_ERR_INVALID_CAPABILITY },
+		{ "configure_buffer_not_frame_read_only", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, vs, ep_ro }, 3,
+		  KOZO_ERR_INVALID_CAPABILITY },
 		{ "configure_buffer_misaligned", KOZO_TCB_CONFIGURE, { 0, 0, 0x1100 }, 3, { cn, vs, frame }, 3, KOZO_ERR_ALIGNMENT },
 		{ "write_registers_truncated", KOZO_TCB_WRITE_REGISTERS, { 0 }, 1, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
 		{ "write_registers_count_past_message", KOZO_TCB_WRITE_REGISTERS, { 0, 3, 1 }, 3, { 0 }, 0, KOZO_ERR_RANGE },
