@@ -103,7 +103,7 @@ static int new_object(struct boot_state *b, unsigned type, unsigned size_bits, s
 		return KOZO_ERR_NOT_ENOUGH_MEMORY;
 	if (b->next_slot >= BIT(KOZO_INIT_CNODE_RADIX))
 		return KOZO_ERR_RANGE;
-	*out = place(b, b->next_slot++, object_create(b->k, type, size_bits, mem, true));
+	*out = place(b, b->next_slot++, object_create(b->k, type, size_bits, mem));
 	return KOZO_OK;
 }
 
@@ -262,7 +262,7 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	void *cnode_mem = boot_alloc(in, KOZO_INIT_CNODE_RADIX + KOZO_SLOT_SIZE_BITS);
 	if (!cnode_mem)
 		return KOZO_ERR_NOT_ENOUGH_MEMORY;
-	struct cap cnode_cap = object_create(k, KOZO_OBJ_CNODE, KOZO_INIT_CNODE_RADIX, cnode_mem, true);
+	struct cap cnode_cap = object_create(k, KOZO_OBJ_CNODE, KOZO_INIT_CNODE_RADIX, cnode_mem);
 	cap_cnode_set_guard(&cnode_cap, KOZO_INIT_CNODE_RADIX, 64 - KOZO_INIT_CNODE_RADIX, 0);
 	b.cnode = cnode_slots(&cnode_cap);
 	struct slot *cnode_slot = place(&b, KOZO_CAP_INIT_CNODE, cnode_cap);
@@ -271,9 +271,9 @@ int kernel_boot(struct kernel *k, struct boot_info_in *in)
 	void *tcb_mem = boot_alloc(in, KOZO_TCB_SIZE_BITS);
 	if (!vs_mem || !tcb_mem)
 		return KOZO_ERR_NOT_ENOUGH_MEMORY;
-	struct slot *vs_slot = place(&b, KOZO_CAP_INIT_VSPACE, object_create(k, KOZO_OBJ_VSPACE, 0, vs_mem, true));
+	struct slot *vs_slot = place(&b, KOZO_CAP_INIT_VSPACE, object_create(k, KOZO_OBJ_VSPACE, 0, vs_mem));
 	b.vspace = vs_slot->cap;
-	struct slot *tcb_slot = place(&b, KOZO_CAP_INIT_TCB, object_create(k, KOZO_OBJ_TCB, 0, tcb_mem, true));
+	struct slot *tcb_slot = place(&b, KOZO_CAP_INIT_TCB, object_create(k, KOZO_OBJ_TCB, 0, tcb_mem));
 	struct tcb *t = (struct tcb *)tcb_slot->cap.obj;
 
 	place(&b, KOZO_CAP_IRQ_CONTROL, (struct cap){ .type = KOZO_OBJ_IRQ_CONTROL, .rights = KOZO_RIGHTS_ALL });

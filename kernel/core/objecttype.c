@@ -18,8 +18,7 @@ struct cap untyped_cap(void *base, unsigned size_bits, bool device)
 	return cap_untyped_make((uintptr_t)base, size_bits, device);
 }
 
-struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base,
-			 bool zeroed)
+struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base)
 {
 	struct cap c = { .type = (uint8_t)type, .rights = KOZO_RIGHTS_ALL, .obj = (uintptr_t)base };
 	switch (type) {
@@ -27,22 +26,16 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 		return untyped_cap(base, size_bits, false);
 	case KOZO_OBJ_TCB: {
 		struct tcb *t = base;
-		if (!zeroed)
-			memset(t, 0, sizeof(*t));
 		arch_context_init(&t->ctx);
 		t->id = ++k->next_thread_id;
 		break;
 	}
 	case KOZO_OBJ_CNODE: {
-		if (!zeroed)
-			memset(base, 0, BIT(size_bits + KOZO_SLOT_SIZE_BITS));
 		((struct cnode_header *)base)->radix = (uint8_t)size_bits;
 		cap_cnode_set_guard(&c, size_bits, 0, 0);
 		break;
 	}
 	case KOZO_OBJ_VSPACE: {
-		if (!zeroed)
-			memset(base, 0, KOZO_PAGE_SIZE);
 		word_t asid = 0;
 		if (!vspace_asid_alloc(k, base, &asid))
 			panic("retype: no ASID although decode checked");
@@ -56,8 +49,6 @@ struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, vo
 	case KOZO_OBJ_PT_L1:
 	case KOZO_OBJ_PT_L2:
 	case KOZO_OBJ_PT_L3:
-		if (!zeroed)
-			memset(base, 0, BIT(kozo_object_size_bits(type, size_bits)));
 		break;
 	default:
 		panic("object_create: type %u", PANIC_INT(type));

@@ -14,13 +14,12 @@ struct kernel;
 struct invocation;
 
 /* Initialise the object at base as type (size_bits: an Untyped's size or a
- * CNode's radix) and return its first capability: zeroing what it uses
- * first, unless zeroed says the memory is zero already (a large Retype
- * zeroes preemptibly first, untyped.c; boot_alloc zeroes too); an
- * Untyped's memory is not touched.  Cannot fail: Retype's decode checked
- * the size, alignment and (VSpace) a free ASID. */
-struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base,
-			 bool zeroed);
+ * CNode's radix) and return its first capability.  The memory must be zero
+ * already, up to object_clear_bytes (Retype clears it, at once or
+ * preemptibly, untyped.c; boot_alloc too); an Untyped's memory is not
+ * touched.  Cannot fail: Retype's decode checked the size, alignment and
+ * (VSpace) a free ASID. */
+struct cap object_create(struct kernel *k, unsigned type, unsigned size_bits, void *base);
 /* The same from device memory (an Untyped with is_device): only Frames and
  * smaller Untyped, never zeroed. */
 struct cap object_create_device(unsigned type, unsigned size_bits, void *base);

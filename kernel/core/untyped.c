@@ -128,31 +128,41 @@ static int untyped_zero(struct kernel *k, struct slot *ut, word_t end)
 	return KOZO_OK;
 }
 
-/* Make the objects.  More than RETYPE_ZERO_AT_ONCE bytes to clear: zero
- * them first, preemptibly (KERNEL_PREEMPTED leaves no object made, and the
- * same call resumes); less: each object clears what it uses as it is made
- * (the single objects and small batches of docs/PERFORMANCE.md cost what
- * they did before the preemption points).  From the objects on it cannot
- * fail or stop. */
+/* Clear what the objects need zero (object_create's contract), then make
+ * them.  More than RETYPE_ZERO_AT_ONCE bytes: zero [watermark, end) first,
+ * preemptibly (KERNEL_PREEMPTED leaves no object made, and the same call
+ * resumes); less: at once, one memset over the objects, or for TCBs each
+ * one's struct (the single objects and small batches of docs/PERFORMANCE.md
+ * cost what they did before the preemption points).  Device memory and
+ * Untypeds are never cleared.  From the objects on it cannot fail or stop. */
 static int perform_untyped_retype(struct kernel *k, struct slot *ut, const struct untyped_retype *a)
 {
-	word_t end = a->start + (a->count << a->obj_bits) - ut->cap.obj;
-	bool device = cap_untyped_is_device(&ut->cap);
-	bool zeroed = false;
-	if (!device && a->type != KOZO_OBJ_UNTYPED &&
-	    end - cap_untyped_watermark(&ut->cap) > RETYPE_ZERO_AT_ONCE) {
-		int err = untyped_zero(k, ut, end);
-		if (err)
-			return err;
-		zeroed = true;
+	word_t bytes = a->count << a->obj_bits;
+	word_t end = a->start + bytes - ut->cap.obj;
+	if (unlikely(cap_untyped_is_device(&ut->cap))) {
+		for (word_t i = 0; i < a->count; i++) {
+			struct cap c = object_create_device(a->type, a->obj_bits,
+							    (void *)(a->start + (i << a->obj_bits)));
+			cdt_insert(ut, &a->dslots[i], &c);
+			cap_acquire(k, &c);
+		}
+		cap_untyped_set_watermark(&ut->cap, end);
+		return KOZO_OK;
+	}
+	if (a->type != KOZO_OBJ_UNTYPED) {
+		if (unlikely(end - cap_untyped_watermark(&ut->cap) > RETYPE_ZERO_AT_ONCE)) {
+			int err = untyped_zero(k, ut, end);
+			if (err)
+				return err;
+		} else if (a->type != KOZO_OBJ_TCB) {
+			memset((void *)a->start, 0, bytes);
+		} else {
+			for (word_t i = 0; i < a->count; i++)
+				memset((void *)(a->start + (i << a->obj_bits)), 0, sizeof(struct tcb));
+		}
 	}
 	for (word_t i = 0; i < a->count; i++) {
-		void *obj = (void *)(a->start + (i << a->obj_bits));
-		struct cap c;
-		if (device)
-			c = object_create_device(a->type, a->obj_bits, obj);
-		else
-			c = object_create(k, a->type, a->size_arg, obj, zeroed);
+		struct cap c = object_create(k, a->type, a->size_arg, (void *)(a->start + (i << a->obj_bits)));
 		cdt_insert(ut, &a->dslots[i], &c);
 		cap_acquire(k, &c);
 	}
