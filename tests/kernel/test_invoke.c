@@ -492,12 +492,27 @@ void test_frame_map(void)
 	CHECK_ERR("map_kernel_half", kt_invoke(&h, f, KOZO_FRAME_MAP, kernel_half, 3, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
 	const word_t pt[1] = { va };
 	CHECK_ERR("pt_truncated", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, NULL, 0, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("pt_no_vspace", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("pt_not_vspace", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, notvs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	CHECK("pt_still_unmapped", !cap_mapped(&kt_slot(&h, l1)->cap));
 	CHECK_ERR("l2_before_l1", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_FAILED_LOOKUP);
 	CHECK_ERR("map_l1", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
 	CHECK_ERR("map_l1_again", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	/* Another table where one is: refused, the first stays. */
+	word_t l1b = kt_new(&h, KOZO_OBJ_PT_L1, 0);
+	const word_t *vroot = (const word_t *)kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.obj;
+	const unsigned i0 = (va >> (KOZO_PAGE_SIZE_BITS + 27)) & (PT_ENTRIES - 1);   /* va's root index */
+	const word_t l1_entry = vroot[i0];
+	CHECK_ERR("second_l1_same_place", kt_invoke(&h, l1b, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_DELETE_FIRST);
+	CHECK("first_l1_stays", vroot[i0] == l1_entry &&
+				arch_pte_addr(l1_entry) == arch_kernel_to_phys((void *)kt_slot(&h, l1)->cap.obj));
+	CHECK("second_l1_unmapped", !cap_mapped(&kt_slot(&h, l1b)->cap));
 	CHECK_ERR("map_l2", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
 	CHECK_ERR("map_l3", kt_invoke(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
 	CHECK_ERR("map_no_read_right", kt_invoke(&h, f, KOZO_FRAME_MAP, no_read, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
+	uint8_t *data = (uint8_t *)kt_slot(&h, f)->cap.obj;
+	data[0] = 0x5a;
+	data[KOZO_PAGE_SIZE - 1] = 0xa5;
 	CHECK_ERR("map_frame", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
 	CHECK("frame_marked_mapped", cap_mapped(&kt_slot(&h, f)->cap) && cap_mapped_vaddr(&kt_slot(&h, f)->cap) == va);
 	word_t *root = (word_t *)kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.obj;
@@ -514,6 +529,7 @@ void test_frame_map(void)
 	CHECK_EQ("flushed_address", h.m->last_flush_vaddr, va);
 	CHECK("cap_unmapped", !cap_mapped(&kt_slot(&h, f)->cap));
 	CHECK("entry_cleared", !arch_pte_present(kt_pte(root, va)));
+	CHECK("unmap_keeps_contents", data[0] == 0x5a && data[KOZO_PAGE_SIZE - 1] == 0xa5);
 	CHECK_ERR("remap_other_frame", kt_invoke(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
 	CHECK_ERR("delete_mapped_frame", kt_delete(&h, g), KOZO_OK);
 	CHECK_EQ("delete_flushes", h.m->tlb_flushes, flushes + 2);
