@@ -323,6 +323,9 @@ void test_ioport(void)
 	CHECK_EQ("in16_value", v, 0x3412);
 	CHECK_ERR("in32", host_invoke(&h, h.init, io, KOZO_IOPORT_IN32, p60, 1, NULL, 0, &v, 1), KOZO_OK);
 	CHECK_EQ("in32_value", v, 0x78563412);
+	word_t range[2] = { ~0ull, ~0ull };
+	CHECK_ERR("range", host_invoke(&h, h.init, io, KOZO_IOPORT_RANGE, NULL, 0, NULL, 0, range, 2), KOZO_OK);
+	CHECK("range_every_port", range[0] == 0 && range[1] == 0xffff);
 	const word_t out[2] = { 0x3f8, 0xabcd };
 	CHECK_ERR("out16", kt_invoke(&h, io, KOZO_IOPORT_OUT16, out, 2, NULL, 0), KOZO_OK);
 	CHECK("out16_value", h.m->ioports[0x3f8] == 0xcd && h.m->ioports[0x3f9] == 0xab);
@@ -552,7 +555,42 @@ void test_debug_cap(void)
 	CHECK_ERR("name_missing", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, missing_name, 2, NULL, 0), KOZO_ERR_RANGE);
 	CHECK_ERR("name_unprintable", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, ctrl, 3, NULL, 0), KOZO_ERR_INVALID_ARGUMENT);
 	CHECK_ERR("bad_label", kt_invoke(&h, dbg, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	/* DEBUG_STATS: seven counters; the system-call count goes up by one
+	 * from one read to the next (the read itself). */
+	struct host_regs r1, r2;
+	CHECK_ERR("stats", host_syscall(&h, h.init, KOZO_SYS_CALL, dbg, kozo_msginfo(KOZO_DEBUG_STATS, 0, 0, 0),
+					NULL, &r1), KOZO_OK);
+	CHECK_EQ("stats_length_7", kozo_msginfo_length(r1.info), 7);
+	CHECK_ERR("stats_again", host_syscall(&h, h.init, KOZO_SYS_CALL, dbg, kozo_msginfo(KOZO_DEBUG_STATS, 0, 0, 0),
+					      NULL, &r2), KOZO_OK);
+	CHECK_EQ("stats_count_calls", r2.mr[2], r1.mr[2] + 1);
+	/* DEBUG_PREEMPTION: bit 0 on, bit 1 measure; nothing else. */
+	const word_t off[1] = { 0 }, on_measure[1] = { 3 }, on[1] = { 1 }, bad[1] = { 4 };
+	CHECK_ERR("preemption_off", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, off, 1, NULL, 0), KOZO_OK);
+	CHECK("is_off", h.k->preempt_off && !h.k->measure_masked);
+	CHECK_ERR("preemption_on_measured", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, on_measure, 1, NULL, 0), KOZO_OK);
+	CHECK("is_on_measured", !h.k->preempt_off && h.k->measure_masked);
+	CHECK_ERR("preemption_bad_bit", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, bad, 1, NULL, 0),
+		  KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("preemption_none_given", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, NULL, 0, NULL, 0),
+		  KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("preemption_on", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, on, 1, NULL, 0), KOZO_OK);
+	CHECK("is_on", !h.k->preempt_off && !h.k->measure_masked);
 	kt_end(&h);
+}
+
+/* DEBUG_FAULT: the kernel takes a deliberate fault in kernel mode, which
+ * panics (the host port reports it as such). */
+void test_debug_fault_panics(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t err = host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_FAULT, NULL, 0, NULL, 0, NULL, 0);
+	CHECK_ERR("panic_reported", err, HOST_PANICKED);
+	CHECK_EQ("one_panic", h.m->panics, 1);
+	CHECK("kernel_fault_message", strstr(h.m->panic_msg, "kernel fault") != NULL);
+	host_kernel_free(&h);
 }
 
 /* A thread reconfigures itself while the CNode holding every capability

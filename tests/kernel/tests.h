@@ -40,7 +40,7 @@
 	X(fastpath_replyrecv_badged_cap) X(fault_reply_length) X(iso_stale_unmap_spares_new_mapping) \
 	X(fault_syscall_reply_length) X(edge_short_message_keeps_registers) X(fastpath_register_counts) \
 	X(edge_wait_info_cleared) X(edge_bare_thread_invocation_lengths) X(edge_invocation_reply) \
-	X(edge_priority_of_blocked_thread) X(life_resume_without_vspace) \
+	X(edge_priority_of_blocked_thread) X(life_resume_without_vspace) X(debug_fault_panics) \
 	X(edge_retype_fills_untyped)
 
 #define DECLARE_TEST(name) void test_##name(void);
