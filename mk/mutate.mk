@@ -8,7 +8,12 @@
 #                                 5-minute fuzz/ipc run for each survivor;
 #                                 FRESH_ARGS adds options, e.g.
 #                                 FRESH_ARGS="--only 012 --no-fuzz"
-.PHONY: mutate mutate-sample mutate-fresh
+#   make mutate-noop              each operation of tests/mutation/noop-ops.txt
+#                                 replaced by one that returns success and does
+#                                 nothing: every test that names it must fail
+#                                 (scripts/mutate-noop.py); NOOP_ARGS adds
+#                                 options, e.g. NOOP_ARGS="--only Call -v"
+.PHONY: mutate mutate-sample mutate-fresh mutate-noop
 
 MUTATE_JOBS ?= 2
 MUTATE_ARGS ?=
@@ -31,3 +36,7 @@ mutate-fresh: $(HOST_TEST_BIN) $(FUZZ_OBJS_ipc)
 	$(MUTATE_ENV) FRESH_FUZZ_CFLAGS='$(FUZZ_CFLAGS) $(FUZZ_INC_ipc)' \
 		FRESH_FUZZ_LDFLAGS='$(FUZZ_LDFLAGS)' FRESH_FUZZ_OBJS='$(FUZZ_OBJS_ipc)' \
 		scripts/mutate-fresh.sh $(FRESH_ARGS)
+
+NOOP_ARGS ?=
+mutate-noop: $(HOST_TEST_BIN)
+	$(MUTATE_ENV) scripts/mutate-noop.py $(NOOP_ARGS)

@@ -75,11 +75,12 @@ def mask_source(text):
     are only found in code and offsets stay those of the original."""
     out = list(text)
     # The planted bugs of fuzz/ipc's self-check (#ifdef KOZO_FUZZ_PLANT_...
-    # up to #else or #endif) are not compiled in the tests: no mutants there.
+    # or KOZO_FUZZ_REVERT_..., up to #else or #endif) are not compiled in
+    # the tests: no mutants there.
     pos, planted = 0, False
     for line in text.splitlines(keepends=True):
         word = line.split()
-        if word and word[0] == "#ifdef" and len(word) > 1 and word[1].startswith("KOZO_FUZZ_PLANT"):
+        if word and word[0] == "#ifdef" and len(word) > 1 and word[1].startswith(("KOZO_FUZZ_PLANT", "KOZO_FUZZ_REVERT")):
             planted = True
         elif word and word[0] in ("#else", "#endif"):
             planted = False

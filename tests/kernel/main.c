@@ -16,16 +16,19 @@ static const struct test tests[] = { KERNEL_TESTS(TEST_ENTRY) };
 
 int main(int argc, char **argv);
 
-/* With arguments, only the tests whose names contain one of them run.
+/* With arguments, only the tests whose names contain one of them run (with
+ * KOZO_TEST_EXACT in the environment: whose names are one of them).
  * KOZO_TEST_FAIL_FAST in the environment stops after the first test with
  * a failure (scripts/mutate.py: a mutant is killed once one test fails). */
 int main(int argc, char **argv)
 {
 	bool fail_fast = getenv("KOZO_TEST_FAIL_FAST") != NULL;
+	bool exact = getenv("KOZO_TEST_EXACT") != NULL;
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		bool wanted = argc < 2;
 		for (int a = 1; a < argc; a++)
-			wanted |= strstr(tests[i].name, argv[a]) != NULL;
+			wanted |= exact ? strcmp(tests[i].name, argv[a]) == 0
+					: strstr(tests[i].name, argv[a]) != NULL;
 		if (!wanted)
 			continue;
 		check_begin(tests[i].name);

@@ -311,3 +311,58 @@ void test_edge_invocation_reply(void)
 	CHECK_EQ("one_more_syscall", s2[2], s1[2] + 1);
 	kt_end(&h);
 }
+
+/* SetPriority of a blocked thread changes its priority and nothing else:
+ * it stays blocked where it waits, out of the run queues, and a message
+ * still reaches it there. */
+void test_edge_priority_of_blocked_thread(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), ts;
+	struct tcb *t = kt_spawn(&h, 10, &ts);
+	if (!t || !kt_recv_blocks(&h, t, ep))
+		return kt_end(&h);
+	const word_t prio[1] = { 5 };
+	CHECK_ERR("set_priority", kt_invoke(&h, ts, KOZO_TCB_SET_PRIORITY, prio, 1, NULL, 0), KOZO_OK);
+	CHECK_EQ("priority_5", t->priority, 5);
+	CHECK_EQ("still_blocked", t->state, THREAD_BLOCKED_RECV);
+	CHECK("not_queued_to_run", !sched_is_queued(&h.k->sched, t));
+	struct host_msg m = { .label = 3, .len = 1, .mr = { 0x77 } };
+	CHECK_ERR("nb_send_reaches_it", host_send_msg(&h, h.init, KOZO_SYS_NB_SEND, ep, &m, NULL), KOZO_OK);
+	CHECK("received", t->state == THREAD_RUNNABLE && t->ctx.regs[ARCH_REG_MR0] == 0x77);
+	CHECK("queued_at_5", sched_is_queued(&h.k->sched, t) && h.k->sched.head[5] == t);
+	kt_end(&h);
+}
+
+/* Retype writes nothing outside the objects it makes: TCBs that fill an
+ * Untyped to its last byte leave the object right after it (an Endpoint
+ * in the neighbouring Untyped, with a receiver waiting) as it was. */
+void test_edge_retype_fills_untyped(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t pair = kt_new_untyped(&h, KOZO_TCB_SIZE_BITS + 1), halves = host_slot_alloc(&h, 2);
+	if (!pair || !halves)
+		return kt_end(&h);
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
+	const word_t split[6] = { KOZO_OBJ_UNTYPED, KOZO_TCB_SIZE_BITS, 0, 0, halves, 2 };
+	CHECK_ERR("split", kt_invoke(&h, pair, KOZO_UNTYPED_RETYPE, split, 6, cn, 1), KOZO_OK);
+	const word_t first = halves, second = halves + 1;
+	CHECK("adjacent", kt_slot(&h, second)->cap.obj == kt_slot(&h, first)->cap.obj + BIT(KOZO_TCB_SIZE_BITS));
+	word_t ep = host_slot_alloc(&h, 1), tcb = host_slot_alloc(&h, 1);
+	const word_t mk_ep[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, ep, 1 }, mk_tcb[6] = { KOZO_OBJ_TCB, 0, 0, 0, tcb, 1 };
+	CHECK_ERR("endpoint_in_second", kt_invoke(&h, second, KOZO_UNTYPED_RETYPE, mk_ep, 6, cn, 1), KOZO_OK);
+	CHECK_EQ("endpoint_at_its_base", kt_slot(&h, ep)->cap.obj, kt_slot(&h, second)->cap.obj);
+	struct tcb *rx = kt_spawn(&h, 10, NULL);
+	if (!rx || !kt_recv_blocks(&h, rx, ep))
+		return kt_end(&h);
+	CHECK_ERR("tcb_fills_first", kt_invoke(&h, first, KOZO_UNTYPED_RETYPE, mk_tcb, 6, cn, 1), KOZO_OK);
+	CHECK_EQ("tcb_made", kt_slot(&h, tcb)->cap.type, KOZO_OBJ_TCB);
+	struct host_msg m = { .label = 5, .len = 1, .mr = { 0x99 } };
+	CHECK_ERR("endpoint_still_has_receiver", host_send_msg(&h, h.init, KOZO_SYS_NB_SEND, ep, &m, NULL), KOZO_OK);
+	CHECK("received", rx->state == THREAD_RUNNABLE && rx->ctx.regs[ARCH_REG_MR0] == 0x99);
+	kt_end(&h);
+}

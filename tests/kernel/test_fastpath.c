@@ -124,7 +124,9 @@ void test_fastpath_sysno_and_personality(void)
 	}
 	kt_end(&s.h);
 	if (fp_boot(&s, 10, 10)) {
-		s.client->personality = KOZO_PERSONALITY_LINUX;
+		const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX };
+		CHECK_ERR("set_personality", kt_invoke(&s.h, s.client_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1,
+						       NULL, 0), KOZO_OK);
 		fp_call(&s, s.ep, kozo_msginfo(1, 0, 0, 1));
 		declined(&s);
 		/* A Linux thread's syscall is a fault; it has no handler. */

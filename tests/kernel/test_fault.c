@@ -4,7 +4,7 @@
 #include "tests.h"
 
 struct fault_setup {
-	word_t ep, badged;
+	word_t ep, badged, faulter_slot;
 	struct tcb *handler, *faulter;
 };
 
@@ -18,6 +18,7 @@ static void fault_setup(struct host_kernel *h, struct fault_setup *f)
 	KT_OK(kt_mint(h, f->badged, f->ep, KOZO_RIGHTS_ALL, 0x77));
 	KT_OK(host_spawn(h, 100, NULL, &f->handler));
 	KT_OK(host_spawn(h, 10, &fs, &f->faulter));
+	f->faulter_slot = fs;
 	const word_t cfg[3] = { f->badged, 10, 0 };
 	const word_t caps[3] = { KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, fs + 1 };
 	CHECK_ERR("configure_fault_ep", host_invoke(h, h->init, fs, KOZO_TCB_CONFIGURE, cfg, 3, caps, 3,
@@ -68,7 +69,9 @@ void test_fault_linux_personality(void)
 		return kt_end(&h);
 	struct fault_setup f;
 	fault_setup(&h, &f);
-	f.faulter->personality = KOZO_PERSONALITY_LINUX;
+	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX };
+	CHECK_ERR("set_personality", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
+		  KOZO_OK);
 	KT_SYS(&h, f.faulter, KOZO_SYS_YIELD, 0, 0, NULL, NULL);
 	CHECK_EQ("native_number_is_a_fault", f.handler->ctx.regs[ARCH_REG_MR0], KOZO_SYS_YIELD);
 	CHECK_EQ("label", kozo_msginfo_label(f.handler->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_UNKNOWN_SYSCALL);

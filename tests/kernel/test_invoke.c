@@ -117,8 +117,9 @@ void test_tcb_errors(void)
 	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0);
 	word_t frame = kt_new(&h, KOZO_OBJ_FRAME, 0);
 	word_t fresh = kt_new(&h, KOZO_OBJ_TCB, 0);
-	word_t nt_ro = host_slot_alloc(&h, 1);
+	word_t nt_ro = host_slot_alloc(&h, 1), ep_ro = host_slot_alloc(&h, 1);
 	KT_OK(kt_copy(&h, nt_ro, nt, KOZO_RIGHT_WRITE));
+	KT_OK(kt_copy(&h, ep_ro, ep, KOZO_RIGHT_READ));
 	const word_t cn = KOZO_CAP_INIT_CNODE, vs = KOZO_CAP_INIT_VSPACE;
 	struct { const char *name; word_t label; word_t mr[4]; unsigned len; word_t caps[3];
 		 unsigned ncaps; word_t want; } cases[] = {
@@ -130,6 +131,8 @@ void test_tcb_errors(void)
 		{ "configure_cspace_not_cnode", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { ep }, 1, KOZO_ERR_INVALID_CAPABILITY },
 		{ "configure_vspace_not_vspace", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, cn }, 2, KOZO_ERR_INVALID_CAPABILITY },
 		{ "configure_buffer_not_frame", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, vs, ep }, 3, KOZO_ERR_INVALID_CAPABILITY },
+		{ "configure_buffer_not_frame_read_only", KOZO_TCB_CONFIGURE, { 0, 0, 0 }, 3, { cn, vs, ep_ro }, 3,
+		  KOZO_ERR_INVALID_CAPABILITY },
 		{ "configure_buffer_misaligned", KOZO_TCB_CONFIGURE, { 0, 0, 0x1100 }, 3, { cn, vs, frame }, 3, KOZO_ERR_ALIGNMENT },
 		{ "write_registers_truncated", KOZO_TCB_WRITE_REGISTERS, { 0 }, 1, { 0 }, 0, KOZO_ERR_TRUNCATED_MESSAGE },
 		{ "write_registers_count_past_message", KOZO_TCB_WRITE_REGISTERS, { 0, 3, 1 }, 3, { 0 }, 0, KOZO_ERR_RANGE },
@@ -320,6 +323,9 @@ void test_ioport(void)
 	CHECK_EQ("in16_value", v, 0x3412);
 	CHECK_ERR("in32", host_invoke(&h, h.init, io, KOZO_IOPORT_IN32, p60, 1, NULL, 0, &v, 1), KOZO_OK);
 	CHECK_EQ("in32_value", v, 0x78563412);
+	word_t range[2] = { ~0ull, ~0ull };
+	CHECK_ERR("range", host_invoke(&h, h.init, io, KOZO_IOPORT_RANGE, NULL, 0, NULL, 0, range, 2), KOZO_OK);
+	CHECK("range_every_port", range[0] == 0 && range[1] == 0xffff);
 	const word_t out[2] = { 0x3f8, 0xabcd };
 	CHECK_ERR("out16", kt_invoke(&h, io, KOZO_IOPORT_OUT16, out, 2, NULL, 0), KOZO_OK);
 	CHECK("out16_value", h.m->ioports[0x3f8] == 0xcd && h.m->ioports[0x3f9] == 0xab);
@@ -489,12 +495,27 @@ void test_frame_map(void)
 	CHECK_ERR("map_kernel_half", kt_invoke(&h, f, KOZO_FRAME_MAP, kernel_half, 3, vs, 1), KOZO_ERR_INVALID_ARGUMENT);
 	const word_t pt[1] = { va };
 	CHECK_ERR("pt_truncated", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, NULL, 0, vs, 1), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("pt_no_vspace", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
+	CHECK_ERR("pt_not_vspace", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, notvs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	CHECK("pt_still_unmapped", !cap_mapped(&kt_slot(&h, l1)->cap));
 	CHECK_ERR("l2_before_l1", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_FAILED_LOOKUP);
 	CHECK_ERR("map_l1", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
 	CHECK_ERR("map_l1_again", kt_invoke(&h, l1, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_INVALID_CAPABILITY);
+	/* Another table where one is: refused, the first stays. */
+	word_t l1b = kt_new(&h, KOZO_OBJ_PT_L1, 0);
+	const word_t *vroot = (const word_t *)kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.obj;
+	const unsigned i0 = (va >> (KOZO_PAGE_SIZE_BITS + 27)) & (PT_ENTRIES - 1);   /* va's root index */
+	const word_t l1_entry = vroot[i0];
+	CHECK_ERR("second_l1_same_place", kt_invoke(&h, l1b, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_ERR_DELETE_FIRST);
+	CHECK("first_l1_stays", vroot[i0] == l1_entry &&
+				arch_pte_addr(l1_entry) == arch_kernel_to_phys((void *)kt_slot(&h, l1)->cap.obj));
+	CHECK("second_l1_unmapped", !cap_mapped(&kt_slot(&h, l1b)->cap));
 	CHECK_ERR("map_l2", kt_invoke(&h, l2, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
 	CHECK_ERR("map_l3", kt_invoke(&h, l3, KOZO_PAGE_TABLE_MAP, pt, 1, vs, 1), KOZO_OK);
 	CHECK_ERR("map_no_read_right", kt_invoke(&h, f, KOZO_FRAME_MAP, no_read, 3, vs, 1), KOZO_ERR_INSUFFICIENT_RIGHTS);
+	uint8_t *data = (uint8_t *)kt_slot(&h, f)->cap.obj;
+	data[0] = 0x5a;
+	data[KOZO_PAGE_SIZE - 1] = 0xa5;
 	CHECK_ERR("map_frame", kt_invoke(&h, f, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
 	CHECK("frame_marked_mapped", cap_mapped(&kt_slot(&h, f)->cap) && cap_mapped_vaddr(&kt_slot(&h, f)->cap) == va);
 	word_t *root = (word_t *)kt_slot(&h, KOZO_CAP_INIT_VSPACE)->cap.obj;
@@ -511,6 +532,7 @@ void test_frame_map(void)
 	CHECK_EQ("flushed_address", h.m->last_flush_vaddr, va);
 	CHECK("cap_unmapped", !cap_mapped(&kt_slot(&h, f)->cap));
 	CHECK("entry_cleared", !arch_pte_present(kt_pte(root, va)));
+	CHECK("unmap_keeps_contents", data[0] == 0x5a && data[KOZO_PAGE_SIZE - 1] == 0xa5);
 	CHECK_ERR("remap_other_frame", kt_invoke(&h, g, KOZO_FRAME_MAP, map, 3, vs, 1), KOZO_OK);
 	CHECK_ERR("delete_mapped_frame", kt_delete(&h, g), KOZO_OK);
 	CHECK_EQ("delete_flushes", h.m->tlb_flushes, flushes + 2);
@@ -533,7 +555,42 @@ void test_debug_cap(void)
 	CHECK_ERR("name_missing", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, missing_name, 2, NULL, 0), KOZO_ERR_RANGE);
 	CHECK_ERR("name_unprintable", kt_invoke(&h, dbg, KOZO_DEBUG_PANIC, ctrl, 3, NULL, 0), KOZO_ERR_INVALID_ARGUMENT);
 	CHECK_ERR("bad_label", kt_invoke(&h, dbg, KOZO_CNODE_COPY, NULL, 0, NULL, 0), KOZO_ERR_ILLEGAL_OPERATION);
+	/* DEBUG_STATS: seven counters; the system-call count goes up by one
+	 * from one read to the next (the read itself). */
+	struct host_regs r1, r2;
+	CHECK_ERR("stats", host_syscall(&h, h.init, KOZO_SYS_CALL, dbg, kozo_msginfo(KOZO_DEBUG_STATS, 0, 0, 0),
+					NULL, &r1), KOZO_OK);
+	CHECK_EQ("stats_length_7", kozo_msginfo_length(r1.info), 7);
+	CHECK_ERR("stats_again", host_syscall(&h, h.init, KOZO_SYS_CALL, dbg, kozo_msginfo(KOZO_DEBUG_STATS, 0, 0, 0),
+					      NULL, &r2), KOZO_OK);
+	CHECK_EQ("stats_count_calls", r2.mr[2], r1.mr[2] + 1);
+	/* DEBUG_PREEMPTION: bit 0 on, bit 1 measure; nothing else. */
+	const word_t off[1] = { 0 }, on_measure[1] = { 3 }, on[1] = { 1 }, bad[1] = { 4 };
+	CHECK_ERR("preemption_off", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, off, 1, NULL, 0), KOZO_OK);
+	CHECK("is_off", h.k->preempt_off && !h.k->measure_masked);
+	CHECK_ERR("preemption_on_measured", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, on_measure, 1, NULL, 0), KOZO_OK);
+	CHECK("is_on_measured", !h.k->preempt_off && h.k->measure_masked);
+	CHECK_ERR("preemption_bad_bit", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, bad, 1, NULL, 0),
+		  KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("preemption_none_given", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, NULL, 0, NULL, 0),
+		  KOZO_ERR_INVALID_ARGUMENT);
+	CHECK_ERR("preemption_on", kt_invoke(&h, dbg, KOZO_DEBUG_PREEMPTION, on, 1, NULL, 0), KOZO_OK);
+	CHECK("is_on", !h.k->preempt_off && !h.k->measure_masked);
 	kt_end(&h);
+}
+
+/* DEBUG_FAULT: the kernel takes a deliberate fault in kernel mode, which
+ * panics (the host port reports it as such). */
+void test_debug_fault_panics(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t err = host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_FAULT, NULL, 0, NULL, 0, NULL, 0);
+	CHECK_ERR("panic_reported", err, HOST_PANICKED);
+	CHECK_EQ("one_panic", h.m->panics, 1);
+	CHECK("kernel_fault_message", strstr(h.m->panic_msg, "kernel fault") != NULL);
+	host_kernel_free(&h);
 }
 
 /* A thread reconfigures itself while the CNode holding every capability

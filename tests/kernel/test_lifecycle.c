@@ -504,6 +504,28 @@ void test_life_resume_without_cspace(void)
 	kt_end(&h);
 }
 
+/* Resume needs a VSpace as well as a CSpace: a thread configured with a
+ * CSpace only stays inactive. */
+void test_life_resume_without_vspace(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t ts = kt_new(&h, KOZO_OBJ_TCB, 0);
+	if (!ts)
+		return kt_end(&h);
+	struct tcb *t = host_object(&h, ts);
+	const word_t cfg[3] = { 0, 10, 0 };
+	const word_t caps[1] = { KOZO_CAP_INIT_CNODE };
+	CHECK_ERR("configure_cspace_only", kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, cfg, 3, caps, 1), KOZO_OK);
+	CHECK("cspace_no_vspace", tcb_cspace(t)->type == KOZO_OBJ_CNODE && !tcb_vspace_root(t));
+	CHECK_ERR("resume_refused", kt_invoke(&h, ts, KOZO_TCB_RESUME, NULL, 0, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_EQ("still_inactive", t->state, THREAD_INACTIVE);
+	CHECK("not_queued", !sched_is_queued(&h.k->sched, t));
+	kt_end(&h);
+}
+
 /* Odd corners of IPC state: a sender that queued before the receiver
  * came still transfers with its Grant right; a faulting thread keeps its
  * registers; a notification's waiter gets a clean info word; a Send to a
@@ -579,6 +601,11 @@ void test_life_ipc_state_corners(void)
 	CHECK_ERR("buffer_inside_page", kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, bcfg, 3, bcaps, 3), KOZO_OK);
 	CHECK_EQ("offset", sender->ipc_buffer_offset, 0x400);
 	CHECK_EQ("buffer_at_offset", (uintptr_t)tcb_ipc_buffer(sender), kt_slot(&h, frame)->cap.obj + 0x400);
+	/* ... or in its last KiB: every bit of the offset below the page's. */
+	const word_t lcfg[3] = { 0, 10, 0x10c00 };
+	CHECK_ERR("buffer_last_kib", kt_invoke(&h, ts, KOZO_TCB_CONFIGURE, lcfg, 3, bcaps, 3), KOZO_OK);
+	CHECK_EQ("offset_c00", sender->ipc_buffer_offset, 0xc00);
+	CHECK_EQ("buffer_at_c00", (uintptr_t)tcb_ipc_buffer(sender), kt_slot(&h, frame)->cap.obj + 0xc00);
 	kt_end(&h);
 }
 

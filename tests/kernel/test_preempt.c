@@ -465,3 +465,148 @@ void test_preempt_debug_switch(void)
 	CHECK("longest_reset", out[5] < 10);
 	kt_end(&h);
 }
+
+/* Delete stops while it lifts a capability's children (not only between
+ * deletions), and while a dying CNode's empty slots are looked at: each is
+ * work the budget counts.  The call made again finishes the job. */
+void test_preempt_delete_lifts_and_empty_slots(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	enum { COPIES = 40 };   /* 40 lifts of 4 units: 160 > the budget of 64 */
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), copies = host_slot_alloc(&h, COPIES);
+	if (!ep || !copies)
+		return kt_end(&h);
+	struct slot *ut = kt_slot(&h, ep)->parent;
+	bool copied = true;
+	for (word_t i = 0; i < COPIES; i++)
+		copied &= kt_copy(&h, copies + i, ep, KOZO_RIGHTS_ALL) == KOZO_OK;
+	CHECK("copied", copied && kt_children(kt_slot(&h, ep)) == COPIES);
+	h.m->preempt_every = 1;
+	CHECK_ERR("delete_stops_lifting", kt_delete(&h, ep), HOST_PREEMPTED);
+	CHECK("stopped_with_children_left", kt_slot(&h, ep)->cap.type == KOZO_OBJ_ENDPOINT &&
+					    kt_children(kt_slot(&h, ep)) > 0 &&
+					    kt_children(kt_slot(&h, ep)) < COPIES);
+	unsigned stops = 1;
+	word_t err;
+	while ((err = kt_delete(&h, ep)) == HOST_PREEMPTED && stops < 1000)
+		stops++;
+	CHECK_ERR("delete_finishes", err, KOZO_OK);
+	CHECK("stopped_again", stops >= 2);
+	bool lifted = true;
+	for (word_t i = 0; i < COPIES; i++)
+		lifted &= kt_slot(&h, copies + i)->cap.type == KOZO_OBJ_ENDPOINT &&
+			  kt_slot(&h, copies + i)->parent == ut;
+	CHECK("copies_lifted_to_untyped", slot_empty(kt_slot(&h, ep)) && lifted);
+	/* A CNode of 1024 empty slots: looking at them is work too. */
+	h.m->preempt_every = 0;
+	word_t cn = kt_new(&h, KOZO_OBJ_CNODE, 10);
+	h.m->preempt_every = 1;
+	stops = 0;
+	while ((err = kt_delete(&h, cn)) == HOST_PREEMPTED && stops < 1000)
+		stops++;
+	CHECK_ERR("empty_cnode_deleted", err, KOZO_OK);
+	CHECK("empty_slots_stop", stops >= 1024 / PREEMPT_BUDGET / 2);
+	CHECK("drained", h.k->dying == NULL);
+	h.m->preempt_every = 0;
+	kt_end(&h);
+}
+
+/* DEBUG_STATS' longest stretch (MR5) is kept only when asked for
+ * (KOZO_DEBUG_PREEMPT_MEASURE): by default it stays 0, whatever ran. */
+void test_preempt_measure_on_request(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t cn = kt_new(&h, KOZO_OBJ_CNODE, 10), out[7] = { 0 };
+	CHECK_ERR("delete_unmeasured", kt_delete(&h, cn), KOZO_OK);
+	CHECK_ERR("stats", host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_STATS, NULL, 0, NULL, 0, out, 7),
+		  KOZO_OK);
+	CHECK_EQ("not_measured", out[5], 0);
+	word_t on = KOZO_DEBUG_PREEMPT_ON | KOZO_DEBUG_PREEMPT_MEASURE;
+	CHECK_ERR("measure_on", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, &on, 1, NULL, 0), KOZO_OK);
+	cn = kt_new(&h, KOZO_OBJ_CNODE, 10);
+	CHECK_ERR("delete_measured", kt_delete(&h, cn), KOZO_OK);
+	CHECK_ERR("stats_measured", host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_STATS, NULL, 0, NULL, 0,
+						out, 7), KOZO_OK);
+	CHECK("measured", out[5] > 0);
+	/* A stretch is measured inside one call, from its entry to its exit:
+	 * unmeasured work before it does not count.  The host's cycle counter
+	 * counts preemption checks (kernel/arch/host/irq.c), so a Delete that
+	 * checks once (16 lifts of 4 units) has stretches of 0 (entry to the
+	 * check) and 1 (the check to the exit). */
+	word_t ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0), kids = host_slot_alloc(&h, 16);
+	bool made = ep && kids;
+	for (word_t i = 0; i < 16 && made; i++)
+		made &= kt_copy(&h, kids + i, ep, KOZO_RIGHTS_ALL) == KOZO_OK;
+	CHECK("copies_made", made);
+	word_t plain = KOZO_DEBUG_PREEMPT_ON;
+	CHECK_ERR("measure_off", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, &plain, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("stats_reset", host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_STATS, NULL, 0, NULL, 0, out, 7),
+		  KOZO_OK);
+	cn = kt_new(&h, KOZO_OBJ_CNODE, 10);
+	CHECK_ERR("unmeasured_work", kt_delete(&h, cn), KOZO_OK);
+	CHECK_ERR("measure_on_again", kt_invoke(&h, KOZO_CAP_DEBUG, KOZO_DEBUG_PREEMPTION, &on, 1, NULL, 0), KOZO_OK);
+	CHECK_ERR("delete_checking_once", kt_delete(&h, ep), KOZO_OK);
+	CHECK_ERR("stats_of_one_call", host_invoke(&h, h.init, KOZO_CAP_DEBUG, KOZO_DEBUG_STATS, NULL, 0, NULL, 0,
+						   out, 7), KOZO_OK);
+	CHECK_EQ("entry_to_exit_only", out[5], 1);
+	kt_end(&h);
+}
+
+/* An Untyped deleted while objects it made live: its children are lifted
+ * to its parent, and at no stop is it left childless but not yet deleted
+ * (the walker, run at every stop, holds a childless Untyped to watermark
+ * 0).  Then: every call starts with a full budget (preempt.h), so a Delete
+ * of less work than one budget is never stopped, whatever calls before it
+ * did. */
+void test_preempt_delete_untyped_and_budget(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	/* 32 lifts of 4 units: two budgets of 64, the second ending at the
+	 * last lift, where the Untyped is childless: no stop may come there. */
+	enum { OBJS = 32 };
+	word_t ut = kt_new_untyped(&h, 14), eps = host_slot_alloc(&h, OBJS);
+	if (!ut || !eps)
+		return kt_end(&h);
+	const word_t mk[6] = { KOZO_OBJ_ENDPOINT, 0, 0, 0, eps, OBJS }, cn[1] = { KOZO_CAP_INIT_CNODE };
+	CHECK_ERR("retype_endpoints", kt_invoke(&h, ut, KOZO_UNTYPED_RETYPE, mk, 6, cn, 1), KOZO_OK);
+	struct slot *parent = kt_slot(&h, ut)->parent;
+	h.m->preempt_every = 1;
+	unsigned stops = 0;
+	bool walker_ok = true;
+	char why[INVARIANT_MSG_SIZE] = "";
+	word_t err;
+	while ((err = kt_delete(&h, ut)) == HOST_PREEMPTED && stops < 1000) {
+		stops++;
+		if (walker_ok)
+			walker_ok = kernel_invariants_hold(&h, why);
+	}
+	CHECK_ERR("untyped_deleted", err, KOZO_OK);
+	CHECK("stopped", stops >= 1);
+	check_true(walker_ok, "walker_at_stops", why);
+	bool lifted = true;
+	for (word_t i = 0; i < OBJS; i++)
+		lifted &= kt_slot(&h, eps + i)->cap.type == KOZO_OBJ_ENDPOINT && kt_slot(&h, eps + i)->parent == parent;
+	CHECK("endpoints_lifted", slot_empty(kt_slot(&h, ut)) && lifted);
+	/* Three deletions of 16 units each, then a Delete with 5 lifts (20
+	 * units) and a deletion (16): each call less than one budget. */
+	h.m->preempt_every = 0;
+	word_t leaves = host_slot_alloc(&h, 3), kids = host_slot_alloc(&h, 5);
+	bool made = leaves && kids;
+	for (word_t i = 0; i < 3 && made; i++)
+		made &= kt_copy(&h, leaves + i, eps, KOZO_RIGHTS_ALL) == KOZO_OK;
+	for (word_t i = 0; i < 5 && made; i++)
+		made &= kt_copy(&h, kids + i, eps + 1, KOZO_RIGHTS_ALL) == KOZO_OK;
+	CHECK("copies_made", made);
+	h.m->preempt_every = 1;
+	for (word_t i = 0; i < 3; i++)
+		CHECK_ERR("small_delete_not_stopped", kt_delete(&h, leaves + i), KOZO_OK);
+	CHECK_ERR("delete_with_5_children_not_stopped", kt_delete(&h, eps + 1), KOZO_OK);
+	h.m->preempt_every = 0;
+	kt_end(&h);
+}

@@ -39,7 +39,10 @@
 	X(edge_bound_sender_not_woken) X(edge_bind_twice) X(edge_irq_past_table) X(edge_lookup_through_untyped) \
 	X(fastpath_replyrecv_badged_cap) X(fault_reply_length) X(iso_stale_unmap_spares_new_mapping) \
 	X(fault_syscall_reply_length) X(edge_short_message_keeps_registers) X(fastpath_register_counts) \
-	X(edge_wait_info_cleared) X(edge_bare_thread_invocation_lengths) X(edge_invocation_reply)
+	X(edge_wait_info_cleared) X(edge_bare_thread_invocation_lengths) X(edge_invocation_reply) \
+	X(edge_priority_of_blocked_thread) X(life_resume_without_vspace) X(debug_fault_panics) \
+	X(edge_retype_fills_untyped) X(preempt_delete_lifts_and_empty_slots) X(preempt_measure_on_request) \
+	X(preempt_delete_untyped_and_budget)
 
 #define DECLARE_TEST(name) void test_##name(void);
 KERNEL_TESTS(DECLARE_TEST)
