@@ -40,9 +40,6 @@ void alloc_init(void);
 /* Retype one object for internal use into a fresh slot.  Returns a
  * kozo_error; *slot receives the slot. */
 int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot);
-/* Retype one object from Untyped ut into a fresh slot of the CNode,
- * keeping the slot mirror in step.  Returns a kozo_error. */
-int init_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot);
 /* Delete an object made by init_alloc_object (or anything in slot s). */
 void init_free_slot(uint64_t s);
 /* A non-device Untyped without children of at least 2^min_bits bytes, other
