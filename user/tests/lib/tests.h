@@ -14,6 +14,7 @@
 #include <kozo/kozo.h>
 #include <proc.h>
 #include <slots.h>
+#include <args.h>
 
 /* A process's CNode addresses a slot by its number at full depth. */
 #define INIT_DEPTH 64
@@ -30,9 +31,6 @@ struct test_program {
 };
 extern const struct test_program test_program;
 
-void print_usage(const char *name);
-/* Parse a number argument; prints the usage of cmd and returns false on error. */
-bool parse_arg(const char *cmd, const char *arg, uint64_t *out);
 
 /* ---- alloc.c: the program's own objects ---- */
 /* Choose the Untyped the program carves its own objects from. */
