@@ -13,12 +13,14 @@ PROG_DIR := $(BUILD)/programs
 PROGRAMS_ARCHIVE := $(PROG_DIR)/programs.cpio
 
 # libkozo's optional pieces, linked only by the programs that use them
-# (the slot mirror: its table is 128 KiB of bss).
-USER_LIB_OPT_SRC := user/lib/slots.c
+# (the slot mirror: its table is 128 KiB of bss; args: it calls the
+# program's print_usage).
+USER_LIB_OPT_SRC := user/lib/slots.c user/lib/args.c
 USER_LIB_SRC := $(filter-out $(USER_LIB_OPT_SRC),$(sort $(wildcard user/lib/*.c user/lib/arch/$(ARCH)/*.c)))
 USER_LIB_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(USER_LIB_SRC)) \
                  $(USER_OBJDIR)/user/lib/arch/$(ARCH)/start.o
 SLOTS_OBJ := $(USER_OBJDIR)/user/lib/slots.o
+ARGS_OBJ := $(USER_OBJDIR)/user/lib/args.o
 
 USER_CFLAGS := $(FREESTANDING) -Iuser/lib -Iuser/lib/arch/$(ARCH) -fno-asynchronous-unwind-tables
 USER_CFLAGS_x86_64 := -mgeneral-regs-only -mcmodel=small
@@ -37,7 +39,8 @@ TEST_DIR := $(BUILD)/tests
 TESTS_ARCHIVE := $(TEST_DIR)/tests.cpio
 test_objs = $(patsubst %.c,$(USER_OBJDIR)/%.o,$(sort $(wildcard user/tests/$(1)/*.c \
             user/tests/$(1)/arch/$(ARCH)/*.c))) $(USER_OBJDIR)/user/tests/$(1)/source-note.o
-TEST_LIB_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(sort $(wildcard user/tests/lib/*.c))) $(SLOTS_OBJ)
+TEST_LIB_OBJS := $(patsubst %.c,$(USER_OBJDIR)/%.o,$(sort $(wildcard user/tests/lib/*.c))) $(SLOTS_OBJ) \
+                 $(ARGS_OBJ)
 
 # The tests' child program runs copied into another address space:
 # compiled position independent, checked to reference nothing outside itself.
@@ -46,7 +49,7 @@ TEST_CHILD_SRC := user/tests/lib/child.c
 # which names the artifact it goes into.
 note_obj = $(USER_OBJDIR)/user/$(1)/source-note.o
 USER_OBJS_console := $(call prog_objs,console) $(call note_obj,console)
-USER_OBJS_shell := $(call prog_objs,shell) $(SLOTS_OBJ) $(USER_OBJDIR)/user/shell/tests.o \
+USER_OBJS_shell := $(call prog_objs,shell) $(SLOTS_OBJ) $(ARGS_OBJ) $(USER_OBJDIR)/user/shell/tests.o \
                    $(call note_obj,shell)
 USER_OBJS_linux := $(call prog_objs,linux) $(USER_OBJDIR)/user/linux/archive.o $(call note_obj,linux)
 USER_OBJS_init := $(call prog_objs,init) $(USER_OBJDIR)/user/init/programs.o $(call note_obj,init)

@@ -17,27 +17,10 @@
 #include "vspace.h"
 #include <kozo/bootinfo.h>
 #include <kozo/errors.h>
+#include <hw/elf64.h>
 
 #define BOOT_MAX_PAGES 1024
 #define UNTYPED_MIN_BITS 12
-
-struct elf64_header {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
 
 struct boot_state {
 	struct kernel *k;
@@ -145,7 +128,7 @@ struct page_plan { word_t vaddr; unsigned flags; struct slot *frame; };
 
 static unsigned elf_machine_for(word_t arch_id)
 {
-	return arch_id == 1 ? 62 : arch_id == 2 ? 183 : 0;  /* EM_X86_64, EM_AARCH64 */
+	return arch_id == 1 ? EM_X86_64 : arch_id == 2 ? EM_AARCH64 : 0;
 }
 
 /* Map every page of Init's loadable segments and copy their bytes. */
@@ -153,7 +136,7 @@ static int load_elf(struct boot_state *b, word_t *entry)
 {
 	const uint8_t *img = b->in->init_elf;
 	size_t size = b->in->init_elf_size;
-	const struct elf64_header *eh = (const void *)img;
+	const struct elf64_ehdr *eh = (const void *)img;
 	if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\2\1", 6) != 0 ||
 	    eh->machine != elf_machine_for(b->in->arch_id) || eh->phentsize != sizeof(struct elf64_phdr) ||
 	    eh->phoff > size || (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum)

@@ -14,20 +14,13 @@ if [ -z "${ARCH:-}" ]; then
 	exit
 fi
 . scripts/lib/out.sh
-KERNEL=$KOZO_OUT/$ARCH/kozo.elf
+. scripts/lib/qemu-shell.sh
 make -s ARCH="$ARCH" kernel >&2
-TMP=$(mktemp -d /tmp/kozo-bench-preempt.XXXXXX)
+qemu_session bench-preempt
 # 512 MiB of RAM (the others use 256): room for an idle 64 MiB Untyped,
 # so the largest CNode measured is radix 20 (64 MiB); QEMU takes the last -m.
 QEMU_EXTRA=(-icount shift=0 -m 512M)
-. scripts/lib/qemu-shell.sh
-trap 'stop_qemu; rm -rf "$TMP"' EXIT
 
-start_qemu tcg
-if ! wait_for 0 'kozo> ' 60 || ! run_cmd preemptbench 600; then
-	echo "preempt: no result; serial 0 was:" >&2
-	tr -d '\r' <"$RUN/serial.log" >&2
-	exit 1
-fi
+boot_run_cmd preemptbench 600 preempt || exit 1
 grep "^preemptbench: " <<<"$OUT" | sed "s/^preemptbench: /preempt $ARCH: /"
 grep -q '^preemptbench: done$' <<<"$OUT"

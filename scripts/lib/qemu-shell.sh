@@ -3,7 +3,8 @@
 #   ARCH     x86_64 | aarch64
 #   KERNEL   the kernel ELF to boot
 #   TMP      a private directory (one subdirectory per run)
-# and may set QEMU_EXTRA=(...) for more QEMU arguments (e.g. -icount).
+# (qemu_session sets the last two) and may set QEMU_EXTRA=(...) for more
+# QEMU arguments (e.g. -icount).
 # Each boot gets a fresh 32-byte seed for the kernel's boot nonce
 # (fw_cfg opt/kozo/seed, <run>/seed); a device secret is the caller's
 # (QEMU_EXTRA: -fw_cfg name=opt/kozo/secret,file=...).
@@ -14,6 +15,15 @@
 QEMU_PID=
 READER_PID=
 QEMU_EXTRA=(${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"})
+
+# KERNEL: ARCH's kernel of this build (scripts/lib/out.sh, sourced
+# before); TMP: a fresh /tmp/kozo-<name>.XXXXXX; on exit QEMU is stopped
+# and TMP removed.
+qemu_session() { # name
+	KERNEL=$KOZO_OUT/$ARCH/kozo.elf
+	TMP=$(mktemp -d "/tmp/kozo-$1.XXXXXX")
+	trap 'stop_qemu; rm -rf "$TMP"' EXIT
+}
 
 qemu_cmd() { # mode (tcg|kvm) -> the command line in QEMU_ARGS
 	local mode=$1
@@ -122,4 +132,16 @@ run_cmd() { # line [timeout]
 	fi
 	OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
 	return 0
+}
+
+# Boot under TCG, wait for the prompt (60 s) and run one command line (at
+# most $2 s), its output in OUT, as a benchmark does; on failure say
+# "$3: no result", show serial 0 on stderr and fail.
+boot_run_cmd() { # line timeout name
+	start_qemu tcg
+	if ! wait_for 0 'kozo> ' 60 || ! run_cmd "$1" "$2"; then
+		echo "$3: no result; serial 0 was:" >&2
+		tr -d '\r' <"$RUN/serial.log" >&2
+		return 1
+	fi
 }

@@ -13,22 +13,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ARCH=x86_64
-. scripts/lib/out.sh
-KERNEL=$KOZO_OUT/$ARCH/kozo.elf
-P=$KOZO_OUT/$ARCH/linux
-BB=${BUSYBOX:-/bin/busybox}
-TMP=$(mktemp -d /tmp/kozo-compare.XXXXXX)
-trap 'stop_qemu; rm -rf "$TMP"' EXIT
-. scripts/lib/qemu-shell.sh
+. scripts/lib/linux-suite.sh
 
 # Known differences, by command text (docs/LINUX-ABI.md says why).
 KNOWN=$(cat <<'EOF'
 EOF
 )
 
-if ! make -s kernel linux-progs >"$TMP/build.log" 2>&1; then
-	cat "$TMP/build.log"; echo "FAIL build"; echo "0 passed, 1 failed"; exit 1
-fi
+linux_suite_start compare
 
 # ---- the host: the archive's tree under bubblewrap ----
 root=$TMP/root

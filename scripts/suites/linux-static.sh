@@ -14,13 +14,8 @@
 # set apart before comparing.  The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. scripts/lib/out.sh
 ARCH=aarch64
-KERNEL=$KOZO_OUT/$ARCH/kozo.elf
-TMP=$(mktemp -d /tmp/kozo-linux-static.XXXXXX)
-trap 'stop_qemu; rm -rf "$TMP"' EXIT
-. scripts/lib/qemu-shell.sh
-. scripts/lib/linux-clock.sh
+. scripts/lib/linux-suite.sh
 
 pass=0 fail=0 failed=
 check() { # name, then a command that succeeds when the check passes
@@ -29,9 +24,7 @@ check() { # name, then a command that succeeds when the check passes
 	else echo "FAIL $name"; fail=$((fail + 1)); failed=1; fi
 }
 
-if ! make -s ARCH=$ARCH kernel linux-progs >"$TMP/build.log" 2>&1; then
-	cat "$TMP/build.log"; echo "FAIL build"; echo "0 passed, 1 failed"; exit 1
-fi
+linux_suite_start linux-static
 
 # ---- the host's reference: the same sources, the same layout ----
 root=$TMP/root

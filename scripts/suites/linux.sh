@@ -8,15 +8,8 @@
 # last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. scripts/lib/out.sh
 ARCH=x86_64
-KERNEL=$KOZO_OUT/$ARCH/kozo.elf
-P=$KOZO_OUT/$ARCH/linux
-BB=${BUSYBOX:-/bin/busybox}
-TMP=$(mktemp -d /tmp/kozo-linux.XXXXXX)
-trap 'stop_qemu; rm -rf "$TMP"' EXIT
-. scripts/lib/qemu-shell.sh
-. scripts/lib/linux-clock.sh
+. scripts/lib/linux-suite.sh
 
 pass=0 fail=0
 check() { # name, then a command that succeeds when the check passes
@@ -25,9 +18,7 @@ check() { # name, then a command that succeeds when the check passes
 	else echo "FAIL $name"; fail=$((fail + 1)); failed=1; fi
 }
 
-if ! make -s kernel linux-progs >"$TMP/build.log" 2>&1; then
-	cat "$TMP/build.log"; echo "FAIL build"; echo "0 passed, 1 failed"; exit 1
-fi
+linux_suite_start linux
 
 # What the program printed (the server's "linux: " lines removed), and the
 # exit status the server reported.

@@ -19,11 +19,25 @@ void kt_end(struct host_kernel *h)
 			printf("  panic message: %s\n", h->m->panic_msg);
 		if (!h->dead) {
 			check_true(kt_cdt_consistent(h, why, sizeof(why)), "cdt_consistent", why);
-			char msg[INVARIANT_MSG_SIZE] = "";
-			check_true(kernel_invariants_hold(h, msg), "invariants", msg);
+			kt_check_invariants(h, "invariants");
 		}
 	}
 	host_kernel_free(h);
+}
+
+bool kt_check_invariants(struct host_kernel *h, const char *name)
+{
+	char msg[INVARIANT_MSG_SIZE] = "";
+	return check_true(kernel_invariants_hold(h, msg), name, msg);
+}
+
+bool kt_all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
 }
 
 static word_t cnode_op(struct host_kernel *h, word_t label, const word_t *mr, unsigned len,
@@ -107,6 +121,11 @@ struct tcb *kt_spawn(struct host_kernel *h, unsigned prio, word_t *slot)
 		return NULL;
 	}
 	return t;
+}
+
+struct tcb *kt_boot_spawn(struct host_kernel *h, unsigned prio, word_t *slot)
+{
+	return kt_boot(h) ? kt_spawn(h, prio, slot) : NULL;
 }
 
 bool kt_recv_blocks(struct host_kernel *h, struct tcb *t, word_t cptr)

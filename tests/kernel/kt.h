@@ -38,6 +38,9 @@ word_t kt_new_untyped(struct host_kernel *h, unsigned bits);
  * its TCB cap's slot goes to *slot if not NULL.  NULL (with a FAIL) on
  * error. */
 struct tcb *kt_spawn(struct host_kernel *h, unsigned prio, word_t *slot);
+/* kt_boot, then kt_spawn: the start of a test about one thread.  NULL
+ * (with a FAIL) when either failed; the test then ends with kt_end. */
+struct tcb *kt_boot_spawn(struct host_kernel *h, unsigned prio, word_t *slot);
 /* t makes a blocking Recv on cptr and must block (on an endpoint or a
  * notification); false (with a FAIL) if it did not. */
 bool kt_recv_blocks(struct host_kernel *h, struct tcb *t, word_t cptr);
@@ -51,6 +54,12 @@ word_t kt_sys(const char *file, int line, struct host_kernel *h, struct tcb *t, 
 	      word_t info, const word_t *mr, struct host_regs *out);
 #define KT_OK(expr) kt_ok((expr), #expr, __FILE__, __LINE__)
 bool kt_ok(word_t err, const char *expr, const char *file, int line);
+
+/* One check named name: every invariant of the host port's walker holds
+ * (its first violation is the failure's detail).  Returns whether they do. */
+bool kt_check_invariants(struct host_kernel *h, const char *name);
+/* Are the n bytes at p all zero? */
+bool kt_all_zero(const void *p, size_t n);
 
 /* The last-level page-table entry for vaddr under VSpace root (0 when a
  * table on the way is missing). */

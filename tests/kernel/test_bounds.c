@@ -10,10 +10,8 @@
 void test_bounds_write_registers(void)
 {
 	struct host_kernel h;
-	if (!kt_boot(&h))
-		return kt_end(&h);
 	word_t ts;
-	struct tcb *t = kt_spawn(&h, 10, &ts);
+	struct tcb *t = kt_boot_spawn(&h, 10, &ts);
 	if (!t)
 		return kt_end(&h);
 	KT_OK(kt_invoke(&h, ts, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0));

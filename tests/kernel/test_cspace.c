@@ -275,9 +275,7 @@ void test_cspace_fault_to_bare_handler(void)
 void test_cspace_low_priority_runs(void)
 {
 	struct host_kernel h;
-	if (!kt_boot(&h))
-		return kt_end(&h);
-	struct tcb *low = kt_spawn(&h, 3, NULL);
+	struct tcb *low = kt_boot_spawn(&h, 3, NULL);
 	if (!low)
 		return kt_end(&h);
 	CHECK_ERR("init_suspends_itself", host_invoke(&h, h.init, KOZO_CAP_INIT_TCB, KOZO_TCB_SUSPEND, NULL, 0, NULL,

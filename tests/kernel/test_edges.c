@@ -285,10 +285,8 @@ void test_edge_bare_thread_invocation_lengths(void)
 void test_edge_invocation_reply(void)
 {
 	struct host_kernel h;
-	if (!kt_boot(&h))
-		return kt_end(&h);
 	word_t ts;
-	struct tcb *u = kt_spawn(&h, 10, &ts);
+	struct tcb *u = kt_boot_spawn(&h, 10, &ts);
 	if (!u)
 		return kt_end(&h);
 	u->ctx.regs[0] = 0x4242;

@@ -8,7 +8,6 @@
 #include <string.h>
 #include "kt.h"
 #include "tests.h"
-#include "invariants.h"
 
 /* A PML4 (level-0) entry Init does not use, and another one: the same
  * offsets below them walk the same way through a table moved between. */
@@ -54,12 +53,6 @@ static bool reachable(struct host_kernel *h, word_t vspace, word_t va)
 	return host_tlb_fill(root_of(h, vspace), asid_of(h, vspace), va);
 }
 
-static void check_invariants(struct host_kernel *h, const char *name)
-{
-	char msg[INVARIANT_MSG_SIZE];
-	check_true(kernel_invariants_hold(h, msg), name, msg);
-}
-
 /* L1, L2 and L3 tables for va in vspace; their slots in t[0..2]. */
 static bool map_tables(struct host_kernel *h, word_t vspace, word_t va, word_t t[3])
 {
@@ -69,15 +62,6 @@ static bool map_tables(struct host_kernel *h, word_t vspace, word_t va, word_t t
 		if (!t[i] || map_table(h, t[i], vspace, va) != KOZO_OK)
 			return false;
 	}
-	return true;
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
 	return true;
 }
 
@@ -99,9 +83,9 @@ void test_iso_table_unmap_empties(void)
 	CHECK_ERR("map_frame", map_frame(&h, f, vs, VA_A), KOZO_OK);
 	CHECK("frame_reachable", reachable(&h, vs, VA_A));
 	CHECK_ERR("unmap_l3", unmap(&h, t[2], true), KOZO_OK);
-	CHECK("l3_emptied", all_zero((void *)kt_slot(&h, t[2])->cap.obj, KOZO_PAGE_SIZE));
+	CHECK("l3_emptied", kt_all_zero((void *)kt_slot(&h, t[2])->cap.obj, KOZO_PAGE_SIZE));
 	CHECK("frame_gone_with_table", !reachable(&h, vs, VA_A));
-	check_invariants(&h, "invariants_after_table_unmap");
+	kt_check_invariants(&h, "invariants_after_table_unmap");
 	/* The same L2 covers VA_A + 2 MiB: the L3 goes there. */
 	CHECK_ERR("remap_l3", map_table(&h, t[2], vs, VA_A + (2u << 20)), KOZO_OK);
 	CHECK("nothing_through_remapped_l3", !reachable(&h, vs, VA_A + (2u << 20)));
@@ -110,7 +94,7 @@ void test_iso_table_unmap_empties(void)
 	CHECK_ERR("cnode_over_the_page", host_retype(&h, ut, KOZO_OBJ_CNODE, 6, cn, 1), KOZO_OK);
 	CHECK_EQ("cnode_landed_on_the_page", kt_slot(&h, cn)->cap.obj, page);
 	CHECK("cnode_unreachable", !reachable(&h, vs, VA_A + (2u << 20)));
-	check_invariants(&h, "invariants_after_retype");
+	kt_check_invariants(&h, "invariants_after_retype");
 	kt_end(&h);
 }
 
@@ -147,7 +131,7 @@ void test_iso_table_copy_refused(void)
 	/* Frames still copy, unmapped. */
 	word_t f = kt_new(&h, KOZO_OBJ_FRAME, 0), fc = host_slot_alloc(&h, 1);
 	CHECK_ERR("frame_copy", kt_copy(&h, fc, f, KOZO_RIGHTS_ALL), KOZO_OK);
-	check_invariants(&h, "invariants");
+	kt_check_invariants(&h, "invariants");
 	kt_end(&h);
 }
 
@@ -179,14 +163,14 @@ void test_iso_vspace_deleted_under_table(void)
 	CHECK_ERR("unmap_l1", unmap(&h, t[0], true), KOZO_OK);
 	CHECK_ERR("l1_into_init", map_table(&h, t[0], KOZO_CAP_INIT_VSPACE, VA_B), KOZO_OK);
 	CHECK("old_subtree_unreachable", !reachable(&h, KOZO_CAP_INIT_VSPACE, VA_B));
-	check_invariants(&h, "invariants_after_move");
+	kt_check_invariants(&h, "invariants_after_move");
 	/* A new VSpace gets the same ASID (the allocator's round robin moved
 	 * on to it): nothing of the old one shows. */
 	h.k->next_asid = asid;
 	word_t again = kt_new(&h, KOZO_OBJ_VSPACE, 0);
 	CHECK_EQ("asid_reused", asid_of(&h, again), asid);
 	CHECK("reused_asid_empty", !reachable(&h, again, VA_A));
-	check_invariants(&h, "invariants_after_reuse");
+	kt_check_invariants(&h, "invariants_after_reuse");
 	kt_end(&h);
 }
 
@@ -222,7 +206,7 @@ void test_iso_freed_table_as_frame(void)
 				      KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
 	((word_t *)page)[(VA_A >> 12) & 511] = forged;
 	CHECK("kernel_object_unreachable", !reachable(&h, vs, VA_A));
-	check_invariants(&h, "invariants");
+	kt_check_invariants(&h, "invariants");
 	kt_end(&h);
 }
 
@@ -264,7 +248,7 @@ void test_iso_tlb_table_unmap(void)
 	CHECK_ERR("delete_f", kt_delete(&h, f), KOZO_OK);
 	word_t cn = host_slot_alloc(&h, 1);
 	CHECK_ERR("cnode_over_f", host_retype(&h, ut, KOZO_OBJ_CNODE, 6, cn, 1), KOZO_OK);
-	check_invariants(&h, "invariants");
+	kt_check_invariants(&h, "invariants");
 	kt_end(&h);
 }
 
@@ -311,7 +295,7 @@ void test_iso_ipc_buffer_rights(void)
 		m.mr[i] = 0x1111 * (i + 1);
 	host_send_msg(&h, h.init, KOZO_SYS_SEND, ep, &m, NULL);
 	CHECK_EQ("message_cut", kozo_msginfo_length(t->ctx.regs[ARCH_REG_INFO]), KOZO_FASTPATH_MRS);
-	CHECK("page_untouched", all_zero(page, KOZO_PAGE_SIZE));
+	CHECK("page_untouched", kt_all_zero(page, KOZO_PAGE_SIZE));
 	t->slots[TCB_IPC_FRAME].cap.rights = KOZO_RIGHTS_ALL;
 	kt_end(&h);
 }
@@ -354,7 +338,7 @@ void test_iso_fault_not_stale(void)
 	CHECK_EQ("plain_mr0", handler->ctx.regs[ARCH_REG_MR0], 0x41);
 	CHECK("no_reply_right", handler->reply_to == NULL);
 	CHECK_EQ("sender_runs_on", faulter->state, THREAD_RUNNABLE);
-	check_invariants(&h, "invariants");
+	kt_check_invariants(&h, "invariants");
 	kt_end(&h);
 }
 
@@ -405,6 +389,6 @@ void test_iso_stale_unmap_spares_new_mapping(void)
 	CHECK("b_still_mapped", arch_pte_present(e) &&
 				arch_pte_addr(e) == arch_kernel_to_phys(host_object(&h, fb)));
 	CHECK("b_reachable", reachable(&h, vs, VA_A));
-	check_invariants(&h, "invariants");
+	kt_check_invariants(&h, "invariants");
 	kt_end(&h);
 }

@@ -444,10 +444,8 @@ void test_life_faulted_thread_orphaned(void)
 void test_life_configure_replaces(void)
 {
 	struct host_kernel h;
-	if (!kt_boot(&h))
-		return kt_end(&h);
 	word_t ts;
-	struct tcb *t = kt_spawn(&h, 10, &ts);
+	struct tcb *t = kt_boot_spawn(&h, 10, &ts);
 	if (!t)
 		return kt_end(&h);
 	const word_t va = 0x100000000000ull;

@@ -275,8 +275,7 @@ void test_preempt_delete_full_cnode(void)
 	CHECK_ERR("first_stop", call_once(&h, &c), HOST_PREEMPTED);
 	CHECK("cap_gone_at_once", slot_empty(kt_slot(&h, cn)));
 	CHECK("cnode_dying", h.k->dying == hd && hd->dying && hd->refs == 0);
-	char why[INVARIANT_MSG_SIZE];
-	check_true(kernel_invariants_hold(&h, why), "walker_with_dying_cnode", why);
+	kt_check_invariants(&h, "walker_with_dying_cnode");
 
 	/* The rest, stopping every second check; the endpoint's references
 	 * only go down, and the walker holds at the stops. */
@@ -334,15 +333,6 @@ void test_preempt_abandoned_delete(void)
 
 #define LARGE_RADIX 15          /* 2 MiB */
 
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
 struct retype_watch {
 	struct slot *dst, *ut;
 	word_t watermark, zeroed;
@@ -387,7 +377,7 @@ void test_preempt_retype_large(void)
 			    kt_slot(&h, dst)->cap.obj == u->cap.obj);
 	struct cnode_header *hd = (struct cnode_header *)u->cap.obj;
 	CHECK("cnode_zeroed", hd->radix == LARGE_RADIX && hd->refs == 1 &&
-			      all_zero((uint8_t *)u->cap.obj + sizeof(*hd), BIT(bits) - sizeof(*hd)));
+			      kt_all_zero((uint8_t *)u->cap.obj + sizeof(*hd), BIT(bits) - sizeof(*hd)));
 	CHECK_EQ("watermark", cap_untyped_watermark(&u->cap), BIT(bits));
 	kt_end(&h);
 }
@@ -415,14 +405,13 @@ void test_preempt_retype_interleaved(void)
 	CHECK_ERR("small_between", host_retype(&h, ut, KOZO_OBJ_ENDPOINT, 0, small, 1), KOZO_OK);
 	CHECK_EQ("small_at_base", kt_slot(&h, small)->cap.obj, u->cap.obj);
 	CHECK_EQ("progress_kept", cap_untyped_zeroed(&u->cap), zeroed);
-	char why[INVARIANT_MSG_SIZE];
-	check_true(kernel_invariants_hold(&h, why), "walker_between", why);
+	kt_check_invariants(&h, "walker_between");
 	h.m->preempt_every = 1;
 	struct run r = { 0 };
 	CHECK_ERR("big_finishes", call_to_end(&h, &c, &r, 16, NULL, NULL), KOZO_OK);
 	h.m->preempt_every = 0;
 	CHECK_EQ("big_aligned_above", kt_slot(&h, big)->cap.obj, u->cap.obj + BIT(bits));
-	CHECK("big_zeroed", all_zero((uint8_t *)kt_slot(&h, big)->cap.obj + 64, BIT(bits) - 64));
+	CHECK("big_zeroed", kt_all_zero((uint8_t *)kt_slot(&h, big)->cap.obj + 64, BIT(bits) - 64));
 	kt_end(&h);
 }
 

@@ -4,11 +4,8 @@
  * entry point inside an executable one. */
 #include "elf.h"
 #include "string.h"
+#include <hw/elf64.h>
 
-#define PT_LOAD 1
-#define ET_EXEC 2
-#define EM_X86_64 62
-#define EM_AARCH64 183
 #define PAGE 4096ull
 
 #if defined(__x86_64__)
@@ -17,23 +14,9 @@
 #define EM_THIS EM_AARCH64
 #endif
 
-struct ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 const char *kozo_elf_parse(const void *image, size_t size, struct kozo_elf *out)
 {
-	struct ehdr h;
+	struct elf64_ehdr h;
 	memset(out, 0, sizeof(*out));
 	if (size < sizeof(h))
 		return "shorter than an ELF header";
@@ -44,12 +27,12 @@ const char *kozo_elf_parse(const void *image, size_t size, struct kozo_elf *out)
 		return "not ELF64 little-endian";
 	if (h.type != ET_EXEC || h.machine != EM_THIS)
 		return "not an executable for this machine";
-	if (h.phentsize != sizeof(struct phdr) || h.phoff > size ||
-	    (uint64_t)h.phnum * sizeof(struct phdr) > size - h.phoff)
+	if (h.phentsize != sizeof(struct elf64_phdr) || h.phoff > size ||
+	    (uint64_t)h.phnum * sizeof(struct elf64_phdr) > size - h.phoff)
 		return "program headers outside the file";
 	bool entry_ok = false;
 	for (unsigned i = 0; i < h.phnum; i++) {
-		struct phdr p;
+		struct elf64_phdr p;
 		memcpy(&p, (const uint8_t *)image + h.phoff + i * sizeof(p), sizeof(p));
 		if (p.type != PT_LOAD || p.memsz == 0)
 			continue;
@@ -69,11 +52,11 @@ const char *kozo_elf_parse(const void *image, size_t size, struct kozo_elf *out)
 			if (p.vaddr < oend && o->vaddr < end)
 				return "segments overlap";
 		}
-		if (p.flags & 1 && h.entry >= p.vaddr && h.entry < p.vaddr + p.memsz)
+		if (p.flags & PF_X && h.entry >= p.vaddr && h.entry < p.vaddr + p.memsz)
 			entry_ok = true;
 		out->seg[out->nsegments++] = (struct kozo_elf_segment){
 			.vaddr = p.vaddr, .memsz = p.memsz, .filesz = p.filesz,
-			.data = (const uint8_t *)image + p.offset, .flags = p.flags & 7,
+			.data = (const uint8_t *)image + p.offset, .flags = p.flags & (PF_R | PF_W | PF_X),
 		};
 	}
 	if (!out->nsegments)

@@ -1,6 +1,7 @@
 /* A process's mirror of its CNode and its slot allocator (slots.h). */
 #include "slots.h"
 #include "string.h"
+#include "invoke.h"
 
 static struct slot_info table[SLOT_COUNT];
 static uint64_t empty_start, empty_end;
@@ -177,6 +178,34 @@ uint64_t untyped_free_bytes(uint64_t s)
 		return 0;
 	uint64_t size = 1ull << e->size_bits;
 	return slot_has_children(s) ? size - e->watermark : size;
+}
+
+uint64_t slots_find_idle_untyped(struct kozo_slot_range r, unsigned min_bits, uint64_t except)
+{
+	uint64_t best = 0;
+	for (uint64_t s = r.start; s < r.end; s++) {
+		struct slot_info *e = slot_get(s);
+		if (!e || e->type != KOZO_OBJ_UNTYPED || e->flags & SLOT_DEVICE ||
+		    e->size_bits < min_bits || s == except || slot_has_children(s))
+			continue;
+		if (!best || e->size_bits < slot_get(best)->size_bits)
+			best = s;
+	}
+	return best;
+}
+
+int slots_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot)
+{
+	uint64_t s = slots_alloc(1);
+	if (!s)
+		return KOZO_ERR_RANGE;
+	/* Depth 0: the CNode itself is the destination, slot s its index. */
+	int err = kozo_untyped_retype(ut, type, size_bits, KOZO_PROC_CNODE, 0, 0, s, 1);
+	if (err)
+		return err;
+	slots_record_retype(ut, type, size_bits, s, 1);
+	*slot = s;
+	return KOZO_OK;
 }
 
 const char *slot_note(uint64_t s)

@@ -55,6 +55,15 @@ void slots_forget_children(uint64_t s);
 bool slot_has_children(uint64_t s);
 /* Free bytes of an Untyped as the kernel will count them. */
 uint64_t untyped_free_bytes(uint64_t s);
+/* The smallest idle (no children), non-device Untyped of at least
+ * 2^min_bits bytes among slots r.start..r.end-1, other than `except` (0:
+ * none); 0 if there is none. */
+uint64_t slots_find_idle_untyped(struct kozo_slot_range r, unsigned min_bits, uint64_t except);
+/* Retype one object of `type` (size_bits as Retype takes it) from the
+ * Untyped in slot ut into a fresh slot of the process's own CNode, and
+ * record it; *slot receives the slot.  Returns a kozo_error
+ * (KOZO_ERR_RANGE when no slot is free, else the kernel's). */
+int slots_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot);
 /* A short description of the fixed slots ("shell tcb": the process's
  * name from the startup info), or "". */
 const char *slot_note(uint64_t s);

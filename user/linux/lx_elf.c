@@ -4,18 +4,12 @@
  * The ELF file is untrusted input: every field is checked before use and
  * a refusal says why. */
 #include <string.h>
+#include <hw/elf64.h>
 
 #include "lx.h"
 
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
-#define PT_LOAD 1
-#define PT_INTERP 3
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define ET_EXEC 2
-#define ET_DYN 3
 #define MAX_PHNUM 64
 
 static uint64_t get(const uint8_t *p, unsigned n)

@@ -219,6 +219,34 @@ int lx_fs_init(struct lx_fs *fs, const uint8_t *cpio, size_t len, const char **w
 	return 0;
 }
 
+/* The next component of path from *at on: the slashes before it skipped,
+ * where it starts is returned and *at is left where it ends (the two are
+ * equal when no component is left). */
+static size_t next_component(const char *path, size_t *at)
+{
+	size_t i = *at;
+	while (path[i] == '/')
+		i++;
+	size_t start = i;
+	while (path[i] && path[i] != '/')
+		i++;
+	*at = i;
+	return start;
+}
+
+/* ".." on the absolute path[0..n): its last component dropped, never
+ * shorter than root_len bytes (what the caller's root is: "" or "/").
+ * Returns the new length. */
+static size_t drop_last_component(char *path, size_t n, size_t root_len)
+{
+	while (n > root_len && path[n - 1] != '/')
+		n--;
+	if (n > root_len)
+		n--;
+	path[n] = '\0';
+	return n;
+}
+
 int lx_fs_resolve(const struct lx_fs *fs, int cwd, const char *path, char out[LX_PATH_MAX])
 {
 	size_t n = 0;
@@ -229,22 +257,14 @@ int lx_fs_resolve(const struct lx_fs *fs, int cwd, const char *path, char out[LX
 			n = 0;  /* "/" contributes nothing before the next "/" */
 	}
 	out[n] = '\0';
-	const char *p = path;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *s = p;
-		while (*p && *p != '/')
-			p++;
-		size_t len = (size_t)(p - s);
+	size_t at = 0;
+	while (path[at]) {
+		const char *s = path + next_component(path, &at);
+		size_t len = (size_t)(path + at - s);
 		if (len == 0 || (len == 1 && s[0] == '.'))
 			continue;
 		if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-			out[n] = '\0';
+			n = drop_last_component(out, n, 0);
 			continue;
 		}
 		if (n + 1 + len >= LX_PATH_MAX)
@@ -712,11 +732,7 @@ int lx_fs_walk(const struct lx_fs *fs, int cwd, const char *path, bool follow,
 	unsigned links = 0;
 	size_t at = 0;
 	while (rest[at]) {
-		while (rest[at] == '/')
-			at++;
-		size_t s = at;
-		while (rest[at] && rest[at] != '/')
-			at++;
+		size_t s = next_component(rest, &at);
 		if (at == s)
 			break;
 		char comp[LX_PATH_MAX];
@@ -729,14 +745,8 @@ int lx_fs_walk(const struct lx_fs *fs, int cwd, const char *path, bool follow,
 		if (base < 0)
 			base = 0;  /* a missing directory: the lookup of the result fails */
 		if (comp[0] == '.' && (comp[1] == '\0' || (comp[1] == '.' && comp[2] == '\0'))) {
-			size_t n = strlen(cur);
-			if (comp[1] == '.') {
-				while (n > 1 && cur[n - 1] != '/')
-					n--;
-				if (n > 1)
-					n--;
-				cur[n] = '\0';
-			}
+			if (comp[1] == '.')
+				drop_last_component(cur, strlen(cur), 1);
 			continue;
 		}
 		size_t cl = strlen(cur);

@@ -16,36 +16,6 @@
 
 #define COPIES_RADIX 14          /* a CNode for up to 16,383 copies */
 
-/* The smallest idle (no children), non-device Untyped of the shell of at
- * least 2^min_bits bytes; 0 if none. */
-static uint64_t find_idle_untyped(unsigned min_bits)
-{
-	uint64_t best = 0;
-	for (uint64_t s = startup->untyped.start; s < startup->untyped.end; s++) {
-		struct slot_info *e = slot_get(s);
-		if (!e || e->type != KOZO_OBJ_UNTYPED || e->flags & SLOT_DEVICE ||
-		    e->size_bits < min_bits || slot_has_children(s))
-			continue;
-		if (!best || e->size_bits < slot_get(best)->size_bits)
-			best = s;
-	}
-	return best;
-}
-
-/* One object from ut into a fresh slot, the slot mirror kept in step. */
-static int retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot)
-{
-	uint64_t s = slots_alloc(1);
-	if (!s)
-		return KOZO_ERR_RANGE;
-	int err = kozo_untyped_retype(ut, type, size_bits, KOZO_CAP_INIT_CNODE, 0, 0, s, 1);
-	if (err)
-		return err;
-	slots_record_retype(ut, type, size_bits, s, 1);
-	*slot = s;
-	return KOZO_OK;
-}
-
 /* The longest system call since the last read, and the preemption count. */
 static uint64_t longest(uint64_t *preemptions)
 {
@@ -79,9 +49,9 @@ static int clean(uint64_t ut)
 static int bench_revoke(uint64_t ut, unsigned n, bool preempt, struct figure *f)
 {
 	uint64_t ep, cn, p0, p1;
-	int err = retype_one(ut, KOZO_OBJ_ENDPOINT, 0, &ep);
+	int err = slots_retype_one(ut, KOZO_OBJ_ENDPOINT, 0, &ep);
 	if (!err)
-		err = retype_one(ut, KOZO_OBJ_CNODE, COPIES_RADIX, &cn);
+		err = slots_retype_one(ut, KOZO_OBJ_CNODE, COPIES_RADIX, &cn);
 	for (unsigned i = 1; !err && i <= n; i++)
 		err = kozo_cnode_copy(cn, i, COPIES_RADIX, KOZO_CAP_INIT_CNODE, ep, INIT_DEPTH,
 				      KOZO_RIGHTS_ALL);
@@ -163,8 +133,9 @@ void cmd_preemptbench(int argc, char **argv)
 	/* The largest idle Untyped: the largest CNode it holds. */
 	uint64_t big = 0;
 	for (unsigned bits = 40; bits > 20 && !big; bits--)
-		big = find_idle_untyped(bits);
-	uint64_t small = find_idle_untyped(COPIES_RADIX + KOZO_SLOT_SIZE_BITS + 1);
+		big = slots_find_idle_untyped(startup->untyped, bits, 0);
+	uint64_t small = slots_find_idle_untyped(startup->untyped,
+						 COPIES_RADIX + KOZO_SLOT_SIZE_BITS + 1, 0);
 	if (!big || !small || big == small) {
 		printf("preemptbench: no idle untyped of 2 MiB and a larger one\n");
 		return;

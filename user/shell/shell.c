@@ -69,15 +69,6 @@ void print_usage(const char *name)
 	}
 }
 
-bool parse_arg(const char *cmd, const char *arg, uint64_t *out)
-{
-	if (kozo_parse_u64_all(arg, out))
-		return true;
-	printf("%s: '%s' is not a number; ", cmd, arg);
-	print_usage(cmd);
-	return false;
-}
-
 /* ---- the line editor ---- */
 
 static char history[HISTORY][LINE_MAX];

@@ -10,6 +10,7 @@
 #include <kozo/kozo.h>
 #include <proc.h>
 #include <slots.h>
+#include <args.h>
 
 /* The shell's CNode addresses a slot by its number at full depth. */
 #define INIT_DEPTH 64
@@ -32,9 +33,6 @@ struct command {
 };
 extern const struct command commands[];
 extern const unsigned command_count;
-void print_usage(const char *name);
-/* Parse a number argument; prints the usage of cmd and returns false on error. */
-bool parse_arg(const char *cmd, const char *arg, uint64_t *out);
 
 void cmd_help(int argc, char **argv);
 void cmd_bootinfo(int argc, char **argv);

@@ -164,14 +164,14 @@ static void attack_table_unmap(void)
 	uint64_t t[3] = { 0 }, o[3] = { 0 };   /* o: untyped, frame, cnode */
 	STEP(tables(KOZO_CAP_INIT_VSPACE, VA_A, t));
 	STEP(new_obj(KOZO_OBJ_UNTYPED, 12, &o[0]));
-	STEP(init_retype_one(o[0], KOZO_OBJ_FRAME, 0, &o[1]));
+	STEP(slots_retype_one(o[0], KOZO_OBJ_FRAME, 0, &o[1]));
 	STEP(kozo_frame_map(o[1], KOZO_CAP_INIT_VSPACE, VA_A, RW, false));
 	*(volatile uint64_t *)VA_A = 0x6b6f7a6f;
 	STEP(pt_unmap(t[2]));
 	STEP(kozo_page_table_map(t[2], KOZO_CAP_INIT_VSPACE, VA_A + 2 * MiB));
 	init_free_slot(o[1]);
 	o[1] = 0;
-	STEP(init_retype_one(o[0], KOZO_OBJ_CNODE, 6, &o[2]));
+	STEP(slots_retype_one(o[0], KOZO_OBJ_CNODE, 6, &o[2]));
 	result("table-unmap", probe(VA_A + 2 * MiB) == 0, "deleted frame behind a moved table");
 out:
 	free_all(o, 3);
@@ -232,7 +232,7 @@ static void attack_freed_table(void)
 	STEP(tables(KOZO_CAP_INIT_VSPACE, VA_A, t));
 	STEP(pt_unmap(t[2]));
 	STEP(new_obj(KOZO_OBJ_UNTYPED, 12, &o[0]));
-	STEP(init_retype_one(o[0], KOZO_OBJ_PT_L3, 0, &o[1]));
+	STEP(slots_retype_one(o[0], KOZO_OBJ_PT_L3, 0, &o[1]));
 	STEP(kozo_page_table_map(o[1], KOZO_CAP_INIT_VSPACE, VA_A));
 	STEP(new_obj(KOZO_OBJ_FRAME, 0, &o[2]));
 	STEP(kozo_frame_map(o[2], KOZO_CAP_INIT_VSPACE, VA_A, RW, false));
@@ -240,13 +240,13 @@ static void attack_freed_table(void)
 	init_free_slot(o[1]);
 	o[1] = 0;
 	STEP(kozo_page_table_map(t[1], KOZO_CAP_INIT_VSPACE, VA_A));
-	STEP(init_retype_one(o[0], KOZO_OBJ_FRAME, 0, &o[3]));
+	STEP(slots_retype_one(o[0], KOZO_OBJ_FRAME, 0, &o[3]));
 	/* The victim: a page that becomes a CNode. */
 	STEP(new_obj(KOZO_OBJ_UNTYPED, 12, &o[4]));
-	STEP(init_retype_one(o[4], KOZO_OBJ_FRAME, 0, &victim));
+	STEP(slots_retype_one(o[4], KOZO_OBJ_FRAME, 0, &victim));
 	STEP(kozo_frame_get_address(victim, &vp));
 	init_free_slot(victim);
-	STEP(init_retype_one(o[4], KOZO_OBJ_CNODE, 6, &o[5]));
+	STEP(slots_retype_one(o[4], KOZO_OBJ_CNODE, 6, &o[5]));
 	/* The attacker's window on it: the first L3, free again, at +2 MiB. */
 	STEP(kozo_page_table_map(t[2], KOZO_CAP_INIT_VSPACE, VA_A + 2 * MiB));
 	STEP(kozo_frame_map(o[3], KOZO_CAP_INIT_VSPACE, VA_A + 2 * MiB, RW, false));
@@ -262,7 +262,7 @@ static bool tlb_clean_after(uint64_t l3, uint64_t frame, uint64_t ut, uint64_t *
 	if (pt_unmap(l3))
 		return false;
 	init_free_slot(frame);
-	return init_retype_one(ut, KOZO_OBJ_CNODE, 6, cnode) == KOZO_OK;
+	return slots_retype_one(ut, KOZO_OBJ_CNODE, 6, cnode) == KOZO_OK;
 }
 
 static void attack_tlb(void)
@@ -271,7 +271,7 @@ static void attack_tlb(void)
 	const uint64_t va = VA_A + 5 * 4096;
 	STEP(tables(KOZO_CAP_INIT_VSPACE, VA_A, t));
 	STEP(new_obj(KOZO_OBJ_UNTYPED, 12, &o[0]));
-	STEP(init_retype_one(o[0], KOZO_OBJ_FRAME, 0, &o[1]));
+	STEP(slots_retype_one(o[0], KOZO_OBJ_FRAME, 0, &o[1]));
 	STEP(kozo_frame_map(o[1], KOZO_CAP_INIT_VSPACE, va, RW, false));
 	if (probe(va) != 1) {
 		result("tlb", false, "the probe could not read a mapped page");
@@ -306,7 +306,7 @@ static void attack_ipc_buffer(void)
 		struct slot_info *e = slot_get(s);
 		uint64_t dev;
 		if (!e || e->type != KOZO_OBJ_UNTYPED || !(e->flags & SLOT_DEVICE) ||
-		    slot_has_children(s) || init_retype_one(s, KOZO_OBJ_FRAME, 0, &dev))
+		    slot_has_children(s) || slots_retype_one(s, KOZO_OBJ_FRAME, 0, &dev))
 			continue;
 		err = kozo_tcb_configure(tcb, 0, 1, KOZO_CAP_INIT_CNODE, KOZO_CAP_INIT_VSPACE, VA_A,
 					 dev);

@@ -9,16 +9,7 @@ unsigned init_priority;
 
 uint64_t init_find_idle_untyped(unsigned min_bits)
 {
-	uint64_t best = 0;
-	for (uint64_t s = startup->untyped.start; s < startup->untyped.end; s++) {
-		struct slot_info *e = slot_get(s);
-		if (!e || e->type != KOZO_OBJ_UNTYPED || e->flags & SLOT_DEVICE ||
-		    e->size_bits < min_bits || s == init_service_untyped || slot_has_children(s))
-			continue;
-		if (!best || e->size_bits < slot_get(best)->size_bits)
-			best = s;
-	}
-	return best;
+	return slots_find_idle_untyped(startup->untyped, min_bits, init_service_untyped);
 }
 
 /* The highest priority the shell may give: its own, which Init wrote in
@@ -38,26 +29,13 @@ void alloc_init(void)
 		init_service_untyped = init_find_idle_untyped(12);
 }
 
-int init_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot)
-{
-	uint64_t s = slots_alloc(1);
-	if (!s)
-		return KOZO_ERR_RANGE;
-	int err = kozo_untyped_retype(ut, type, size_bits, KOZO_CAP_INIT_CNODE, 0, 0, s, 1);
-	if (err)
-		return err;
-	slots_record_retype(ut, type, size_bits, s, 1);
-	*slot = s;
-	return KOZO_OK;
-}
-
 int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot)
 {
 	int err = KOZO_ERR_NOT_ENOUGH_MEMORY;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (!init_service_untyped)
 			break;
-		err = init_retype_one(init_service_untyped, type, size_bits, slot);
+		err = slots_retype_one(init_service_untyped, type, size_bits, slot);
 		if (err != KOZO_ERR_NOT_ENOUGH_MEMORY)
 			break;
 		/* Full: move on to a fresh Untyped. */

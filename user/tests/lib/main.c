@@ -15,15 +15,6 @@ void print_usage(const char *name)
 	printf("usage: %s %s\n", name, test_program.usage);
 }
 
-bool parse_arg(const char *cmd, const char *arg, uint64_t *out)
-{
-	if (kozo_parse_u64_all(arg, out))
-		return true;
-	printf("%s: '%s' is not a number; ", cmd, arg);
-	print_usage(cmd);
-	return false;
-}
-
 /* The words after the name, NUL-ended, in arg[1..3]; arg[0] counts them. */
 static int unpack_args(const struct kozo_startup *st, char *buf, char **argv, int max)
 {

@@ -14,6 +14,7 @@
 #include <kozo/kozo.h>
 #include <proc.h>
 #include <slots.h>
+#include <args.h>
 
 /* A process's CNode addresses a slot by its number at full depth. */
 #define INIT_DEPTH 64
@@ -30,9 +31,6 @@ struct test_program {
 };
 extern const struct test_program test_program;
 
-void print_usage(const char *name);
-/* Parse a number argument; prints the usage of cmd and returns false on error. */
-bool parse_arg(const char *cmd, const char *arg, uint64_t *out);
 
 /* ---- alloc.c: the program's own objects ---- */
 /* Choose the Untyped the program carves its own objects from. */
@@ -40,9 +38,6 @@ void alloc_init(void);
 /* Retype one object for internal use into a fresh slot.  Returns a
  * kozo_error; *slot receives the slot. */
 int init_alloc_object(unsigned type, unsigned size_bits, uint64_t *slot);
-/* Retype one object from Untyped ut into a fresh slot of the CNode,
- * keeping the slot mirror in step.  Returns a kozo_error. */
-int init_retype_one(uint64_t ut, unsigned type, unsigned size_bits, uint64_t *slot);
 /* Delete an object made by init_alloc_object (or anything in slot s). */
 void init_free_slot(uint64_t s);
 /* A non-device Untyped without children of at least 2^min_bits bytes, other

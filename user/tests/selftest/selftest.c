@@ -60,15 +60,15 @@ static bool make_objects(struct selftest *t)
 {
 	/* Frames first: they land at the Untyped's base, which the final
 	 * check looks for again. */
-	TRY("retype code frame", init_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->code));
-	TRY("retype stack frame", init_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->stack));
-	TRY("retype vspace", init_retype_one(t->ut, KOZO_OBJ_VSPACE, 0, &t->vspace));
-	TRY("retype pt-l1", init_retype_one(t->ut, KOZO_OBJ_PT_L1, 0, &t->l1));
-	TRY("retype pt-l2", init_retype_one(t->ut, KOZO_OBJ_PT_L2, 0, &t->l2));
-	TRY("retype pt-l3", init_retype_one(t->ut, KOZO_OBJ_PT_L3, 0, &t->l3));
-	TRY("retype tcb", init_retype_one(t->ut, KOZO_OBJ_TCB, 0, &t->tcb));
-	TRY("retype cnode", init_retype_one(t->ut, KOZO_OBJ_CNODE, CHILD_RADIX, &t->cnode));
-	TRY("retype endpoint", init_retype_one(t->ut, KOZO_OBJ_ENDPOINT, 0, &t->ep));
+	TRY("retype code frame", slots_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->code));
+	TRY("retype stack frame", slots_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &t->stack));
+	TRY("retype vspace", slots_retype_one(t->ut, KOZO_OBJ_VSPACE, 0, &t->vspace));
+	TRY("retype pt-l1", slots_retype_one(t->ut, KOZO_OBJ_PT_L1, 0, &t->l1));
+	TRY("retype pt-l2", slots_retype_one(t->ut, KOZO_OBJ_PT_L2, 0, &t->l2));
+	TRY("retype pt-l3", slots_retype_one(t->ut, KOZO_OBJ_PT_L3, 0, &t->l3));
+	TRY("retype tcb", slots_retype_one(t->ut, KOZO_OBJ_TCB, 0, &t->tcb));
+	TRY("retype cnode", slots_retype_one(t->ut, KOZO_OBJ_CNODE, CHILD_RADIX, &t->cnode));
+	TRY("retype endpoint", slots_retype_one(t->ut, KOZO_OBJ_ENDPOINT, 0, &t->ep));
 	printf("selftest: retyped frame frame vspace pt-l1 pt-l2 pt-l3 tcb cnode endpoint "
 	       "into slots %lu..%lu from untyped %lu\n", t->code, t->ep, t->ut);
 	return true;
@@ -176,7 +176,7 @@ static bool check_reset(struct selftest *t, uint64_t base)
 	slots_forget_children(t->ut);
 	uint64_t size = 1ull << slot_get(t->ut)->size_bits;
 	uint64_t frame, paddr;
-	TRY("retype after revoke", init_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &frame));
+	TRY("retype after revoke", slots_retype_one(t->ut, KOZO_OBJ_FRAME, 0, &frame));
 	int err = kozo_frame_get_address(frame, &paddr);
 	init_free_slot(frame);
 	TRY("frame address", err);
