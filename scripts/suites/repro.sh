@@ -11,7 +11,9 @@ ok() { echo "PASS $1"; pass=$((pass + 1)); }
 ko() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/kozo-repro-suite.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+plant=
+# The planted header (below) goes even when the suite is stopped midway.
+trap 'rm -rf "$T"; [ -z "$plant" ] || rm -f "/usr/local/include/$plant"' EXIT
 
 # The report on a mismatch: two trees, one ELF differing in one byte and a
 # file on one side only.
