@@ -1177,6 +1177,65 @@ static void test_signal_waits(void)
  * later), process groups and sessions, kill of a group, the console's
  * Ctrl-C to the foreground group. */
 static struct lx_world world;
+/* Commitments are server-wide (issue 16's one page pool): every live
+ * process's writable mappings count against host.commit_room(); a fork
+ * commits the parent's again (ENOMEM when it does not fit), and an ended
+ * process's commitment is free again. */
+static uint64_t room_bytes;
+static uint64_t room_of(void *ctx)
+{
+	(void)ctx;
+	return room_bytes;
+}
+
+static void test_world_commit(void)
+{
+	const uint64_t rw = LX_PROT_READ | LX_PROT_WRITE, anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
+	struct lx_mem ops = testmem_ops(&mem);
+	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
+				.now_ns = clock_ns, .commit_room = room_of };
+	struct lx_proc *p = lx_world_init(&world, &fs, &ops, &host, 7);
+	mem.p = p;
+	struct lx_vma v = { .start = SCRATCH, .end = SCRATCH + SCRATCH_LEN,
+			    .prot = LX_PROT_READ | LX_PROT_WRITE };
+	lx_vma_map(p, &v);
+	struct lx_action act;
+	uint64_t a[6] = { 0 };
+	room_bytes = SCRATCH_LEN + 10 * LX_PAGE;
+	EQ(lx_proc_commit(p), SCRATCH_LEN);
+	uint64_t m[6] = { 0, 4 * LX_PAGE, rw, anon, (uint64_t)-1, 0 };
+	lx_syscall(p, LX_NR_mmap, m, &act);
+	CHECK(act.ret > 0, "4 of 10 pages: %lld", (long long)act.ret);
+	/* the child would commit SCRATCH_LEN + 4 pages more: no room */
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_RETURN);
+	EQ(act.ret, -LX_ENOMEM);
+	room_bytes = 2 * SCRATCH_LEN + 10 * LX_PAGE;
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_FORK);
+	struct lx_proc *c = &world.procs[act.child];
+	EQ(lx_world_commit(p), 2 * (SCRATCH_LEN + 4 * LX_PAGE));
+	/* 2 pages left for both: the child takes them, the parent gets ENOMEM */
+	uint64_t m2[6] = { 0, 2 * LX_PAGE, rw, anon, (uint64_t)-1, 0 };
+	lx_syscall(c, LX_NR_mmap, m2, &act);
+	CHECK(act.ret > 0, "the child's 2 pages: %lld", (long long)act.ret);
+	lx_syscall(p, LX_NR_mmap, m2, &act);
+	EQ(act.ret, -LX_ENOMEM);
+	uint64_t b[6] = { 0 };
+	p->brk_start = p->brk = 0x600000;
+	b[0] = 0x601000;
+	lx_syscall(p, LX_NR_brk, b, &act);
+	EQ(act.ret, 0x600000);  /* a failed brk returns the old break */
+	/* the child ends: its commitment is free, the parent's mmap fits */
+	lx_proc_exit(c, 0);
+	lx_syscall(p, LX_NR_mmap, m2, &act);
+	CHECK(act.ret > 0, "after the child ended: %lld", (long long)act.ret);
+	EQ(lx_world_commit(p), SCRATCH_LEN + 6 * LX_PAGE);
+	uint64_t w[6] = { (uint64_t)-1, 0, 0 };
+	lx_syscall(p, LX_NR_wait4, w, &act);
+	CHECK(act.ret > 0, "reaped: %lld", (long long)act.ret);
+}
+
 static void test_world(void)
 {
 	struct lx_mem ops = testmem_ops(&mem);
@@ -1325,6 +1384,7 @@ int main(int argc, char **argv)
 	RUN(test_signal_defaults);
 	RUN(test_signal_waits);
 	RUN(test_world);
+	RUN(test_world_commit);
 	RUN(test_stdin);
 	RUN(test_startup_calls);
 	RUN(test_brk_mmap);

@@ -105,11 +105,19 @@ int lxs_revoke(uint64_t ut)
 	int err = kozo_cnode_revoke(cs.root, ut, cs.depth);
 	if (err)
 		return err;
-	for (uint64_t s = 1; s < KOZO_CSPACE_MAX_SLOTS; s++) {
+	for (uint64_t s = cs.start; s < cs.end; s++) {
 		if (origin[s] == ut) {
 			kozo_cspace_mark(&cs, s, false);
 			origin[s] = 0;
 		}
 	}
 	return KOZO_OK;
+}
+
+unsigned lxs_slots_free(void)
+{
+	unsigned n = 0;
+	for (uint64_t s = cs.start; s < cs.end; s++)
+		n += !kozo_cspace_is_used(&cs, s);
+	return n;
 }

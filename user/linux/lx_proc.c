@@ -273,6 +273,10 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 		held += w->procs[i].state == LX_PROC_LIVE;
 	if (held >= LX_MAX_ZOMBIES)
 		return -LX_EAGAIN;
+	/* The child's writable memory is committed as the parent's is
+	 * (Linux's fork: ENOMEM when the commit charge cannot grow). */
+	if (lx_over_commit(p, lx_proc_commit(p), 0, 0))
+		return -LX_ENOMEM;
 	if (!c) {
 		/* Every process entry is taken (the server has resources for
 		 * LX_MAX_PROCS at a time).  While another process runs, or
