@@ -113,6 +113,9 @@ static struct frame frames[MAX_FRAMES];
 static uint32_t frame_hash[FRAME_HASH];
 
 static struct sproc sp[LX_MAX_PROCS];
+/* 1 + the highest index of a process made in this command: the loops over
+ * processes stop there (a system call's settle runs one). */
+static unsigned proc_hi;
 static struct lx_fs fs;
 static struct lx_world world;
 static uint64_t tmp_pages(void);
@@ -263,7 +266,7 @@ static struct frame *page_find(struct sproc *s, uint64_t va)
 static bool nc_room(unsigned n)
 {
 	uint64_t promised = 0;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live)
 			promised += lx_proc_commit(&world.procs[i]);
 	promised /= LX_PAGE;
@@ -696,6 +699,8 @@ static bool make_vspace(struct sproc *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->live = true;  /* teardown gives back what was made */
+	if (index_of(s) >= proc_hi)
+		proc_hi = index_of(s) + 1;
 	TRY("retype vspace", obj_make(s, KOZO_OBJ_VSPACE, 0, &s->vspace));
 	return true;
 }
@@ -974,7 +979,7 @@ static void session_escape(void)
 {
 	host_console_write(NULL, "^]\n", 3);
 	printf("linux: escape (Ctrl-]): every process of the session is killed\n");
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live)
 			end_proc(i, LX_SIGKILL);
 }
@@ -987,7 +992,7 @@ static void settle(void)
 	bool progress = true;
 	while (progress) {
 		progress = false;
-		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+		for (unsigned i = 0; i < proc_hi; i++) {
 			struct lx_proc *p = &world.procs[i];
 			if (!sp[i].live)
 				continue;
@@ -1008,7 +1013,7 @@ static void settle(void)
 	}
 	bool running = false;
 	uint64_t first = ~0ull;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+	for (unsigned i = 0; i < proc_hi; i++) {
 		running |= sp[i].live && !sp[i].blocked;
 		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
 			first = sp[i].deadline;
@@ -1029,7 +1034,7 @@ static void settle(void)
 		settle();
 		return;
 	}
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+	for (unsigned i = 0; i < proc_hi; i++) {
 		if (sp[i].live) {
 			printf("linux: %s: deadlock (every process waits)\n", world.procs[i].exe);
 			end_proc(i, LX_SIGKILL);
@@ -1073,7 +1078,7 @@ static bool console_event(uint64_t bits)
  * nothing. */
 static void interrupt_running(void)
 {
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live && !sp[i].blocked && lx_signal_pending(&world.procs[i]))
 			deliver(i, NULL);
 }
@@ -1206,8 +1211,9 @@ int linux_run(int argc, char **argv)
 	if (load(argv[0], argc, argv))
 		status = serve();
 	/* The first process is done: whatever is left goes with it. */
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		teardown(&sp[i]);
+	proc_hi = 0;
 	mem_release();
 	tmp_release();
 	if (status & 0x7f)
