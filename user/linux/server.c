@@ -14,8 +14,8 @@
  *         CNode, VSpace and its page tables
  *     Frames, one at a time as processes touch pages, each mapped in the
  *       server at FRAME_WINDOW + 4 KiB * its index, and through a copy of its
- *       capability in the process that holds it; a process's end puts its
- *       frames on the free list for the next
+ *       capability in each process with a page on it (several after fork:
+ *       copy on write); the last page to go puts it on the free list
  *     the server's tables for FRAME_WINDOW
  *
  * Pages are made on first touch: a VM fault, or the translation layer
@@ -48,7 +48,8 @@
 #define MAX_CHUNKS 32            /* per process (2 MiB of tables: 1 GiB touched) */
 #define MAX_FREE_CHUNKS 4096
 #define MAX_FRAMES 16384         /* 64 MiB of pages at most (the slots' limit, below) */
-#define FRAME_HASH 16384         /* buckets of (process, address) -> frame */
+#define MAX_PAGES MAX_FRAMES     /* pages of processes (no more than the budget) */
+#define PAGE_HASH 16384          /* buckets of (process, address) -> page */
 #define MAX_TABLES 256           /* per process: its page tables */
 /* Pages beyond the commitments (program text, stacks, the pages fork
  * copies) may use this much of the budget that mmap and brk leave. */
@@ -60,12 +61,21 @@
 
 extern const uint8_t linux_archive_start[], linux_archive_end[];
 
-/* A pool Frame: free (owner 0, on the free list) or one page of process
- * owner - 1 at va. */
+/* A pool Frame: mapped in the server at FRAME_WINDOW + 4 KiB * its index,
+ * held by `refs` pages (0: on the free list). */
 struct frame {
+	uint32_t cap;         /* slot */
+	uint32_t refs;
+	uint32_t next;        /* the free list: index + 1 */
+};
+
+/* A page of process owner - 1 at va: a reference to a frame, shared
+ * after fork until one side writes (copy on write), and a capability copy
+ * of the frame mapped in the process (made at the first touch). */
+struct page {
 	uint64_t va;
-	uint32_t cap;         /* slot: mapped in the server at FRAME_WINDOW + index */
-	uint32_t copy;        /* slot: its copy mapped in the owner; 0: none */
+	uint32_t frame;
+	uint32_t copy;        /* slot; 0: none yet */
 	uint16_t owner;       /* process index + 1; 0: free */
 	uint8_t prot;         /* as mapped in the owner; 0: not mapped there */
 	uint8_t nc;           /* counted outside the commitments */
@@ -83,8 +93,7 @@ struct sproc {
 	uint64_t chunks[MAX_CHUNKS];
 	unsigned nchunks;
 	uint64_t chunk_used;  /* bytes of the last chunk taken */
-	uint32_t pages;       /* its frames: a list, index + 1 */
-	unsigned npages;
+	uint32_t pages;       /* its pages: a list, index + 1 */
 	uint64_t tables[MAX_TABLES]; /* level << 56 | base */
 	unsigned ntables;
 	bool out_of_memory;   /* the budget's promise could not be kept (a bug) */
@@ -106,11 +115,14 @@ static struct {
 	unsigned nfree_chunks, nchunks; /* free ones; made */
 	unsigned nframes;       /* frames made */
 	uint32_t free;          /* free frames: a list, index + 1 */
-	unsigned in_use, nc;    /* frames processes hold; of them outside commitments */
+	uint32_t free_pages;    /* free page entries: a list, index + 1 */
+	unsigned in_use;        /* frames processes hold */
+	unsigned nc;            /* pages outside the commitments */
 	uint64_t budget;        /* pages processes and /tmp may hold together */
 } pm;
 static struct frame frames[MAX_FRAMES];
-static uint32_t frame_hash[FRAME_HASH];
+static struct page pages[MAX_PAGES];
+static uint32_t page_hash[PAGE_HASH];
 
 static struct sproc sp[LX_MAX_PROCS];
 /* 1 + the highest index of a process made in this command: the loops over
@@ -221,43 +233,58 @@ static uint8_t *frame_win(uint32_t k)
 	return (uint8_t *)(FRAME_WINDOW + (uint64_t)k * LX_PAGE);
 }
 
-/* A frame off the free list, or a new one; -1 when the budget is spent. */
+/* A frame off the free list, or a new one, with one reference; -1 when
+ * the budget is spent. */
 static int64_t frame_get(void)
 {
+	uint32_t k;
 	if (pm.free) {
-		uint32_t k = pm.free - 1;
+		k = pm.free - 1;
 		pm.free = frames[k].next;
-		return k;
+	} else {
+		if (pm.nframes >= pm.budget || pm.nframes >= MAX_FRAMES)
+			return -1;
+		k = pm.nframes;
+		uint64_t cap;
+		if (window_tables(pm.ut, (uint64_t)frame_win(k)) ||
+		    lxs_retype(pm.ut, KOZO_OBJ_FRAME, 0, &cap))
+			return -1;
+		if (kozo_frame_map(cap, LXS_VSPACE, (uint64_t)frame_win(k),
+				   KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false)) {
+			lxs_free(cap);
+			return -1;
+		}
+		frames[k] = (struct frame){ .cap = (uint32_t)cap };
+		pm.nframes++;
 	}
-	if (pm.nframes >= pm.budget || pm.nframes >= MAX_FRAMES)
-		return -1;
-	uint32_t k = pm.nframes;
-	uint64_t cap;
-	if (window_tables(pm.ut, (uint64_t)frame_win(k)) ||
-	    lxs_retype(pm.ut, KOZO_OBJ_FRAME, 0, &cap))
-		return -1;
-	if (kozo_frame_map(cap, LXS_VSPACE, (uint64_t)frame_win(k), KOZO_RIGHT_READ | KOZO_RIGHT_WRITE,
-			   false)) {
-		lxs_free(cap);
-		return -1;
-	}
-	frames[k] = (struct frame){ .cap = (uint32_t)cap };
-	pm.nframes++;
+	frames[k].refs = 1;
+	frames[k].next = 0;
+	pm.in_use++;
 	return k;
+}
+
+/* One reference less: the last one puts the frame on the free list. */
+static void frame_unref(uint32_t k)
+{
+	if (--frames[k].refs)
+		return;
+	frames[k].next = pm.free;
+	pm.free = k + 1;
+	pm.in_use--;
 }
 
 static unsigned hash_of(unsigned owner, uint64_t va)
 {
-	return (unsigned)((va >> 12) * 0x9e3779b1u + owner * 0x85ebca6bu) % FRAME_HASH;
+	return (unsigned)((va >> 12) * 0x9e3779b1u + owner * 0x85ebca6bu) % PAGE_HASH;
 }
 
-/* The frame process s holds at va, or NULL. */
-static struct frame *page_find(struct sproc *s, uint64_t va)
+/* The page process s has at va, or NULL. */
+static struct page *page_find(struct sproc *s, uint64_t va)
 {
 	unsigned owner = index_of(s) + 1;
-	for (uint32_t k = frame_hash[hash_of(owner, va)]; k; k = frames[k - 1].hnext)
-		if (frames[k - 1].owner == owner && frames[k - 1].va == va)
-			return &frames[k - 1];
+	for (uint32_t k = page_hash[hash_of(owner, va)]; k; k = pages[k - 1].hnext)
+		if (pages[k - 1].owner == owner && pages[k - 1].va == va)
+			return &pages[k - 1];
 	return NULL;
 }
 
@@ -266,7 +293,7 @@ static struct frame *page_find(struct sproc *s, uint64_t va)
 static bool nc_room(unsigned n)
 {
 	uint64_t promised = 0;
-	for (unsigned i = 0; i < proc_hi; i++)
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
 		if (sp[i].live)
 			promised += lx_proc_commit(&world.procs[i]);
 	promised /= LX_PAGE;
@@ -285,87 +312,134 @@ static unsigned rights_of(int prot)
 	return KOZO_RIGHT_READ | (prot & LX_PROT_WRITE ? KOZO_RIGHT_WRITE : 0);
 }
 
-static int map_in_process(struct sproc *s, struct frame *f, int prot)
+/* Map page pg in s with prot, less write while its frame is shared (a
+ * write faults and copies it first: page_in).  Its capability copy is
+ * made on the first mapping. */
+static int map_in_process(struct sproc *s, struct page *pg, int prot)
 {
-	if (f->prot)
-		kozo_frame_unmap(f->copy);
-	f->prot = 0;
+	if (frames[pg->frame].refs > 1)
+		prot &= ~LX_PROT_WRITE;
+	if (pg->prot == prot)
+		return KOZO_OK;
+	if (pg->prot)
+		kozo_frame_unmap(pg->copy);
+	pg->prot = 0;
 	if (!(prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
 		return KOZO_OK;
-	int err = kozo_frame_map(f->copy, s->vspace, f->va, rights_of(prot), prot & LX_PROT_EXEC);
+	int err = KOZO_OK;
+	if (!pg->copy) {
+		uint64_t copy;
+		err = copy_cap(frames[pg->frame].cap, 0, false, &copy);
+		pg->copy = err ? 0 : (uint32_t)copy;
+	}
 	if (!err)
-		f->prot = (uint8_t)prot;
+		err = ensure_tables(s, pg->va);
+	if (!err)
+		err = kozo_frame_map(pg->copy, s->vspace, pg->va, rights_of(prot), prot & LX_PROT_EXEC);
+	if (!err)
+		pg->prot = (uint8_t)prot;
 	return err;
 }
 
-/* Give frame f back: its copy goes (unmapping it), it joins the free
- * list. */
-static void frame_release(struct frame *f)
+/* Page pg of s goes: its capability copy (deleting it unmaps it), its
+ * frame reference, its entry. */
+static void page_release(struct page *pg)
 {
-	uint32_t k = (uint32_t)(f - frames);
-	lxs_free(f->copy);
-	uint32_t *link = &frame_hash[hash_of(f->owner, f->va)];
+	uint32_t k = (uint32_t)(pg - pages);
+	lxs_free(pg->copy);
+	uint32_t *link = &page_hash[hash_of(pg->owner, pg->va)];
 	while (*link != k + 1)
-		link = &frames[*link - 1].hnext;
-	*link = f->hnext;
-	pm.in_use--;
-	pm.nc -= f->nc;
-	*f = (struct frame){ .cap = f->cap, .next = pm.free };
-	pm.free = k + 1;
+		link = &pages[*link - 1].hnext;
+	*link = pg->hnext;
+	pm.nc -= pg->nc;
+	frame_unref(pg->frame);
+	*pg = (struct page){ .next = pm.free_pages };
+	pm.free_pages = k + 1;
 }
 
-/* A new page at va holding `fill`, mapped with prot; nc: outside the
- * commitments (needs room besides them).  NULL when there is no room
- * (s->no_room) or memory or slots ran out (s->out_of_memory). */
-static struct frame *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot, bool nc)
+/* A new page of s at va on frame k (a reference the caller gives it);
+ * nc: outside the commitments (needs room besides them).  Not mapped yet.
+ * NULL when there is no room (s->no_room) or no entry. */
+static struct page *page_add(struct sproc *s, uint64_t va, uint32_t k, bool nc)
+{
+	if ((nc && !nc_room(1)) || !pm.free_pages) {
+		s->no_room |= nc;
+		s->out_of_memory |= !pm.free_pages;
+		frame_unref(k);
+		return NULL;
+	}
+	uint32_t i = pm.free_pages - 1;
+	pm.free_pages = pages[i].next;
+	unsigned owner = index_of(s) + 1;
+	pages[i] = (struct page){ .va = va, .frame = k, .owner = (uint16_t)owner, .nc = nc,
+				  .hnext = page_hash[hash_of(owner, va)], .next = s->pages };
+	page_hash[hash_of(owner, va)] = i + 1;
+	s->pages = i + 1;
+	pm.nc += nc;
+	return &pages[i];
+}
+
+/* A new page at va holding `fill`, mapped with prot; NULL when there is
+ * no room (s->no_room) or memory or slots ran out (s->out_of_memory). */
+static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot, bool nc)
 {
 	if (nc && !nc_room(1)) {
 		s->no_room = true;
 		return NULL;
 	}
 	int64_t k = frame_get();
-	uint64_t copy = 0;
-	if (k < 0 || copy_cap(frames[k].cap, 0, false, &copy) || ensure_tables(s, va)) {
-		if (k >= 0) {
-			lxs_free(copy);
-			frames[k].next = pm.free;
-			pm.free = (uint32_t)k + 1;
-		}
+	if (k < 0) {
 		s->out_of_memory = true;
 		return NULL;
 	}
 	memcpy(frame_win((uint32_t)k), fill, LX_PAGE);
-	struct frame *f = &frames[k];
-	unsigned owner = index_of(s) + 1;
-	*f = (struct frame){ .cap = f->cap, .copy = (uint32_t)copy, .va = va, .owner = (uint16_t)owner,
-			     .nc = nc, .hnext = frame_hash[hash_of(owner, va)], .next = s->pages };
-	frame_hash[hash_of(owner, va)] = (uint32_t)k + 1;
-	s->pages = (uint32_t)k + 1;
-	s->npages++;
-	pm.in_use++;
-	pm.nc += nc;
-	if (map_in_process(s, f, prot)) {
+	struct page *pg = page_add(s, va, (uint32_t)k, nc);
+	if (pg && map_in_process(s, pg, prot)) {
 		s->out_of_memory = true;
 		return NULL;
 	}
-	return f;
+	return pg;
+}
+
+/* Copy on write: pg's frame is shared; give pg a frame of its own with
+ * the same bytes. */
+static bool page_unshare(struct sproc *s, struct page *pg)
+{
+	int64_t k = frame_get();
+	if (k < 0) {
+		s->out_of_memory = true;
+		return false;
+	}
+	memcpy(frame_win((uint32_t)k), frame_win(pg->frame), LX_PAGE);
+	lxs_free(pg->copy);  /* unmaps the shared frame */
+	frame_unref(pg->frame);
+	pg->frame = (uint32_t)k;
+	pg->copy = 0;
+	pg->prot = 0;
+	return true;
 }
 
 /* Make the page at va (page aligned) for an access; NULL when the region
  * does not allow it or memory ran out. */
-static struct frame *page_in(struct sproc *s, uint64_t va, bool write)
+static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 {
 	struct lx_proc *p = &world.procs[index_of(s)];
-	struct frame *f = page_find(s, va);
+	struct page *pg = page_find(s, va);
 	const struct lx_vma *v = lx_vma_find(p, va);
-	if (f) {
-		/* Present: the region's protection may have changed (mprotect). */
+	if (pg) {
+		/* Present: the region's protection may have changed
+		 * (mprotect), a write to a shared frame copies it first, and
+		 * a page fork gave is mapped at its first touch. */
 		int need = write ? LX_PROT_WRITE : LX_PROT_READ | LX_PROT_EXEC;
 		if (!v || !((int)v->prot & need))
 			return NULL;
-		if (f->prot != v->prot && map_in_process(s, f, (int)v->prot))
+		if (write && frames[pg->frame].refs > 1 && !page_unshare(s, pg))
 			return NULL;
-		return f;
+		if (map_in_process(s, pg, (int)v->prot)) {
+			s->out_of_memory = true;
+			return NULL;
+		}
+		return pg;
 	}
 	static uint8_t fill[LX_PAGE];
 	int prot = lx_page_fill(p, va, write, fill);
@@ -374,38 +448,39 @@ static struct frame *page_in(struct sproc *s, uint64_t va, bool write)
 	return page_make(s, va, fill, prot, !lx_vma_committed(v));
 }
 
-/* Drop every present page of s in [start, start + len) (to the end of
- * the address space when len is 0). */
+/* Drop every page of s in [start, start + len) (to the end of the
+ * address space when len is 0). */
 static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 {
 	uint32_t *link = &s->pages;
 	while (*link) {
-		struct frame *f = &frames[*link - 1];
-		if (f->va >= start && (!len || f->va - start < len)) {
-			*link = f->next;
-			s->npages--;
-			frame_release(f);
+		struct page *pg = &pages[*link - 1];
+		if (pg->va >= start && (!len || pg->va - start < len)) {
+			*link = pg->next;
+			page_release(pg);
 		} else {
-			link = &f->next;
+			link = &pg->next;
 		}
 	}
 }
 
-/* mprotect: present pages in the range are mapped with prot, and counted
- * where their region now is (in the commitments or outside). */
+/* mprotect: mapped pages in the range get prot (a page not mapped yet
+ * gets it at its first touch), and are counted where their region now is
+ * (in the commitments or outside). */
 static void protect_pages(struct sproc *s, uint64_t start, uint64_t len, int prot)
 {
 	const struct lx_proc *p = &world.procs[index_of(s)];
-	for (uint32_t k = s->pages; k; k = frames[k - 1].next) {
-		struct frame *f = &frames[k - 1];
-		if (f->va < start || f->va - start >= len)
+	for (uint32_t k = s->pages; k; k = pages[k - 1].next) {
+		struct page *pg = &pages[k - 1];
+		if (pg->va < start || pg->va - start >= len)
 			continue;
-		map_in_process(s, f, prot);
-		const struct lx_vma *v = lx_vma_find(p, f->va);
+		if (pg->prot)
+			map_in_process(s, pg, prot);
+		const struct lx_vma *v = lx_vma_find(p, pg->va);
 		uint8_t nc = v && !lx_vma_committed(v);
 		pm.nc += nc;
-		pm.nc -= f->nc;
-		f->nc = nc;
+		pm.nc -= pg->nc;
+		pg->nc = nc;
 	}
 }
 
@@ -418,10 +493,10 @@ static int mem_copy(struct sproc *s, uint64_t addr, uint8_t *buf, size_t n, bool
 	while (n) {
 		uint64_t va = LX_PAGE_DOWN(addr), off = addr - va;
 		size_t k = LX_PAGE - off < n ? (size_t)(LX_PAGE - off) : n;
-		struct frame *f = page_in(s, va, write);
-		if (!f)
+		struct page *pg = page_in(s, va, write);
+		if (!pg)
 			return -LX_EFAULT;
-		uint8_t *w = frame_win((uint32_t)(f - frames)) + off;
+		uint8_t *w = frame_win(pg->frame) + off;
 		if (write)
 			memcpy(w, buf, k);
 		else
@@ -666,6 +741,9 @@ static bool mem_setup(void)
 	}
 	TRY("empty the pool", lxs_revoke(pm.ut));
 	TRY("chunk area", lxs_retype(pm.ut, KOZO_OBJ_UNTYPED, pm.bits - 3, &pm.chunk_ut));
+	for (uint32_t i = 0; i < MAX_PAGES; i++)
+		pages[i] = (struct page){ .next = i + 2 < MAX_PAGES + 1 ? i + 2 : 0 };
+	pm.free_pages = 1;
 	uint64_t pages = ((1ull << pm.bits) - (1ull << (pm.bits - 3))) / LX_PAGE;
 	pages -= pages / 512 + 4;  /* the window's tables */
 	uint64_t slots = lxs_slots_free();
@@ -686,7 +764,7 @@ static void mem_release(void)
 		return;
 	lxs_revoke(pm.ut);
 	memset(frames, 0, pm.nframes * sizeof(frames[0]));
-	memset(frame_hash, 0, sizeof(frame_hash));
+	memset(page_hash, 0, sizeof(page_hash));
 	uint64_t ut = pm.ut;
 	unsigned bits = pm.bits;
 	memset(&pm, 0, sizeof(pm));
@@ -800,9 +878,11 @@ static bool load(const char *path, int argc, char **argv)
 	return start_image(&sp[0], img.entry, stack);
 }
 
-/* fork: the child's address space gets a copy of every present page (its
- * committed ones were promised by the layer's fork; the others need room),
- * and the parent's registers with 0 for the call. */
+/* fork: copy on write.  The child gets a page for every present page of
+ * the parent, on the same frame (mapped at its first touch); writable
+ * ones become read-only in both, and the first write copies (page_in).
+ * Its committed pages were promised by the layer's fork; the others need
+ * room.  Its registers are the parent's with 0 for the call. */
 static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 {
 	struct sproc *cs = &sp[ci];
@@ -810,12 +890,16 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 	child->mem.ctx = cs;
 	if (!make_vspace(cs))
 		return false;
-	for (uint32_t k = ps->pages; k; k = frames[k - 1].next) {
-		const struct frame *f = &frames[k - 1];
-		const struct lx_vma *v = lx_vma_find(parent, f->va);
+	for (uint32_t k = ps->pages; k; k = pages[k - 1].next) {
+		struct page *pg = &pages[k - 1];
+		const struct lx_vma *v = lx_vma_find(parent, pg->va);
 		if (!v)
 			continue;
-		if (!page_make(cs, f->va, frame_win(k - 1), (int)v->prot, !lx_vma_committed(v)))
+		frames[pg->frame].refs++;
+		if (!page_add(cs, pg->va, pg->frame, !lx_vma_committed(v)))
+			return false;
+		/* Shared now: the parent's writable mapping becomes read-only. */
+		if (pg->prot & LX_PROT_WRITE && map_in_process(ps, pg, pg->prot))
 			return false;
 	}
 	uint64_t regs[KOZO_ARCH_REG_COUNT];
