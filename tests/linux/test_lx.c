@@ -39,17 +39,24 @@ static void fail(const char *fmt, ...)
 static uint8_t arc[8192];
 static size_t arc_len;
 
+/* A cpio newc entry of `size` bytes at buf + *len. */
+static void cpio_put(uint8_t *buf, size_t *len, const char *name, unsigned mode,
+		     const void *data, size_t size)
+{
+	size_t n = strlen(name) + 1;
+	*len += (size_t)sprintf((char *)buf + *len,
+				"070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1u,
+				mode, 0u, 0u, 1u, 1700000000u, size, 0u, 0u, 0u, 0u, n, 0u);
+	memcpy(buf + *len, name, n);
+	*len = (*len + n + 3) & ~(size_t)3;
+	if (size)
+		memcpy(buf + *len, data, size);
+	*len = (*len + size + 3) & ~(size_t)3;
+}
+
 static void arc_add(const char *name, unsigned mode, const char *data)
 {
-	size_t n = strlen(name) + 1, size = data ? strlen(data) : 0;
-	arc_len += (size_t)sprintf((char *)arc + arc_len,
-				   "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1u,
-				   mode, 0u, 0u, 1u, 1700000000u, size, 0u, 0u, 0u, 0u, n, 0u);
-	memcpy(arc + arc_len, name, n);
-	arc_len = (arc_len + n + 3) & ~(size_t)3;
-	if (size)
-		memcpy(arc + arc_len, data, size);
-	arc_len = (arc_len + size + 3) & ~(size_t)3;
+	cpio_put(arc, &arc_len, name, mode, data, data ? strlen(data) : 0);
 }
 
 static void arc_build(void)
@@ -533,6 +540,15 @@ static void test_elf(const char *path)
 		return;
 	}
 	EQ(lx_load_elf(&proc, elf, len, &img, &why), 0);
+	/* what execve commits: the pages of its writable segments, as mapped */
+	struct lx_image scan;
+	EQ(lx_scan_elf(elf, len, &scan), 0);
+	uint64_t writable = 0;
+	for (unsigned i = 0; i < proc.nvmas; i++)
+		if (proc.vmas[i].prot & LX_PROT_WRITE && proc.vmas[i].file)
+			writable += proc.vmas[i].end - proc.vmas[i].start;
+	CHECK(scan.commit > 0 && scan.commit == writable, "commit %llu, writable segments %llu",
+	      (unsigned long long)scan.commit, (unsigned long long)writable);
 	static const char *argv[] = { "/bin/hello", "a" }, *envp[] = { "HOME=/" };
 	uint8_t rnd[16] = { 1, 2, 3 };
 	uint64_t sp;
@@ -565,6 +581,28 @@ static void test_elf(const char *path)
 	memcpy(c, elf, len);
 	setup();
 	CHECK(lx_load_elf(&proc, c, 100, &img, &why) == -LX_ENOEXEC, "truncated file accepted");
+	/* execve commits the new image's writable segments in place of the
+	 * whole old address space: ENOMEM, before its point of no return,
+	 * when they do not fit. */
+	static uint8_t a[(1 << 22) + 4096];
+	static struct lx_fs efs;
+	size_t alen = 0;
+	cpio_put(a, &alen, "bin", 040755, NULL, 0);
+	cpio_put(a, &alen, "bin/prog", 0100755, elf, len);
+	cpio_put(a, &alen, "TRAILER!!!", 0, NULL, 0);
+	EQ(lx_fs_init(&efs, a, alen, &why), 0);
+	setup();
+	proc.fs = &efs;
+	uint64_t upath = put_str(SCRATCH, "/bin/prog"), args[2] = { upath, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH + 64, args, sizeof(args));
+	struct lx_action act;
+	proc.host.commit_limit = scan.commit - LX_PAGE;
+	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), -LX_ENOMEM);
+	EQ(act.kind, LX_ACT_RETURN);
+	proc.host.commit_limit = scan.commit;  /* the old space's commitment goes */
+	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_EXEC);
+	proc.fs = &fs;
 }
 
 

@@ -336,10 +336,13 @@ int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[
 
 struct lx_image {
 	uint64_t entry, phdr, phnum, phent, base_end;
+	uint64_t commit;        /* bytes of its writable segments' pages */
 };
 /* Check that elf is a static x86_64 executable KOZO runs; no side effect.
  * 0, or -LX_ENOEXEC with *why set. */
 int lx_check_elf(const uint8_t *elf, size_t size, const char **why);
+/* As lx_check_elf, and what it would map: *img. */
+int lx_scan_elf(const uint8_t *elf, size_t size, struct lx_image *img);
 /* Check a static x86_64 ELF executable and add its segments as regions.
  * Returns 0, or -LX_ENOEXEC with *why set to a reason for the user. */
 int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,

@@ -472,8 +472,14 @@ static int64_t sys_execve(struct lx_proc *p, uint64_t upath, uint64_t uargv, uin
 	if (lx_fs_is_dir(p->fs, node))
 		return -LX_EACCES;
 	const uint8_t *data = lx_fs_data(p->fs, node);
-	if (!data || lx_check_elf(data, p->fs->nodes[node].size, NULL))
+	struct lx_image img;
+	if (!data || lx_scan_elf(data, p->fs->nodes[node].size, &img))
 		return -LX_ENOEXEC;
+	/* The new image's writable segments are committed in place of
+	 * everything the old one had (Linux: ENOMEM before the point of no
+	 * return). */
+	if (lx_over_commit(p, img.commit, 0, ~0ull))
+		return -LX_ENOMEM;
 	p->exec_argc = p->exec_envc = p->exec_len = 0;
 	unsigned n;
 	int64_t r = copy_strings(p, uargv, &n);
