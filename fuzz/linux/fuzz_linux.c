@@ -55,6 +55,8 @@ static uint64_t clock_ns(void *ctx)
 	return clock_now;
 }
 
+#define COMMIT_LIMIT ((SCRATCH_PAGES + 256) * LX_PAGE)
+
 static void setup(void)
 {
 	if (!archive_len) {
@@ -70,7 +72,9 @@ static void setup(void)
 	lx_fs_set_pages(&fs, &pages);
 	testmem_reset(&mem);
 	struct lx_mem ops = testmem_ops(&mem);
-	struct lx_host host = { .console_write = console, .now_ns = clock_ns };
+	/* A commit limit: no call may take the writable mappings past it. */
+	struct lx_host host = { .console_write = console, .now_ns = clock_ns,
+				.commit_limit = COMMIT_LIMIT };
 	lx_proc_init(&proc, &fs, &ops, &host, 1);
 	mem.p = &proc;
 	proc.brk_start = proc.brk = 0x600000;
@@ -105,6 +109,7 @@ static void check_state(void)
 	for (unsigned i = 0; i < LX_TMP_FILES; i++)
 		REQUIRE(refs[i] == fs.tfiles[i].refs && fs.tfiles[i].nlink <= refs[i]);
 	REQUIRE(proc.brk >= proc.brk_start && proc.brk - proc.brk_start <= LX_BRK_MAX);
+	REQUIRE(lx_proc_commit(&proc) <= COMMIT_LIMIT);
 	REQUIRE(proc.in_len <= sizeof(proc.in_buf));
 	REQUIRE(proc.cwd >= 0 && (unsigned)proc.cwd < fs.count);
 	REQUIRE(fs.count <= LX_FS_MAX_NODES);

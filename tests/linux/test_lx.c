@@ -39,17 +39,24 @@ static void fail(const char *fmt, ...)
 static uint8_t arc[8192];
 static size_t arc_len;
 
+/* A cpio newc entry of `size` bytes at buf + *len. */
+static void cpio_put(uint8_t *buf, size_t *len, const char *name, unsigned mode,
+		     const void *data, size_t size)
+{
+	size_t n = strlen(name) + 1;
+	*len += (size_t)sprintf((char *)buf + *len,
+				"070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1u,
+				mode, 0u, 0u, 1u, 1700000000u, size, 0u, 0u, 0u, 0u, n, 0u);
+	memcpy(buf + *len, name, n);
+	*len = (*len + n + 3) & ~(size_t)3;
+	if (size)
+		memcpy(buf + *len, data, size);
+	*len = (*len + size + 3) & ~(size_t)3;
+}
+
 static void arc_add(const char *name, unsigned mode, const char *data)
 {
-	size_t n = strlen(name) + 1, size = data ? strlen(data) : 0;
-	arc_len += (size_t)sprintf((char *)arc + arc_len,
-				   "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1u,
-				   mode, 0u, 0u, 1u, 1700000000u, size, 0u, 0u, 0u, 0u, n, 0u);
-	memcpy(arc + arc_len, name, n);
-	arc_len = (arc_len + n + 3) & ~(size_t)3;
-	if (size)
-		memcpy(arc + arc_len, data, size);
-	arc_len = (arc_len + size + 3) & ~(size_t)3;
+	cpio_put(arc, &arc_len, name, mode, data, data ? strlen(data) : 0);
 }
 
 static void arc_build(void)
@@ -533,6 +540,15 @@ static void test_elf(const char *path)
 		return;
 	}
 	EQ(lx_load_elf(&proc, elf, len, &img, &why), 0);
+	/* what execve commits: the pages of its writable segments, as mapped */
+	struct lx_image scan;
+	EQ(lx_scan_elf(elf, len, &scan), 0);
+	uint64_t writable = 0;
+	for (unsigned i = 0; i < proc.nvmas; i++)
+		if (proc.vmas[i].prot & LX_PROT_WRITE && proc.vmas[i].file)
+			writable += proc.vmas[i].end - proc.vmas[i].start;
+	CHECK(scan.commit > 0 && scan.commit == writable, "commit %llu, writable segments %llu",
+	      (unsigned long long)scan.commit, (unsigned long long)writable);
 	static const char *argv[] = { "/bin/hello", "a" }, *envp[] = { "HOME=/" };
 	uint8_t rnd[16] = { 1, 2, 3 };
 	uint64_t sp;
@@ -565,6 +581,28 @@ static void test_elf(const char *path)
 	memcpy(c, elf, len);
 	setup();
 	CHECK(lx_load_elf(&proc, c, 100, &img, &why) == -LX_ENOEXEC, "truncated file accepted");
+	/* execve commits the new image's writable segments in place of the
+	 * whole old address space: ENOMEM, before its point of no return,
+	 * when they do not fit. */
+	static uint8_t a[(1 << 22) + 4096];
+	static struct lx_fs efs;
+	size_t alen = 0;
+	cpio_put(a, &alen, "bin", 040755, NULL, 0);
+	cpio_put(a, &alen, "bin/prog", 0100755, elf, len);
+	cpio_put(a, &alen, "TRAILER!!!", 0, NULL, 0);
+	EQ(lx_fs_init(&efs, a, alen, &why), 0);
+	setup();
+	proc.fs = &efs;
+	uint64_t upath = put_str(SCRATCH, "/bin/prog"), args[2] = { upath, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH + 64, args, sizeof(args));
+	struct lx_action act;
+	proc.host.commit_limit = scan.commit - LX_PAGE;
+	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), -LX_ENOMEM);
+	EQ(act.kind, LX_ACT_RETURN);
+	proc.host.commit_limit = scan.commit;  /* the old space's commitment goes */
+	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_EXEC);
+	proc.fs = &fs;
 }
 
 
@@ -1204,6 +1242,65 @@ static void test_signal_waits(void)
  * later), process groups and sessions, kill of a group, the console's
  * Ctrl-C to the foreground group. */
 static struct lx_world world;
+/* Commitments are server-wide (issue 16's one page pool): every live
+ * process's writable mappings count against host.commit_room(); a fork
+ * commits the parent's again (ENOMEM when it does not fit), and an ended
+ * process's commitment is free again. */
+static uint64_t room_bytes;
+static uint64_t room_of(void *ctx)
+{
+	(void)ctx;
+	return room_bytes;
+}
+
+static void test_world_commit(void)
+{
+	const uint64_t rw = LX_PROT_READ | LX_PROT_WRITE, anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
+	struct lx_mem ops = testmem_ops(&mem);
+	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
+				.now_ns = clock_ns, .commit_room = room_of };
+	struct lx_proc *p = lx_world_init(&world, &fs, &ops, &host, 7);
+	mem.p = p;
+	struct lx_vma v = { .start = SCRATCH, .end = SCRATCH + SCRATCH_LEN,
+			    .prot = LX_PROT_READ | LX_PROT_WRITE };
+	lx_vma_map(p, &v);
+	struct lx_action act;
+	uint64_t a[6] = { 0 };
+	room_bytes = SCRATCH_LEN + 10 * LX_PAGE;
+	EQ(lx_proc_commit(p), SCRATCH_LEN);
+	uint64_t m[6] = { 0, 4 * LX_PAGE, rw, anon, (uint64_t)-1, 0 };
+	lx_syscall(p, LX_NR_mmap, m, &act);
+	CHECK(act.ret > 0, "4 of 10 pages: %lld", (long long)act.ret);
+	/* the child would commit SCRATCH_LEN + 4 pages more: no room */
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_RETURN);
+	EQ(act.ret, -LX_ENOMEM);
+	room_bytes = 2 * SCRATCH_LEN + 10 * LX_PAGE;
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_FORK);
+	struct lx_proc *c = &world.procs[act.child];
+	EQ(lx_world_commit(p), 2 * (SCRATCH_LEN + 4 * LX_PAGE));
+	/* 2 pages left for both: the child takes them, the parent gets ENOMEM */
+	uint64_t m2[6] = { 0, 2 * LX_PAGE, rw, anon, (uint64_t)-1, 0 };
+	lx_syscall(c, LX_NR_mmap, m2, &act);
+	CHECK(act.ret > 0, "the child's 2 pages: %lld", (long long)act.ret);
+	lx_syscall(p, LX_NR_mmap, m2, &act);
+	EQ(act.ret, -LX_ENOMEM);
+	uint64_t b[6] = { 0 };
+	p->brk_start = p->brk = 0x600000;
+	b[0] = 0x601000;
+	lx_syscall(p, LX_NR_brk, b, &act);
+	EQ(act.ret, 0x600000);  /* a failed brk returns the old break */
+	/* the child ends: its commitment is free, the parent's mmap fits */
+	lx_proc_exit(c, 0);
+	lx_syscall(p, LX_NR_mmap, m2, &act);
+	CHECK(act.ret > 0, "after the child ended: %lld", (long long)act.ret);
+	EQ(lx_world_commit(p), SCRATCH_LEN + 6 * LX_PAGE);
+	uint64_t w[6] = { (uint64_t)-1, 0, 0 };
+	lx_syscall(p, LX_NR_wait4, w, &act);
+	CHECK(act.ret > 0, "reaped: %lld", (long long)act.ret);
+}
+
 static void test_world(void)
 {
 	struct lx_mem ops = testmem_ops(&mem);
@@ -1352,6 +1449,7 @@ int main(int argc, char **argv)
 	RUN(test_signal_defaults);
 	RUN(test_signal_waits);
 	RUN(test_world);
+	RUN(test_world_commit);
 	RUN(test_stdin);
 	RUN(test_startup_calls);
 	RUN(test_brk_mmap);

@@ -490,12 +490,14 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	procs[PID_LINUX].name = "linux";
 	/* Its image holds its Linux programs' archive (aarch64's glibc
 	 * programs make it about 3 MiB): the slice is the smallest of 2^22
-	 * or more with 1 MiB besides the image, for its CNode, tables and
-	 * stack. */
+	 * or more with room besides the image for its CNode (2 MiB: radix
+	 * 15) and 2.5 MiB for its tables of processes and pages (about 2
+	 * MiB of .bss), its page tables and stack. */
+	procs[PID_LINUX].radix = 15;  /* two slots a page of its processes' */
 	procs[PID_LINUX].slice_bits = 22;
-	while ((1ull << procs[PID_LINUX].slice_bits) < linux_size + (1u << 20))
+	while ((1ull << procs[PID_LINUX].slice_bits) <
+	       linux_size + (1ull << (procs[PID_LINUX].radix + KOZO_SLOT_SIZE_BITS)) + (5u << 19))
 		procs[PID_LINUX].slice_bits++;
-	procs[PID_LINUX].radix = 13;
 	procs[PID_LINUX].priority = init_priority - 3;
 	unsigned nproc = with_linux ? PID_LINUX : PID_SHELL;
 

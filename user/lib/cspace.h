@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KOZO_CSPACE_MAX_SLOTS 8192
+#define KOZO_CSPACE_MAX_SLOTS 32768  /* radix 15: the Linux server's CNode */
 
 /* Slots [start, end) of the CNode `root` (a cptr resolving at `depth`),
  * one bit each: set = in use. */

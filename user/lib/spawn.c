@@ -330,7 +330,7 @@ int kozo_spawn(struct kozo_spawner *sp, uint64_t slice, const struct kozo_spawn_
 	kozo_ut_init(&b->ua, sp->cs);
 	kozo_ut_add(&b->ua, slice);
 	uint64_t caps = 0;
-	int err = a->cnode_radix < 6 || a->cnode_radix > 13 ? KOZO_ERR_INVALID_ARGUMENT : KOZO_OK;
+	int err = a->cnode_radix < 6 || a->cnode_radix > 15 ? KOZO_ERR_INVALID_ARGUMENT : KOZO_OK;
 	if (err)
 		b->why = "cnode radix";
 	if (!err)

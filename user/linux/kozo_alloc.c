@@ -30,8 +30,14 @@ void lxs_alloc_init(const struct kozo_startup *st)
 				kozo_ut_add(&budget, st->untyped.start + i);
 }
 
+/* 1 + the highest slot that ever held an object of ours: lxs_revoke's
+ * scan stops there. */
+static uint64_t slot_hi;
+
 static void note(uint64_t slot, uint64_t from)
 {
+	if (slot >= slot_hi)
+		slot_hi = slot + 1;
 	if (slot < KOZO_CSPACE_MAX_SLOTS)
 		origin[slot] = (uint16_t)(from < KOZO_CSPACE_MAX_SLOTS ? from : 0);
 }
@@ -105,11 +111,19 @@ int lxs_revoke(uint64_t ut)
 	int err = kozo_cnode_revoke(cs.root, ut, cs.depth);
 	if (err)
 		return err;
-	for (uint64_t s = 1; s < KOZO_CSPACE_MAX_SLOTS; s++) {
+	for (uint64_t s = cs.start; s < slot_hi && s < cs.end; s++) {
 		if (origin[s] == ut) {
 			kozo_cspace_mark(&cs, s, false);
 			origin[s] = 0;
 		}
 	}
 	return KOZO_OK;
+}
+
+unsigned lxs_slots_free(void)
+{
+	unsigned n = 0;
+	for (uint64_t s = cs.start; s < cs.end; s++)
+		n += !kozo_cspace_is_used(&cs, s);
+	return n;
 }

@@ -25,6 +25,8 @@ void lxs_free(uint64_t slot);
 uint64_t lxs_find_untyped(unsigned min_bits, uint64_t not);
 /* Revoke ut (everything made from it goes) and free those slots. */
 int lxs_revoke(uint64_t ut);
+/* How many slots of its CNode are free. */
+unsigned lxs_slots_free(void);
 /* The server's priority, the highest its threads may have. */
 extern unsigned lxs_priority;
 

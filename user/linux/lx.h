@@ -51,7 +51,9 @@
 #define LX_MAX_FDS 32
 #define LX_MAX_VMAS 64
 #define LX_STDIN_BUF 4096  /* a console line, as Linux's terminal: 4095 characters and its newline */
-#define LX_MAX_PROCS 8
+/* Process entries: the table the server's budget fills first (memory
+ * ends forks before it in every realistic case, docs/LINUX-ABI.md). */
+#define LX_MAX_PROCS 64
 #define LX_MAX_ZOMBIES 256      /* ended children not yet waited for */
 #define LX_MAX_PIPES 16
 #define LX_PIPE_BUF 4096
@@ -76,9 +78,14 @@ struct lx_host {
 	void (*mem_info)(void *ctx, uint64_t *total, uint64_t *free);
 	uint64_t boot_epoch_ns;       /* the real-time clock at now_ns() == 0 (the
 				       * RTC read at boot); 0: the archive's time */
-	uint64_t commit_limit;        /* bytes of writable memory but the stack a
-				       * process may map (mmap, brk, mprotect give
-				       * ENOMEM past it); 0: no limit */
+	uint64_t commit_limit;        /* bytes of writable memory but the stacks all
+				       * processes together may map (mmap, brk,
+				       * mprotect, fork give ENOMEM past it); 0: no
+				       * limit.  Used when commit_room is NULL. */
+	/* What the server can back now: the limit of all processes'
+	 * commitments together, in bytes (it shrinks as /tmp and pages
+	 * outside commitments take memory); NULL: commit_limit. */
+	uint64_t (*commit_room)(void *ctx);
 	void *ctx;
 };
 
@@ -309,6 +316,17 @@ const struct lx_vma *lx_vma_find(const struct lx_proc *p, uint64_t addr);
 int lx_vma_map(struct lx_proc *p, const struct lx_vma *v);
 /* Remove [start, end) from every region (splitting).  0 or -LX_ENOMEM. */
 int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end);
+/* The region's pages are counted in the commit charge: writable, not the
+ * stack (Linux's private writable mappings). */
+bool lx_vma_committed(const struct lx_vma *v);
+/* p's commit charge in bytes. */
+uint64_t lx_proc_commit(const struct lx_proc *p);
+/* The commit charge of every live process of p's world (or of p alone),
+ * in bytes. */
+uint64_t lx_world_commit(const struct lx_proc *p);
+/* Would `more` bytes, besides what is committed outside [skip_start,
+ * skip_end) of p, pass what the server can back? */
+bool lx_over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start, uint64_t skip_end);
 /* Fill one page for a first touch at page address va (write: the access
  * writes).  Returns the protection to map it with, or -1 when the access
  * is not allowed (the process gets SIGSEGV). */
@@ -318,10 +336,13 @@ int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[
 
 struct lx_image {
 	uint64_t entry, phdr, phnum, phent, base_end;
+	uint64_t commit;        /* bytes of its writable segments' pages */
 };
 /* Check that elf is a static x86_64 executable KOZO runs; no side effect.
  * 0, or -LX_ENOEXEC with *why set. */
 int lx_check_elf(const uint8_t *elf, size_t size, const char **why);
+/* As lx_check_elf, and what it would map: *img. */
+int lx_scan_elf(const uint8_t *elf, size_t size, struct lx_image *img);
 /* Check a static x86_64 ELF executable and add its segments as regions.
  * Returns 0, or -LX_ENOEXEC with *why set to a reason for the user. */
 int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,

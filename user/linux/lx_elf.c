@@ -72,7 +72,7 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	if (phent != PHDR_SIZE || phnum == 0 || phnum > MAX_PHNUM || phoff > size ||
 	    (size - phoff) / PHDR_SIZE < phnum)
 		return refuse(why, "bad program header table");
-	uint64_t lo = ~0ull, hi = 0, phdr_addr = 0;
+	uint64_t lo = ~0ull, hi = 0, phdr_addr = 0, commit = 0;
 	bool entry_ok = false;
 	unsigned loads = 0;
 	for (uint64_t i = 0; i < phnum; i++) {
@@ -92,6 +92,8 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 			hi = h.vaddr + h.memsz;
 		if (entry >= h.vaddr && entry - h.vaddr < h.memsz && h.flags & PF_X)
 			entry_ok = true;
+		if (h.flags & PF_W)  /* its pages, as lx_load_elf's region covers them */
+			commit += LX_PAGE_DOWN(h.vaddr + h.memsz + LX_PAGE - 1) - LX_PAGE_DOWN(h.vaddr);
 		if (phoff >= h.offset && phoff - h.offset < h.filesz &&
 		    h.filesz - (phoff - h.offset) >= phnum * PHDR_SIZE)
 			phdr_addr = h.vaddr + (phoff - h.offset);
@@ -109,6 +111,7 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	img->phnum = phnum;
 	img->phent = PHDR_SIZE;
 	img->base_end = hi;
+	img->commit = commit;
 	return 0;
 }
 
@@ -116,6 +119,11 @@ int lx_check_elf(const uint8_t *elf, size_t size, const char **why)
 {
 	struct lx_image img;
 	return scan_elf(elf, size, &img, why);
+}
+
+int lx_scan_elf(const uint8_t *elf, size_t size, struct lx_image *img)
+{
+	return scan_elf(elf, size, img, NULL);
 }
 
 int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_image *img,

@@ -164,20 +164,19 @@ static uint64_t page_up(uint64_t x, bool *overflow)
 	return (x + LX_PAGE - 1) & ~(LX_PAGE - 1);
 }
 
-/* Commit accounting: the bytes of writable regions but the stack (heap,
- * anonymous and private file mappings), outside [skip_start, skip_end)
- * (a range about to be replaced).  Adding `more` to them must stay within
- * the server's limit (host.commit_limit, 0: none): a process gets ENOMEM
- * from mmap, brk and mprotect, never a kill on a later first touch. */
-static bool over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start,
-			uint64_t skip_end)
+bool lx_vma_committed(const struct lx_vma *v)
 {
-	uint64_t limit = p->host.commit_limit, used = 0;
-	if (!limit)
-		return false;
+	return v->prot & LX_PROT_WRITE && !(v->flags & LX_VMA_STACK);
+}
+
+/* The commitment of p's regions outside [skip_start, skip_end) (a range
+ * about to be replaced), in bytes. */
+static uint64_t commit_of(const struct lx_proc *p, uint64_t skip_start, uint64_t skip_end)
+{
+	uint64_t used = 0;
 	for (unsigned i = 0; i < p->nvmas; i++) {
 		const struct lx_vma *v = &p->vmas[i];
-		if (!(v->prot & LX_PROT_WRITE) || v->flags & LX_VMA_STACK)
+		if (!lx_vma_committed(v))
 			continue;
 		uint64_t s = v->start, e = v->end;
 		if (s < skip_end && e > skip_start) {
@@ -186,6 +185,42 @@ static bool over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_st
 			continue;
 		}
 		used += e - s;
+	}
+	return used;
+}
+
+uint64_t lx_proc_commit(const struct lx_proc *p)
+{
+	return commit_of(p, 0, 0);
+}
+
+uint64_t lx_world_commit(const struct lx_proc *p)
+{
+	if (!p->world)
+		return commit_of(p, 0, 0);
+	uint64_t used = 0;
+	for (int i = 0; i < LX_MAX_PROCS; i++)
+		if (p->world->procs[i].state == LX_PROC_LIVE)
+			used += commit_of(&p->world->procs[i], 0, 0);
+	return used;
+}
+
+/* Commit accounting, server-wide: the bytes of every live process's
+ * committed regions (lx_vma_committed), p's outside [skip_start,
+ * skip_end), plus `more` must stay within what the server can back
+ * (host.commit_room(), else host.commit_limit; neither: no limit).  A
+ * process gets ENOMEM from mmap, brk, mprotect and fork, never a kill on
+ * a later first touch. */
+bool lx_over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start, uint64_t skip_end)
+{
+	uint64_t limit = p->host.commit_room ? p->host.commit_room(p->host.ctx) : p->host.commit_limit;
+	if (!p->host.commit_room && !limit)
+		return false;
+	uint64_t used = commit_of(p, skip_start, skip_end);
+	for (int i = 0; p->world && i < LX_MAX_PROCS; i++) {
+		const struct lx_proc *q = &p->world->procs[i];
+		if (q != p && q->state == LX_PROC_LIVE)
+			used += commit_of(q, 0, 0);
 	}
 	return used > limit || more > limit - used;
 }
@@ -237,7 +272,7 @@ void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	}
 	v.start = addr;
 	v.end = addr + len;
-	if (prot & LX_PROT_WRITE && over_commit(p, len, addr, addr + len)) {
+	if (prot & LX_PROT_WRITE && lx_over_commit(p, len, addr, addr + len)) {
 		act->ret = -LX_ENOMEM;
 		return;
 	}
@@ -309,7 +344,7 @@ void lx_sys_mprotect(struct lx_proc *p, const uint64_t a[6], struct lx_action *a
 			if (v->end > start && v->start < end && !(v->flags & LX_VMA_STACK))
 				more += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
 		}
-		if (over_commit(p, more, start, end)) {
+		if (lx_over_commit(p, more, start, end)) {
 			act->ret = -LX_ENOMEM;
 			return;
 		}
@@ -356,7 +391,7 @@ void lx_sys_brk(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	bool overflow = false;
 	uint64_t old_end = page_up(p->brk, &overflow), new_end = page_up(want, &overflow);
 	if (new_end > old_end) {
-		if (!range_free(p, old_end, new_end) || over_commit(p, new_end - old_end, 0, 0))
+		if (!range_free(p, old_end, new_end) || lx_over_commit(p, new_end - old_end, 0, 0))
 			return;
 		struct lx_vma v = { .start = old_end, .end = new_end,
 				    .prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_HEAP };

@@ -273,6 +273,10 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 		held += w->procs[i].state == LX_PROC_LIVE;
 	if (held >= LX_MAX_ZOMBIES)
 		return -LX_EAGAIN;
+	/* The child's writable memory is committed as the parent's is
+	 * (Linux's fork: ENOMEM when the commit charge cannot grow). */
+	if (lx_over_commit(p, lx_proc_commit(p), 0, 0))
+		return -LX_ENOMEM;
 	if (!c) {
 		/* Every process entry is taken (the server has resources for
 		 * LX_MAX_PROCS at a time).  While another process runs, or
@@ -468,8 +472,14 @@ static int64_t sys_execve(struct lx_proc *p, uint64_t upath, uint64_t uargv, uin
 	if (lx_fs_is_dir(p->fs, node))
 		return -LX_EACCES;
 	const uint8_t *data = lx_fs_data(p->fs, node);
-	if (!data || lx_check_elf(data, p->fs->nodes[node].size, NULL))
+	struct lx_image img;
+	if (!data || lx_scan_elf(data, p->fs->nodes[node].size, &img))
 		return -LX_ENOEXEC;
+	/* The new image's writable segments are committed in place of
+	 * everything the old one had (Linux: ENOMEM before the point of no
+	 * return). */
+	if (lx_over_commit(p, img.commit, 0, ~0ull))
+		return -LX_ENOMEM;
 	p->exec_argc = p->exec_envc = p->exec_len = 0;
 	unsigned n;
 	int64_t r = copy_strings(p, uargv, &n);

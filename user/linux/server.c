@@ -4,16 +4,28 @@
  * Init), an endpoint for its Linux processes' faults and a console client
  * capability.  One program runs at a time; the shell waits for it.
  *
- *   Untyped (one idle region, revoked at exit: everything below goes)
- *     TCB (Linux personality, fault endpoint = ep badged LINUX_BADGE)
- *     VSpace + tables   the process:  page va        (rights from its region)
- *     tables            server:       LX_WINDOW + va (read-write)
- *     per page: Frame (mapped in the server's window) + a copy (mapped in the process)
+ * Memory: one pool, the largest Untyped of the budget, shared by every
+ * process of a `linux` command and revoked whole when the command ends.
+ *
+ *   pool Untyped
+ *     chunk area (an Untyped of 1/8 of the pool)
+ *       chunks of 64 KiB, each one process's at a time, revoked when it ends:
+ *         TCB (Linux personality, fault endpoint = ep badged LINUX_BADGE + i),
+ *         CNode, VSpace and its page tables
+ *     Frames, one at a time as processes touch pages, each mapped in the
+ *       server at FRAME_WINDOW + 4 KiB * its index, and through a copy of its
+ *       capability in each process with a page on it (several after fork:
+ *       copy on write); the last page to go puts it on the free list
+ *     the server's tables for FRAME_WINDOW
  *
  * Pages are made on first touch: a VM fault, or the translation layer
- * copying in or out.  Every syscall arrives as an UnknownSyscall fault
- * message; lx_syscall (lx_*.c, host-tested and fuzzed) turns it into an
- * action that this file carries out with KOZO invocations. */
+ * copying in or out.  What processes may hold is the commit charge
+ * (lx_over_commit): a page of a committed region (writable, not a stack)
+ * was promised when it was mapped and is always there on its touch; other
+ * pages (program text, stacks) are taken while the budget has room besides
+ * the promises.  Every syscall arrives as an UnknownSyscall fault message;
+ * lx_syscall (lx_*.c, host-tested and fuzzed) turns it into an action that
+ * this file carries out with KOZO invocations. */
 #include "kozo_alloc.h"
 #include "invoke.h"
 #include "lx.h"
@@ -28,28 +40,47 @@
 #include <thread_arch.h>
 
 #define LX_WINDOW 0x400000000000ull
-#define WINDOW_SPAN (1ull << 40) /* the server's addresses for one process's pages */
+#define FRAME_WINDOW LX_WINDOW   /* frame k at FRAME_WINDOW + k * LX_PAGE */
 #define LINUX_BADGE 0x11         /* + the process's index */
 #define LINUX_RADIX 1
-#define PROC_UT_BITS 23          /* each process: an 8 MiB Untyped */
-#define MAX_PAGES 1024           /* per process: hash size; 3/4 may be used */
-/* Writable memory (but the stack) a process may map: the usable pages but
- * 192 for its image's pages, its stack and page tables' sake.  Past it
- * mmap/brk answer ENOMEM (lx_host.commit_limit) rather than a first touch
- * finding no page (which ends the process: out of memory).  Where the
- * architecture's programs rely on overcommit with this small budget it is
- * 0, no limit (server_arch.h, lxa_commit_limit). */
-#define COMMIT_LIMIT ((MAX_PAGES * 3 / 4 - 192) * LX_PAGE)
-#define MAX_TABLES 48
+#define POOL_MIN_BITS 24         /* the pool: the budget's largest Untyped, 16 MiB or more */
+#define CHUNK_BITS 16            /* a process's kernel objects come in 64 KiB chunks */
+#define MAX_CHUNKS 32            /* per process (2 MiB of tables: 1 GiB touched) */
+#define MAX_FREE_CHUNKS 4096
+#define MAX_FRAMES 16384         /* 64 MiB of pages at most (the slots' limit, below) */
+#define MAX_PAGES MAX_FRAMES     /* pages of processes (no more than the budget) */
+#define PAGE_HASH 16384          /* buckets of (process, address) -> page */
+#define MAX_TABLES 256           /* per process: its page tables */
+/* Pages beyond the commitments (program text, stacks, the pages fork
+ * copies) may use this much of the budget that mmap and brk leave. */
+#define MARGIN_PAGES 256
+/* Capability slots kept for everything but pages: chunks, processes'
+ * objects and tables, /tmp's tables, the server's own. */
+#define SLOT_RESERVE 4096
 #define DEBUG_LX 0
 
 extern const uint8_t linux_archive_start[], linux_archive_end[];
 
+/* A pool Frame: mapped in the server at FRAME_WINDOW + 4 KiB * its index,
+ * held by `refs` pages (0: on the free list). */
+struct frame {
+	uint32_t cap;         /* slot */
+	uint32_t refs;
+	uint32_t next;        /* the free list: index + 1 */
+};
+
+/* A page of process owner - 1 at va: a reference to a frame, shared
+ * after fork until one side writes (copy on write), and a capability copy
+ * of the frame mapped in the process (made at the first touch). */
 struct page {
-	uint64_t va;          /* 0: empty */
-	uint64_t win;         /* where the server sees it */
-	uint64_t frame, copy; /* the server's window mapping, the process's mapping */
-	int prot;             /* as mapped in the process; 0: not mapped there */
+	uint64_t va;
+	uint32_t frame;
+	uint32_t copy;        /* slot; 0: none yet */
+	uint16_t owner;       /* process index + 1; 0: free */
+	uint8_t prot;         /* as mapped in the owner; 0: not mapped there */
+	uint8_t nc;           /* counted outside the commitments */
+	uint32_t hnext;       /* hash chain: index + 1 */
+	uint32_t next;        /* the owner's list, or the free list: index + 1 */
 };
 
 /* One process's KOZO side; world.procs[i] is its Linux side. */
@@ -59,33 +90,47 @@ struct sproc {
 	uint64_t nr, args[6];
 	uint64_t deadline;    /* parked: repeat the call by then (monotonic ns; ~0 none) */
 	uint64_t tcb, vspace, cnode, cspace;
-	struct page pages[MAX_PAGES];
-	unsigned npages;
-	uint64_t win_next;
-	uint64_t tables[2][MAX_TABLES]; /* [0] process, [1] server window: level<<56 | base */
-	unsigned ntables[2];
-	/* Frames of pages the process gave back (munmap), still in the
-	 * server's window: the next pages are made from them.  The process's
-	 * Untyped never has room again while it lives (its watermark only
-	 * goes up), nor does the window: without these a process that maps
-	 * and unmaps over and over ran out after 8 MiB in all. */
-	struct spare {
-		uint64_t frame, win;
-	} spare[MAX_PAGES];
-	unsigned nspare;
-	bool out_of_memory;
+	uint64_t chunks[MAX_CHUNKS];
+	unsigned nchunks;
+	uint64_t chunk_used;  /* bytes of the last chunk taken */
+	uint32_t pages;       /* its pages: a list, index + 1 */
+	uint64_t tables[MAX_TABLES]; /* level << 56 | base */
+	unsigned ntables;
+	bool out_of_memory;   /* the budget's promise could not be kept (a bug) */
+	bool no_room;         /* a page outside the commitments found no room */
 };
 
-/* Made once and kept: the endpoint, per process an Untyped (revoked when
- * the process ends, so it is whole again) and a badged fault endpoint. */
+/* Made once and kept: the endpoint and per process index a badged copy. */
 static struct {
 	bool ready;
-	uint64_t ep, ut[LX_MAX_PROCS], fault_ep[LX_MAX_PROCS];
+	uint64_t ep, fault_ep[LX_MAX_PROCS];
 } pool;
 
+/* The page pool of one `linux` command (mem_reset empties it). */
+static struct {
+	uint64_t ut;            /* the pool Untyped (0: none found) */
+	unsigned bits;
+	uint64_t chunk_ut;      /* the chunk area, made from ut first */
+	uint64_t free_chunks[MAX_FREE_CHUNKS];
+	unsigned nfree_chunks, nchunks; /* free ones; made */
+	unsigned nframes;       /* frames made */
+	uint32_t free;          /* free frames: a list, index + 1 */
+	uint32_t free_pages;    /* free page entries: a list, index + 1 */
+	unsigned in_use;        /* frames processes hold */
+	unsigned nc;            /* pages outside the commitments */
+	uint64_t budget;        /* pages processes and /tmp may hold together */
+} pm;
+static struct frame frames[MAX_FRAMES];
+static struct page pages[MAX_PAGES];
+static uint32_t page_hash[PAGE_HASH];
+
 static struct sproc sp[LX_MAX_PROCS];
+/* 1 + the highest index of a process made in this command: the loops over
+ * processes stop there (a system call's settle runs one). */
+static unsigned proc_hi;
 static struct lx_fs fs;
 static struct lx_world world;
+static uint64_t tmp_pages(void);
 
 /* ---- capabilities ---- */
 
@@ -99,43 +144,167 @@ static unsigned index_of(const struct sproc *s)
 	return (unsigned)(s - sp);
 }
 
-/* The paging structures above va in vspace (which = 0 process, 1 the server). */
-static int ensure_tables(struct sproc *s, unsigned which, uint64_t vspace, uint64_t va)
+/* A chunk for a process's objects: a free one, or a new one from the
+ * chunk area; 0 when the area is spent. */
+static uint64_t chunk_get(void)
 {
-	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
-	static const unsigned shift[3] = { 39, 30, 21 };
+	if (pm.nfree_chunks)
+		return pm.free_chunks[--pm.nfree_chunks];
+	uint64_t c;
+	if (pm.nchunks == 1ull << (pm.bits - 3 - CHUNK_BITS) ||
+	    lxs_retype(pm.chunk_ut, KOZO_OBJ_UNTYPED, CHUNK_BITS, &c))
+		return 0;
+	pm.nchunks++;
+	return c;
+}
+
+/* Everything made from the chunk goes; the chunk is free again. */
+static void chunk_put(uint64_t c)
+{
+	if (lxs_revoke(c) == KOZO_OK && pm.nfree_chunks < MAX_FREE_CHUNKS)
+		pm.free_chunks[pm.nfree_chunks++] = c;
+}
+
+/* One kernel object for process s, from its chunks (a new chunk when
+ * the last has no room: counted here, so that no Retype is refused). */
+static int obj_make(struct sproc *s, unsigned type, unsigned bits, uint64_t *slot)
+{
+	uint64_t size = 1ull << kozo_object_size_bits(type, bits);
+	uint64_t at = (s->chunk_used + size - 1) & ~(size - 1);
+	if (!s->nchunks || at + size > 1ull << CHUNK_BITS) {
+		if (s->nchunks == MAX_CHUNKS || !(s->chunks[s->nchunks] = chunk_get()))
+			return KOZO_ERR_NOT_ENOUGH_MEMORY;
+		s->nchunks++;
+		at = 0;
+	}
+	int err = lxs_retype(s->chunks[s->nchunks - 1], type, bits, slot);
+	if (!err)
+		s->chunk_used = at + size;
+	return err;
+}
+
+static const unsigned pt_types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
+static const unsigned pt_shift[3] = { 39, 30, 21 };
+
+/* The paging structures above va in process s's VSpace. */
+static int ensure_tables(struct sproc *s, uint64_t va)
+{
 	for (unsigned l = 0; l < 3; l++) {
-		uint64_t key = (uint64_t)(l + 1) << 56 | va >> shift[l];
+		uint64_t key = (uint64_t)(l + 1) << 56 | va >> pt_shift[l];
 		bool have = false;
-		for (unsigned i = 0; i < s->ntables[which] && !have; i++)
-			have = s->tables[which][i] == key;
+		for (unsigned i = 0; i < s->ntables && !have; i++)
+			have = s->tables[i] == key;
 		if (have)
 			continue;
-		if (s->ntables[which] == MAX_TABLES)
+		if (s->ntables == MAX_TABLES)
 			return KOZO_ERR_RANGE;
 		uint64_t pt;
-		int err = lxs_retype(pool.ut[index_of(s)], types[l], 0, &pt);
+		int err = obj_make(s, pt_types[l], 0, &pt);
 		if (!err)
-			err = kozo_page_table_map(pt, vspace, va);
+			err = kozo_page_table_map(pt, s->vspace, va);
 		if (err && err != KOZO_ERR_DELETE_FIRST)
 			return err;
-		s->tables[which][s->ntables[which]++] = key;
+		s->tables[s->ntables++] = key;
 	}
 	return KOZO_OK;
 }
 
-/* ---- pages ---- */
+/* The server's tables for a window page at va, made in order (va the
+ * first page of its table: a new one); from Untyped ut. */
+static int window_tables(uint64_t ut, uint64_t va)
+{
+	for (unsigned l = 0; l < 3; l++) {
+		if (va % (1ull << pt_shift[l]))
+			continue;  /* this level's table is there already */
+		uint64_t pt;
+		int err = lxs_retype(ut, pt_types[l], 0, &pt);
+		if (!err)
+			err = kozo_page_table_map(pt, LXS_VSPACE, va);
+		if (err && err != KOZO_ERR_DELETE_FIRST)
+			return err;
+	}
+	return KOZO_OK;
+}
 
+/* ---- the page pool ---- */
+
+static uint8_t *frame_win(uint32_t k)
+{
+	return (uint8_t *)(FRAME_WINDOW + (uint64_t)k * LX_PAGE);
+}
+
+/* A frame off the free list, or a new one, with one reference; -1 when
+ * the budget is spent. */
+static int64_t frame_get(void)
+{
+	uint32_t k;
+	if (pm.free) {
+		k = pm.free - 1;
+		pm.free = frames[k].next;
+	} else {
+		if (pm.nframes >= pm.budget || pm.nframes >= MAX_FRAMES)
+			return -1;
+		k = pm.nframes;
+		uint64_t cap;
+		if (window_tables(pm.ut, (uint64_t)frame_win(k)) ||
+		    lxs_retype(pm.ut, KOZO_OBJ_FRAME, 0, &cap))
+			return -1;
+		if (kozo_frame_map(cap, LXS_VSPACE, (uint64_t)frame_win(k),
+				   KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false)) {
+			lxs_free(cap);
+			return -1;
+		}
+		frames[k] = (struct frame){ .cap = (uint32_t)cap };
+		pm.nframes++;
+	}
+	frames[k].refs = 1;
+	frames[k].next = 0;
+	pm.in_use++;
+	return k;
+}
+
+/* One reference less: the last one puts the frame on the free list. */
+static void frame_unref(uint32_t k)
+{
+	if (--frames[k].refs)
+		return;
+	frames[k].next = pm.free;
+	pm.free = k + 1;
+	pm.in_use--;
+}
+
+static unsigned hash_of(unsigned owner, uint64_t va)
+{
+	return (unsigned)((va >> 12) * 0x9e3779b1u + owner * 0x85ebca6bu) % PAGE_HASH;
+}
+
+/* The page process s has at va, or NULL. */
 static struct page *page_find(struct sproc *s, uint64_t va)
 {
-	unsigned h = (unsigned)(va >> 12) % MAX_PAGES;
-	for (unsigned n = 0; n < MAX_PAGES; n++, h = (h + 1) % MAX_PAGES) {
-		if (s->pages[h].va == va)
-			return &s->pages[h];
-		if (s->pages[h].va == 0)
-			return NULL;
-	}
+	unsigned owner = index_of(s) + 1;
+	for (uint32_t k = page_hash[hash_of(owner, va)]; k; k = pages[k - 1].hnext)
+		if (pages[k - 1].owner == owner && pages[k - 1].va == va)
+			return &pages[k - 1];
 	return NULL;
+}
+
+/* The pages processes hold or have been promised, and /tmp's, against
+ * the budget: room for n more pages outside the commitments? */
+static bool nc_room(unsigned n)
+{
+	uint64_t promised = 0;
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+		if (sp[i].live)
+			promised += lx_proc_commit(&world.procs[i]);
+	promised /= LX_PAGE;
+	return promised + pm.nc + tmp_pages() + n <= pm.budget;
+}
+
+/* lx_host.commit_room: what all commitments together may be, in bytes. */
+static uint64_t commit_room(void *ctx)
+{
+	uint64_t taken = pm.nc + tmp_pages() + MARGIN_PAGES;
+	return pm.budget > taken ? (pm.budget - taken) * LX_PAGE : 0;
 }
 
 static unsigned rights_of(int prot)
@@ -143,68 +312,111 @@ static unsigned rights_of(int prot)
 	return KOZO_RIGHT_READ | (prot & LX_PROT_WRITE ? KOZO_RIGHT_WRITE : 0);
 }
 
+/* Map page pg in s with prot, less write while its frame is shared (a
+ * write faults and copies it first: page_in).  Its capability copy is
+ * made on the first mapping. */
 static int map_in_process(struct sproc *s, struct page *pg, int prot)
 {
+	if (frames[pg->frame].refs > 1)
+		prot &= ~LX_PROT_WRITE;
+	if (pg->prot == prot)
+		return KOZO_OK;
 	if (pg->prot)
 		kozo_frame_unmap(pg->copy);
 	pg->prot = 0;
 	if (!(prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
 		return KOZO_OK;
-	int err = kozo_frame_map(pg->copy, s->vspace, pg->va, rights_of(prot), prot & LX_PROT_EXEC);
+	int err = KOZO_OK;
+	if (!pg->copy) {
+		uint64_t copy;
+		err = copy_cap(frames[pg->frame].cap, 0, false, &copy);
+		pg->copy = err ? 0 : (uint32_t)copy;
+	}
 	if (!err)
-		pg->prot = prot;
+		err = ensure_tables(s, pg->va);
+	if (!err)
+		err = kozo_frame_map(pg->copy, s->vspace, pg->va, rights_of(prot), prot & LX_PROT_EXEC);
+	if (!err)
+		pg->prot = (uint8_t)prot;
 	return err;
 }
 
-/* A new page at va holding `fill`, mapped with prot; NULL when memory or
- * capability slots ran out (s->out_of_memory). */
-static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot)
+/* Page pg of s goes: its capability copy (deleting it unmaps it), its
+ * frame reference, its entry. */
+static void page_release(struct page *pg)
 {
-	uint64_t ut = pool.ut[index_of(s)];
-	uint64_t win = LX_WINDOW + index_of(s) * WINDOW_SPAN + s->win_next * LX_PAGE;
-	if (s->npages >= MAX_PAGES * 3 / 4 ||
-	    (!s->nspare && s->win_next >= WINDOW_SPAN / LX_PAGE)) {
+	uint32_t k = (uint32_t)(pg - pages);
+	lxs_free(pg->copy);
+	uint32_t *link = &page_hash[hash_of(pg->owner, pg->va)];
+	while (*link != k + 1)
+		link = &pages[*link - 1].hnext;
+	*link = pg->hnext;
+	pm.nc -= pg->nc;
+	frame_unref(pg->frame);
+	*pg = (struct page){ .next = pm.free_pages };
+	pm.free_pages = k + 1;
+}
+
+/* A new page of s at va on frame k (a reference the caller gives it);
+ * nc: outside the commitments (needs room besides them).  Not mapped yet.
+ * NULL when there is no room (s->no_room) or no entry. */
+static struct page *page_add(struct sproc *s, uint64_t va, uint32_t k, bool nc)
+{
+	if ((nc && !nc_room(1)) || !pm.free_pages) {
+		s->no_room |= nc;
+		s->out_of_memory |= !pm.free_pages;
+		frame_unref(k);
+		return NULL;
+	}
+	uint32_t i = pm.free_pages - 1;
+	pm.free_pages = pages[i].next;
+	unsigned owner = index_of(s) + 1;
+	pages[i] = (struct page){ .va = va, .frame = k, .owner = (uint16_t)owner, .nc = nc,
+				  .hnext = page_hash[hash_of(owner, va)], .next = s->pages };
+	page_hash[hash_of(owner, va)] = i + 1;
+	s->pages = i + 1;
+	pm.nc += nc;
+	return &pages[i];
+}
+
+/* A new page at va holding `fill`, mapped with prot; NULL when there is
+ * no room (s->no_room) or memory or slots ran out (s->out_of_memory). */
+static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot, bool nc)
+{
+	if (nc && !nc_room(1)) {
+		s->no_room = true;
+		return NULL;
+	}
+	int64_t k = frame_get();
+	if (k < 0) {
 		s->out_of_memory = true;
 		return NULL;
 	}
-	uint64_t frame, copy;
-	int err = KOZO_OK;
-	if (s->nspare) {
-		/* A page given back: whole overwritten by fill below. */
-		s->nspare--;
-		frame = s->spare[s->nspare].frame;
-		win = s->spare[s->nspare].win;
-	} else {
-		err = lxs_retype(ut, KOZO_OBJ_FRAME, 0, &frame);
-		if (!err)
-			err = ensure_tables(s, 1, LXS_VSPACE, win);
-		if (!err)
-			err = kozo_frame_map(frame, LXS_VSPACE, win,
-					     KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false);
-		if (!err)
-			s->win_next++;
-	}
-	if (!err) {
-		memcpy((void *)win, fill, LX_PAGE);
-		err = copy_cap(frame, 0, false, &copy);
-	}
-	if (!err)
-		err = ensure_tables(s, 0, s->vspace, va);
-	if (err) {
-		s->out_of_memory = true;
-		return NULL;
-	}
-	unsigned h = (unsigned)(va >> 12) % MAX_PAGES;
-	while (s->pages[h].va)
-		h = (h + 1) % MAX_PAGES;
-	struct page *pg = &s->pages[h];
-	*pg = (struct page){ .va = va, .win = win, .frame = frame, .copy = copy };
-	s->npages++;
-	if (map_in_process(s, pg, prot)) {
+	memcpy(frame_win((uint32_t)k), fill, LX_PAGE);
+	struct page *pg = page_add(s, va, (uint32_t)k, nc);
+	if (pg && map_in_process(s, pg, prot)) {
 		s->out_of_memory = true;
 		return NULL;
 	}
 	return pg;
+}
+
+/* Copy on write: pg's frame is shared; give pg a frame of its own with
+ * the same bytes. */
+static bool page_unshare(struct sproc *s, struct page *pg)
+{
+	int64_t k = frame_get();
+	if (k < 0) {
+		s->out_of_memory = true;
+		return false;
+	}
+	memcpy(frame_win((uint32_t)k), frame_win(pg->frame), LX_PAGE);
+	lxs_free(pg->copy);  /* unmaps the shared frame */
+	frame_unref(pg->frame);
+	pg->frame = (uint32_t)k;
+	pg->copy = 0;
+	pg->prot = 0;
+	return true;
 }
 
 /* Make the page at va (page aligned) for an access; NULL when the region
@@ -213,61 +425,62 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 {
 	struct lx_proc *p = &world.procs[index_of(s)];
 	struct page *pg = page_find(s, va);
+	const struct lx_vma *v = lx_vma_find(p, va);
 	if (pg) {
-		/* Present: the region's protection may have changed (mprotect). */
-		const struct lx_vma *v = lx_vma_find(p, va);
+		/* Present: the region's protection may have changed
+		 * (mprotect), a write to a shared frame copies it first, and
+		 * a page fork gave is mapped at its first touch. */
 		int need = write ? LX_PROT_WRITE : LX_PROT_READ | LX_PROT_EXEC;
 		if (!v || !((int)v->prot & need))
 			return NULL;
-		if (pg->prot != (int)v->prot && map_in_process(s, pg, (int)v->prot))
+		if (write && frames[pg->frame].refs > 1 && !page_unshare(s, pg))
 			return NULL;
+		if (map_in_process(s, pg, (int)v->prot)) {
+			s->out_of_memory = true;
+			return NULL;
+		}
 		return pg;
 	}
 	static uint8_t fill[LX_PAGE];
 	int prot = lx_page_fill(p, va, write, fill);
 	if (prot < 0)
 		return NULL;
-	return page_make(s, va, fill, prot);
+	return page_make(s, va, fill, prot, !lx_vma_committed(v));
 }
 
-/* Drop every present page in [start, start + len): the process's
- * capability (deleting it unmaps the page there), the frame kept as a
- * spare for the next page_make; then rebuild the hash without them. */
+/* Drop every page of s in [start, start + len) (to the end of the
+ * address space when len is 0). */
 static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 {
-	static struct page keep[MAX_PAGES];
-	unsigned n = 0;
-	for (unsigned i = 0; i < MAX_PAGES; i++) {
-		struct page *pg = &s->pages[i];
-		if (!pg->va)
-			continue;
-		if (pg->va >= start && pg->va - start < len) {
-			lxs_free(pg->copy);
-			if (s->nspare < MAX_PAGES)
-				s->spare[s->nspare++] = (struct spare){ pg->frame, pg->win };
-			else
-				lxs_free(pg->frame);
+	uint32_t *link = &s->pages;
+	while (*link) {
+		struct page *pg = &pages[*link - 1];
+		if (pg->va >= start && (!len || pg->va - start < len)) {
+			*link = pg->next;
+			page_release(pg);
 		} else {
-			keep[n++] = *pg;
+			link = &pg->next;
 		}
-	}
-	memset(s->pages, 0, sizeof(s->pages));
-	s->npages = 0;
-	for (unsigned i = 0; i < n; i++) {
-		unsigned h = (unsigned)(keep[i].va >> 12) % MAX_PAGES;
-		while (s->pages[h].va)
-			h = (h + 1) % MAX_PAGES;
-		s->pages[h] = keep[i];
-		s->npages++;
 	}
 }
 
+/* mprotect: mapped pages in the range get prot (a page not mapped yet
+ * gets it at its first touch), and are counted where their region now is
+ * (in the commitments or outside). */
 static void protect_pages(struct sproc *s, uint64_t start, uint64_t len, int prot)
 {
-	for (unsigned i = 0; i < MAX_PAGES; i++) {
-		struct page *pg = &s->pages[i];
-		if (pg->va && pg->va >= start && pg->va - start < len)
+	const struct lx_proc *p = &world.procs[index_of(s)];
+	for (uint32_t k = s->pages; k; k = pages[k - 1].next) {
+		struct page *pg = &pages[k - 1];
+		if (pg->va < start || pg->va - start >= len)
+			continue;
+		if (pg->prot)
 			map_in_process(s, pg, prot);
+		const struct lx_vma *v = lx_vma_find(p, pg->va);
+		uint8_t nc = v && !lx_vma_committed(v);
+		pm.nc += nc;
+		pm.nc -= pg->nc;
+		pg->nc = nc;
 	}
 }
 
@@ -283,7 +496,7 @@ static int mem_copy(struct sproc *s, uint64_t addr, uint8_t *buf, size_t n, bool
 		struct page *pg = page_in(s, va, write);
 		if (!pg)
 			return -LX_EFAULT;
-		uint8_t *w = (uint8_t *)(pg->win + off);
+		uint8_t *w = frame_win(pg->frame) + off;
 		if (write)
 			memcpy(w, buf, k);
 		else
@@ -338,11 +551,12 @@ static void log_print(void)
 }
 
 /* /tmp's pages: Frames retyped one by one from an Untyped of their own
- * (a child of one of the server's budget Untyped),
- * seen by the server at TMP_WINDOW (after the processes' windows); freed
+ * (one of the server's budget Untyped), seen by the server at TMP_WINDOW
+ * (1 TiB after the frames' window); each takes a slot of the server's
+ * CNode, so /tmp counts against the processes' budget too; freed
  * pages are kept on a list, and everything goes back with one Revoke when
  * the `linux` command ends.  Issue 13's server plugs its own budget here. */
-#define TMP_WINDOW (LX_WINDOW + LX_MAX_PROCS * WINDOW_SPAN)
+#define TMP_WINDOW (LX_WINDOW + (1ull << 40))
 static struct {
 	uint64_t ut, bits, next, pages;  /* next: pages handed out of the window */
 	void *free;                      /* a freed page holds the next one's address */
@@ -365,24 +579,22 @@ static void *tmp_alloc(void *ctx)
 		if (!tmp.ut)
 			return NULL;
 	}
+	/* A new page: the budget's slots are shared with the processes'
+	 * pages, so not one their commitments need. */
 	uint64_t va = TMP_WINDOW + tmp.next * LX_PAGE, obj;
-	static const unsigned types[3] = { KOZO_OBJ_PT_L1, KOZO_OBJ_PT_L2, KOZO_OBJ_PT_L3 };
-	static const unsigned shift[3] = { 39, 30, 21 };
-	for (unsigned l = 0; l < 3; l++) {
-		if (va % (1ull << shift[l]))
-			continue;  /* this level's table is there already */
-		int err = lxs_retype(tmp.ut, types[l], 0, &obj);
-		if (!err)
-			err = kozo_page_table_map(obj, LXS_VSPACE, va);
-		if (err && err != KOZO_ERR_DELETE_FIRST)
-			return NULL;
-	}
+	if (!nc_room(1) || window_tables(tmp.ut, va))
+		return NULL;
 	if (lxs_retype(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
 	    kozo_frame_map(obj, LXS_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
 		return NULL;
 	tmp.next++;
 	tmp.pages++;
 	return (void *)va;
+}
+
+static uint64_t tmp_pages(void)
+{
+	return tmp.pages;
 }
 
 static void tmp_free(void *ctx, void *pg)
@@ -404,16 +616,13 @@ static void tmp_release(void)
 	tmp.bits = ut ? bits : 0;
 }
 
-/* Memory for /proc/meminfo and sysinfo: the processes' Untyped pool and
- * /tmp's budget; free is what their pages have not taken. */
+/* Memory for /proc/meminfo and sysinfo: the budget of pages the
+ * processes and /tmp share; free is what their pages have not taken. */
 static void mem_info(void *ctx, uint64_t *total, uint64_t *free)
 {
-	uint64_t used = tmp.pages;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
-		used += sp[i].npages;
-	*total = (LX_MAX_PROCS << PROC_UT_BITS) + (tmp.ut ? 1ull << tmp.bits : 0);
-	used *= LX_PAGE;
-	*free = used < *total ? *total - used : 0;
+	uint64_t used = pm.in_use + tmp.pages;
+	*total = pm.budget * LX_PAGE;
+	*free = used < pm.budget ? (pm.budget - used) * LX_PAGE : 0;
 }
 
 /* The real time: Init reads the platform's RTC (CMOS on x86_64, PL031 on
@@ -507,42 +716,82 @@ static void read_console_line(struct lx_proc *p)
 		}                                                                \
 	} while (0)
 
-/* The endpoint and the per-process Untypeds, once: from the smallest idle
- * Untyped that holds them all. */
+/* The endpoint and a badged copy of it per process entry, once. */
 static bool pool_init(void)
 {
 	if (pool.ready)
 		return true;
-	uint64_t big = lxs_find_untyped(PROC_UT_BITS + 3, 0);
-	if (!big) {
-		printf("linux: no idle untyped of %u MiB or more\n", (1u << (PROC_UT_BITS + 3)) >> 20);
-		return false;
-	}
 	TRY("endpoint", lxs_alloc(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
-		TRY("process untyped", lxs_retype(big, KOZO_OBJ_UNTYPED, PROC_UT_BITS, &pool.ut[i]));
+	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
 		TRY("mint fault endpoint", copy_cap(pool.ep, LINUX_BADGE + i, true, &pool.fault_ep[i]));
-	}
 	pool.ready = true;
 	return true;
 }
 
-/* A fresh address space for process s (its Untyped must be empty). */
+/* The page pool for a command: the budget's largest Untyped (found once),
+ * empty; its first eighth the chunk area.  The budget in pages is what
+ * the rest holds, and what the free capability slots (two a page: the
+ * server's and the process's) allow, keeping SLOT_RESERVE. */
+static bool mem_setup(void)
+{
+	if (!pm.ut) {
+		for (unsigned bits = 40; bits >= POOL_MIN_BITS && !pm.ut; bits--)
+			if ((pm.ut = lxs_find_untyped(bits, 0)))
+				pm.bits = bits;
+		if (!pm.ut) {
+			printf("linux: no idle untyped of %u MiB or more\n", (1u << POOL_MIN_BITS) >> 20);
+			return false;
+		}
+	}
+	TRY("empty the pool", lxs_revoke(pm.ut));
+	TRY("chunk area", lxs_retype(pm.ut, KOZO_OBJ_UNTYPED, pm.bits - 3, &pm.chunk_ut));
+	for (uint32_t i = 0; i < MAX_PAGES; i++)
+		pages[i] = (struct page){ .next = i + 2 < MAX_PAGES + 1 ? i + 2 : 0 };
+	pm.free_pages = 1;
+	uint64_t pages = ((1ull << pm.bits) - (1ull << (pm.bits - 3))) / LX_PAGE;
+	pages -= pages / 512 + 4;  /* the window's tables */
+	uint64_t slots = lxs_slots_free();
+	slots = slots > SLOT_RESERVE ? (slots - SLOT_RESERVE) / 2 : 0;
+	pm.budget = pages < slots ? pages : slots;
+	if (pm.budget > MAX_FRAMES)
+		pm.budget = MAX_FRAMES;
+	if (DEBUG_LX)
+		printf("linux: pool 2^%u, budget %lu pages\n", pm.bits, pm.budget);
+	return true;
+}
+
+/* After the command: every frame, chunk and window table goes with one
+ * Revoke of the pool. */
+static void mem_release(void)
+{
+	if (!pm.ut)
+		return;
+	lxs_revoke(pm.ut);
+	memset(frames, 0, pm.nframes * sizeof(frames[0]));
+	memset(page_hash, 0, sizeof(page_hash));
+	uint64_t ut = pm.ut;
+	unsigned bits = pm.bits;
+	memset(&pm, 0, sizeof(pm));
+	pm.ut = ut;
+	pm.bits = bits;
+}
+
+/* A fresh address space for process s (it holds nothing). */
 static bool make_vspace(struct sproc *s)
 {
-	unsigned i = index_of(s);
 	memset(s, 0, sizeof(*s));
-	TRY("retype vspace", lxs_retype(pool.ut[i], KOZO_OBJ_VSPACE, 0, &s->vspace));
-	s->live = true;
+	s->live = true;  /* teardown gives back what was made */
+	if (index_of(s) >= proc_hi)
+		proc_hi = index_of(s) + 1;
+	TRY("retype vspace", obj_make(s, KOZO_OBJ_VSPACE, 0, &s->vspace));
 	return true;
 }
 
 /* Its thread, with registers regs, started. */
 static bool make_thread(struct sproc *s, uint64_t *regs)
 {
-	uint64_t ut = pool.ut[index_of(s)];
-	TRY("retype tcb", lxs_retype(ut, KOZO_OBJ_TCB, 0, &s->tcb));
-	TRY("retype cnode", lxs_retype(ut, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
+	TRY("retype tcb", obj_make(s, KOZO_OBJ_TCB, 0, &s->tcb));
+	TRY("retype cnode", obj_make(s, KOZO_OBJ_CNODE, LINUX_RADIX, &s->cnode));
 	TRY("mint cspace", copy_cap(s->cnode, 64 - LINUX_RADIX, true, &s->cspace));
 	unsigned prio = lxs_priority > 0 ? lxs_priority - 1 : 0;
 	TRY("configure tcb", kozo_tcb_configure(s->tcb, pool.fault_ep[index_of(s)], prio, s->cspace,
@@ -554,13 +803,16 @@ static bool make_thread(struct sproc *s, uint64_t *regs)
 	return true;
 }
 
-/* Everything of process s goes with one Revoke of its Untyped. */
+/* Everything of process s goes: its pages back to the pool (their copies
+ * deleted, which unmaps them), then one Revoke per chunk takes its thread,
+ * address space and tables. */
 static void teardown(struct sproc *s)
 {
-	uint64_t ut = pool.ut[index_of(s)];
 	if (s->tcb)
 		kozo_tcb_suspend(s->tcb);
-	lxs_revoke(ut);
+	drop_pages(s, 0, 0);
+	for (unsigned c = 0; c < s->nchunks; c++)
+		chunk_put(s->chunks[c]);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -599,7 +851,7 @@ static bool load(const char *path, int argc, char **argv)
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns,
-				.commit_limit = lxa_commit_limit(COMMIT_LIMIT) };
+				.commit_room = commit_room };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);
@@ -614,7 +866,7 @@ static bool load(const char *path, int argc, char **argv)
 		return false;
 	}
 	if (DEBUG_LX) printf("brk a %lx\n", p->brk_start);
-	if (!pool_init() || !make_vspace(&sp[0]))
+	if (!pool_init() || !mem_setup() || !make_vspace(&sp[0]))
 		return false;
 	if (DEBUG_LX) printf("brk b %lx\n", p->brk_start);
 	static const char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=dumb" };
@@ -630,9 +882,11 @@ static bool load(const char *path, int argc, char **argv)
 	return start_image(&sp[0], img.entry, stack);
 }
 
-/* fork: the child's address space gets a copy of every present page the
- * parent may have changed (read-only file pages are filled again from the
- * file on first touch), and the parent's registers with 0 for the call. */
+/* fork: copy on write.  The child gets a page for every present page of
+ * the parent, on the same frame (mapped at its first touch); writable
+ * ones become read-only in both, and the first write copies (page_in).
+ * Its committed pages were promised by the layer's fork; the others need
+ * room.  Its registers are the parent's with 0 for the call. */
 static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 {
 	struct sproc *cs = &sp[ci];
@@ -640,14 +894,16 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 	child->mem.ctx = cs;
 	if (!make_vspace(cs))
 		return false;
-	for (unsigned h = 0; h < MAX_PAGES; h++) {
-		struct page *pg = &ps->pages[h];
-		if (!pg->va)
-			continue;
+	for (uint32_t k = ps->pages; k; k = pages[k - 1].next) {
+		struct page *pg = &pages[k - 1];
 		const struct lx_vma *v = lx_vma_find(parent, pg->va);
 		if (!v)
 			continue;
-		if (!page_make(cs, pg->va, (const uint8_t *)pg->win, (int)v->prot))
+		frames[pg->frame].refs++;
+		if (!page_add(cs, pg->va, pg->frame, !lx_vma_committed(v)))
+			return false;
+		/* Shared now: the parent's writable mapping becomes read-only. */
+		if (pg->prot & LX_PROT_WRITE && map_in_process(ps, pg, pg->prot))
 			return false;
 	}
 	uint64_t regs[KOZO_ARCH_REG_COUNT];
@@ -811,7 +1067,7 @@ static void session_escape(void)
 {
 	host_console_write(NULL, "^]\n", 3);
 	printf("linux: escape (Ctrl-]): every process of the session is killed\n");
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live)
 			end_proc(i, LX_SIGKILL);
 }
@@ -828,7 +1084,7 @@ static void settle(void)
 		bool progress = true;
 		while (progress) {
 			progress = false;
-			for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+			for (unsigned i = 0; i < proc_hi; i++) {
 				struct lx_proc *p = &world.procs[i];
 				if (!sp[i].live)
 					continue;
@@ -849,7 +1105,7 @@ static void settle(void)
 		}
 		bool running = false;
 		uint64_t first = ~0ull;
-		for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+		for (unsigned i = 0; i < proc_hi; i++) {
 			running |= sp[i].live && !sp[i].blocked;
 			if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
 				first = sp[i].deadline;
@@ -870,7 +1126,7 @@ static void settle(void)
 			kozo_yield();
 		}
 	}
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++) {
+	for (unsigned i = 0; i < proc_hi; i++) {
 		if (sp[i].live) {
 			printf("linux: %s: deadlock (every process waits)\n", world.procs[i].exe);
 			end_proc(i, LX_SIGKILL);
@@ -914,7 +1170,7 @@ static bool console_event(uint64_t bits)
  * nothing. */
 static void interrupt_running(void)
 {
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live && !sp[i].blocked && lx_signal_pending(&world.procs[i]))
 			deliver(i, NULL);
 }
@@ -944,12 +1200,17 @@ static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned 
 	*repeat = addr == *last ? *repeat + 1 : 0;
 	*last = addr;
 	if (!v || !((int)v->prot & need) || *repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
+		/* No room for a page outside the commitments (a stack, program
+		 * text): SIGSEGV, as Linux's stack that cannot grow. */
+		const char *why = s->out_of_memory ? "out of memory"
+				  : s->no_room     ? "no memory left for a page not committed"
+						   : "bad access";
+		s->no_room = false;
 		if (!s->out_of_memory && lx_signal_fault(p, LX_SIGSEGV, v ? 2 /* SEGV_ACCERR */ : 1, addr)) {
 			*repeat = 0;
 			return deliver(i, NULL);  /* its handler runs */
 		}
-		printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", p->exe,
-		       s->out_of_memory ? "out of memory" : "bad access", addr, mr[0]);
+		printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", p->exe, why, addr, mr[0]);
 		end_proc(i, s->out_of_memory ? LX_SIGKILL : LX_SIGSEGV);
 		return false;
 	}
@@ -1018,18 +1279,13 @@ static int serve(void)
 
 void linux_memory(unsigned *whole, unsigned *total, uint64_t *bytes)
 {
-	*whole = *total = 0;
-	*bytes = 1ull << PROC_UT_BITS;
-	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++) {
-		uint64_t probe;
-		(*total)++;
-		/* Only an Untyped with nothing in it has room for its own size. */
-		if (!sp[i].live && lxs_retype(pool.ut[i], KOZO_OBJ_UNTYPED, PROC_UT_BITS, &probe) ==
-					   KOZO_OK) {
-			(*whole)++;
-			lxs_free(probe);
-		}
-	}
+	uint64_t probe;
+	*total = pm.ut != 0;
+	*bytes = pm.ut ? 1ull << pm.bits : 0;
+	/* Only an Untyped with nothing in it has room for its own size. */
+	*whole = pm.ut && lxs_retype(pm.ut, KOZO_OBJ_UNTYPED, pm.bits, &probe) == KOZO_OK;
+	if (*whole)
+		lxs_free(probe);
 }
 
 int linux_run(int argc, char **argv)
@@ -1047,8 +1303,10 @@ int linux_run(int argc, char **argv)
 	if (load(argv[0], argc, argv))
 		status = serve();
 	/* The first process is done: whatever is left goes with it. */
-	for (unsigned i = 0; i < LX_MAX_PROCS && pool.ready; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		teardown(&sp[i]);
+	proc_hi = 0;
+	mem_release();
 	tmp_release();
 	if (status & 0x7f)
 		printf("linux: exit status %d (killed by signal %d, %s)\n", 128 + (status & 0x7f),

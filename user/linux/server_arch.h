@@ -25,10 +25,6 @@ unsigned lxa_reg_tls(void);
 void lxa_syscall_in(uint64_t *nr, uint64_t args[6]);
 uint64_t lxa_arch_nr(uint64_t nr);
 
-/* The commit limit the server gives its processes (lx_host.commit_limit),
- * from the one its page budget allows. */
-uint64_t lxa_commit_limit(uint64_t budget_limit);
-
 /* A VM fault's message (MR0 IP, MR1 address, MR2 fetch, MR3 the arch's
  * fault code): did the access write? */
 bool lxa_fault_write(const uint64_t mr[4]);

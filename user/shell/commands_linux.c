@@ -71,7 +71,7 @@ void cmd_linuxmem(int argc, char **argv)
 		printf("linuxmem: error: %s\n", kozo_error_name((unsigned)err));
 		return;
 	}
-	printf("linuxmem: %lu of %lu process regions whole, %lu bytes free\n", mr[0], mr[1],
+	printf("linuxmem: %lu of %lu page pools whole, %lu bytes free\n", mr[0], mr[1],
 	       mr[0] * mr[2]);
 }
 

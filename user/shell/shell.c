@@ -52,7 +52,7 @@ const struct command commands[] = {
 	  "deliberate kernel panic (crash telemetry test)", cmd_panic },
 	{ "linux", "<path> [args...]", "run a static Linux program (of this architecture) from the archive",
 	  cmd_linux },
-	{ "linuxmem", "", "the Linux server's process memory: regions whole, bytes free",
+	{ "linuxmem", "", "the Linux server's page pool: whole (every page back), bytes",
 	  cmd_linuxmem },
 	{ "linuxattack", "", "the Linux server's isolation test (its LINUX_ISOTEST=1 build)",
 	  cmd_linuxattack },

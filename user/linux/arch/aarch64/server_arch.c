@@ -64,13 +64,6 @@ uint64_t lxa_arch_nr(uint64_t nr)
 	return nr >= LX_NR_MAX ? nr - LX_NR_MAX : nr_to_a64[nr] ? nr_to_a64[nr] - 1u : nr;
 }
 
-/* The page budget's: a program that allocates until memory runs out gets
- * ENOMEM (no aarch64 test program relies on overcommit). */
-uint64_t lxa_commit_limit(uint64_t budget_limit)
-{
-	return budget_limit;
-}
-
 /* A data abort's ESR: WnR (bit 6) says write, unless it is a cache
  * maintenance operation (CM, bit 8), which Linux counts as a read. */
 bool lxa_fault_write(const uint64_t mr[4])

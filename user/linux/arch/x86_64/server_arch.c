@@ -44,16 +44,6 @@ uint64_t lxa_arch_nr(uint64_t nr)
 	return nr;
 }
 
-/* None: busybox's bzip2 maps 7.6 MB and touches a few pages of it, which
- * a limit at the 3 MiB page budget would refuse (linux-compare's bzip2
- * command); a process that touches more than the budget is ended, out of
- * memory, until the per-process budget grows (issue 16). */
-uint64_t lxa_commit_limit(uint64_t budget_limit)
-{
-	(void)budget_limit;
-	return 0;
-}
-
 bool lxa_fault_write(const uint64_t mr[4])
 {
 	return mr[3] & 2;  /* #PF error code: W/R */
