@@ -98,12 +98,7 @@ else
 
 	# Exhaustion stays inside the Linux server's budget (issue 13).
 	before=$(shell_free)
-	run_cmd "linux /bin/eatmem" 120
-	eat_mib=$(sed -n 's/^eatmem: malloc failed after \([0-9]*\) MiB: ENOMEM$/\1/p' <<<"$OUT")
-	check "allocating until memory runs out: malloc, mmap and brk fail with ENOMEM, memory comes back, exit 0" \
-		test -n "$eat_mib" -a "$(status_of)" = 0 -a "$(grep -c 'SIGKILL\|SIGSEGV' <<<"$OUT")" = 0
-	check "the budget is the server's, not a process's (more than 32 MiB before ENOMEM: $eat_mib MiB)" \
-		test "${eat_mib:-0}" -gt 32
+	linux_eatmem_checks
 	run_cmd "linux /bin/forkbomb" 120
 	check "a fork bomb: fork fails within the server's limits (EAGAIN or ENOMEM)" \
 		grep -qE '^forkbomb: fork failed after [0-9]+ children: (Resource temporarily unavailable|Cannot allocate memory)$' <<<"$OUT"
