@@ -56,6 +56,21 @@ static uint64_t clock_ns(void *ctx)
 }
 
 #define COMMIT_LIMIT ((SCRATCH_PAGES + 256) * LX_PAGE)
+/* Page tables: no call may take the regions past this many (the server's
+ * space_room, with nothing held beyond what the regions need). */
+#define TABLE_LIMIT 24
+
+static bool space_room(void *ctx, const struct lx_proc *p, int how, uint64_t start, uint64_t end,
+		       uint64_t tables)
+{
+	(void)ctx;
+	struct lx_range r = { start, end };
+	if (how == LX_SPACE_GROW)
+		tables = lx_space_tables(p, &r, 1, NULL, 0);
+	else if (how == LX_SPACE_FORK)
+		tables = lx_space_tables(p, NULL, 0, NULL, 0);
+	return tables <= TABLE_LIMIT;
+}
 
 static void setup(void)
 {
@@ -74,7 +89,7 @@ static void setup(void)
 	struct lx_mem ops = testmem_ops(&mem);
 	/* A commit limit: no call may take the writable mappings past it. */
 	struct lx_host host = { .console_write = console, .now_ns = clock_ns,
-				.commit_limit = COMMIT_LIMIT };
+				.commit_limit = COMMIT_LIMIT, .space_room = space_room };
 	lx_proc_init(&proc, &fs, &ops, &host, 1);
 	mem.p = &proc;
 	proc.brk_start = proc.brk = 0x600000;
@@ -197,6 +212,7 @@ static void run_process(const uint8_t *data, size_t size)
 		check_action(&act);
 		testmem_apply(&mem, &act);
 		check_state();
+		REQUIRE(lx_space_tables(&proc, NULL, 0, NULL, 0) <= TABLE_LIMIT);
 		/* the server's side of signals: a frame for a pending handler, or
 		 * the registers back from wherever the fuzzer's stack pointer is */
 		struct lx_regs r = { 0 };
@@ -243,8 +259,15 @@ static void run_elf(const uint8_t *data, size_t size)
 		uint8_t rnd[16] = { 0 };
 		uint64_t sp;
 		check_state();
-		if (lx_build_stack(&proc, &img, 1, argv, 1, envp, rnd, &sp) == 0)
+		/* what the scan promised the server: the tables of the
+		 * segments and the stack (besides the scratch region's) */
+		struct lx_range scratch = { SCRATCH, SCRATCH + SCRATCH_PAGES * LX_PAGE };
+		if (lx_build_stack(&proc, &img, 1, argv, 1, envp, rnd, &sp) == 0) {
 			REQUIRE(sp % 16 == 0);
+			REQUIRE(lx_space_tables(&proc, NULL, 0, NULL, 0) <=
+				img.tables + lx_space_tables(NULL, &scratch, 1, NULL, 0));
+			REQUIRE(lx_space_tables(&proc, NULL, 0, NULL, 0) >= img.tables);
+		}
 		/* Touch the entry page and every region's first page. */
 		for (unsigned i = 0; i < proc.nvmas; i++) {
 			uint8_t b;

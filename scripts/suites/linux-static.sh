@@ -47,10 +47,6 @@ host() { # argv as on KOZO: output and status of the host run
 	HOST_STATUS=$?
 }
 
-# What the program printed (the server's "linux: " lines removed), and the
-# exit status the server reported.
-prog_out() { grep -v '^linux: ' <<<"$OUT"; }
-status_of() { sed -n 's/^linux: exit status \([0-9]*\).*/\1/p' <<<"$OUT" | tail -n 1; }
 same() { # name: the last run on KOZO against the last host run
 	local name=$1 got
 	got=$(prog_out)
@@ -68,7 +64,6 @@ compare() { # name, then the program and its arguments
 	host "$@"
 	same "$name (= host)"
 }
-free_bytes() { run_cmd linuxmem; sed -n 's/^linuxmem: \([0-9]*\) of \([0-9]*\) .* \([0-9]*\) bytes free$/\1 \2 \3/p' <<<"$OUT"; }
 shell_free() { run_cmd untyped 30; awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT"; }
 
 start_qemu tcg
@@ -99,6 +94,7 @@ else
 	# Exhaustion stays inside the Linux server's budget (issue 13).
 	before=$(shell_free)
 	linux_eatmem_checks
+	linux_ptables_checks
 	run_cmd "linux /bin/forkbomb" 120
 	check "a fork bomb: fork fails within the server's limits (EAGAIN or ENOMEM)" \
 		grep -qE '^forkbomb: fork failed after [0-9]+ children: (Resource temporarily unavailable|Cannot allocate memory)$' <<<"$OUT"

@@ -20,10 +20,6 @@ check() { # name, then a command that succeeds when the check passes
 
 linux_suite_start linux
 
-# What the program printed (the server's "linux: " lines removed), and the
-# exit status the server reported.
-prog_out() { grep -v '^linux: ' <<<"$OUT"; }
-status_of() { sed -n 's/^linux: exit status \([0-9]*\).*/\1/p' <<<"$OUT" | tail -n 1; }
 same() { # name expected-output expected-status
 	local name=$1 want=$2 want_status=$3 got
 	got=$(prog_out)
@@ -189,8 +185,7 @@ else
 	# Every process's memory comes back: the Linux server's per-process
 	# regions are all whole (the server retypes each one's full size to
 	# check) before and after ten pipelines.
-	free_bytes() { run_cmd linuxmem; sed -n 's/^linuxmem: \([0-9]*\) of \([0-9]*\) .* \([0-9]*\) bytes free$/\1 \2 \3/p' <<<"$OUT"; }
-	before=$(free_bytes)
+		before=$(free_bytes)
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		run_cmd "linux /bin/busybox sh -c 'echo x | cat | cat'" 60
 	done
@@ -204,6 +199,7 @@ else
 	run_cmd "linux /bin/mmapchurn 256 200" 120
 	host /bin/mmapchurn "$P/mmapchurn" 256 200
 	same "mmap/munmap 200 x 256 KiB: memory given back is used again (= host)" "$HOST_OUT" "$HOST_STATUS"
+	linux_ptables_checks
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60

@@ -379,6 +379,81 @@ static void test_commit_limit(void)
 	CHECK(SYS(mmap, 0, 64 * LX_PAGE, rw, anon, (uint64_t)-1, 0, NULL) > 0, "no limit");
 }
 
+/* Page tables (issue 16): the count an address space needs, and the
+ * server's answer consulted by mmap, brk, fork and execve. */
+static void test_space_tables(void)
+{
+	const uint64_t G = 1ull << 30, T = 1ull << 39, M2 = 2ull << 20;
+	struct lx_range r[4] = { { 0x400000, 0x401000 } };
+	EQ(lx_space_tables(NULL, r, 1, NULL, 0), 3);             /* one page: one per level */
+	r[0].end = 0x400000 + M2;
+	EQ(lx_space_tables(NULL, r, 1, NULL, 0), 3);             /* one 2 MiB */
+	r[0].end += LX_PAGE;
+	EQ(lx_space_tables(NULL, r, 1, NULL, 0), 4);             /* into the next 2 MiB */
+	r[0] = (struct lx_range){ G, 2 * G };
+	EQ(lx_space_tables(NULL, r, 1, NULL, 0), 1 + 1 + 512);   /* a whole GiB */
+	r[0] = (struct lx_range){ 2 * T, 2 * T + LX_PAGE };
+	r[1] = (struct lx_range){ 3 * T, 3 * T + LX_PAGE };
+	r[2] = (struct lx_range){ 2 * T + LX_PAGE, 2 * T + 2 * LX_PAGE };  /* shares all three */
+	EQ(lx_space_tables(NULL, r, 3, NULL, 0), 6);             /* 512 GiB apart: none shared */
+	r[3] = (struct lx_range){ 2 * T, 3 * T + LX_PAGE };      /* overlapping the others */
+	EQ(lx_space_tables(NULL, r, 4, NULL, 0), 2 + 512 + 1 + 512 * 512 + 1);
+	/* tables held: counted once, whether a range needs them or not */
+	uint64_t have[3] = { 1ull << 56 | 2, 3ull << 56 | (2 * T) >> 21, 3ull << 56 | (5 * T) >> 21 };
+	EQ(lx_space_tables(NULL, r, 1, have, 3), 3 + 1);
+	EQ(lx_space_tables(NULL, r, 0, have, 3), 3);
+	/* a process's regions with an extra range */
+	setup();
+	uint64_t own = lx_space_tables(&proc, NULL, 0, NULL, 0);
+	CHECK(own >= 3 && own < 64, "the test process's regions need %llu", (unsigned long long)own);
+	r[0] = (struct lx_range){ 7 * T, 7 * T + LX_PAGE };
+	EQ(lx_space_tables(&proc, r, 1, NULL, 0), own + 3);
+	r[0] = (struct lx_range){ SCRATCH, SCRATCH + LX_PAGE };  /* inside a region */
+	EQ(lx_space_tables(&proc, r, 1, NULL, 0), own);
+}
+
+/* A server with room for `space_left` tables more per process. */
+static uint64_t space_left, space_asked;
+static int space_how;
+static bool space_of(void *ctx, const struct lx_proc *p, int how, uint64_t start, uint64_t end,
+		     uint64_t tables)
+{
+	(void)ctx;
+	struct lx_range r = { start, end };
+	space_how = how;
+	if (how == LX_SPACE_GROW)
+		tables = lx_space_tables(p, &r, 1, NULL, 0) - lx_space_tables(p, NULL, 0, NULL, 0);
+	else if (how == LX_SPACE_FORK)
+		tables = lx_space_tables(p, NULL, 0, NULL, 0);
+	space_asked = tables;
+	return tables <= space_left;
+}
+
+static void test_space_room(void)
+{
+	const uint64_t rw = LX_PROT_READ | LX_PROT_WRITE, anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
+	const uint64_t T = 1ull << 39;
+	proc.host.space_room = space_of;
+	space_left = 2;
+	/* a page 512 GiB from everything needs 3: ENOMEM, nothing mapped */
+	EQ(SYS(mmap, 9 * T, LX_PAGE, rw, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL), -LX_ENOMEM);
+	EQ(space_how, LX_SPACE_GROW);
+	EQ(space_asked, 3);
+	CHECK(!lx_vma_find(&proc, 9 * T), "nothing mapped after ENOMEM");
+	/* read-only mappings need tables too */
+	EQ(SYS(mmap, 9 * T, LX_PAGE, LX_PROT_READ, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL),
+	   -LX_ENOMEM);
+	space_left = 3;
+	EQ(SYS(mmap, 9 * T, LX_PAGE, rw, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL), (int64_t)(9 * T));
+	/* brk into a new 2 MiB: one table */
+	proc.brk_start = proc.brk = 0x600000;
+	space_left = 0;
+	EQ(SYS(brk, 0x600000 + (4ull << 20), 0, 0, 0, 0, 0, NULL), 0x600000);
+	space_left = 3;
+	EQ(SYS(brk, 0x600000 + (4ull << 20), 0, 0, 0, 0, 0, NULL), 0x600000 + (4 << 20));
+	proc.host.space_room = NULL;
+}
+
 static void test_brk_mmap(void)
 {
 	struct lx_action act;
@@ -600,6 +675,12 @@ static void test_elf(const char *path)
 	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), -LX_ENOMEM);
 	EQ(act.kind, LX_ACT_RETURN);
 	proc.host.commit_limit = scan.commit;  /* the old space's commitment goes */
+	proc.host.space_room = space_of;
+	space_left = scan.tables - 1;
+	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), -LX_ENOMEM);
+	EQ(space_how, LX_SPACE_EXEC);
+	space_left = scan.tables;
+	proc.host.space_room = NULL;
 	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), 0);
 	EQ(act.kind, LX_ACT_EXEC);
 	proc.fs = &fs;
@@ -1454,6 +1535,8 @@ int main(int argc, char **argv)
 	RUN(test_startup_calls);
 	RUN(test_brk_mmap);
 	RUN(test_commit_limit);
+	RUN(test_space_tables);
+	RUN(test_space_room);
 	RUN(test_table);
 	RUN(test_paths);
 	RUN(test_bad_archives);

@@ -68,6 +68,8 @@ struct lx_mem {
 	void *ctx;
 };
 
+struct lx_proc;
+
 /* Where console output goes, and what unknown calls are reported to. */
 struct lx_host {
 	void (*console_write)(void *ctx, const char *s, size_t n);
@@ -86,7 +88,22 @@ struct lx_host {
 	 * commitments together, in bytes (it shrinks as /tmp and pages
 	 * outside commitments take memory); NULL: commit_limit. */
 	uint64_t (*commit_room)(void *ctx);
+	/* Room for page tables, which the server makes from its memory as
+	 * pages are mapped: may p's address space come to map every page of
+	 * its regions and of [start, end) (LX_SPACE_GROW: mmap, brk), may a
+	 * new space map a copy of p's regions (LX_SPACE_FORK), or may p's
+	 * space be replaced by one of `tables` tables (LX_SPACE_EXEC)?  false:
+	 * the call gets ENOMEM, never a kill at a later first touch.  NULL:
+	 * always room. */
+	bool (*space_room)(void *ctx, const struct lx_proc *p, int how, uint64_t start,
+			   uint64_t end, uint64_t tables);
 	void *ctx;
+};
+enum { LX_SPACE_GROW, LX_SPACE_FORK, LX_SPACE_EXEC };
+
+/* [start, end): an address range. */
+struct lx_range {
+	uint64_t start, end;
 };
 
 /* A region of the address space: [start, end), page aligned.  File-backed
@@ -327,6 +344,19 @@ uint64_t lx_world_commit(const struct lx_proc *p);
 /* Would `more` bytes, besides what is committed outside [skip_start,
  * skip_end) of p, pass what the server can back? */
 bool lx_over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start, uint64_t skip_end);
+/* The paging structures below the root (one per 512 GiB, 1 GiB and
+ * 2 MiB that holds a page) an address space needs to map every page of
+ * p's regions (p NULL: none) and of extra[0..n), counted together with
+ * those keyed in have[0..nhave) (level << 56 | va >> 39, 30 or 21 for
+ * levels 1, 2, 3) that no region needs: the tables it holds when every
+ * page is mapped.  Regions may overlap.  ~0 when there are more than
+ * LX_SPACE_RANGES regions and extras. */
+#define LX_SPACE_RANGES (LX_MAX_VMAS + 72)
+uint64_t lx_space_tables(const struct lx_proc *p, const struct lx_range *extra, unsigned n,
+			 const uint64_t *have, unsigned nhave);
+/* host.space_room's answer (true without one). */
+bool lx_space_room(const struct lx_proc *p, int how, uint64_t start, uint64_t end,
+		   uint64_t tables);
 /* Fill one page for a first touch at page address va (write: the access
  * writes).  Returns the protection to map it with, or -1 when the access
  * is not allowed (the process gets SIGSEGV). */
@@ -337,6 +367,8 @@ int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[
 struct lx_image {
 	uint64_t entry, phdr, phnum, phent, base_end;
 	uint64_t commit;        /* bytes of its writable segments' pages */
+	uint64_t tables;        /* page tables its regions and stack need
+				 * (lx_space_tables) */
 };
 /* Check that elf is a static x86_64 executable KOZO runs; no side effect.
  * 0, or -LX_ENOEXEC with *why set. */

@@ -75,6 +75,8 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	uint64_t lo = ~0ull, hi = 0, phdr_addr = 0, commit = 0;
 	bool entry_ok = false;
 	unsigned loads = 0;
+	/* the regions lx_load_elf and lx_build_stack make, for their tables */
+	struct lx_range r[MAX_PHNUM + 2];
 	for (uint64_t i = 0; i < phnum; i++) {
 		struct phdr h;
 		read_phdr(elf + phoff + i * PHDR_SIZE, &h);
@@ -85,7 +87,8 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 		const char *bad = check_load(&h, size);
 		if (bad)
 			return refuse(why, bad);
-		loads++;
+		r[loads++] = (struct lx_range){ LX_PAGE_DOWN(h.vaddr),
+						LX_PAGE_DOWN(h.vaddr + h.memsz + LX_PAGE - 1) };
 		if (h.vaddr < lo)
 			lo = h.vaddr;
 		if (h.vaddr + h.memsz > hi)
@@ -112,6 +115,11 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	img->phent = PHDR_SIZE;
 	img->base_end = hi;
 	img->commit = commit;
+	r[loads++] = (struct lx_range){ LX_STACK_TOP - LX_STACK_MAX, LX_STACK_TOP };
+#if LX_AARCH64
+	r[loads++] = (struct lx_range){ LX_A64_SIGTRAMP, LX_A64_SIGTRAMP + LX_PAGE };
+#endif
+	img->tables = lx_space_tables(NULL, r, loads, NULL, 0);
 	return 0;
 }
 

@@ -225,6 +225,65 @@ bool lx_over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start,
 	return used > limit || more > limit - used;
 }
 
+/* ---- page tables ---- */
+
+static const unsigned table_shift[3] = { 39, 30, 21 };  /* levels 1, 2, 3 */
+
+uint64_t lx_space_tables(const struct lx_proc *p, const struct lx_range *extra, unsigned n,
+			 const uint64_t *have, unsigned nhave)
+{
+	struct lx_range r[LX_SPACE_RANGES];
+	unsigned m = 0;
+	for (unsigned i = 0; p && i < p->nvmas; i++)
+		r[m++] = (struct lx_range){ p->vmas[i].start, p->vmas[i].end };
+	for (unsigned i = 0; i < n; i++) {
+		if (extra[i].end <= extra[i].start)
+			continue;
+		if (m == LX_SPACE_RANGES)
+			return ~0ull;
+		/* sorted by start (the regions are) */
+		unsigned k = m++;
+		for (; k > 0 && r[k - 1].start > extra[i].start; k--)
+			r[k] = r[k - 1];
+		r[k] = extra[i];
+	}
+	uint64_t total = 0;
+	for (unsigned l = 0; l < 3; l++) {
+		/* the distinct indices va >> shift of every range's pages */
+		unsigned sh = table_shift[l];
+		uint64_t last = 0;
+		bool any = false;
+		for (unsigned i = 0; i < m; i++) {
+			uint64_t lo = r[i].start >> sh, hi = (r[i].end - 1) >> sh;
+			if (any && hi <= last)
+				continue;
+			if (any && lo <= last)
+				lo = last + 1;
+			total += hi - lo + 1;
+			last = hi;
+			any = true;
+		}
+	}
+	/* Tables held that no range needs (left by munmap) count too. */
+	for (unsigned k = 0; k < nhave; k++) {
+		uint64_t l = have[k] >> 56, idx = have[k] & ((1ull << 56) - 1);
+		if (l < 1 || l > 3)
+			continue;
+		bool needed = false;
+		for (unsigned i = 0; i < m && !needed; i++)
+			needed = r[i].start >> table_shift[l - 1] <= idx &&
+				 idx <= (r[i].end - 1) >> table_shift[l - 1];
+		total += !needed;
+	}
+	return total;
+}
+
+bool lx_space_room(const struct lx_proc *p, int how, uint64_t start, uint64_t end,
+		       uint64_t tables)
+{
+	return !p->host.space_room || p->host.space_room(p->host.ctx, p, how, start, end, tables);
+}
+
 void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 {
 	uint64_t addr = a[0], flags = a[3], off = a[5];
@@ -272,7 +331,8 @@ void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	}
 	v.start = addr;
 	v.end = addr + len;
-	if (prot & LX_PROT_WRITE && lx_over_commit(p, len, addr, addr + len)) {
+	if ((prot & LX_PROT_WRITE && lx_over_commit(p, len, addr, addr + len)) ||
+	    !lx_space_room(p, LX_SPACE_GROW, addr, addr + len, 0)) {
 		act->ret = -LX_ENOMEM;
 		return;
 	}
@@ -391,7 +451,8 @@ void lx_sys_brk(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	bool overflow = false;
 	uint64_t old_end = page_up(p->brk, &overflow), new_end = page_up(want, &overflow);
 	if (new_end > old_end) {
-		if (!range_free(p, old_end, new_end) || lx_over_commit(p, new_end - old_end, 0, 0))
+		if (!range_free(p, old_end, new_end) || lx_over_commit(p, new_end - old_end, 0, 0) ||
+		    !lx_space_room(p, LX_SPACE_GROW, old_end, new_end, 0))
 			return;
 		struct lx_vma v = { .start = old_end, .end = new_end,
 				    .prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_HEAP };

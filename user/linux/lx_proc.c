@@ -275,7 +275,7 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 		return -LX_EAGAIN;
 	/* The child's writable memory is committed as the parent's is
 	 * (Linux's fork: ENOMEM when the commit charge cannot grow). */
-	if (lx_over_commit(p, lx_proc_commit(p), 0, 0))
+	if (lx_over_commit(p, lx_proc_commit(p), 0, 0) || !lx_space_room(p, LX_SPACE_FORK, 0, 0, 0))
 		return -LX_ENOMEM;
 	if (!c) {
 		/* Every process entry is taken (the server has resources for
@@ -478,7 +478,8 @@ static int64_t sys_execve(struct lx_proc *p, uint64_t upath, uint64_t uargv, uin
 	/* The new image's writable segments are committed in place of
 	 * everything the old one had (Linux: ENOMEM before the point of no
 	 * return). */
-	if (lx_over_commit(p, img.commit, 0, ~0ull))
+	if (lx_over_commit(p, img.commit, 0, ~0ull) ||
+	    !lx_space_room(p, LX_SPACE_EXEC, 0, 0, img.tables))
 		return -LX_ENOMEM;
 	p->exec_argc = p->exec_envc = p->exec_len = 0;
 	unsigned n;

@@ -96,6 +96,9 @@ struct sproc {
 	uint32_t pages;       /* its pages: a list, index + 1 */
 	uint64_t tables[MAX_TABLES]; /* level << 56 | base */
 	unsigned ntables;
+	uint64_t granted;     /* tables its regions may come to need (space_room) */
+	uint64_t last_fault;  /* the address of its last VM fault since its last call */
+	unsigned repeat;      /* how many times in a row it faulted there */
 	bool out_of_memory;   /* the budget's promise could not be kept (a bug) */
 	bool no_room;         /* a page outside the commitments found no room */
 };
@@ -207,6 +210,61 @@ static int ensure_tables(struct sproc *s, uint64_t va)
 		s->tables[s->ntables++] = key;
 	}
 	return KOZO_OK;
+}
+
+/* Page tables come from the chunk area as pages are mapped, so the
+ * area is promised as memory is: every process is granted the tables its
+ * regions can need (host.space_room, asked by mmap, brk, fork and execve,
+ * which give ENOMEM when they do not fit), and the grants together fit the
+ * area.  Each of a process's objects (its VSpace, TCB and CNode, and its
+ * tables) is 4 KiB or less, aligned to its size, so it lies in one 4 KiB
+ * block of a chunk, and obj_make takes a new chunk only when every block
+ * of the last is used: t tables need (PROC_OBJECTS + t) / CHUNK_BLOCKS
+ * chunks, rounded up. */
+#define CHUNK_BLOCKS (1u << (CHUNK_BITS - 12))
+#define PROC_OBJECTS 3
+
+static uint64_t chunks_for(uint64_t tables)
+{
+	return (PROC_OBJECTS + tables + CHUNK_BLOCKS - 1) / CHUNK_BLOCKS;
+}
+
+/* The chunks all processes may hold: the area's, and no more than the
+ * capability slots kept for them allow (a chunk's slot and its objects'). */
+static uint64_t chunk_capacity(void)
+{
+	uint64_t area = 1ull << (pm.bits - 3 - CHUNK_BITS);
+	uint64_t slots = (SLOT_RESERVE - 512) / (CHUNK_BLOCKS + 1);
+	return area < slots ? area : slots;
+}
+
+/* What process s may hold: its grant, or what it holds if more. */
+static uint64_t chunks_of(const struct sproc *s)
+{
+	return s->live ? chunks_for(s->granted > s->ntables ? s->granted : s->ntables) : 0;
+}
+
+/* lx_host.space_room. */
+static bool space_room(void *ctx, const struct lx_proc *p, int how, uint64_t start, uint64_t end,
+		       uint64_t tables)
+{
+	(void)ctx;
+	unsigned me = (unsigned)(p - world.procs);
+	struct sproc *s = &sp[me];
+	struct lx_range r = { start, end };
+	if (how == LX_SPACE_GROW)
+		tables = lx_space_tables(p, &r, 1, s->tables, s->ntables);
+	else if (how == LX_SPACE_FORK)
+		tables = lx_space_tables(p, NULL, 0, NULL, 0);
+	uint64_t held = 0;
+	for (unsigned i = 0; i < proc_hi; i++)
+		if (i != me || how == LX_SPACE_FORK)
+			held += chunks_of(&sp[i]);
+	if (tables > MAX_TABLES || held + chunks_for(tables) > chunk_capacity())
+		return false;
+	if (how == LX_SPACE_GROW)
+		s->granted = tables;
+	return true;
 }
 
 /* The server's tables for a window page at va, made in order (va the
@@ -851,7 +909,7 @@ static bool load(const char *path, int argc, char **argv)
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns,
-				.commit_room = commit_room };
+				.commit_room = commit_room, .space_room = space_room };
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);
@@ -865,9 +923,15 @@ static bool load(const char *path, int argc, char **argv)
 		printf("linux: %s: not a program KOZO can run: %s\n", path, why);
 		return false;
 	}
+	if (img.tables > MAX_TABLES) {
+		printf("linux: %s: not a program KOZO can run: its segments need %lu page tables, more than %u\n",
+		       path, (unsigned long)img.tables, MAX_TABLES);
+		return false;
+	}
 	if (DEBUG_LX) printf("brk a %lx\n", p->brk_start);
 	if (!pool_init() || !mem_setup() || !make_vspace(&sp[0]))
 		return false;
+	sp[0].granted = img.tables;
 	if (DEBUG_LX) printf("brk b %lx\n", p->brk_start);
 	static const char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=dumb" };
 	uint8_t rnd[16];
@@ -894,6 +958,7 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 	child->mem.ctx = cs;
 	if (!make_vspace(cs))
 		return false;
+	cs->granted = lx_space_tables(parent, NULL, 0, NULL, 0);  /* as space_room found */
 	for (uint32_t k = ps->pages; k; k = pages[k - 1].next) {
 		struct page *pg = &pages[k - 1];
 		const struct lx_vma *v = lx_vma_find(parent, pg->va);
@@ -931,6 +996,7 @@ static bool exec_image(unsigned i)
 	uint64_t entry, stack;
 	if (lx_exec_finish(&world.procs[i], rnd, &entry, &stack))
 		return false;
+	s->granted = lx_space_tables(&world.procs[i], NULL, 0, NULL, 0);
 	return start_image(s, entry, stack);
 }
 
@@ -1187,7 +1253,7 @@ static uint64_t poll_faults(uint64_t *badge, uint64_t mr[4], bool *got)
 /* ==== end of interrupting ==== */
 
 /* A VM fault of process i: fill the page, or false (SIGSEGV). */
-static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned *repeat)
+static bool vm_fault(unsigned i, const uint64_t mr[4])
 {
 	struct sproc *s = &sp[i];
 	struct lx_proc *p = &world.procs[i];
@@ -1196,10 +1262,12 @@ static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned 
 	bool write = lxa_fault_write(mr);
 	int need = mr[2] ? LX_PROT_EXEC : write ? LX_PROT_WRITE : LX_PROT_READ;
 	const struct lx_vma *v = addr < LX_USER_TOP ? lx_vma_find(p, addr) : NULL;
-	/* The same address faulting again: mapping it did not help. */
-	*repeat = addr == *last ? *repeat + 1 : 0;
-	*last = addr;
-	if (!v || !((int)v->prot & need) || *repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
+	/* The same address faulting again and again, with no call between:
+	 * mapping it did not help.  (Counted per process: children that
+	 * fork gave the same pages fault at the same addresses in turn.) */
+	s->repeat = addr == s->last_fault ? s->repeat + 1 : 0;
+	s->last_fault = addr;
+	if (!v || !((int)v->prot & need) || s->repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
 		/* No room for a page outside the commitments (a stack, program
 		 * text): SIGSEGV, as Linux's stack that cannot grow. */
 		const char *why = s->out_of_memory ? "out of memory"
@@ -1207,7 +1275,7 @@ static bool vm_fault(unsigned i, const uint64_t mr[4], uint64_t *last, unsigned 
 						   : "bad access";
 		s->no_room = false;
 		if (!s->out_of_memory && lx_signal_fault(p, LX_SIGSEGV, v ? 2 /* SEGV_ACCERR */ : 1, addr)) {
-			*repeat = 0;
+			s->repeat = 0;
 			return deliver(i, NULL);  /* its handler runs */
 		}
 		printf("linux: %s: SIGSEGV: %s at address 0x%lx, ip 0x%lx\n", p->exe, why, addr, mr[0]);
@@ -1223,8 +1291,7 @@ static int serve(void)
 {
 	uint64_t mr[4] = { 0 }, badge;
 	struct kozo_ipc_buffer *ipc = kozo_ipc_buffer();
-	uint64_t info = kozo_recv(pool.ep, &badge, mr), last_fault = ~0ull;
-	unsigned repeat = 0;
+	uint64_t info = kozo_recv(pool.ep, &badge, mr);
 	bool got = true, interrupting = false, answer;
 	for (;;) {
 		uint64_t label = kozo_msginfo_label(info), reply = 0;
@@ -1243,10 +1310,11 @@ static int serve(void)
 			uint64_t nr = mr[0], args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5],
 							 ipc->msg[6] };
 			lxa_syscall_in(&nr, args);
+			sp[i].last_fault = ~0ull;
 			if (do_call(i, nr, args, &reply) && !deliver(i, &reply))
 				len = 1;
 		} else if (label == KOZO_FAULT_VM) {
-			vm_fault(i, mr, &last_fault, &repeat);  /* resumed, or ended */
+			vm_fault(i, mr);  /* resumed, or ended */
 		} else if (label == KOZO_FAULT_USER_EXCEPTION) {
 			int sig = lxa_exception_signal(mr[3], ipc->msg[4]);
 			if (lx_signal_fault(&world.procs[i], sig, 0x80, mr[0])) {
