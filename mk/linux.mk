@@ -78,15 +78,21 @@ $(LINUX_MULTI): tests/linux/kozotest.c $(patsubst %,$(LINUX_PROGS_OUT)/obj/%.o,$
 	$(LINUX_A64_CC) $(LINUX_A64_CFLAGS) -static -s -Wl,--build-id=none \
 		-DKOZOTEST_PROGRAMS='$(foreach n,$(LINUX_PROG_NAMES),X($(n)))' -o $@ $^
 
-# The archive: test programs, Debian's busybox (x86_64: copied, never
-# committed; Debian's arm64 busybox-static would need the host to take the
-# arm64 architecture, so aarch64 has none) and a few files from
-# tests/linux/files.  mkarchive.py sorts and fixes times.
+# The archive: test programs, Debian's busybox-static (never committed:
+# x86_64 copies the host's; aarch64 gets the arm64 package of the same
+# version from the machine's package sources, scripts/busybox-arm64.sh)
+# and a few files from tests/linux/files.  mkarchive.py sorts and fixes
+# times.
 LINUX_ARCHIVE := $(LINUX_PROGS_OUT)/archive.cpio
 LINUX_FILES := $(sort $(shell find tests/linux/files -type f 2>/dev/null))
 BUSYBOX ?= /bin/busybox
 LINUX_BUSYBOX_x86_64 := $(BUSYBOX)
+LINUX_BUSYBOX_aarch64 := $(LINUX_PROGS_OUT)/busybox
 LINUX_BUSYBOX := $(LINUX_BUSYBOX_$(ARCH))
+
+$(LINUX_PROGS_OUT)/busybox: scripts/busybox-arm64.sh $(BUSYBOX)
+	@mkdir -p $(@D)
+	scripts/busybox-arm64.sh $@
 
 linux-archive: $(LINUX_ARCHIVE)
 

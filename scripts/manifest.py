@@ -106,6 +106,18 @@ def sha256(path):
     return h.hexdigest()
 
 
+def arm64_busybox(artifacts):
+    """The aarch64 archive's busybox: Debian's arm64 busybox-static of the
+    x86_64 one's version (scripts/busybox-arm64.sh), not a package of the
+    build machine, with the sha256 of the program the archive holds."""
+    if not any(a.startswith("build/aarch64/") for a in artifacts):
+        return []
+    version = run(["dpkg-query", "-W", "-f=${Version}", "busybox-static"]).strip()
+    return [{"uri": "pkg:deb/debian/busybox-static@%s?arch=arm64" % version, "name": "busybox-static",
+             "digest": {"sha256": sha256("build/aarch64/linux/busybox")},
+             "annotations": {"version": version, "arch": "arm64"}}]
+
+
 def main(argv):
     if argv[1:] == ["--packages"]:
         roots = run([os.path.join(ROOT, "scripts/deps.sh"), "--build-packages"]).split()
@@ -141,7 +153,7 @@ def main(argv):
                     {"uri": "pkg:deb/debian/%s@%s?arch=%s" % (p["name"], p["version"], p["arch"]),
                      "name": p["name"], "annotations": {"version": p["version"], "arch": p["arch"]}}
                     for p in packages
-                ],
+                ] + arm64_busybox(artifacts),
             },
             "runDetails": {
                 "builder": {"id": "urn:kozo:builder:debian-12"},

@@ -44,7 +44,8 @@ s = b["externalParameters"]["source"]
 print("commit", s["commit"]); print("dirty", 1 if s["dirty"] else 0)
 for x in d["subject"]: print("subject", x["name"], x["digest"]["sha256"])
 for r in b["resolvedDependencies"]:
-    if r.get("uri", "").startswith("pkg:deb/"): print("pin", "%s=%s" % (r["name"], r["annotations"]["version"]))
+    if r.get("uri", "").startswith("pkg:deb/") and r["annotations"].get("arch") != "arm64":
+        print("pin", "%s=%s" % (r["name"], r["annotations"]["version"]))
 ' "$m") || die "$m: not a KOZO manifest"
 	local l
 	for l in "${lines[@]}"; do

@@ -19,7 +19,7 @@
 # mirror lines and the package list.  Delete a directory to force a fresh
 # root.
 ROOT_SUITE=bookworm
-ROOT_LAYOUT=1 # bump when what goes into a root changes
+ROOT_LAYOUT=2 # bump when what goes into a root changes
 
 root_cache_dir() {
 	if [ -n "${KOZO_ROOT_CACHE:-}" ]; then echo "$KOZO_ROOT_CACHE"
@@ -110,6 +110,16 @@ root_prepare() {
 		rm -rf "$tmp"; flock -u 9; return 1
 	fi
 	unset IFS
+	# Debian's arm64 busybox-static for the aarch64 archive (mk/linux.mk),
+	# of the root's busybox-static version: no network in the root, so
+	# scripts/busybox-arm64.sh fetches the package now and keeps it in
+	# /usr/share/kozo/debs, where the build looks first.
+	if ! KOZO_BUSYBOX_VERSION=$(dpkg-query --admindir="$tmp/var/lib/dpkg" -W -f='${Version}' busybox-static) \
+		"$(dirname "${BASH_SOURCE[0]}")/../busybox-arm64.sh" --deb "$tmp/usr/share/kozo/debs" >>"$log" 2>&1; then
+		echo "clean-root: could not fetch Debian's arm64 busybox-static for the root:"
+		tail -n 3 "$log" | sed 's/^/  /'
+		rm -rf "$tmp"; flock -u 9; return 1
+	fi
 	printf '%s\n' "${ROOT_SPECS[@]}" >"$tmp/.kozo-root-packages"
 	touch "$tmp/.kozo-root-complete"
 	mv "$tmp" "$ROOT"

@@ -15,6 +15,28 @@ prog_out() { grep -v '^linux: ' <<<"$OUT"; }
 status_of() { sed -n 's/^linux: exit status \([0-9]*\).*/\1/p' <<<"$OUT" | tail -n 1; }
 free_bytes() { run_cmd linuxmem; sed -n 's/^linuxmem: \([0-9]*\) of \([0-9]*\) .* \([0-9]*\) bytes free$/\1 \2 \3/p' <<<"$OUT"; }
 
+# Send keys to the console one piece at a time (the program reads them).
+type_keys() { local k; for k in "$@"; do printf '%s' "$k" >&3; sleep 0.3; done; }
+
+# interrupt NAME COMMAND KEY STATUS [LINE]: type the command, wait, type
+# the key; the prompt must come back with the status (and the output hold
+# LINE).  Leaves a session that does not end with Ctrl-].  The suites
+# define check.
+interrupt() {
+	local name=$1 cmd=$2 key=$3 want=$4 line=${5:-} from
+	from=$(log_size)
+	type_keys "$cmd"$'\r'
+	sleep 3
+	type_keys "$key"
+	if ! wait_prompt "$from" 30; then
+		check "$name" false
+		type_keys $'\x1d'; wait_prompt "$from" 30  # leave the session
+		return
+	fi
+	OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
+	check "$name" test "$(status_of)" = "$want" -a \( -z "$line" -o "$(grep -c -x -- "$line" <<<"$OUT")" = 1 \)
+}
+
 linux_suite_start() { # name
 	qemu_session "$1"
 	P=$KOZO_OUT/$ARCH/linux

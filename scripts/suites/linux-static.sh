@@ -87,6 +87,18 @@ else
 	compare "a faulting program: SIGSEGV, status 139" /bin/crash
 	compare "an undefined instruction: SIGILL, status 132" /bin/crash ill
 	linux_clock_checks
+
+	# Debian's arm64 busybox-static (mk/linux.mk; linux-compare-aarch64.sh
+	# compares 184 commands): a pipeline, and the issue's two hangs gone.
+	run_cmd "linux /bin/busybox sh -c 'echo a; echo b | cat; exit 3'" 60
+	check "arm64 busybox: a pipeline into a forked cat, exit status 3" \
+		test "$(prog_out)" = $'a\nb' -a "$(status_of)" = 3
+	interrupt "arm64 busybox: Ctrl-C stops a busy loop (status 130)" \
+		"linux /bin/busybox sh -c 'while :; do :; done'" $'\x03' 130
+	interrupt "arm64 busybox: Ctrl-C stops 'sleep 100 & wait' (status 130)" \
+		"linux /bin/busybox sh -c 'sleep 100 & wait'" $'\x03' 130
+	interrupt "arm64 busybox: Ctrl-] ends a session that ignores SIGINT (status 137)" \
+		"linux /bin/busybox sh -c 'trap \"\" INT QUIT; while :; do :; done'" $'\x1d' 137
 	run_cmd "linux /bin/corrupt" 60
 	check "a corrupt ELF is refused with a reason" \
 		grep -q '^linux: /bin/corrupt: not a program KOZO can run: ' <<<"$OUT"

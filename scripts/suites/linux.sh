@@ -35,8 +35,6 @@ host() { # argv0 binary args...
 	local a0=$1 bin=$2; shift 2
 	HOST_OUT=$( (exec -a "$a0" "$bin" "$@") 2>/dev/null); HOST_STATUS=$?
 }
-# Send keys to the console one piece at a time (the program reads them).
-type_keys() { local k; for k in "$@"; do printf '%s' "$k" >&3; sleep 0.3; done; }
 
 failed=
 start_qemu tcg
@@ -122,22 +120,7 @@ else
 
 	# Interrupting is always possible (issue 16): Ctrl-C reaches programs
 	# spinning in user code or waiting, a handler runs, and Ctrl-] ends the
-	# session whatever its programs do.  Each: type the command, wait, the
-	# key; the prompt must come back with the status.
-	interrupt() { # name command key status [line the output must hold]
-		local name=$1 cmd=$2 key=$3 want=$4 line=${5:-}
-		from=$(log_size)
-		type_keys "$cmd"$'\r'
-		sleep 3
-		type_keys "$key"
-		if ! wait_prompt "$from" 30; then
-			check "$name" false
-			type_keys $'\x1d'; wait_prompt "$from" 30  # leave the session
-			return
-		fi
-		OUT=$(tail -c +$((from + 1)) "$RUN/serial.log" | tr -d '\r' | sed '1d;$d')
-		check "$name" test "$(status_of)" = "$want" -a \( -z "$line" -o "$(grep -c -x -- "$line" <<<"$OUT")" = 1 \)
-	}
+	# session whatever its programs do (interrupt: linux-suite.sh).
 	interrupt "Ctrl-C stops a busy loop (sh -c 'while :; do :; done': status 130)" \
 		"linux /bin/busybox sh -c 'while :; do :; done'" $'\x03' 130
 	interrupt "Ctrl-C stops 'sleep 100 & wait' (status 130)" \

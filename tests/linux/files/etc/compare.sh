@@ -211,7 +211,8 @@ t 'free | grep -c "^Mem:"'
 
 # ---- deliberate differences (docs/LINUX-ABI.md) ----
 t 'hostname'
-t 'uname -s -m'
+t 'uname -s'
+d 'uname -m'
 d 'uname -r'
 d 'uname -v'
 d 'nproc'
