@@ -7,13 +7,19 @@
 # whose hash it checks against the signed Release file.
 #
 #   scripts/busybox-arm64.sh OUT        the program, at OUT
-#   scripts/busybox-arm64.sh --deb DIR  the package only, into DIR (the clean
+#   scripts/busybox-arm64.sh --deb DIR  the package, also into DIR (the clean
 #                                       root keeps it: no network in there)
+#   scripts/busybox-arm64.sh --fetch    the package into the cache only; prints
+#                                       the cache's directory
 #
-# A package already in /usr/share/kozo/debs (the clean root's,
-# scripts/lib/clean-root.sh) or in OUT's directory is used when its name,
-# version and architecture are right.  Exit 1 with a reason otherwise
-# (no busybox-static here, the mirror unreachable, no arm64 build of it).
+# Downloads are kept in a cache: $KOZO_DEB_CACHE, else /var/cache/kozo/debs
+# as root and ${XDG_CACHE_HOME:-~/.cache}/kozo/debs otherwise (repro-check
+# fetches first, so that its second build, under faketime, where apt finds
+# the archive keys expired, needs no download).  A package in
+# /usr/share/kozo/debs (the clean root's, scripts/lib/clean-root.sh) or in
+# the cache is used when its name, version and architecture are right.
+# Exit 1 with a reason otherwise (no busybox-static here, the mirror
+# unreachable, no arm64 build of it).
 set -euo pipefail
 die() { echo "busybox-arm64: $*" >&2; exit 1; }
 [ $# -ge 1 ] || { echo "usage: scripts/busybox-arm64.sh OUT | --deb DIR" >&2; exit 2; }
@@ -27,7 +33,11 @@ right() { # deb: is it busybox-static $ver for arm64?
 	[ -f "$1" ] && [ "$(dpkg-deb -f "$1" Package Version Architecture 2>/dev/null | tr '\n' ' ')" = \
 		"Package: busybox-static Version: $ver Architecture: arm64 " ]
 }
-fetch() { # dir: the package into dir; prints its path
+if [ -n "${KOZO_DEB_CACHE:-}" ]; then cache=$KOZO_DEB_CACHE
+elif [ "$(id -u)" = 0 ]; then cache=/var/cache/kozo/debs
+else cache=${XDG_CACHE_HOME:-$HOME/.cache}/kozo/debs; fi
+
+fetch() { # dir: the package into dir (unless there already); prints its path
 	local dir=$1 state deb
 	mkdir -p "$dir"
 	for deb in /usr/share/kozo/debs/busybox-static_*_arm64.deb "$dir"/busybox-static_*_arm64.deb; do
@@ -49,13 +59,16 @@ fetch() { # dir: the package into dir; prints its path
 	die "the downloaded package is not busybox-static $ver for arm64"
 }
 
-if [ "$1" = --deb ]; then
+deb=$(fetch "$cache")
+case $1 in
+--fetch) echo "$cache"; exit 0 ;;
+--deb)
 	[ $# -eq 2 ] || die "--deb needs a directory"
-	fetch "$2" >/dev/null
-	exit 0
-fi
+	mkdir -p "$2"
+	cp "$deb" "$2/"
+	exit 0 ;;
+esac
 out=$1
-deb=$(fetch "$(dirname "$out")/busybox-arm64.debs")
 x=$(mktemp -d)
 trap 'rm -rf "$x"' EXIT
 dpkg-deb -x "$deb" "$x"
