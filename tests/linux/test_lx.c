@@ -656,6 +656,18 @@ static void test_elf(const char *path)
 	memcpy(c, elf, len);
 	setup();
 	CHECK(lx_load_elf(&proc, c, 100, &img, &why) == -LX_ENOEXEC, "truncated file accepted");
+	/* Writable segments the server cannot back: refused at load, with a
+	 * reason (fuzz/linux found them accepted and committed past it). */
+	setup();
+	proc.nvmas = 0;
+	proc.host.commit_limit = scan.commit - LX_PAGE;
+	why = NULL;
+	EQ(lx_load_elf(&proc, elf, len, &img, &why), -LX_ENOEXEC);
+	CHECK(why && strstr(why, "writable segments"), "reason '%s'", why ? why : "(none)");
+	EQ(proc.nvmas, 0);
+	proc.host.commit_limit = scan.commit;
+	EQ(lx_load_elf(&proc, elf, len, &img, &why), 0);
+	proc.host.commit_limit = 0;
 	/* execve commits the new image's writable segments in place of the
 	 * whole old address space: ENOMEM, before its point of no return,
 	 * when they do not fit. */

@@ -140,6 +140,11 @@ int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_im
 	int err = scan_elf(elf, size, img, why);
 	if (err)
 		return err;
+	/* Its writable segments are committed as mmap's regions are: a
+	 * program whose .data and .bss the server cannot back is refused
+	 * here, not killed at a later first touch (execve has checked). */
+	if (lx_over_commit(p, img->commit, 0, 0))
+		return refuse(why, "its writable segments need more memory than there is");
 	uint64_t phoff = get(elf + 32, 8), phnum = img->phnum;
 	/* Valid: now describe the segments.  Later segments win on a shared
 	 * page, as with Linux's MAP_FIXED mappings of each. */

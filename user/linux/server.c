@@ -918,6 +918,10 @@ static bool load(const char *path, int argc, char **argv)
 		return false;
 	}
 	memcpy(p->exe, abs, strlen(abs) + 1);
+	/* The pool first: the loader checks the program's commitment
+	 * against what it can back. */
+	if (!pool_init() || !mem_setup())
+		return false;
 	struct lx_image img;
 	if (lx_load_elf(p, lx_fs_data(&fs, node), fs.nodes[node].size, &img, &why)) {
 		printf("linux: %s: not a program KOZO can run: %s\n", path, why);
@@ -929,7 +933,7 @@ static bool load(const char *path, int argc, char **argv)
 		return false;
 	}
 	if (DEBUG_LX) printf("brk a %lx\n", p->brk_start);
-	if (!pool_init() || !mem_setup() || !make_vspace(&sp[0]))
+	if (!make_vspace(&sp[0]))
 		return false;
 	sp[0].granted = img.tables;
 	if (DEBUG_LX) printf("brk b %lx\n", p->brk_start);
