@@ -27,6 +27,7 @@
 #define SCRATCH_VADDR 0x100000000000ull
 #define RESTART_MAX 3
 #define POOL_MIN_BITS 23 /* Init's own pool: slices and its few objects */
+#define POOL_WANT_BITS 24 /* one region this large is pool enough */
 
 extern const char programs_start[], programs_end[];
 
@@ -93,8 +94,10 @@ static uint64_t make(unsigned type)
 	return kozo_ut_retype(&pool, type, 0, &s) == KOZO_OK ? s : 0;
 }
 
-/* Split BootInfo's Untyped: the pool (the two smallest whole regions of
- * at least 2^POOL_MIN_BITS), the Linux server's budget (the largest region
+/* Split BootInfo's Untyped: the pool (the smallest whole region of at
+ * least 2^POOL_MIN_BITS, and the next smallest when the first is below
+ * 2^POOL_WANT_BITS: the slices of the console, the shell and the Linux
+ * server, 1 + 4 + 8 MiB, and Init's objects), the Linux server's budget (the largest region
  * for its processes, a small one for itself and the next largest of at
  * least 2^22 for its /tmp; x86_64 only) and the shell's (every other
  * non-device region). */
@@ -107,9 +110,12 @@ static void split_untyped(bool with_linux)
 		     (s) == taken[4])
 	/* kind 0, 1: pool; 2: the largest; 3: the smallest of 2^16 or more;
 	 * 4: the largest left, if at least 2^22 (the Linux server's /tmp) */
+	unsigned pool_bits = 0;
 	for (int k = 0; k < (with_linux ? 5 : 2); k++) {
 		uint64_t best = 0;
 		unsigned best_bits = 0;
+		if (k == 1 && pool_bits >= POOL_WANT_BITS)
+			continue;  /* one region holds the pool (the shell keeps the next) */
 		for (uint64_t i = 0; i < bi->untyped_count; i++) {
 			const struct kozo_untyped_desc *d = &bi->untyped_list[i];
 			uint64_t s = bi->untyped.start + i;
@@ -125,6 +131,8 @@ static void split_untyped(bool with_linux)
 		if (!best)
 			continue;
 		taken[ntaken++] = best;
+		if (k == 0)
+			pool_bits = best_bits;
 		if (k < 2)
 			kozo_ut_add(&pool, best);
 		else
