@@ -73,7 +73,7 @@ $(foreach t,$(FUZZ_BUILDS),$(eval $(call FUZZ_TARGET_RULES,$(t))))
 # fuzz/ipc's own: $(FUZZ_OUT)/ipc-plant-<name>.
 FUZZ_PLANTS := fastpath-write:fastpath:FASTPATH_WRITE fastpath-read:fastpath:FASTPATH_READ \
                writereg:tcb:WRITEREG unbind:tcb:UNBIND irq-release:irq:IRQ_RELEASE \
-               two-caps:endpoint:TWO_CAPS
+               two-caps:endpoint:TWO_CAPS fault-reply:fastpath:FAULT_REPLY
 plant_name = $(word 1,$(subst :, ,$(1)))
 plant_file = kernel/core/$(word 2,$(subst :, ,$(1))).c
 plant_define = -DKOZO_FUZZ_PLANT_$(word 3,$(subst :, ,$(1)))_BUG

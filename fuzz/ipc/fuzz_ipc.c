@@ -518,6 +518,65 @@ static void op_more(struct program *p, struct tcb *t)
 }
 /* ---- end of issue 18's block ---- */
 
+/* Unknown system calls both ways, whichever path (the IPC fast path takes
+ * both when it can): a Linux thread's system call never returns at once,
+ * it is a fault (queued, delivered with its number in MR0 and the label
+ * UnknownSyscall, or stopping the thread when there is no handler); a
+ * reply of label 0 to such a thread resumes it with MR0 as the result, any
+ * other label stops it. */
+struct fault_expectation {
+	bool linux_call;        /* t is a Linux thread making a call */
+	struct tcb *faulted;    /* t answers this faulted thread */
+	word_t label, mr0;
+	unsigned len;
+};
+
+static struct fault_expectation faults_before(const struct tcb *t, word_t sysno, const struct host_msg *m)
+{
+	struct fault_expectation e = { false };
+	if (t->state != THREAD_RUNNABLE)
+		return e;
+	e.linux_call = t->personality == KOZO_PERSONALITY_LINUX;
+	if (!e.linux_call && (sysno == KOZO_SYS_REPLY_RECV || sysno == KOZO_SYS_REPLY) && t->reply_to &&
+	    t->reply_to->pending_fault == KOZO_FAULT_UNKNOWN_SYSCALL) {
+		e.faulted = t->reply_to;
+		e.label = kozo_msginfo_label(kozo_msginfo(m->label, 0, 0, 0));
+		e.len = m->len < KOZO_MSG_MAX_LENGTH ? m->len : KOZO_MSG_MAX_LENGTH;
+		e.mr0 = m->mr[0];
+	}
+	return e;
+}
+
+static void faults_after(struct program *p, const struct tcb *t, struct fault_expectation e, word_t result)
+{
+	if (p->h.dead || result == HOST_NO_BUFFER || result == HOST_NOT_RUNNABLE)
+		return;
+	if (e.linux_call) {
+		bool ok = t->state == THREAD_BLOCKED_SEND ? t->pending_fault == KOZO_FAULT_UNKNOWN_SYSCALL
+			: t->state == THREAD_BLOCKED_REPLY
+				? t->pending_fault == KOZO_FAULT_UNKNOWN_SYSCALL && t->reply_from &&
+				  t->reply_from->state == THREAD_RUNNABLE &&
+				  kozo_msginfo_label(t->reply_from->ctx.regs[ARCH_REG_INFO]) == KOZO_FAULT_UNKNOWN_SYSCALL &&
+				  t->reply_from->ctx.regs[ARCH_REG_MR0] == t->fault_msg[0]
+			: t->state == THREAD_INACTIVE && !t->pending_fault;
+		if (!ok) {
+			fprintf(stderr, "a Linux thread's system call: state %u, fault %u\n", t->state, t->pending_fault);
+			REQUIRE(!"unknown syscall: not delivered as a fault");
+		}
+	}
+	if (e.faulted && !t->reply_to) {
+		const struct tcb *f = e.faulted;
+		bool ok = e.label ? f->state == THREAD_INACTIVE
+				  : f->state == THREAD_RUNNABLE && !f->pending_fault &&
+				    (e.len == 0 || f->ctx.regs[ARCH_REG_RET] == e.mr0);
+		if (!ok) {
+			fprintf(stderr, "reply to an unknown syscall: label %lu, state %u, fault %u\n",
+				(unsigned long)e.label, f->state, f->pending_fault);
+			REQUIRE(!"unknown syscall reply: not resumed as fault.h says");
+		}
+	}
+}
+
 static void op_ipc(struct program *p, struct tcb *t, uint8_t which)
 {
 	static const word_t sysno[] = { KOZO_SYS_CALL, KOZO_SYS_REPLY_RECV, KOZO_SYS_SEND,
@@ -535,7 +594,10 @@ static void op_ipc(struct program *p, struct tcb *t, uint8_t which)
 	static const char *const names[] = { "call", "reply-recv", "send", "nb-send",
 					     "recv", "nb-recv", "reply", "yield" };
 	struct rights_expectation e = rights_before(p, t, sysno[which % 8], cptr);
-	rights_after(p, t, e, traced(names[which % 8], cptr, host_send_msg(&p->h, t, sysno[which % 8], cptr, &m, NULL)));
+	struct fault_expectation fe = faults_before(t, sysno[which % 8], &m);
+	word_t result = traced(names[which % 8], cptr, host_send_msg(&p->h, t, sysno[which % 8], cptr, &m, NULL));
+	rights_after(p, t, e, result);
+	faults_after(p, t, fe, result);
 }
 
 static void op_tcb(struct program *p, struct tcb *t)

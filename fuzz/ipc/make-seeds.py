@@ -202,6 +202,15 @@ seeds = {
                           + [FAULT, 2, 1] + word(0xdead000) + [6, 14, 0]
                           + ipc(3, CALL, 0, 5) + ipc(1, RECV, 0) + [TCB, 0, 1, 2, 0, 0, 0, 0]
                           + ipc(2, SEND, 0, 1),
+    # A Linux thread's system call to a handler that waits, and the
+    # handler's answer to it with Init parked (nothing between them can
+    # run): the IPC fast path both ways (fault_fastpath,
+    # fault_reply_fastpath), then a label that stops the thread.
+    "linux-syscall": retype(0, ENDPOINT, 0, 2) + spawn(100) + spawn(80)
+                     + tcb_configure(0, 2, 0, 80) + tcb(0, 2, T_PERSONALITY, 1)
+                     + ipc(1, RECV, 0) + ipc(0, RECV, 1)
+                     + ipc(2, SEND, 0, 0, (39, 1, 2)) + ipc(1, REPLY_RECV, 0, 0, (77,))
+                     + ipc(2, CALL, 0, 0, (110,)) + ipc(1, REPLY_RECV, 0, 3, (5,)),
     "mint-chain": retype(0, ENDPOINT, 0) + derive(0, True, 1, 0, 3, 0x55)
                   + derive(0, True, 2, 1, 3, 0x55) + derive(0, False, 3, 2, 1),
     "mint-reduce": retype(0, NOTIFICATION, 0) + derive(0, True, 1, 0, 1, 7)

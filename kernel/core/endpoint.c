@@ -98,10 +98,15 @@ static void ipc_transfer(struct kernel *k, struct tcb *s, struct tcb *r, struct 
 		    : s->pending_fault == KOZO_FAULT_USER_EXCEPTION ? KOZO_FAULT_EXCEPTION_LENGTH
 		    : s->pending_fault == KOZO_FAULT_CAP ? KOZO_FAULT_CAP_LENGTH
 		    : KOZO_FAULT_SYSCALL_LENGTH;
-		for (unsigned i = 0; i < len; i++)
-			tcb_set_mr(r, i, s->fault_msg[i]);
-		if (len > KOZO_FASTPATH_MRS && !tcb_ipc_buffer(r))
+		/* Registers, then r's IPC buffer (looked up once); without
+		 * one the message is cut to the registers. */
+		struct kozo_ipc_buffer *rb = len > KOZO_FASTPATH_MRS ? tcb_ipc_buffer(r) : NULL;
+		if (!rb && len > KOZO_FASTPATH_MRS)
 			len = KOZO_FASTPATH_MRS;
+		for (unsigned i = 0; i < len && i < KOZO_FASTPATH_MRS; i++)
+			r->ctx.regs[mr_reg[i]] = s->fault_msg[i];
+		for (unsigned i = KOZO_FASTPATH_MRS; i < len; i++)
+			rb->msg[i] = s->fault_msg[i];
 	} else {
 		word_t info = s->ctx.regs[ARCH_REG_INFO];
 		label = kozo_msginfo_label(info);

@@ -5,7 +5,12 @@
  * registers and no capabilities, through a capability in a single-level
  * CSpace: the message goes register to register,
  * the partner runs next, and nothing else is looked at (no IPC buffer, no
- * fault, no scheduler decision).  Every condition is in fastpath_applies();
+ * fault, no scheduler decision).  One fault takes it too, both ways: a
+ * Linux-personality thread's system call, an UnknownSyscall fault, goes to
+ * a handler that waits on its fault endpoint (ten message registers, the
+ * last six in the handler's IPC buffer), and the handler's ReplyRecv of
+ * label 0 gives MR0 as the call's result and resumes the thread, as
+ * resume_from_fault does, also when the thread's priority is lower.  Every condition is in fastpath_applies();
  * anything else goes to the general path (endpoint.c), whose result this
  * reproduces exactly: same registers, same reply link, same queues, same
  * thread chosen to run. */
@@ -15,6 +20,7 @@
 #include "kernel.h"
 #include "notification.h"
 #include <kozo/errors.h>
+#include <kozo/fault.h>
 #include <kozo/invocation.h>
 #include <kozo/syscall.h>
 
@@ -34,6 +40,28 @@ static bool runs_next(const struct sched *s, const struct tcb *from, const struc
 	if (to->priority == from->priority)
 		return s->head[from->priority] == from && s->tail[from->priority] == from;
 	return to->priority > from->priority;
+}
+
+/* ReplyRecv to a faulted thread of a lower priority: would the general
+ * path run `to` next?  It makes `to` runnable at the tail of its queue,
+ * blocks t and runs the head of the highest non-empty queue: `to` when t
+ * is alone in its queue, to's queue is empty and no other queue above
+ * to's priority holds a thread (the whole bitmap is read: t heads the
+ * highest queue when it runs, but this costs little). */
+static bool runs_after_block(const struct sched *s, const struct tcb *t, const struct tcb *to)
+{
+	unsigned lo = to->priority, hi = t->priority;
+	if (lo >= hi || s->head[hi] != t || s->tail[hi] != t || s->head[lo])
+		return false;
+	for (unsigned w = SCHED_PRIORITIES / 64 - 1;; w--) {
+		uint64_t m = s->bitmap[w];
+		if (w == hi / 64)
+			m ^= 1ull << (hi % 64);           /* t's own (set: t is queued) */
+		if (w == lo / 64)
+			return !(m >> (lo % 64) >> 1);    /* nothing above lo */
+		if (m)
+			return false;
+	}
 }
 
 /* The slot cptr names in the usual CSpace: one CNode whose guard and radix
@@ -63,7 +91,8 @@ static bool lookup(const struct cap *root, word_t cptr, struct slot **out)
 /* All conditions of the fast path, without side effects.  Inlined once
  * for each nr, so that each copy tests only its own. */
 static inline __attribute__((always_inline)) bool
-fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct fastpath *fp)
+fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct fastpath *fp,
+		 bool fault_reply)
 {
 	word_t info = t->ctx.regs[ARCH_REG_INFO];
 
@@ -109,7 +138,19 @@ fastpath_applies(const struct kernel *k, const struct tcb *t, word_t nr, struct 
 			return false;
 		fp->to = t->reply_to;
 		fp->badge = 0;
-		if (!fp->to || fp->to->pending_fault)
+		if (!fp->to)
+			return false;
+		if (fault_reply) {
+			/* (fault_reply_fastpath) Only an unknown system
+			 * call's answer of label 0: any other fault, or
+			 * label, stops or redirects the thread. */
+			if (fp->to->pending_fault != KOZO_FAULT_UNKNOWN_SYSCALL ||
+			    kozo_msginfo_label(info) != 0)
+				return false;
+			return fp->to->slots[TCB_VSPACE].cap.type == KOZO_OBJ_VSPACE &&
+			       (runs_next(&k->sched, t, fp->to) || runs_after_block(&k->sched, t, fp->to));
+		}
+		if (fp->to->pending_fault)
 			return false;
 	}
 	/* The partner can run at once, and the scheduler would pick it. */
@@ -176,6 +217,106 @@ static inline __attribute__((always_inline)) void deliver(struct kernel *k, cons
 	to->state = THREAD_RUNNABLE;
 }
 
+/* ReplyRecv after the reply: the reply capability is used up; t waits on
+ * the endpoint. */
+static inline __attribute__((always_inline)) void wait_again(struct tcb *t, const struct fastpath *fp)
+{
+	t->reply_to = NULL;
+	fp->to->reply_from = NULL;
+	tcb_queue_append(&fp->ep->q, t, fp->ep);
+	fp->ep->state = EP_RECV;
+	t->state = THREAD_BLOCKED_RECV;
+}
+
+/* `to` runs in t's place (runs_next or runs_after_block said the general
+ * path would run it). */
+static inline __attribute__((always_inline)) void switch_to(struct kernel *k, struct tcb *t,
+							   struct tcb *to)
+{
+	if (to->priority != t->priority) {
+		requeue_and_exit(k, t, to);
+		return;
+	}
+	/* At the same priority t is alone in its queue (runs_next), so `to`
+	 * takes its place; the bitmap stays as it is. */
+	k->sched.head[t->priority] = k->sched.tail[t->priority] = to;
+	k->current = to;
+	arch_fastpath_exit(to);
+}
+
+/* ReplyRecv to a thread whose unknown system call (a Linux program's) is
+ * answered: MR0 is the call's result (when the reply has one), and it
+ * runs (resume_from_fault).  Out of line, reached when the usual ReplyRecv
+ * fast path declines, so that it costs that path nothing. */
+static __attribute__((noinline)) bool fault_reply_fastpath(struct kernel *k, struct tcb *t)
+{
+	struct fastpath fp;
+	if (!t->reply_to || t->reply_to->pending_fault != KOZO_FAULT_UNKNOWN_SYSCALL ||
+	    !fastpath_applies(k, t, KOZO_SYS_REPLY_RECV, &fp, true))
+		return false;
+	/* --- POINT OF NO RETURN --- */
+	struct tcb *to = fp.to;
+	k->stats.fastpath_hits++;
+	if (kozo_msginfo_length(t->ctx.regs[ARCH_REG_INFO]) >= 1)
+#ifdef KOZO_FUZZ_PLANT_FAULT_REPLY_BUG
+		/* Deliberately wrong, for fuzz/ipc's self-check only (mk/fuzz.mk):
+		 * the answer taken from the wrong register. */
+		to->ctx.regs[ARCH_REG_RET] = t->ctx.regs[ARCH_REG_MR1];
+#else
+		to->ctx.regs[ARCH_REG_RET] = t->ctx.regs[ARCH_REG_MR0];
+#endif
+	to->pending_fault = 0;
+	to->state = THREAD_RUNNABLE;
+	wait_again(t, &fp);
+	switch_to(k, t, to);
+	return true;
+}
+
+/* A Linux-personality thread's system call: the UnknownSyscall fault,
+ * as fault_unknown_syscall() and ep_send() deliver it when the handler
+ * already waits on t's fault endpoint, owes no reply, has an IPC buffer
+ * for message registers 4-9 and would run next.  Anything else (no
+ * handler, nobody waiting, no buffer) goes to the general path. */
+static __attribute__((noinline)) bool fault_fastpath(struct kernel *k, struct tcb *t)
+{
+	const struct cap *fep = &t->slots[TCB_FAULT_EP].cap;
+	if (fep->type != KOZO_OBJ_ENDPOINT || !(fep->rights & KOZO_RIGHT_WRITE))
+		return false;
+	struct endpoint *ep = (struct endpoint *)fep->obj;
+	if (ep->state != EP_RECV)
+		return false;
+	struct tcb *to = ep->q.head;
+	if (to->reply_to || to->slots[TCB_VSPACE].cap.type != KOZO_OBJ_VSPACE ||
+	    !runs_next(&k->sched, t, to))
+		return false;
+	struct kozo_ipc_buffer *rb = tcb_ipc_buffer(to);
+	if (!rb)
+		return false;
+	/* --- POINT OF NO RETURN --- */
+	fault_syscall_record(t);
+	k->stats.faults++;
+	k->stats.fastpath_hits++;
+	const word_t *m = t->fault_msg;
+	word_t *r = to->ctx.regs;
+	r[ARCH_REG_MR0] = m[0];
+	r[ARCH_REG_MR1] = m[1];
+	r[ARCH_REG_MR2] = m[2];
+	r[ARCH_REG_MR3] = m[3];
+	for (unsigned i = KOZO_FASTPATH_MRS; i < KOZO_FAULT_SYSCALL_LENGTH; i++)
+		rb->msg[i] = m[i];
+	r[ARCH_REG_SYSNO] = KOZO_OK;
+	r[ARCH_REG_CAP] = cap_badge(fep);
+	r[ARCH_REG_INFO] = kozo_msginfo(KOZO_FAULT_UNKNOWN_SYSCALL, 0, 0, KOZO_FAULT_SYSCALL_LENGTH);
+	to->state = THREAD_RUNNABLE;
+	ep_dequeue_head(ep, to);
+	/* t waits for the handler's reply (link_reply). */
+	to->reply_to = t;
+	t->reply_from = to;
+	t->state = THREAD_BLOCKED_REPLY;
+	switch_to(k, t, to);
+	return true;
+}
+
 bool fastpath_syscall(struct kernel *k)
 {
 	struct tcb *t = k->current;
@@ -183,7 +324,7 @@ bool fastpath_syscall(struct kernel *k)
 
 	switch (t->ctx.regs[ARCH_REG_SYSNO]) {
 	case KOZO_SYS_CALL:
-		if (!fastpath_applies(k, t, KOZO_SYS_CALL, &fp))
+		if (!fastpath_applies(k, t, KOZO_SYS_CALL, &fp, false))
 			return false;
 		/* --- POINT OF NO RETURN --- */
 		deliver(k, t, &fp);
@@ -195,29 +336,19 @@ bool fastpath_syscall(struct kernel *k)
 		t->state = THREAD_BLOCKED_REPLY;
 		break;
 	case KOZO_SYS_REPLY_RECV:
-		if (!fastpath_applies(k, t, KOZO_SYS_REPLY_RECV, &fp))
-			return false;
+		if (!fastpath_applies(k, t, KOZO_SYS_REPLY_RECV, &fp, false))
+			return fault_reply_fastpath(k, t);
 		/* --- POINT OF NO RETURN --- */
 		deliver(k, t, &fp);
-		/* The reply capability is used up; t waits on the endpoint. */
-		t->reply_to = NULL;
-		fp.to->reply_from = NULL;
-		tcb_queue_append(&fp.ep->q, t, fp.ep);
-		fp.ep->state = EP_RECV;
-		t->state = THREAD_BLOCKED_RECV;
+		wait_again(t, &fp);
 		break;
 	default:
+		/* (A Linux thread's call with KOZO's numbers is declined by
+		 * fastpath_applies: the general path makes it a fault too.) */
+		if (t->personality == KOZO_PERSONALITY_LINUX)
+			return fault_fastpath(k, t);
 		return false;
 	}
-	struct tcb *to = fp.to;
-	if (to->priority != t->priority) {
-		requeue_and_exit(k, t, to);
-		return true;
-	}
-	/* At the same priority t is alone in its queue (runs_next), so `to`
-	 * takes its place; the bitmap stays as it is. */
-	k->sched.head[t->priority] = k->sched.tail[t->priority] = to;
-	k->current = to;
-	arch_fastpath_exit(to);
+	switch_to(k, t, fp.to);
 	return true;
 }

@@ -26,17 +26,24 @@ void kernel_user_fault(struct kernel *k, unsigned kind, word_t addr, word_t code
 	kernel_schedule(k);
 }
 
-void fault_unknown_syscall(struct kernel *k, struct tcb *t)
+void fault_syscall_record(struct tcb *t)
 {
-	static const unsigned args[6] = { ARCH_REG_ARG0, ARCH_REG_ARG1, ARCH_REG_ARG2,
-					  ARCH_REG_ARG3, ARCH_REG_ARG4, ARCH_REG_ARG5 };
 	word_t *m = t->fault_msg;
 	m[0] = t->ctx.regs[ARCH_REG_SYSNO];
-	for (unsigned i = 0; i < 6; i++)
-		m[1 + i] = t->ctx.regs[args[i]];
+	m[1] = t->ctx.regs[ARCH_REG_ARG0];
+	m[2] = t->ctx.regs[ARCH_REG_ARG1];
+	m[3] = t->ctx.regs[ARCH_REG_ARG2];
+	m[4] = t->ctx.regs[ARCH_REG_ARG3];
+	m[5] = t->ctx.regs[ARCH_REG_ARG4];
+	m[6] = t->ctx.regs[ARCH_REG_ARG5];
 	m[7] = t->ctx.regs[ARCH_REG_IP];
 	m[8] = t->ctx.regs[ARCH_REG_SP];
 	m[9] = t->ctx.regs[ARCH_REG_FLAGS];
 	t->pending_fault = KOZO_FAULT_UNKNOWN_SYSCALL;
+}
+
+void fault_unknown_syscall(struct kernel *k, struct tcb *t)
+{
+	fault_syscall_record(t);
 	ep_send_fault(k, t);
 }

@@ -67,6 +67,10 @@ void kernel_schedule(struct kernel *k);
 /* t made a system call KOZO does not know (or t runs the Linux
  * personality): a KOZO_FAULT_UNKNOWN_SYSCALL to its handler (fault.c). */
 void fault_unknown_syscall(struct kernel *k, struct tcb *t);
+/* Its first half: the fault message (number, six arguments, IP, SP,
+ * flags) in t->fault_msg, and the fault pending (the IPC fast path sends
+ * it itself when the handler waits). */
+void fault_syscall_record(struct tcb *t);
 
 /* Boot: memory the port hands to the core, and what to load as Init. */
 struct boot_region { paddr_t start, end; };

@@ -9,7 +9,7 @@
 # FUZZ_ISO_SELFCHECK_SECONDS (default 300, the issue's five minutes; 1-90 s here), starting from
 # the corpus's seeds for it (each one mutation from its bug,
 # docs/FUZZING.md).
-# Issue 18's: the six planted mutants of mk/fuzz.mk's FUZZ_PLANTS must each
+# Issue 18's: the seven planted mutants of mk/fuzz.mk's FUZZ_PLANTS must each
 # be found from the whole corpus within FUZZ_SELFCHECK_SECONDS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,6 +62,7 @@ selfcheck ipc-plant-writereg "$plant" 'out of bounds|references but' "planted Wr
 selfcheck ipc-plant-unbind "$plant" 'bound to deleted thread' "planted deleted thread left bound"
 selfcheck ipc-plant-irq-release "$plant" 'IRQ [0-9]+: no handler' "planted IRQ line left open by its last handler"
 selfcheck ipc-plant-two-caps "$plant" 'after step [0-9]+:|assertion failed: slot_empty' "planted second cap overwriting the first"
+selfcheck ipc-plant-fault-reply "$plant" 'unknown syscall reply' "planted fast-path answer to a Linux call from the wrong register"
 # Issue 12's: each reverted isolation fix, from its seeds.
 iso=${FUZZ_ISO_SELFCHECK_SECONDS:-300}
 selfcheck ipc-revert-pt "$iso" 'no live .* capability records|reachable from two places' \

@@ -82,6 +82,115 @@ void test_fault_linux_personality(void)
 	kt_end(&h);
 }
 
+/* A Linux thread's unknown system call to a handler that waits, and the
+ * handler's ReplyRecv of label 0, take the IPC fast path both ways (the
+ * reply also to the lower-priority thread) and leave what the general
+ * path leaves; a thread of a priority between them that can run, a
+ * non-zero label, a VM fault or a handler without an IPC buffer send them
+ * to the general path. */
+void test_fault_fastpath(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX };
+	CHECK_ERR("set_personality", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
+		  KOZO_OK);
+	/* A thread of priority 50 and Init wait too, so nothing but the two
+	 * can run. */
+	word_t park = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	struct tcb *mid;
+	KT_OK(host_spawn(&h, 50, NULL, &mid));
+	KT_SYS(&h, mid, KOZO_SYS_RECV, park, 0, NULL, NULL);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, park, 0, NULL, NULL);
+	uint64_t hits = h.k->stats.fastpath_hits, faults = h.k->stats.faults;
+	const word_t args[4] = { 0xa2, 0xa3, 0xa4, 0xa5 };
+	KT_SYS(&h, f.faulter, 110, 0xa0, 0xa1, args, NULL);
+	CHECK_EQ("send_fast", h.k->stats.fastpath_hits, hits + 1);
+	CHECK_EQ("fault_counted", h.k->stats.faults, faults + 1);
+	CHECK("handler_current", h.k->current == f.handler && f.handler->state == THREAD_RUNNABLE);
+	CHECK("linked", f.handler->reply_to == f.faulter && f.faulter->reply_from == f.handler);
+	CHECK_EQ("faulter_waits", f.faulter->state, THREAD_BLOCKED_REPLY);
+	CHECK_EQ("fault_pending", f.faulter->pending_fault, KOZO_FAULT_UNKNOWN_SYSCALL);
+	CHECK("faulter_not_queued", !sched_is_queued(&h.k->sched, f.faulter));
+	struct host_msg m;
+	host_read_msg(f.handler, &m);
+	CHECK_EQ("label", m.label, KOZO_FAULT_UNKNOWN_SYSCALL);
+	CHECK_EQ("length", m.len, KOZO_FAULT_SYSCALL_LENGTH);
+	CHECK_EQ("badge", f.handler->ctx.regs[ARCH_REG_CAP], 0x77);
+	const word_t want[KOZO_FAULT_SYSCALL_LENGTH] = { 110, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
+							 0x401234, 0x7fff0000, 0x246 };
+	bool same = true;
+	for (unsigned i = 0; i < KOZO_FAULT_SYSCALL_LENGTH; i++)
+		same &= m.mr[i] == want[i] && f.faulter->fault_msg[i] == want[i];
+	CHECK("message_as_general_path", same);
+	CHECK("endpoint_idle", !f.handler->blocked_on);
+	/* The answer: the faulter (priority 10) runs after the handler
+	 * (100) waits again. */
+	word_t rax_before = f.faulter->ctx.regs[ARCH_REG_IP];
+	const word_t ret[4] = { 4321 };
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, 1), ret, NULL);
+	CHECK_EQ("reply_fast", h.k->stats.fastpath_hits, hits + 2);
+	CHECK("faulter_current", h.k->current == f.faulter && f.faulter->state == THREAD_RUNNABLE);
+	CHECK_EQ("result", f.faulter->ctx.regs[ARCH_REG_RET], 4321);
+	CHECK_EQ("ip_kept", f.faulter->ctx.regs[ARCH_REG_IP], rax_before);
+	CHECK_EQ("fault_cleared", f.faulter->pending_fault, 0);
+	CHECK("unlinked", !f.handler->reply_to && !f.faulter->reply_from);
+	CHECK("handler_waits", f.handler->state == THREAD_BLOCKED_RECV && f.handler->blocked_on != NULL);
+	CHECK("handler_not_queued", !sched_is_queued(&h.k->sched, f.handler) &&
+				    sched_is_queued(&h.k->sched, f.faulter));
+	/* The thread of priority 50 can run: the general path would run it,
+	 * not the faulter, so the reply is not fast (and runs it). */
+	KT_SYS(&h, f.faulter, 110, 0, 0, NULL, NULL);
+	KT_SYS(&h, f.handler, KOZO_SYS_NB_SEND, park, kozo_msginfo(0, 0, 0, 0), NULL, NULL);
+	CHECK_EQ("middle_woken", mid->state, THREAD_RUNNABLE);
+	hits = h.k->stats.fastpath_hits;
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, 1), ret, NULL);
+	CHECK_EQ("middle_declines", h.k->stats.fastpath_hits, hits);
+	CHECK("middle_runs", h.k->current == mid && f.faulter->state == THREAD_RUNNABLE);
+	CHECK_EQ("middle_result", f.faulter->ctx.regs[ARCH_REG_RET], 4321);
+	KT_SYS(&h, mid, KOZO_SYS_RECV, park, 0, NULL, NULL);
+	/* A non-zero label stops the thread: the general path's. */
+	KT_SYS(&h, f.faulter, 110, 0, 0, NULL, NULL);
+	hits = h.k->stats.fastpath_hits;
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(5, 0, 0, 1), ret, NULL);
+	CHECK_EQ("label_declines", h.k->stats.fastpath_hits, hits);
+	CHECK_EQ("label_stops", f.faulter->state, THREAD_INACTIVE);
+	kt_end(&h);
+}
+
+/* A VM fault's reply, and a Linux call from a thread above its handler's
+ * priority (the fast path cannot tell who runs next), go the general way. */
+void test_fault_fastpath_declines(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	struct fault_setup f;
+	fault_setup(&h, &f);
+	word_t park = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
+	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX }, p200[1] = { 200 };
+	CHECK_ERR("set_personality", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
+		  KOZO_OK);
+	CHECK_ERR("raise_faulter", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PRIORITY, p200, 1, NULL, 0),
+		  KOZO_OK);
+	KT_SYS(&h, h.init, KOZO_SYS_RECV, park, 0, NULL, NULL);
+	uint64_t hits = h.k->stats.fastpath_hits;
+	CHECK_ERR("vm_fault", host_fault(&h, f.faulter, KOZO_FAULT_VM, 0xdead000, 6, 14, false), KOZO_OK);
+	const word_t new_ip[4] = { 0x402000 };
+	KT_SYS(&h, f.handler, KOZO_SYS_REPLY_RECV, f.ep, kozo_msginfo(0, 0, 0, 1), new_ip, NULL);
+	CHECK_EQ("vm_reply_declines", h.k->stats.fastpath_hits, hits);
+	CHECK_EQ("vm_new_ip", f.faulter->ctx.regs[ARCH_REG_IP], 0x402000);
+	CHECK("faulter_runs", h.k->current == f.faulter);
+	KT_SYS(&h, f.faulter, 110, 0xa0, 0, NULL, NULL);
+	CHECK_EQ("higher_caller_declines", h.k->stats.fastpath_hits, hits);
+	CHECK("handler_runs", h.k->current == f.handler && f.faulter->state == THREAD_BLOCKED_REPLY);
+	CHECK_EQ("delivered", f.handler->ctx.regs[ARCH_REG_MR1], 0xa0);
+	kt_end(&h);
+}
+
 void test_fault_no_handler(void)
 {
 	struct host_kernel h;
