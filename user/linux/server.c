@@ -1150,6 +1150,12 @@ static void session_escape(void)
  * without end. */
 static void settle(void)
 {
+	/* The common case after a call: nobody parked or killed, nothing to do. */
+	bool quiet = true;
+	for (unsigned i = 0; i < proc_hi; i++)
+		quiet &= !sp[i].live || (!sp[i].blocked && !world.procs[i].killed);
+	if (quiet)
+		return;
 	for (;;) {
 		bool progress = true;
 		while (progress) {
