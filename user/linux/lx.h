@@ -331,6 +331,8 @@ const struct lx_vma *lx_vma_find(const struct lx_proc *p, uint64_t addr);
 /* Add a region, replacing whatever was in [start, end).  Returns 0 or
  * -LX_ENOMEM (table full) / -LX_EINVAL (bad range). */
 int lx_vma_map(struct lx_proc *p, const struct lx_vma *v);
+/* The same on a table of its own: vs[0..*n), at most LX_MAX_VMAS. */
+int lx_vmas_map(struct lx_vma *vs, unsigned *n, const struct lx_vma *v);
 /* Remove [start, end) from every region (splitting).  0 or -LX_ENOMEM. */
 int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end);
 /* The region's pages are counted in the commit charge: writable, not the
