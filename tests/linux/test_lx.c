@@ -454,6 +454,31 @@ static void test_space_room(void)
 	proc.host.space_room = NULL;
 }
 
+/* A region mapped PROT_WRITE or PROT_EXEC only can be read, as on Linux
+ * (x86_64 and arm64 pages cannot be write- or execute-only): the first
+ * touch by a read, and a system call's copy-in.  Before, a read of a
+ * write-only page was refused (SIGSEGV, EFAULT). */
+static void test_prot_read(void)
+{
+	setup();
+	const uint64_t anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, at = 0x50000000;
+	static uint8_t page[LX_PAGE];
+	static const unsigned prots[] = { LX_PROT_WRITE, LX_PROT_EXEC };
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t a = at + i * 0x100000;
+		EQ(SYS(mmap, a, 2 * LX_PAGE, prots[i], anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL),
+		   (int64_t)a);
+		EQ(lx_page_fill(&proc, a, false, page), (int)prots[i]);
+		uint8_t b = 1;
+		EQ(proc.mem.read(proc.mem.ctx, a + LX_PAGE, &b, 1), 0);
+		EQ(b, 0);
+	}
+	EQ(lx_page_fill(&proc, at + 0x100000, true, page), -1);  /* exec-only: no write */
+	EQ(SYS(mmap, at, LX_PAGE, 0 /* PROT_NONE */, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL),
+	   (int64_t)at);
+	EQ(lx_page_fill(&proc, at, false, page), -1);  /* PROT_NONE: nothing */
+}
+
 static void test_brk_mmap(void)
 {
 	struct lx_action act;
@@ -1607,6 +1632,7 @@ int main(int argc, char **argv)
 	RUN(test_world_commit);
 	RUN(test_stdin);
 	RUN(test_startup_calls);
+	RUN(test_prot_read);
 	RUN(test_brk_mmap);
 	RUN(test_commit_limit);
 	RUN(test_space_tables);

@@ -359,6 +359,13 @@ uint64_t lx_space_tables(const struct lx_proc *p, const struct lx_range *extra, 
 /* host.space_room's answer (true without one). */
 bool lx_space_room(const struct lx_proc *p, int how, uint64_t start, uint64_t end,
 		   uint64_t tables);
+/* May a region of protection prot be read (write false) or written?  As
+ * on Linux for x86_64 and arm64, whose pages cannot be write- or
+ * execute-only: any access right lets the process read. */
+static inline bool lx_prot_allows(unsigned prot, bool write)
+{
+	return write ? prot & LX_PROT_WRITE : prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC);
+}
 /* Fill one page for a first touch at page address va (write: the access
  * writes).  Returns the protection to map it with, or -1 when the access
  * is not allowed (the process gets SIGSEGV). */

@@ -128,7 +128,7 @@ int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[
 	const struct lx_vma *v = lx_vma_find(p, va);
 	if (!v || va % LX_PAGE)
 		return -1;
-	if (write ? !(v->prot & LX_PROT_WRITE) : !(v->prot & (LX_PROT_READ | LX_PROT_EXEC)))
+	if (!lx_prot_allows(v->prot, write))
 		return -1;
 	memset(page, 0, LX_PAGE);
 	if (v->file) {
