@@ -83,6 +83,18 @@ linux_eatmem_checks() {
 		test "${eat_mib:-0}" -gt 32
 }
 
+# Memory mapped PROT_WRITE only or PROT_EXEC only reads as on Linux
+# (x86_64 and arm64 have no write- or execute-only pages): its first touch
+# by a read, and write(2) from it.  Before, the server killed the read
+# (SIGSEGV: bad access) and write(2) got EFAULT.
+linux_protread_checks() {
+	run_cmd "linux /bin/protread" 60
+	check "write-only and exec-only memory can be read (a first touch, write(2) from it), exit 0" \
+		test "$(prog_out)" = "$(printf 'protread: %s\n' 'write-only page reads 0' \
+			'write(2) from the write-only page: 1' 'exec-only page reads 0' \
+			'write(2) from the exec-only page: 1')" -a "$(status_of)" = 0
+}
+
 # Page tables come out of the server's memory as pages do (issue 16; a red
 # team found processes killed at a first touch once other processes' page
 # tables had used it up): 24 children map a page every 512 GiB (three

@@ -183,6 +183,7 @@ else
 	host /bin/mmapchurn "$P/mmapchurn" 256 200
 	same "mmap/munmap 200 x 256 KiB: memory given back is used again (= host)" "$HOST_OUT" "$HOST_STATUS"
 	linux_ptables_checks
+	linux_protread_checks
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60

@@ -454,6 +454,31 @@ static void test_space_room(void)
 	proc.host.space_room = NULL;
 }
 
+/* A region mapped PROT_WRITE or PROT_EXEC only can be read, as on Linux
+ * (x86_64 and arm64 pages cannot be write- or execute-only): the first
+ * touch by a read, and a system call's copy-in.  Before, a read of a
+ * write-only page was refused (SIGSEGV, EFAULT). */
+static void test_prot_read(void)
+{
+	setup();
+	const uint64_t anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, at = 0x50000000;
+	static uint8_t page[LX_PAGE];
+	static const unsigned prots[] = { LX_PROT_WRITE, LX_PROT_EXEC };
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t a = at + i * 0x100000;
+		EQ(SYS(mmap, a, 2 * LX_PAGE, prots[i], anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL),
+		   (int64_t)a);
+		EQ(lx_page_fill(&proc, a, false, page), (int)prots[i]);
+		uint8_t b = 1;
+		EQ(proc.mem.read(proc.mem.ctx, a + LX_PAGE, &b, 1), 0);
+		EQ(b, 0);
+	}
+	EQ(lx_page_fill(&proc, at + 0x100000, true, page), -1);  /* exec-only: no write */
+	EQ(SYS(mmap, at, LX_PAGE, 0 /* PROT_NONE */, anon | LX_MAP_FIXED, (uint64_t)-1, 0, NULL),
+	   (int64_t)at);
+	EQ(lx_page_fill(&proc, at, false, page), -1);  /* PROT_NONE: nothing */
+}
+
 static void test_brk_mmap(void)
 {
 	struct lx_action act;
@@ -600,6 +625,26 @@ static uint8_t *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* A fresh process whose file system holds elf as /bin/prog, with
+ * execve's path at SCRATCH and argv (empty) at SCRATCH + 64, envp at
+ * SCRATCH + 72.  Returns the path's address. */
+static uint64_t exec_setup(const uint8_t *elf, size_t len)
+{
+	static uint8_t a[(1 << 22) + 4096];
+	static struct lx_fs efs;
+	const char *why = NULL;
+	size_t alen = 0;
+	cpio_put(a, &alen, "bin", 040755, NULL, 0);
+	cpio_put(a, &alen, "bin/prog", 0100755, elf, len);
+	cpio_put(a, &alen, "TRAILER!!!", 0, NULL, 0);
+	EQ(lx_fs_init(&efs, a, alen, &why), 0);
+	setup();
+	proc.fs = &efs;
+	uint64_t upath = put_str(SCRATCH, "/bin/prog"), args[2] = { upath, 0 };
+	proc.mem.write(proc.mem.ctx, SCRATCH + 64, args, sizeof(args));
+	return upath;
+}
+
 static void test_elf(const char *path)
 {
 	const char *why = NULL;
@@ -671,17 +716,7 @@ static void test_elf(const char *path)
 	/* execve commits the new image's writable segments in place of the
 	 * whole old address space: ENOMEM, before its point of no return,
 	 * when they do not fit. */
-	static uint8_t a[(1 << 22) + 4096];
-	static struct lx_fs efs;
-	size_t alen = 0;
-	cpio_put(a, &alen, "bin", 040755, NULL, 0);
-	cpio_put(a, &alen, "bin/prog", 0100755, elf, len);
-	cpio_put(a, &alen, "TRAILER!!!", 0, NULL, 0);
-	EQ(lx_fs_init(&efs, a, alen, &why), 0);
-	setup();
-	proc.fs = &efs;
-	uint64_t upath = put_str(SCRATCH, "/bin/prog"), args[2] = { upath, 0 };
-	proc.mem.write(proc.mem.ctx, SCRATCH + 64, args, sizeof(args));
+	uint64_t upath = exec_setup(elf, len);
 	struct lx_action act;
 	proc.host.commit_limit = scan.commit - LX_PAGE;
 	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), -LX_ENOMEM);
@@ -698,6 +733,70 @@ static void test_elf(const char *path)
 	proc.fs = &fs;
 }
 
+
+/* An ELF of 1 + extra PT_LOADs: a code page at 0x400000 and `extra` small
+ * read-only segments on pages of their own (file-backed: they never
+ * merge).  Returns its size. */
+static size_t many_segments(uint8_t *e, unsigned extra)
+{
+	unsigned phnum = 1 + extra;
+	size_t code = (64 + 56 * phnum + 15) & ~15ul, size = code + 16;
+	memset(e, 0, size);
+	memcpy(e, "\177ELF\2\1\1", 7);
+	uint64_t h[][2] = { { 16, 2 }, { 18, LX_ELF_MACHINE }, { 20, 1 } };
+	for (unsigned i = 0; i < 3; i++)
+		memcpy(e + h[i][0], &h[i][1], 2);
+	uint64_t entry = 0x400000 + code, phoff = 64;
+	memcpy(e + 24, &entry, 8);
+	memcpy(e + 32, &phoff, 8);
+	uint16_t ehsize = 64, phent = 56, n = (uint16_t)phnum;
+	memcpy(e + 52, &ehsize, 2);
+	memcpy(e + 54, &phent, 2);
+	memcpy(e + 56, &n, 2);
+	for (unsigned i = 0; i < phnum; i++) {
+		uint8_t *ph = e + 64 + 56 * i;
+		uint32_t type = 1, flags = i ? 4 : 5;
+		uint64_t f[6] = { 0, i ? 0x10000000 + i * 0x2000ull : 0x400000, 0,
+				  i ? 16 : size, i ? 16 : size, 0x1000 };
+		f[2] = f[1];
+		memcpy(ph, &type, 4);
+		memcpy(ph + 4, &flags, 4);
+		memcpy(ph + 8, f, sizeof(f));
+	}
+	return size;
+}
+
+/* A region table holds LX_MAX_VMAS regions: an ELF whose segments, stack
+ * (and trampoline) need more is refused by the scan, so that execve
+ * answers ENOEXEC rather than killing the process past its point of no
+ * return (a red team's 63-segment ELF: "execve failed past its point of no
+ * return", SIGKILL). */
+static void test_elf_regions(void)
+{
+	static uint8_t e[8192];
+	const char *why = NULL;
+	struct lx_image img;
+	unsigned fit = LX_MAX_VMAS - 1 - 1 - LX_AARCH64;  /* segments that fit beside the stack */
+	size_t len = many_segments(e, fit - 1);
+	setup();
+	proc.nvmas = 0;
+	EQ(lx_load_elf(&proc, e, len, &img, &why), 0);
+	uint64_t sp;
+	static const char *argv[] = { "/bin/prog" };
+	uint8_t rnd[16] = { 0 };
+	EQ(lx_build_stack(&proc, &img, 1, argv, 0, NULL, rnd, &sp), 0);
+	EQ(proc.nvmas, fit + 1 + LX_AARCH64);
+	len = many_segments(e, fit);
+	why = NULL;
+	EQ(lx_check_elf(e, len, &why), -LX_ENOEXEC);
+	CHECK(why && strcmp(why, "too many segments") == 0, "reason '%s'", why ? why : "none");
+	/* execve of it: ENOEXEC, the caller goes on */
+	uint64_t upath = exec_setup(e, len);
+	struct lx_action act;
+	EQ(SYS(execve, upath, SCRATCH + 64, SCRATCH + 72, 0, 0, 0, &act), -LX_ENOEXEC);
+	EQ(act.kind, LX_ACT_RETURN);
+	proc.fs = &fs;
+}
 
 static uint32_t st_mode(uint64_t buf)
 {
@@ -1545,6 +1644,7 @@ int main(int argc, char **argv)
 	RUN(test_world_commit);
 	RUN(test_stdin);
 	RUN(test_startup_calls);
+	RUN(test_prot_read);
 	RUN(test_brk_mmap);
 	RUN(test_commit_limit);
 	RUN(test_space_tables);
@@ -1554,5 +1654,6 @@ int main(int argc, char **argv)
 	RUN(test_bad_archives);
 	RUN(test_archive_links);
 	RUN(test_elf, argc > 1 ? argv[1] : NULL);
+	RUN(test_elf_regions);
 	return failures ? 1 : 0;
 }

@@ -26,8 +26,7 @@ static uint8_t *page(struct testmem *m, uint64_t va, bool write)
 		m->va[i] = va;
 		m->prot[i] = prot;
 	}
-	int need = write ? LX_PROT_WRITE : LX_PROT_READ | LX_PROT_EXEC;
-	return m->prot[i] & need ? m->data[i] : NULL;
+	return lx_prot_allows((unsigned)m->prot[i], write) ? m->data[i] : NULL;
 }
 
 static int copy(struct testmem *m, uint64_t addr, uint8_t *buf, size_t n, bool write)

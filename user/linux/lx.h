@@ -331,6 +331,8 @@ const struct lx_vma *lx_vma_find(const struct lx_proc *p, uint64_t addr);
 /* Add a region, replacing whatever was in [start, end).  Returns 0 or
  * -LX_ENOMEM (table full) / -LX_EINVAL (bad range). */
 int lx_vma_map(struct lx_proc *p, const struct lx_vma *v);
+/* The same on a table of its own: vs[0..*n), at most LX_MAX_VMAS. */
+int lx_vmas_map(struct lx_vma *vs, unsigned *n, const struct lx_vma *v);
 /* Remove [start, end) from every region (splitting).  0 or -LX_ENOMEM. */
 int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end);
 /* The region's pages are counted in the commit charge: writable, not the
@@ -357,6 +359,13 @@ uint64_t lx_space_tables(const struct lx_proc *p, const struct lx_range *extra, 
 /* host.space_room's answer (true without one). */
 bool lx_space_room(const struct lx_proc *p, int how, uint64_t start, uint64_t end,
 		   uint64_t tables);
+/* May a region of protection prot be read (write false) or written?  As
+ * on Linux for x86_64 and arm64, whose pages cannot be write- or
+ * execute-only: any access right lets the process read. */
+static inline bool lx_prot_allows(unsigned prot, bool write)
+{
+	return write ? prot & LX_PROT_WRITE : prot & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC);
+}
 /* Fill one page for a first touch at page address va (write: the access
  * writes).  Returns the protection to map it with, or -1 when the access
  * is not allowed (the process gets SIGSEGV). */

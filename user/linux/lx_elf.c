@@ -55,6 +55,56 @@ static const char *check_load(const struct phdr *h, size_t size)
 	return NULL;
 }
 
+/* The region of a checked PT_LOAD h of elf. */
+static struct lx_vma segment_vma(const uint8_t *elf, const struct phdr *h)
+{
+	uint64_t start = LX_PAGE_DOWN(h->vaddr), lead = h->vaddr - start;
+	return (struct lx_vma){
+		.start = start,
+		.end = LX_PAGE_DOWN(h->vaddr + h->memsz + LX_PAGE - 1),
+		.prot = (h->flags & PF_R ? LX_PROT_READ : 0u) | (h->flags & PF_W ? LX_PROT_WRITE : 0u) |
+			(h->flags & PF_X ? LX_PROT_EXEC : 0u),
+		.file = elf + h->offset - lead,
+		.file_len = h->filesz + lead,
+	};
+}
+
+/* The regions lx_build_stack adds: the stack, and on aarch64 the signal
+ * trampoline's page.  Returns how many. */
+static unsigned stack_vmas(struct lx_vma out[2])
+{
+	out[0] = (struct lx_vma){ .start = LX_STACK_TOP - LX_STACK_MAX, .end = LX_STACK_TOP,
+				  .prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_STACK };
+#if LX_AARCH64
+	static const uint8_t tramp[8] = { 0x68, 0x11, 0x80, 0xd2, 0x01, 0x00, 0x00, 0xd4 };
+	out[1] = (struct lx_vma){ .start = LX_A64_SIGTRAMP, .end = LX_A64_SIGTRAMP + LX_PAGE,
+				  .prot = LX_PROT_READ | LX_PROT_EXEC, .file = tramp,
+				  .file_len = sizeof(tramp) };
+	return 2;
+#else
+	return 1;
+#endif
+}
+
+/* The regions of the checked PT_LOADs, in the table vs[0..*n) (later
+ * segments win on a shared page, as with Linux's MAP_FIXED mappings of
+ * each).  0, or -LX_ENOMEM when the table is full. */
+static int map_segments(struct lx_vma *vs, unsigned *n, const uint8_t *elf, uint64_t phoff,
+			uint64_t phnum)
+{
+	for (uint64_t i = 0; i < phnum; i++) {
+		struct phdr h;
+		read_phdr(elf + phoff + i * PHDR_SIZE, &h);
+		if (h.type != PT_LOAD || h.memsz == 0)
+			continue;
+		struct lx_vma v = segment_vma(elf, &h);
+		int err = lx_vmas_map(vs, n, &v);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* The checks of lx_check_elf; on success *img holds what they found. */
 static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const char **why)
 {
@@ -109,16 +159,24 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 		return refuse(why, "the entry point is not in an executable segment");
 	if (hi > LX_MMAP_TOP - LX_BRK_MAX - LX_STACK_MAX)
 		return refuse(why, "the program lies where the heap and mappings go");
+	/* Lay the regions out as lx_load_elf and lx_build_stack will, in a
+	 * table of their own: an execve that passed this scan must not find
+	 * the process's table full past its point of no return. */
+	struct lx_vma sim[LX_MAX_VMAS], st[2];
+	unsigned nsim = 0, nst = stack_vmas(st);
+	bool full = map_segments(sim, &nsim, elf, phoff, phnum) != 0;
+	for (unsigned i = 0; i < nst && !full; i++)
+		full = lx_vmas_map(sim, &nsim, &st[i]) != 0;
+	if (full)
+		return refuse(why, "too many segments");
 	img->entry = entry;
 	img->phdr = phdr_addr;
 	img->phnum = phnum;
 	img->phent = PHDR_SIZE;
 	img->base_end = hi;
 	img->commit = commit;
-	r[loads++] = (struct lx_range){ LX_STACK_TOP - LX_STACK_MAX, LX_STACK_TOP };
-#if LX_AARCH64
-	r[loads++] = (struct lx_range){ LX_A64_SIGTRAMP, LX_A64_SIGTRAMP + LX_PAGE };
-#endif
+	for (unsigned i = 0; i < nst; i++)
+		r[loads++] = (struct lx_range){ st[i].start, st[i].end };
 	img->tables = lx_space_tables(NULL, r, loads, NULL, 0);
 	return 0;
 }
@@ -145,27 +203,9 @@ int lx_load_elf(struct lx_proc *p, const uint8_t *elf, size_t size, struct lx_im
 	 * here, not killed at a later first touch (execve has checked). */
 	if (lx_over_commit(p, img->commit, 0, 0))
 		return refuse(why, "its writable segments need more memory than there is");
-	uint64_t phoff = get(elf + 32, 8), phnum = img->phnum;
-	/* Valid: now describe the segments.  Later segments win on a shared
-	 * page, as with Linux's MAP_FIXED mappings of each. */
-	for (uint64_t i = 0; i < phnum; i++) {
-		struct phdr h;
-		read_phdr(elf + phoff + i * PHDR_SIZE, &h);
-		if (h.type != PT_LOAD || h.memsz == 0)
-			continue;
-		uint64_t start = LX_PAGE_DOWN(h.vaddr), lead = h.vaddr - start;
-		struct lx_vma v = {
-			.start = start,
-			.end = LX_PAGE_DOWN(h.vaddr + h.memsz + LX_PAGE - 1),
-			.prot = (h.flags & PF_R ? LX_PROT_READ : 0u) |
-				(h.flags & PF_W ? LX_PROT_WRITE : 0u) | (h.flags & PF_X ? LX_PROT_EXEC : 0u),
-			.file = elf + h.offset - lead,
-			.file_len = h.filesz + lead,
-		};
-		int err = lx_vma_map(p, &v);
-		if (err)
-			return refuse(why, "too many segments");
-	}
+	/* Valid: now describe the segments. */
+	if (map_segments(p->vmas, &p->nvmas, elf, get(elf + 32, 8), img->phnum))
+		return refuse(why, "too many segments");
 	p->brk_start = p->brk = LX_PAGE_DOWN(img->base_end + LX_PAGE - 1);
 	return 0;
 }
@@ -202,19 +242,12 @@ int lx_build_stack(struct lx_proc *p, const struct lx_image *img, int argc,
 		total += strlen(envp[i]) + 1;
 	if (total > MAX_STRINGS)
 		return -LX_E2BIG;
-	struct lx_vma stack = { .start = LX_STACK_TOP - LX_STACK_MAX, .end = LX_STACK_TOP,
-				.prot = LX_PROT_READ | LX_PROT_WRITE, .flags = LX_VMA_STACK };
-	int err = lx_vma_map(p, &stack);
+	struct lx_vma st[2];
+	int err = 0;
+	for (unsigned i = 0, n = stack_vmas(st); i < n && !err; i++)
+		err = lx_vma_map(p, &st[i]);
 	if (err)
 		return err;
-#if LX_AARCH64
-	static const uint8_t tramp[8] = { 0x68, 0x11, 0x80, 0xd2, 0x01, 0x00, 0x00, 0xd4 };
-	struct lx_vma tv = { .start = LX_A64_SIGTRAMP, .end = LX_A64_SIGTRAMP + LX_PAGE,
-			     .prot = LX_PROT_READ | LX_PROT_EXEC, .file = tramp,
-			     .file_len = sizeof(tramp) };
-	if ((err = lx_vma_map(p, &tv)))
-		return err;
-#endif
 	p->mmap_next = LX_MMAP_TOP;
 	p->cmdline_len = 0;
 	for (int i = 0; i < argc; i++) {

@@ -21,17 +21,24 @@ static bool range_ok(uint64_t start, uint64_t end)
 	       start % LX_PAGE == 0 && end % LX_PAGE == 0;
 }
 
-static void remove_at(struct lx_proc *p, unsigned i)
+/* The region table is edited through (vs, n) so that lx_scan_elf can lay
+ * out an image's regions in a table of its own, exactly as here. */
+static void remove_in(struct lx_vma *vs, unsigned *n, unsigned i)
 {
-	memmove(&p->vmas[i], &p->vmas[i + 1], (p->nvmas - i - 1) * sizeof(p->vmas[0]));
-	p->nvmas--;
+	memmove(&vs[i], &vs[i + 1], (*n - i - 1) * sizeof(vs[0]));
+	(*n)--;
+}
+
+static void insert_in(struct lx_vma *vs, unsigned *n, unsigned i, const struct lx_vma *v)
+{
+	memmove(&vs[i + 1], &vs[i], (*n - i) * sizeof(vs[0]));
+	vs[i] = *v;
+	(*n)++;
 }
 
 static void insert_at(struct lx_proc *p, unsigned i, const struct lx_vma *v)
 {
-	memmove(&p->vmas[i + 1], &p->vmas[i], (p->nvmas - i) * sizeof(p->vmas[0]));
-	p->vmas[i] = *v;
-	p->nvmas++;
+	insert_in(p->vmas, &p->nvmas, i, v);
 }
 
 /* Move v's start to s (inside it), keeping its file view in place. */
@@ -41,28 +48,28 @@ static void trim_front(struct lx_vma *v, uint64_t s)
 	v->start = s;
 }
 
-int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end)
+static int unmap_in(struct lx_vma *vs, unsigned *n, uint64_t start, uint64_t end)
 {
 	if (!range_ok(start, end))
 		return -LX_EINVAL;
-	for (unsigned i = 0; i < p->nvmas;) {
-		struct lx_vma *v = &p->vmas[i];
+	for (unsigned i = 0; i < *n;) {
+		struct lx_vma *v = &vs[i];
 		if (v->end <= start || v->start >= end) {
 			i++;
 			continue;
 		}
 		if (v->start >= start && v->end <= end) {
-			remove_at(p, i);
+			remove_in(vs, n, i);
 			continue;
 		}
 		if (v->start < start && v->end > end) {
 			/* A hole in the middle: the right part becomes a new region. */
-			if (p->nvmas >= LX_MAX_VMAS)
+			if (*n >= LX_MAX_VMAS)
 				return -LX_ENOMEM;
 			struct lx_vma right = *v;
 			trim_front(&right, end);
 			v->end = start;
-			insert_at(p, i + 1, &right);
+			insert_in(vs, n, i + 1, &right);
 			return 0;
 		}
 		if (v->start < start)
@@ -74,36 +81,46 @@ int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end)
 	return 0;
 }
 
+int lx_vma_unmap(struct lx_proc *p, uint64_t start, uint64_t end)
+{
+	return unmap_in(p->vmas, &p->nvmas, start, end);
+}
+
 /* Neighbouring anonymous regions with the same protection become one, so
  * brk growth and mprotect back and forth do not fill the table. */
-static void coalesce(struct lx_proc *p)
+static void coalesce_in(struct lx_vma *vs, unsigned *n)
 {
-	for (unsigned i = 0; i + 1 < p->nvmas;) {
-		struct lx_vma *a = &p->vmas[i], *b = &p->vmas[i + 1];
+	for (unsigned i = 0; i + 1 < *n;) {
+		struct lx_vma *a = &vs[i], *b = &vs[i + 1];
 		if (a->end == b->start && !a->file && !b->file && a->prot == b->prot &&
 		    a->flags == b->flags) {
 			a->end = b->end;
-			remove_at(p, i + 1);
+			remove_in(vs, n, i + 1);
 		} else {
 			i++;
 		}
 	}
 }
 
-int lx_vma_map(struct lx_proc *p, const struct lx_vma *v)
+int lx_vmas_map(struct lx_vma *vs, unsigned *n, const struct lx_vma *v)
 {
 	if (!range_ok(v->start, v->end))
 		return -LX_EINVAL;
 	/* Unmapping splits at most one region, the insert adds one. */
-	if (p->nvmas + 2 > LX_MAX_VMAS)
+	if (*n + 2 > LX_MAX_VMAS)
 		return -LX_ENOMEM;
-	lx_vma_unmap(p, v->start, v->end);
+	unmap_in(vs, n, v->start, v->end);
 	unsigned i = 0;
-	while (i < p->nvmas && p->vmas[i].start < v->start)
+	while (i < *n && vs[i].start < v->start)
 		i++;
-	insert_at(p, i, v);
-	coalesce(p);
+	insert_in(vs, n, i, v);
+	coalesce_in(vs, n);
 	return 0;
+}
+
+int lx_vma_map(struct lx_proc *p, const struct lx_vma *v)
+{
+	return lx_vmas_map(p->vmas, &p->nvmas, v);
 }
 
 int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[LX_PAGE])
@@ -111,7 +128,7 @@ int lx_page_fill(const struct lx_proc *p, uint64_t va, bool write, uint8_t page[
 	const struct lx_vma *v = lx_vma_find(p, va);
 	if (!v || va % LX_PAGE)
 		return -1;
-	if (write ? !(v->prot & LX_PROT_WRITE) : !(v->prot & (LX_PROT_READ | LX_PROT_EXEC)))
+	if (!lx_prot_allows(v->prot, write))
 		return -1;
 	memset(page, 0, LX_PAGE);
 	if (v->file) {
@@ -433,7 +450,7 @@ void lx_sys_mprotect(struct lx_proc *p, const uint64_t a[6], struct lx_action *a
 			k++;
 		insert_at(p, k, &pieces[i]);
 	}
-	coalesce(p);
+	coalesce_in(p->vmas, &p->nvmas);
 	act->ret = 0;
 	act->kind = LX_ACT_PROTECT;
 	act->addr = start;

@@ -488,8 +488,7 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 		/* Present: the region's protection may have changed
 		 * (mprotect), a write to a shared frame copies it first, and
 		 * a page fork gave is mapped at its first touch. */
-		int need = write ? LX_PROT_WRITE : LX_PROT_READ | LX_PROT_EXEC;
-		if (!v || !((int)v->prot & need))
+		if (!v || !lx_prot_allows(v->prot, write))
 			return NULL;
 		if (write && frames[pg->frame].refs > 1 && !page_unshare(s, pg))
 			return NULL;
@@ -1270,14 +1269,14 @@ static bool vm_fault(unsigned i, const uint64_t mr[4])
 	/* MR0 ip, MR1 address, MR2 instruction fetch, MR3 the arch's code. */
 	uint64_t addr = mr[1];
 	bool write = lxa_fault_write(mr);
-	int need = mr[2] ? LX_PROT_EXEC : write ? LX_PROT_WRITE : LX_PROT_READ;
 	const struct lx_vma *v = addr < LX_USER_TOP ? lx_vma_find(p, addr) : NULL;
+	bool allowed = v && (mr[2] ? v->prot & LX_PROT_EXEC : lx_prot_allows(v->prot, write));
 	/* The same address faulting again and again, with no call between:
 	 * mapping it did not help.  (Counted per process: children that
 	 * fork gave the same pages fault at the same addresses in turn.) */
 	s->repeat = addr == s->last_fault ? s->repeat + 1 : 0;
 	s->last_fault = addr;
-	if (!v || !((int)v->prot & need) || s->repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
+	if (!allowed || s->repeat > 2 || !page_in(s, LX_PAGE_DOWN(addr), write)) {
 		/* No room for a page outside the commitments (a stack, program
 		 * text): SIGSEGV, as Linux's stack that cannot grow. */
 		const char *why = s->out_of_memory ? "out of memory"
