@@ -184,6 +184,7 @@ else
 	same "mmap/munmap 200 x 256 KiB: memory given back is used again (= host)" "$HOST_OUT" "$HOST_STATUS"
 	linux_ptables_checks
 	linux_protread_checks
+	linux_roread_checks
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60

@@ -15,15 +15,23 @@
  *     Frames, one at a time as processes touch pages, each mapped in the
  *       server at FRAME_WINDOW + 4 KiB * its index, and through a copy of its
  *       capability in each process with a page on it (several after fork:
- *       copy on write); the last page to go puts it on the free list
+ *       copy on write); the last page to go puts it on the free list.  One
+ *       of them, all zeros, is every page of a region outside the
+ *       commitments that was read before it was written (Linux's zero page)
  *     the server's tables for FRAME_WINDOW
  *
  * Pages are made on first touch: a VM fault, or the translation layer
  * copying in or out.  What processes may hold is the commit charge
  * (lx_over_commit): a page of a committed region (writable, not a stack)
  * was promised when it was mapped and is always there on its touch; other
- * pages (program text, stacks) are taken while the budget has room besides
- * the promises.  Every syscall arrives as an UnknownSyscall fault message;
+ * pages (program text, read-only data, stacks) are taken while the budget
+ * has room besides the promises.  A clean page among those (never written
+ * since it was filled from its region: text, read-only data, zeros) can be
+ * made again from its region, so when room runs out such pages are
+ * dropped, in a clock hand's order, and fault in again at their next
+ * touch; only a page written outside the commitments (a stack's) can find
+ * no room, and its process gets SIGSEGV, as Linux's stack that cannot
+ * grow.  Every syscall arrives as an UnknownSyscall fault message;
  * lx_syscall (lx_*.c, host-tested and fuzzed) turns it into an action that
  * this file carries out with KOZO invocations. */
 #include "kozo_alloc.h"
@@ -79,8 +87,10 @@ struct page {
 	uint16_t owner;       /* process index + 1; 0: free */
 	uint8_t prot;         /* as mapped in the owner; 0: not mapped there */
 	uint8_t nc;           /* counted outside the commitments */
+	uint8_t clean;        /* holds what its region gives (reclaim can drop it) */
 	uint32_t hnext;       /* hash chain: index + 1 */
 	uint32_t next;        /* the owner's list, or the free list: index + 1 */
+	uint32_t prev;        /* the owner's list: index + 1; 0: the first */
 };
 
 /* One process's KOZO side; world.procs[i] is its Linux side. */
@@ -121,6 +131,10 @@ static struct {
 	uint32_t free_pages;    /* free page entries: a list, index + 1 */
 	unsigned in_use;        /* frames processes hold */
 	unsigned nc;            /* pages outside the commitments */
+	unsigned nc_clean;      /* of those, clean ones (reclaim can drop them) */
+	unsigned npages;        /* page entries in use: no more than the budget */
+	uint32_t zero;          /* the zero frame */
+	uint32_t hand;          /* reclaim's clock hand: a page index */
 	uint64_t budget;        /* pages processes and /tmp may hold together */
 } pm;
 static struct frame frames[MAX_FRAMES];
@@ -291,11 +305,18 @@ static uint8_t *frame_win(uint32_t k)
 	return (uint8_t *)(FRAME_WINDOW + (uint64_t)k * LX_PAGE);
 }
 
+static bool reclaim_one(void);
+
 /* A frame off the free list, or a new one, with one reference; -1 when
- * the budget is spent. */
+ * the budget is spent.  With none left, clean pages go (reclaim_one)
+ * until one frees its frame: the promises and the written pages outside
+ * them fit the budget (nc_room, commit_room), so only clean pages can be
+ * in the way. */
 static int64_t frame_get(void)
 {
 	uint32_t k;
+	while (!pm.free && (pm.nframes >= pm.budget || pm.nframes >= MAX_FRAMES) && reclaim_one())
+		;
 	if (pm.free) {
 		k = pm.free - 1;
 		pm.free = frames[k].next;
@@ -358,11 +379,51 @@ static bool nc_room(unsigned n)
 	return promised + pm.nc + tmp_pages() + n <= pm.budget;
 }
 
-/* lx_host.commit_room: what all commitments together may be, in bytes. */
+/* nc_room(n), dropping clean pages (of any process) while it is not. */
+static bool nc_make_room(unsigned n)
+{
+	while (!nc_room(n))
+		if (!reclaim_one())
+			return false;
+	return true;
+}
+
+/* Room for n more page entries: no more than the budget's pages (each
+ * takes a capability slot, and zero pages take no frame), dropping clean
+ * pages while there is not.  The promises and the written pages outside
+ * them fit (nc_room), so only clean pages can be in the way. */
+static bool entry_room(unsigned n)
+{
+	while (pm.npages + n > pm.budget)
+		if (!reclaim_one())
+			return false;
+	return true;
+}
+
+/* lx_host.commit_room: what all commitments together may be, in bytes.
+ * Clean pages do not count: reclaim gives their room back when needed. */
 static uint64_t commit_room(void *ctx)
 {
-	uint64_t taken = pm.nc + tmp_pages() + MARGIN_PAGES;
+	uint64_t taken = (pm.nc - pm.nc_clean) + tmp_pages() + MARGIN_PAGES;
 	return pm.budget > taken ? (pm.budget - taken) * LX_PAGE : 0;
+}
+
+/* Page pg's part in the counts of pages outside the commitments: d is +1
+ * (counted) or -1 (before its nc or clean changes, or it goes). */
+static void page_count(const struct page *pg, int d)
+{
+	pm.nc += (unsigned)(d * pg->nc);
+	pm.nc_clean += (unsigned)(d * (pg->nc && pg->clean));
+}
+
+/* Page pg is about to be written (or mapped writable): no longer clean. */
+static void page_dirty(struct page *pg)
+{
+	if (!pg->clean)
+		return;
+	page_count(pg, -1);
+	pg->clean = 0;
+	page_count(pg, +1);
 }
 
 static unsigned rights_of(int prot)
@@ -392,6 +453,8 @@ static int map_in_process(struct sproc *s, struct page *pg, int prot)
 	}
 	if (!err)
 		err = ensure_tables(s, pg->va);
+	if (!err && prot & LX_PROT_WRITE)
+		page_dirty(pg);
 	if (!err)
 		err = kozo_frame_map(pg->copy, s->vspace, pg->va, rights_of(prot), prot & LX_PROT_EXEC);
 	if (!err)
@@ -399,8 +462,8 @@ static int map_in_process(struct sproc *s, struct page *pg, int prot)
 	return err;
 }
 
-/* Page pg of s goes: its capability copy (deleting it unmaps it), its
- * frame reference, its entry. */
+/* Page pg goes: its capability copy (deleting it unmaps it), its place
+ * in its owner's list and the hash, its frame reference, its entry. */
 static void page_release(struct page *pg)
 {
 	uint32_t k = (uint32_t)(pg - pages);
@@ -409,20 +472,46 @@ static void page_release(struct page *pg)
 	while (*link != k + 1)
 		link = &pages[*link - 1].hnext;
 	*link = pg->hnext;
-	pm.nc -= pg->nc;
+	if (pg->prev)
+		pages[pg->prev - 1].next = pg->next;
+	else
+		sp[pg->owner - 1].pages = pg->next;
+	if (pg->next)
+		pages[pg->next - 1].prev = pg->prev;
+	page_count(pg, -1);
+	pm.npages--;
 	frame_unref(pg->frame);
 	*pg = (struct page){ .next = pm.free_pages };
 	pm.free_pages = k + 1;
 }
 
-/* A new page of s at va on frame k (a reference the caller gives it);
- * nc: outside the commitments (needs room besides them).  Not mapped yet.
- * NULL when there is no room (s->no_room) or no entry. */
-static struct page *page_add(struct sproc *s, uint64_t va, uint32_t k, bool nc)
+/* Drop the next clean page outside the commitments the clock hand meets
+ * (its process faults it in again from its region at the next touch);
+ * false when there is none.  A page entry freed here is the next one
+ * taken, behind the hand: a page just made is the last to go. */
+static bool reclaim_one(void)
 {
-	if ((nc && !nc_room(1)) || !pm.free_pages) {
+	for (unsigned n = 0; pm.nc_clean && n < MAX_PAGES; n++) {
+		struct page *pg = &pages[pm.hand];
+		pm.hand = (pm.hand + 1) % MAX_PAGES;
+		if (pg->owner && pg->nc && pg->clean) {
+			page_release(pg);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A new page of s at va on frame k (a reference the caller gives it);
+ * nc: outside the commitments (needs room besides them, which the caller
+ * made); clean: the frame holds what the region gives.  Not mapped yet.
+ * NULL when there is no room (s->no_room) or no entry. */
+static struct page *page_add(struct sproc *s, uint64_t va, uint32_t k, bool nc, bool clean)
+{
+	bool no_entry = !pm.free_pages || pm.npages >= pm.budget;
+	if ((nc && !nc_room(1)) || no_entry) {
 		s->no_room |= nc;
-		s->out_of_memory |= !pm.free_pages;
+		s->out_of_memory |= no_entry;
 		frame_unref(k);
 		return NULL;
 	}
@@ -430,28 +519,52 @@ static struct page *page_add(struct sproc *s, uint64_t va, uint32_t k, bool nc)
 	pm.free_pages = pages[i].next;
 	unsigned owner = index_of(s) + 1;
 	pages[i] = (struct page){ .va = va, .frame = k, .owner = (uint16_t)owner, .nc = nc,
-				  .hnext = page_hash[hash_of(owner, va)], .next = s->pages };
+				  .clean = clean, .hnext = page_hash[hash_of(owner, va)],
+				  .next = s->pages };
 	page_hash[hash_of(owner, va)] = i + 1;
+	if (s->pages)
+		pages[s->pages - 1].prev = i + 1;
 	s->pages = i + 1;
-	pm.nc += nc;
+	page_count(&pages[i], +1);
+	pm.npages++;
 	return &pages[i];
 }
 
-/* A new page at va holding `fill`, mapped with prot; NULL when there is
- * no room (s->no_room) or memory or slots ran out (s->out_of_memory). */
-static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot, bool nc)
+static bool all_zero(const uint8_t *page)
 {
-	if (nc && !nc_room(1)) {
+	const uint64_t *w = (const uint64_t *)page;
+	for (unsigned i = 0; i < LX_PAGE / 8; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+/* A new page at va holding `fill`, mapped with prot (write: for a write); NULL when there is
+ * no room (s->no_room) or memory or slots ran out (s->out_of_memory). */
+static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot, bool nc,
+			      bool write)
+{
+	if (nc && !nc_make_room(1)) {
 		s->no_room = true;
 		return NULL;
 	}
-	int64_t k = frame_get();
-	if (k < 0) {
+	if (!entry_room(1)) {
 		s->out_of_memory = true;
 		return NULL;
 	}
-	memcpy(frame_win((uint32_t)k), fill, LX_PAGE);
-	struct page *pg = page_add(s, va, (uint32_t)k, nc);
+	int64_t k;
+	if (nc && !write && all_zero(fill)) {
+		/* Read before it was written: the zero frame, read-only
+		 * while shared (a write copies it, page_in). */
+		k = pm.zero;
+		frames[k].refs++;
+	} else if ((k = frame_get()) >= 0) {
+		memcpy(frame_win((uint32_t)k), fill, LX_PAGE);
+	} else {
+		s->out_of_memory = true;
+		return NULL;
+	}
+	struct page *pg = page_add(s, va, (uint32_t)k, nc, true);
 	if (pg && map_in_process(s, pg, prot)) {
 		s->out_of_memory = true;
 		return NULL;
@@ -463,6 +576,7 @@ static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill,
  * the same bytes. */
 static bool page_unshare(struct sproc *s, struct page *pg)
 {
+	page_dirty(pg);  /* written next; and frame_get's reclaim leaves it */
 	int64_t k = frame_get();
 	if (k < 0) {
 		s->out_of_memory = true;
@@ -502,22 +616,18 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 	int prot = lx_page_fill(p, va, write, fill);
 	if (prot < 0)
 		return NULL;
-	return page_make(s, va, fill, prot, !lx_vma_committed(v));
+	return page_make(s, va, fill, prot, !lx_vma_committed(v), write);
 }
 
 /* Drop every page of s in [start, start + len) (to the end of the
  * address space when len is 0). */
 static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
 {
-	uint32_t *link = &s->pages;
-	while (*link) {
-		struct page *pg = &pages[*link - 1];
-		if (pg->va >= start && (!len || pg->va - start < len)) {
-			*link = pg->next;
+	for (uint32_t k = s->pages, next; k; k = next) {
+		struct page *pg = &pages[k - 1];
+		next = pg->next;
+		if (pg->va >= start && (!len || pg->va - start < len))
 			page_release(pg);
-		} else {
-			link = &pg->next;
-		}
 	}
 }
 
@@ -534,10 +644,9 @@ static void protect_pages(struct sproc *s, uint64_t start, uint64_t len, int pro
 		if (pg->prot)
 			map_in_process(s, pg, prot);
 		const struct lx_vma *v = lx_vma_find(p, pg->va);
-		uint8_t nc = v && !lx_vma_committed(v);
-		pm.nc += nc;
-		pm.nc -= pg->nc;
-		pg->nc = nc;
+		page_count(pg, -1);
+		pg->nc = v && !lx_vma_committed(v);
+		page_count(pg, +1);
 	}
 }
 
@@ -554,6 +663,8 @@ static int mem_copy(struct sproc *s, uint64_t addr, uint8_t *buf, size_t n, bool
 		if (!pg)
 			return -LX_EFAULT;
 		uint8_t *w = frame_win(pg->frame) + off;
+		if (write)
+			page_dirty(pg);
 		if (write)
 			memcpy(w, buf, k);
 		else
@@ -639,7 +750,7 @@ static void *tmp_alloc(void *ctx)
 	/* A new page: the budget's slots are shared with the processes'
 	 * pages, so not one their commitments need. */
 	uint64_t va = TMP_WINDOW + tmp.next * LX_PAGE, obj;
-	if (!nc_room(1) || window_tables(tmp.ut, va))
+	if (!nc_make_room(1) || window_tables(tmp.ut, va))
 		return NULL;
 	if (lxs_retype(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
 	    kozo_frame_map(obj, LXS_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
@@ -812,6 +923,17 @@ static bool mem_setup(void)
 	pm.budget = pages < slots ? pages : slots;
 	if (pm.budget > MAX_FRAMES)
 		pm.budget = MAX_FRAMES;
+	/* The zero frame: the pool's reference keeps it; it is one page of
+	 * the budget, not a page in use. */
+	int64_t zero = frame_get();
+	if (zero < 0) {
+		printf("linux: no frame for the zero page\n");
+		return false;
+	}
+	memset(frame_win((uint32_t)zero), 0, LX_PAGE);
+	pm.zero = (uint32_t)zero;
+	pm.budget--;
+	pm.in_use--;
 	if (DEBUG_LX)
 		printf("linux: pool 2^%u, budget %lu pages\n", pm.bits, pm.budget);
 	return true;
@@ -952,8 +1074,11 @@ static bool load(const char *path, int argc, char **argv)
 /* fork: copy on write.  The child gets a page for every present page of
  * the parent, on the same frame (mapped at its first touch); writable
  * ones become read-only in both, and the first write copies (page_in).
- * Its committed pages were promised by the layer's fork; the others need
- * room.  Its registers are the parent's with 0 for the call. */
+ * Its committed pages were promised by the layer's fork; room for its
+ * written pages outside them is made first (reclaim drops clean pages,
+ * not while the parent's list is walked).  A clean page it shares while
+ * there is room besides; else it makes it again from its region at its
+ * touch.  Its registers are the parent's with 0 for the call. */
 static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 {
 	struct sproc *cs = &sp[ci];
@@ -962,13 +1087,26 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 	if (!make_vspace(cs))
 		return false;
 	cs->granted = lx_space_tables(parent, NULL, 0, NULL, 0);  /* as space_room found */
+	unsigned nc = 0, all = 0;
+	for (uint32_t k = ps->pages; k; k = pages[k - 1].next) {
+		const struct lx_vma *v = lx_vma_find(parent, pages[k - 1].va);
+		all += v && !pages[k - 1].clean;
+		nc += v && !pages[k - 1].clean && !lx_vma_committed(v);
+	}
+	if (!nc_make_room(nc) || !entry_room(all))
+		return false;
 	for (uint32_t k = ps->pages; k; k = pages[k - 1].next) {
 		struct page *pg = &pages[k - 1];
 		const struct lx_vma *v = lx_vma_find(parent, pg->va);
 		if (!v)
 			continue;
+		bool outside = !lx_vma_committed(v);
+		if (pg->clean && ((outside && !nc_room(1 + nc)) || pm.npages + all >= pm.budget))
+			continue;  /* room kept for the written pages still to come */
+		nc -= outside && !pg->clean;
+		all -= !pg->clean;
 		frames[pg->frame].refs++;
-		if (!page_add(cs, pg->va, pg->frame, !lx_vma_committed(v)))
+		if (!page_add(cs, pg->va, pg->frame, outside, pg->clean))
 			return false;
 		/* Shared now: the parent's writable mapping becomes read-only. */
 		if (pg->prot & LX_PROT_WRITE && map_in_process(ps, pg, pg->prot))
