@@ -125,8 +125,6 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	uint64_t lo = ~0ull, hi = 0, phdr_addr = 0, commit = 0;
 	bool entry_ok = false;
 	unsigned loads = 0;
-	/* the regions lx_load_elf and lx_build_stack make, for their tables */
-	struct lx_range r[MAX_PHNUM + 2];
 	for (uint64_t i = 0; i < phnum; i++) {
 		struct phdr h;
 		read_phdr(elf + phoff + i * PHDR_SIZE, &h);
@@ -137,8 +135,7 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 		const char *bad = check_load(&h, size);
 		if (bad)
 			return refuse(why, bad);
-		r[loads++] = (struct lx_range){ LX_PAGE_DOWN(h.vaddr),
-						LX_PAGE_DOWN(h.vaddr + h.memsz + LX_PAGE - 1) };
+		loads++;
 		if (h.vaddr < lo)
 			lo = h.vaddr;
 		if (h.vaddr + h.memsz > hi)
@@ -161,7 +158,8 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 		return refuse(why, "the program lies where the heap and mappings go");
 	/* Lay the regions out as lx_load_elf and lx_build_stack will, in a
 	 * table of their own: an execve that passed this scan must not find
-	 * the process's table full past its point of no return. */
+	 * the process's table full past its point of no return, and their
+	 * page tables are what space_room is asked for. */
 	struct lx_vma sim[LX_MAX_VMAS], st[2];
 	unsigned nsim = 0, nst = stack_vmas(st);
 	bool full = map_segments(sim, &nsim, elf, phoff, phnum) != 0;
@@ -175,9 +173,10 @@ static int scan_elf(const uint8_t *elf, size_t size, struct lx_image *img, const
 	img->phent = PHDR_SIZE;
 	img->base_end = hi;
 	img->commit = commit;
-	for (unsigned i = 0; i < nst; i++)
-		r[loads++] = (struct lx_range){ st[i].start, st[i].end };
-	img->tables = lx_space_tables(NULL, r, loads, NULL, 0);
+	struct lx_range r[LX_MAX_VMAS];
+	for (unsigned i = 0; i < nsim; i++)
+		r[i] = (struct lx_range){ sim[i].start, sim[i].end };
+	img->tables = lx_space_tables(NULL, r, nsim, NULL, 0);
 	return 0;
 }
 
