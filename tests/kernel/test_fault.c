@@ -29,6 +29,16 @@ static void fault_setup(struct host_kernel *h, struct fault_setup *f)
 	f->faulter->ctx.regs[ARCH_REG_FLAGS] = 0x246;
 }
 
+/* fault_setup with a faulter of the Linux personality: its every system
+ * call is an UnknownSyscall fault. */
+static void linux_fault_setup(struct host_kernel *h, struct fault_setup *f)
+{
+	fault_setup(h, f);
+	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX };
+	CHECK_ERR("set_personality", kt_invoke(h, f->faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
+		  KOZO_OK);
+}
+
 void test_fault_unknown_syscall(void)
 {
 	struct host_kernel h;
@@ -68,10 +78,7 @@ void test_fault_linux_personality(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	struct fault_setup f;
-	fault_setup(&h, &f);
-	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX };
-	CHECK_ERR("set_personality", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
-		  KOZO_OK);
+	linux_fault_setup(&h, &f);
 	KT_SYS(&h, f.faulter, KOZO_SYS_YIELD, 0, 0, NULL, NULL);
 	CHECK_EQ("native_number_is_a_fault", f.handler->ctx.regs[ARCH_REG_MR0], KOZO_SYS_YIELD);
 	CHECK_EQ("label", kozo_msginfo_label(f.handler->ctx.regs[ARCH_REG_INFO]), KOZO_FAULT_UNKNOWN_SYSCALL);
@@ -94,10 +101,7 @@ void test_fault_fastpath(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	struct fault_setup f;
-	fault_setup(&h, &f);
-	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX };
-	CHECK_ERR("set_personality", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
-		  KOZO_OK);
+	linux_fault_setup(&h, &f);
 	/* A thread of priority 50 and Init wait too, so nothing but the two
 	 * can run. */
 	word_t park = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
@@ -169,11 +173,9 @@ void test_fault_fastpath_declines(void)
 	if (!kt_boot(&h))
 		return kt_end(&h);
 	struct fault_setup f;
-	fault_setup(&h, &f);
+	linux_fault_setup(&h, &f);
 	word_t park = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
-	const word_t linux_p[1] = { KOZO_PERSONALITY_LINUX }, p200[1] = { 200 };
-	CHECK_ERR("set_personality", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PERSONALITY, linux_p, 1, NULL, 0),
-		  KOZO_OK);
+	const word_t p200[1] = { 200 };
 	CHECK_ERR("raise_faulter", kt_invoke(&h, f.faulter_slot, KOZO_TCB_SET_PRIORITY, p200, 1, NULL, 0),
 		  KOZO_OK);
 	KT_SYS(&h, h.init, KOZO_SYS_RECV, park, 0, NULL, NULL);
