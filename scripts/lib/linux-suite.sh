@@ -111,6 +111,21 @@ linux_roread_checks() {
 		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
 
+# The page cache (issue 16): a file read through a read-only mapping, then
+# by a second program (fork and execve: nothing shared by fork) that does
+# the same.  The second must take next to nothing of the free memory (the
+# first's frames are shared) and read the same bytes.  Before, every
+# process copied the file's pages again (1,944 KiB each for busybox).
+linux_pcache_checks() {
+	run_cmd "linux /bin/pcache /bin/busybox" 120
+	local first second s1 s2
+	read -r first s1 < <(sed -n 's/^pcache: the first program: \([0-9]*\) KiB, sum \([0-9a-f]*\)$/\1 \2/p' <<<"$OUT")
+	read -r second s2 < <(sed -n 's/^pcache: the second program: \([0-9-]*\) KiB, sum \([0-9a-f]*\)$/\1 \2/p' <<<"$OUT")
+	check "page cache: a second program reading busybox mapped read-only shares the first's pages ($first KiB, then $second KiB), same bytes" \
+		test -n "$first" -a -n "$second" -a "${first:-0}" -ge 1024 -a "${second:--1}" -ge 0 -a \
+		"$((${second:-0} * 8))" -lt "${first:-0}" -a "$s1" = "$s2" -a "$(status_of)" = 0
+}
+
 # Page tables come out of the server's memory as pages do (issue 16; a red
 # team found processes killed at a first touch once other processes' page
 # tables had used it up): 24 children map a page every 512 GiB (three

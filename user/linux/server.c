@@ -70,12 +70,19 @@
 extern const uint8_t linux_archive_start[], linux_archive_end[];
 
 /* A pool Frame: mapped in the server at FRAME_WINDOW + 4 KiB * its index,
- * held by `refs` pages (0: on the free list). */
+ * held by `refs` pages (0: on the free list).  A frame that clean pages
+ * filled from a file hold is in the page cache under its bytes' place in
+ * the archive (src, len: the rest of the page is zeros), so that another
+ * process's page of the same bytes shares it. */
 struct frame {
 	uint32_t cap;         /* slot */
 	uint32_t refs;
 	uint32_t next;        /* the free list: index + 1 */
+	uint32_t cnext;       /* the page cache's chain: index + 1 */
+	uint32_t len;         /* bytes of src (cached: src not NULL) */
+	const uint8_t *src;
 };
+#define CACHE_HASH 4096
 
 /* A page of process owner - 1 at va: a reference to a frame, shared
  * after fork until one side writes (copy on write), and a capability copy
@@ -138,6 +145,7 @@ static struct {
 	uint64_t budget;        /* pages processes and /tmp may hold together */
 } pm;
 static struct frame frames[MAX_FRAMES];
+static uint32_t cache_hash[CACHE_HASH];  /* the page cache: frame index + 1 */
 static struct page pages[MAX_PAGES];
 static uint32_t page_hash[PAGE_HASH];
 
@@ -307,6 +315,46 @@ static uint8_t *frame_win(uint32_t k)
 
 static bool reclaim_one(void);
 
+/* ---- the page cache: frames of clean file pages, by their bytes ---- */
+
+static unsigned cache_of(const uint8_t *src, uint32_t len)
+{
+	return (unsigned)((((uint64_t)(uintptr_t)src >> 6) ^ len) * 0x9e3779b97f4a7c15ull >> 40) %
+	       CACHE_HASH;
+}
+
+/* The frame holding len bytes from src then zeros, or -1. */
+static int64_t cache_find(const uint8_t *src, uint32_t len)
+{
+	for (uint32_t k = cache_hash[cache_of(src, len)]; k; k = frames[k - 1].cnext)
+		if (frames[k - 1].src == src && frames[k - 1].len == len)
+			return k - 1;
+	return -1;
+}
+
+static void cache_add(uint32_t k, const uint8_t *src, uint32_t len)
+{
+	unsigned h = cache_of(src, len);
+	frames[k].src = src;
+	frames[k].len = len;
+	frames[k].cnext = cache_hash[h];
+	cache_hash[h] = k + 1;
+}
+
+/* Frame k leaves the cache (if there): it is freed, or a page on it is
+ * about to be written or mapped writable (page_dirty). */
+static void cache_drop(uint32_t k)
+{
+	if (!frames[k].src)
+		return;
+	uint32_t *link = &cache_hash[cache_of(frames[k].src, frames[k].len)];
+	while (*link != k + 1)
+		link = &frames[*link - 1].cnext;
+	*link = frames[k].cnext;
+	frames[k].src = NULL;
+	frames[k].cnext = 0;
+}
+
 /* A frame off the free list, or a new one, with one reference; -1 when
  * the budget is spent.  With none left, clean pages go (reclaim_one)
  * until one frees its frame: the promises and the written pages outside
@@ -347,6 +395,7 @@ static void frame_unref(uint32_t k)
 {
 	if (--frames[k].refs)
 		return;
+	cache_drop(k);
 	frames[k].next = pm.free;
 	pm.free = k + 1;
 	pm.in_use--;
@@ -416,9 +465,11 @@ static void page_count(const struct page *pg, int d)
 	pm.nc_clean += (unsigned)(d * (pg->nc && pg->clean));
 }
 
-/* Page pg is about to be written (or mapped writable): no longer clean. */
+/* Page pg is about to be written (or mapped writable): no longer clean,
+ * and its frame no longer what the cache says. */
 static void page_dirty(struct page *pg)
 {
+	cache_drop(pg->frame);
 	if (!pg->clean)
 		return;
 	page_count(pg, -1);
@@ -539,11 +590,22 @@ static bool all_zero(const uint8_t *page)
 	return true;
 }
 
-/* A new page at va holding `fill`, mapped with prot (write: for a write); NULL when there is
+/* A new page at va of region v holding `fill`, mapped with prot (write:
+ * for a write); NULL when there is
  * no room (s->no_room) or memory or slots ran out (s->out_of_memory). */
-static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill, int prot, bool nc,
-			      bool write)
+static struct page *page_make(struct sproc *s, const struct lx_vma *v, uint64_t va,
+			      const uint8_t *fill, int prot, bool write)
 {
+	bool nc = !lx_vma_committed(v);
+	/* A read of a file's page in a region that cannot be written: the
+	 * cache may have its bytes already (another process's text). */
+	const uint8_t *src = NULL;
+	uint32_t len = 0;
+	uint64_t off = va - v->start + v->file_skip;
+	if (!write && v->file && !(v->prot & LX_PROT_WRITE) && off < v->file_len) {
+		src = v->file + off;
+		len = v->file_len - off < LX_PAGE ? (uint32_t)(v->file_len - off) : LX_PAGE;
+	}
 	if (nc && !nc_make_room(1)) {
 		s->no_room = true;
 		return NULL;
@@ -558,8 +620,12 @@ static struct page *page_make(struct sproc *s, uint64_t va, const uint8_t *fill,
 		 * while shared (a write copies it, page_in). */
 		k = pm.zero;
 		frames[k].refs++;
+	} else if (src && (k = cache_find(src, len)) >= 0) {
+		frames[k].refs++;
 	} else if ((k = frame_get()) >= 0) {
 		memcpy(frame_win((uint32_t)k), fill, LX_PAGE);
+		if (src)
+			cache_add((uint32_t)k, src, len);
 	} else {
 		s->out_of_memory = true;
 		return NULL;
@@ -616,7 +682,7 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 	int prot = lx_page_fill(p, va, write, fill);
 	if (prot < 0)
 		return NULL;
-	return page_make(s, va, fill, prot, !lx_vma_committed(v), write);
+	return page_make(s, v, va, fill, prot, write);
 }
 
 /* Drop every page of s in [start, start + len) (to the end of the
@@ -948,6 +1014,7 @@ static void mem_release(void)
 	lxs_revoke(pm.ut);
 	memset(frames, 0, pm.nframes * sizeof(frames[0]));
 	memset(page_hash, 0, sizeof(page_hash));
+	memset(cache_hash, 0, sizeof(cache_hash));
 	uint64_t ut = pm.ut;
 	unsigned bits = pm.bits;
 	memset(&pm, 0, sizeof(pm));
