@@ -185,6 +185,7 @@ else
 	linux_ptables_checks
 	linux_protread_checks
 	linux_roread_checks
+	linux_memroom_checks
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60
