@@ -62,6 +62,10 @@
 /* Pages beyond the commitments (program text, stacks, the pages fork
  * copies) may use this much of the budget that mmap and brk leave. */
 #define MARGIN_PAGES 256
+/* Of the budget, what written pages outside the commitments (stacks) and
+ * /tmp always leave to clean pages (text, read-only data), so that a clean
+ * page dropped to make room can always come back. */
+#define CLEAN_RESERVE 64
 /* Capability slots kept for everything but pages: chunks, processes'
  * objects and tables, /tmp's tables, the server's own. */
 #define SLOT_RESERVE 4096
@@ -418,14 +422,30 @@ static struct page *page_find(struct sproc *s, uint64_t va)
 
 /* The pages processes hold or have been promised, and /tmp's, against
  * the budget: room for n more pages outside the commitments? */
-static bool nc_room(unsigned n)
+static uint64_t promised_pages(void)
 {
 	uint64_t promised = 0;
 	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
 		if (sp[i].live)
 			promised += lx_proc_commit(&world.procs[i]);
-	promised /= LX_PAGE;
-	return promised + pm.nc + tmp_pages() + n <= pm.budget;
+	return promised / LX_PAGE;
+}
+
+static bool nc_room(unsigned n)
+{
+	return promised_pages() + pm.nc + tmp_pages() + n <= pm.budget;
+}
+
+/* Room for n more written pages outside the commitments (a stack's, or
+ * /tmp's; written, they cannot be dropped): the promises, those pages and
+ * /tmp keep CLEAN_RESERVE pages of the budget for clean pages.  Without
+ * it a stack written past the room, or /tmp, took the room that dropped
+ * text needs to come back, and the promised memory's frames with it: a
+ * process touching memory mmap had granted was killed. */
+static bool written_room(unsigned n)
+{
+	return promised_pages() + (pm.nc - pm.nc_clean) + tmp_pages() + n + CLEAN_RESERVE <=
+	       pm.budget;
 }
 
 /* nc_room(n), dropping clean pages (of any process) while it is not. */
@@ -606,7 +626,7 @@ static struct page *page_make(struct sproc *s, const struct lx_vma *v, uint64_t 
 		src = v->file + off;
 		len = v->file_len - off < LX_PAGE ? (uint32_t)(v->file_len - off) : LX_PAGE;
 	}
-	if (nc && !nc_make_room(1)) {
+	if (nc && ((write && !written_room(1)) || !nc_make_room(1))) {
 		s->no_room = true;
 		return NULL;
 	}
@@ -670,6 +690,10 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 		 * a page fork gave is mapped at its first touch. */
 		if (!v || !lx_prot_allows(v->prot, write))
 			return NULL;
+		if (write && pg->nc && pg->clean && !written_room(1)) {
+			s->no_room = true;  /* a stack page read before, written now */
+			return NULL;
+		}
 		if (write && frames[pg->frame].refs > 1 && !page_unshare(s, pg))
 			return NULL;
 		if (map_in_process(s, pg, (int)v->prot)) {
@@ -816,7 +840,7 @@ static void *tmp_alloc(void *ctx)
 	/* A new page: the budget's slots are shared with the processes'
 	 * pages, so not one their commitments need. */
 	uint64_t va = TMP_WINDOW + tmp.next * LX_PAGE, obj;
-	if (!nc_make_room(1) || window_tables(tmp.ut, va))
+	if (!written_room(1) || !nc_make_room(1) || window_tables(tmp.ut, va))
 		return NULL;
 	if (lxs_retype(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
 	    kozo_frame_map(obj, LXS_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
@@ -1160,7 +1184,7 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 		all += v && !pages[k - 1].clean;
 		nc += v && !pages[k - 1].clean && !lx_vma_committed(v);
 	}
-	if (!nc_make_room(nc) || !entry_room(all))
+	if (!written_room(nc) || !nc_make_room(nc) || !entry_room(all))
 		return false;
 	for (uint32_t k = ps->pages; k; k = pages[k - 1].next) {
 		struct page *pg = &pages[k - 1];
