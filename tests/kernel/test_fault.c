@@ -398,11 +398,10 @@ static void twin_between(struct twin *w, const struct fault_scenario *s)
 {
 	struct host_kernel *h = &w->h;
 	struct tcb *me = w->f.handler;
-	const word_t zero[1] = { 0 }, same[1] = { s->handler_prio }, up[1] = { s->handler_prio };
+	const word_t zero[1] = { 0 }, same[1] = { s->handler_prio };
 	const word_t regs[2 + 3] = { 0, 3, 0x1111, 0x2222, 0x3333 }, native[1] = { KOZO_PERSONALITY_NATIVE };
 	const word_t del[2] = { w->f.badged, 64 }, del_tcb[2] = { w->f.faulter_slot, 64 };
 	word_t f = w->f.faulter_slot;
-	(void)up;
 	switch (s->between) {
 	case FS_SUSPEND: host_invoke(h, me, f, KOZO_TCB_SUSPEND, NULL, 0, NULL, 0, NULL, 0); break;
 	case FS_SUSPEND_RESUME:
