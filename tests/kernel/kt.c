@@ -1,5 +1,6 @@
 /* Shared fixtures of the kernel tests (see kt.h). */
 #include <stdio.h>
+#include <string.h>
 #include "kt.h"
 #include "invariants.h"
 
@@ -232,5 +233,59 @@ bool kt_cdt_consistent(const struct host_kernel *h, char *why, size_t why_size)
 	for (unsigned i = 0; i < TCB_SLOTS; i++)
 		if (!slot_links_ok(&h->init->slots[i], 10000 + i, why, why_size))
 			return false;
+	return true;
+}
+
+/* Is v a pointer into h's machine memory or its struct kernel?  Its
+ * offset (with bit 62 for the latter) goes to *off. */
+static bool kt_relocatable(const struct host_kernel *h, word_t v, word_t *off)
+{
+	word_t ram = (word_t)h->m->ram, k = (word_t)h->k;
+	if (v >= ram && v < ram + h->m->ram_size) {
+		*off = v - ram;
+		return true;
+	}
+	if (v >= k && v < k + sizeof(*h->k)) {
+		*off = (v - k) | (1ull << 62);
+		return true;
+	}
+	return false;
+}
+
+static bool kt_same_word(const struct host_kernel *a, const struct host_kernel *b, word_t x, word_t y)
+{
+	word_t ox, oy;
+	return x == y || (kt_relocatable(a, x, &ox) && kt_relocatable(b, y, &oy) && ox == oy);
+}
+
+bool kt_same_state(const struct host_kernel *a, const struct host_kernel *b, char *why, size_t why_size)
+{
+	if (a->m->ram_size != b->m->ram_size) {
+		snprintf(why, why_size, "memory sizes differ");
+		return false;
+	}
+	if (!kt_same_word(a, b, (word_t)a->k->current, (word_t)b->k->current)) {
+		snprintf(why, why_size, "thread %lu runs, not %lu",
+			 a->k->current ? (unsigned long)a->k->current->id : 0ul,
+			 b->k->current ? (unsigned long)b->k->current->id : 0ul);
+		return false;
+	}
+	for (unsigned p = 0; p < SCHED_PRIORITIES; p++)
+		if (!kt_same_word(a, b, (word_t)a->k->sched.head[p], (word_t)b->k->sched.head[p]) ||
+		    !kt_same_word(a, b, (word_t)a->k->sched.tail[p], (word_t)b->k->sched.tail[p])) {
+			snprintf(why, why_size, "run queue %u differs", p);
+			return false;
+		}
+	const word_t *ra = (const word_t *)a->m->ram, *rb = (const word_t *)b->m->ram;
+	for (size_t i = 0; i < a->m->ram_size / sizeof(word_t); i++)
+		if (!kt_same_word(a, b, ra[i], rb[i])) {
+			snprintf(why, why_size, "memory at %#zx: %#lx, not %#lx", i * sizeof(word_t),
+				 (unsigned long)ra[i], (unsigned long)rb[i]);
+			return false;
+		}
+	if (strcmp(a->m->console, b->m->console) != 0) {
+		snprintf(why, why_size, "console output differs");
+		return false;
+	}
 	return true;
 }

@@ -73,5 +73,10 @@ unsigned kt_children(const struct slot *s);
 /* Check every link of the tree around Init's CNode; why gets the first
  * inconsistency. */
 bool kt_cdt_consistent(const struct host_kernel *h, char *why, size_t why_size);
+/* Do two kernels booted alike hold the same state: the same memory
+ * (pointers compared as offsets into each machine), the same thread
+ * running, the same run queues and console output?  why gets the first
+ * difference. */
+bool kt_same_state(const struct host_kernel *a, const struct host_kernel *b, char *why, size_t why_size);
 
 #endif

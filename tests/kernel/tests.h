@@ -15,7 +15,7 @@
 	X(ipc_cap_transfer) X(ipc_unwrap) X(ipc_endpoint_deleted) X(ipc_server_deleted) \
 	X(ntfn_signal_wait) X(ntfn_blocking) X(ntfn_bound) X(ntfn_deleted) X(ntfn_unbadged_signal) \
 	X(fault_unknown_syscall) X(fault_linux_personality) X(fault_no_handler) X(fault_vm) \
-	X(fault_fastpath) X(fault_fastpath_declines) \
+	X(fault_fastpath) X(fault_fastpath_declines) X(fault_fastpath_as_general) \
 	X(iso_table_unmap_empties) X(iso_table_copy_refused) X(iso_vspace_deleted_under_table) \
 	X(iso_freed_table_as_frame) X(iso_tlb_table_unmap) X(iso_ipc_buffer_rights) \
 	X(iso_fault_not_stale) X(iso_debug_putchar_cap) \

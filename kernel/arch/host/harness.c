@@ -75,7 +75,7 @@ static void enter_boot(struct host_kernel *h, void *arg)
 static void enter_syscall(struct host_kernel *h, void *arg)
 {
 	(void)arg;
-	if (!fastpath_syscall(h->k))
+	if (h->general_only || !fastpath_syscall(h->k))
 		kernel_syscall(h->k);
 }
 

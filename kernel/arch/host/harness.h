@@ -61,6 +61,9 @@ struct host_kernel {
 	 * but made again at once, after on_preempt(h) (fuzz/ipc runs the
 	 * walker there), as the CPU would once the interrupt is handled. */
 	void (*on_preempt)(struct host_kernel *h);
+	/* Set: system calls skip the IPC fast path (fastpath_syscall) and
+	 * take the general one, so that a test can compare the two. */
+	bool general_only;
 };
 
 /* What a thread sees in its registers after a system call. */
