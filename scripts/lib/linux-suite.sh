@@ -126,6 +126,18 @@ linux_pcache_checks() {
 		"$((${second:-0} * 8))" -lt "${first:-0}" -a "$s1" = "$s2" -a "$(status_of)" = 0
 }
 
+# raise() in a program that is not process 1 (fork, then execve):
+# set_tid_address must give the caller's thread id, which musl keeps as
+# its own.  Before, it gave 1 to every program, so the new program's
+# raise(SIGUSR1) killed process 1, the parent (a red team of the page
+# cache found it).
+linux_tidraise_checks() {
+	run_cmd "linux /bin/tidraise" 60
+	check "raise() in an exec'd program signals itself, not process 1" \
+		test "$(prog_out)" = "$(printf 'tidraise: %s\n' 'the new program caught its own signal: yes' \
+			"the parent is still here; the new program's status 0")" -a "$(status_of)" = 0
+}
+
 # Written pages outside the commitments leave room for the clean pages the
 # server drops (issue 16; a red team found a child's stack pages, read
 # first, then written once the parent had taken every byte mmap promises,

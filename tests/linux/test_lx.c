@@ -321,7 +321,7 @@ static void test_startup_calls(void)
 	EQ(act.addr, 0x5000);
 	EQ(SYS(arch_prctl, LX_ARCH_SET_FS, 1ull << 63, 0, 0, 0, 0, NULL), -LX_EPERM);
 	EQ(SYS(arch_prctl, 0x3001, 0, 0, 0, 0, 0, NULL), -LX_EINVAL);
-	EQ(SYS(set_tid_address, SCRATCH, 0, 0, 0, 0, 0, NULL), 1);
+	EQ(SYS(set_tid_address, SCRATCH, 0, 0, 0, 0, 0, NULL), proc.pid);
 	EQ(SYS(set_robust_list, SCRATCH, 24, 0, 0, 0, 0, NULL), 0);
 	EQ(SYS(rseq, SCRATCH, 32, 0, 0, 0, 0, NULL), -LX_ENOSYS);
 	EQ(SYS(ioctl, 1, LX_TIOCGWINSZ, SCRATCH, 0, 0, 0, NULL), -LX_ENOTTY);
@@ -1533,6 +1533,12 @@ static void test_world(void)
 	lx_syscall(p, LX_NR_rt_sigaction, sarg, &act);
 	lx_syscall(p, LX_NR_fork, a, &act);
 	int child = act.child, cpid = (int)act.ret;
+	/* set_tid_address gives the caller's thread id (the libc's own for
+	 * raise), the child's pid: not 1 */
+	uint64_t tida[6] = { SCRATCH };
+	lx_syscall(&world.procs[child], LX_NR_set_tid_address, tida, &act);
+	EQ(act.ret, cpid);
+	EQ(cpid != 1, 1);
 	/* the child makes its own group, then a session */
 	uint64_t sp[6] = { 0, 0 };
 	lx_syscall(&world.procs[child], LX_NR_setpgid, sp, &act);

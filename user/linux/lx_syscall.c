@@ -372,7 +372,12 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 		act->status = (int)(a[0] & 0xff) << 8;
 		return 0;
 	case LX_NR_arch_prctl: return do_arch_prctl(p, a, act);
-	case LX_NR_set_tid_address: p->tid_address = a[0]; return 1;
+	case LX_NR_set_tid_address:
+		/* Linux gives the caller's thread id: musl keeps it as its own
+		 * (raise, pthread_kill), so 1 sent an exec'd program's raise()
+		 * to process 1. */
+		p->tid_address = a[0];
+		return p->pid;
 	case LX_NR_set_robust_list:
 		if (a[1] != 24)
 			return -LX_EINVAL;
