@@ -126,6 +126,22 @@ linux_pcache_checks() {
 		"$((${second:-0} * 8))" -lt "${first:-0}" -a "$s1" = "$s2" -a "$(status_of)" = 0
 }
 
+# The page cache against writes (a red team of 6484b9a): a cached frame
+# is shared by every read-only mapping of the same file bytes, so a page
+# written through mprotect, read(2), a private writable mapping, fork,
+# the program's own image or (aarch64) the signal trampoline's page must
+# not show anywhere else, nor in a later program; and the pool is whole.
+linux_pcattack_checks() {
+	local want=22
+	[ "$ARCH" = aarch64 ] && want=23  # the trampoline's page
+	run_cmd "linux /bin/pcattack /bin/busybox" 120
+	check "page cache: no write to a shared file page shows elsewhere ($want checks), exit 0" \
+		test "$(grep -c '^pcattack: .*: ok$' <<<"$OUT")" = "$want" -a \
+		"$(grep -c 'BAD' <<<"$OUT")" = 0 -a "$(status_of)" = 0
+	check "page cache: the server's pool is whole again" \
+		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
+}
+
 # raise() in a program that is not process 1 (fork, then execve):
 # set_tid_address must give the caller's thread id, which musl keeps as
 # its own.  Before, it gave 1 to every program, so the new program's

@@ -186,6 +186,7 @@ else
 	linux_protread_checks
 	linux_roread_checks
 	linux_pcache_checks
+	linux_pcattack_checks
 	linux_tidraise_checks
 	linux_memroom_checks
 
