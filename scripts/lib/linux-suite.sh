@@ -187,3 +187,15 @@ linux_ptables_checks() {
 		grep -qE '^ptables: [0-9]+ pages mapped, [1-9][0-9]* children refused a mapping$' <<<"$OUT"
 	check "page tables: the server's pool is whole again" test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
+
+# The memory, page-cache and thread-id checks both Linux suites run (x86_64
+# and aarch64), in this order.
+linux_memory_checks() {
+	linux_ptables_checks
+	linux_protread_checks
+	linux_roread_checks
+	linux_pcache_checks
+	linux_pcattack_checks
+	linux_tidraise_checks
+	linux_memroom_checks
+}

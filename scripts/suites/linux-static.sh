@@ -106,13 +106,7 @@ else
 	# Exhaustion stays inside the Linux server's budget (issue 13).
 	before=$(shell_free)
 	linux_eatmem_checks
-	linux_ptables_checks
-	linux_protread_checks
-	linux_roread_checks
-	linux_pcache_checks
-	linux_pcattack_checks
-	linux_tidraise_checks
-	linux_memroom_checks
+	linux_memory_checks
 	run_cmd "linux /bin/forkbomb" 120
 	check "a fork bomb: fork fails within the server's limits (EAGAIN or ENOMEM)" \
 		grep -qE '^forkbomb: fork failed after [0-9]+ children: (Resource temporarily unavailable|Cannot allocate memory)$' <<<"$OUT"

@@ -182,13 +182,7 @@ else
 	run_cmd "linux /bin/mmapchurn 256 200" 120
 	host /bin/mmapchurn "$P/mmapchurn" 256 200
 	same "mmap/munmap 200 x 256 KiB: memory given back is used again (= host)" "$HOST_OUT" "$HOST_STATUS"
-	linux_ptables_checks
-	linux_protread_checks
-	linux_roread_checks
-	linux_pcache_checks
-	linux_pcattack_checks
-	linux_tidraise_checks
-	linux_memroom_checks
+	linux_memory_checks
 
 	# ---- bad input ----
 	run_cmd "linux /bin/badcalls" 60
