@@ -363,9 +363,11 @@ static void op_registers(struct program *p, struct tcb *t, bool write)
 static void op_irq_cap(struct program *p, struct tcb *t)
 {
 	word_t root = KOZO_CAP_INIT_CNODE;
-	switch (next(p) % 4) {
+	switch (next(p) % 5) {
 	case 0: {
-		word_t mr[3] = { next(p) % 32, pick_cptr(p), pick_depth(p) };
+		/* (Line 31 stands for the kernel's timer line.) */
+		word_t line = next(p) % 32;
+		word_t mr[3] = { line == 31 ? KOZO_IRQ_TIMER : line, pick_cptr(p), pick_depth(p) };
 		word_t ctl = next(p) & 7 ? KOZO_CAP_IRQ_CONTROL : pick_cptr(p);
 		traced("irq-get", ctl, host_invoke(&p->h, t, ctl, KOZO_IRQ_CONTROL_GET, mr, 3, &root, 1, NULL, 0));
 		break;
@@ -380,6 +382,14 @@ static void op_irq_cap(struct program *p, struct tcb *t)
 		word_t handler = pick_cptr(p);
 		traced("irq-ack", handler, host_invoke(&p->h, t, handler, KOZO_IRQ_HANDLER_ACK, NULL, 0, NULL, 0,
 						       NULL, 0));
+		break;
+	}
+	case 4: {
+		/* A deadline near the host's cycle counter (its preemption
+		 * checks), so that the fuzzer's timer ticks reach it. */
+		word_t handler = pick_cptr(p), mr[1] = { next(p) & 3 ? p->h.m->preempt_checks + next(p) % 64 : 0 };
+		traced("irq-deadline", handler, host_invoke(&p->h, t, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, mr,
+							    next(p) & 7 ? 1 : 0, NULL, 0, NULL, 0));
 		break;
 	}
 	default: {

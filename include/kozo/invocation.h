@@ -29,6 +29,12 @@
  *   IRQ_CONTROL_GET   MR0 irq, MR1 index, MR2 depth; C0 destination CNode
  *   IRQ_HANDLER_ACK, IRQ_HANDLER_CLEAR
  *   IRQ_HANDLER_SET_NOTIFICATION C0 notification
+ *   IRQ_HANDLER_SET_DEADLINE MR0 deadline (timer line KOZO_IRQ_TIMER only):
+ *                     the line fires once, at the first timer tick at
+ *                     which the cycle counter (rdtsc, PMCCNTR_EL0: what
+ *                     user space reads) is at or past MR0; 0 disarms it;
+ *                     a later call replaces the deadline.  Other lines:
+ *                     ILLEGAL_OPERATION
  *   IOPORT_IN8/16/32  MR0 port -> reply MR0 value
  *   IOPORT_OUT8/16/32 MR0 port, MR1 value  (ports outside the capability's
  *                     range: RANGE; the kernel's own panic channel, COM2
@@ -104,7 +110,8 @@ enum kozo_invocation {
 	KOZO_DEBUG_STATS,
 	KOZO_DEBUG_FAULT,
 	KOZO_DEBUG_PREEMPTION,
-	KOZO_IOPORT_RANGE,   /* last: the labels before it keep their numbers */
+	KOZO_IOPORT_RANGE,
+	KOZO_IRQ_HANDLER_SET_DEADLINE, /* last: the labels before it keep their numbers */
 	KOZO_INVOCATION_COUNT
 };
 
@@ -112,6 +119,13 @@ enum kozo_invocation {
 #define KOZO_DEBUG_PREEMPT_MEASURE 2u
 
 #define KOZO_PRIORITY_MAX 255
+
+/* The kernel's timer as an interrupt line: IRQControl_Get hands out its
+ * one IRQHandler like any line's, and IRQHandler_SetDeadline arms it.  It
+ * is past every hardware line (the kernel takes at most 64).  Resolution:
+ * the kernel's tick, KOZO_TIMER_TICK_NS (also its preemption period). */
+#define KOZO_IRQ_TIMER 64
+#define KOZO_TIMER_TICK_NS 10000000ull
 
 /* CNODE_MINT's badge for an IOPort capability: ports first..last
  * (inclusive); bits 32-63 must be 0. */

@@ -1,7 +1,13 @@
 /* Interrupts as notification signals.  IRQControl hands out one IRQHandler
  * per line; the handler names the notification the line signals.  The port
  * masks a line when it fires and IRQHandler_Ack unmasks it, so a device is
- * never serviced twice for one interrupt. */
+ * never serviced twice for one interrupt.
+ *
+ * One more line, IRQ_TIMER, is the kernel's own: no device, a deadline
+ * instead (IRQHandler_SetDeadline), checked at every tick of the
+ * preemption timer.  It fires once per deadline, so it needs no mask: its
+ * "masked" is "no deadline".  This is how user space sleeps without
+ * spinning while it holds no timer device of its own. */
 #include "irq.h"
 #include "cnode.h"
 #include "invocation.h"
@@ -9,6 +15,8 @@
 #include "notification.h"
 #include <kozo/errors.h>
 #include <kozo/invocation.h>
+
+_Static_assert(IRQ_TIMER == KOZO_IRQ_TIMER, "the timer line's number is the ABI's");
 
 /* IRQControl_Get: line MR0, its handler capability into (MR1, MR2) of the
  * CNode of the first extra capability. */
@@ -25,7 +33,7 @@ static int decode_irq_control_get(const struct invocation *inv, struct irq_contr
 			      "irq control: %u message registers and %u capabilities, needs 3 and 1",
 			      inv->len, inv->extra_count);
 	a->irq = mr[0];
-	if (a->irq >= IRQ_COUNT || !arch_irq_valid(a->irq))
+	if (a->irq != IRQ_TIMER && (a->irq >= IRQ_COUNT || !arch_irq_valid(a->irq)))
 		return refuse(KOZO_ERR_RANGE, "irq control: no interrupt line %lu",
 			      (unsigned long)a->irq);
 	if (inv->k->irq_refs[a->irq])
@@ -63,6 +71,22 @@ int irq_control_invoke(struct invocation *inv)
 	return KOZO_OK;
 }
 
+/* A line stops signalling: the port masks a device's, the timer's loses
+ * its deadline. */
+static void line_mask(struct kernel *k, word_t irq)
+{
+	if (irq == IRQ_TIMER)
+		k->timer_deadline = 0;
+	else
+		arch_irq_mask(irq);
+}
+
+static void line_unmask(word_t irq)
+{
+	if (irq != IRQ_TIMER)
+		arch_irq_unmask(irq);
+}
+
 /* IRQHandler_SetNotification: the notification (first extra capability)
  * the line signals from now on. */
 static int decode_irq_handler_set_notification(const struct invocation *inv, struct slot **n)
@@ -83,7 +107,20 @@ static void perform_irq_handler_set_notification(struct kernel *k, word_t irq, s
 	slot_discard(k, &k->irq_ntfn[irq]);
 	cdt_insert(n, &k->irq_ntfn[irq], &n->cap);
 	cap_acquire(k, &n->cap);
-	arch_irq_unmask(irq);
+	line_unmask(irq);
+}
+
+/* IRQHandler_SetDeadline: MR0, on the timer line only. */
+static int decode_irq_handler_set_deadline(const struct invocation *inv, word_t irq, uint64_t *when)
+{
+	if (irq != IRQ_TIMER)
+		return refuse(KOZO_ERR_ILLEGAL_OPERATION,
+			      "irq handler: line %lu has no deadline (only the timer line, %u)",
+			      (unsigned long)irq, (unsigned)IRQ_TIMER);
+	if (inv->len < 1)
+		return refuse(KOZO_ERR_TRUNCATED_MESSAGE, "irq handler: no deadline");
+	*when = inv->mr[0];
+	return KOZO_OK;
 }
 
 int irq_handler_invoke(struct invocation *inv)
@@ -92,7 +129,7 @@ int irq_handler_invoke(struct invocation *inv)
 	word_t irq = cap_irq_number(&inv->slot->cap);
 	switch (inv->label) {
 	case KOZO_IRQ_HANDLER_ACK:
-		arch_irq_unmask(irq);
+		line_unmask(irq);
 		return KOZO_OK;
 	case KOZO_IRQ_HANDLER_SET_NOTIFICATION: {
 		struct slot *n;
@@ -103,9 +140,17 @@ int irq_handler_invoke(struct invocation *inv)
 		return KOZO_OK;
 	}
 	case KOZO_IRQ_HANDLER_CLEAR:
-		arch_irq_mask(irq);
+		line_mask(k, irq);
 		slot_discard(k, &k->irq_ntfn[irq]);
 		return KOZO_OK;
+	case KOZO_IRQ_HANDLER_SET_DEADLINE: {
+		uint64_t when;
+		int err = decode_irq_handler_set_deadline(inv, irq, &when);
+		if (err)
+			return err;
+		k->timer_deadline = when;
+		return KOZO_OK;
+	}
 	default:
 		return refuse(KOZO_ERR_ILLEGAL_OPERATION, "irq handler: no method %lu",
 			      (unsigned long)inv->label);
@@ -119,17 +164,33 @@ void irq_handler_release(struct kernel *k, word_t irq)
 #ifndef KOZO_FUZZ_PLANT_IRQ_RELEASE_BUG
 		/* (fuzz/ipc's self-check leaves this out: the line stays open
 		 * after its last handler is gone.) */
-		arch_irq_mask(irq);
+		line_mask(k, irq);
 		slot_discard(k, &k->irq_ntfn[irq]);
 #endif
 	}
 }
 
+static void line_signal(struct kernel *k, word_t irq)
+{
+	const struct cap *c = &k->irq_ntfn[irq].cap;
+	if (c->type == KOZO_OBJ_NOTIFICATION)
+		ntfn_signal(k, (struct notification *)c->obj, cap_badge(c));
+}
+
+/* (Only hardware lines: a port never reports IRQ_TIMER.) */
 void kernel_irq(struct kernel *k, word_t irq)
 {
 	k->stats.irqs++;
-	const struct cap *c = irq < IRQ_COUNT ? &k->irq_ntfn[irq].cap : NULL;
-	if (c && c->type == KOZO_OBJ_NOTIFICATION)
-		ntfn_signal(k, (struct notification *)c->obj, cap_badge(c));
+	if (irq < IRQ_COUNT)
+		line_signal(k, irq);
 	kernel_schedule(k);
+}
+
+void irq_timer_tick(struct kernel *k)
+{
+	if (k->timer_deadline && arch_cycles() >= k->timer_deadline) {
+		k->timer_deadline = 0;
+		k->stats.irqs++;
+		line_signal(k, IRQ_TIMER);
+	}
 }

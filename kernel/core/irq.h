@@ -6,5 +6,8 @@
 
 struct kernel;
 void irq_handler_release(struct kernel *k, word_t irq);
+/* At each preemption timer tick: the timer line fires when its deadline
+ * has come. */
+void irq_timer_tick(struct kernel *k);
 
 #endif

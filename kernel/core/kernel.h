@@ -15,7 +15,9 @@
 #include "tcb.h"
 #include "vspace.h"
 
-#define IRQ_COUNT 64
+#define IRQ_COUNT 64                /* hardware lines a port may report */
+#define IRQ_TIMER IRQ_COUNT         /* the kernel's timer line (KOZO_IRQ_TIMER) */
+#define IRQ_LINES (IRQ_COUNT + 1)   /* lines an IRQHandler can name */
 
 /* Each system call counts once: as a fast-path hit or in general_syscalls
  * (their sum is the total DEBUG_STATS reports). */
@@ -38,8 +40,9 @@ struct kernel {
 	struct sched sched;
 	struct asid_entry asids[ASID_COUNT];
 	word_t next_asid;
-	struct slot irq_ntfn[IRQ_COUNT];   /* notification each IRQ signals */
-	uint32_t irq_refs[IRQ_COUNT];       /* IRQHandler caps per IRQ */
+	struct slot irq_ntfn[IRQ_LINES];   /* notification each IRQ signals */
+	uint32_t irq_refs[IRQ_LINES];       /* IRQHandler caps per IRQ */
+	uint64_t timer_deadline;            /* the timer line's (arch_cycles), 0: none */
 	struct cnode_header *dying;         /* CNodes being emptied (cnode.c) */
 	unsigned preempt_work;              /* units since the last check (preempt.h) */
 	uint64_t last_chance;               /* arch_cycles() at entry or last check */

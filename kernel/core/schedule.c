@@ -1,6 +1,7 @@
 /* Scheduling decisions on kernel exit: which thread runs next, and the
  * preemption timer's time slices.  (The run queues themselves: sched.c.) */
 #include "schedule.h"
+#include "irq.h"
 
 void kernel_schedule(struct kernel *k)
 {
@@ -9,6 +10,7 @@ void kernel_schedule(struct kernel *k)
 
 void kernel_timer_tick(struct kernel *k)
 {
+	irq_timer_tick(k);
 	struct tcb *t = k->current;
 	if (t && t->state == THREAD_RUNNABLE && --t->time_slice == 0) {
 		t->time_slice = SCHED_TIME_SLICE;

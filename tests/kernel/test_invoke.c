@@ -233,13 +233,13 @@ void test_irq_errors(void)
 		return kt_end(&h);
 	word_t s = host_slot_alloc(&h, 2), ep = kt_new(&h, KOZO_OBJ_ENDPOINT, 0);
 	const word_t cn[1] = { KOZO_CAP_INIT_CNODE };
-	const word_t irq5[3] = { 5, s, 64 }, irq24[3] = { HOST_IRQ_LINES, s, 64 }, irq64[3] = { 64, s, 64 };
+	const word_t irq5[3] = { 5, s, 64 }, irq24[3] = { HOST_IRQ_LINES, s, 64 }, irq65[3] = { IRQ_LINES, s, 64 };
 	const word_t huge[3] = { ~0ull, s, 64 }, occupied[3] = { 5, ep, 64 }, depth0[3] = { 5, s, 0 };
 	const word_t ctl = KOZO_CAP_IRQ_CONTROL;
 	CHECK_ERR("get_truncated", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 2, cn, 1), KOZO_ERR_TRUNCATED_MESSAGE);
 	CHECK_ERR("get_no_cnode", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq5, 3, NULL, 0), KOZO_ERR_TRUNCATED_MESSAGE);
 	CHECK_ERR("get_invalid_line", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq24, 3, cn, 1), KOZO_ERR_RANGE);
-	CHECK_ERR("get_past_irq_count", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq64, 3, cn, 1), KOZO_ERR_RANGE);
+	CHECK_ERR("get_past_timer_line", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, irq65, 3, cn, 1), KOZO_ERR_RANGE);
 	CHECK_ERR("get_huge", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, huge, 3, cn, 1), KOZO_ERR_RANGE);
 	CHECK_ERR("get_occupied", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, occupied, 3, cn, 1), KOZO_ERR_DELETE_FIRST);
 	CHECK_ERR("get_depth_0", kt_invoke(&h, ctl, KOZO_IRQ_CONTROL_GET, depth0, 3, cn, 1), KOZO_ERR_RANGE);
@@ -260,6 +260,10 @@ void test_irq_errors(void)
 		  KOZO_ERR_INSUFFICIENT_RIGHTS);
 	CHECK_ERR("handler_bad_label", kt_invoke(&h, s, KOZO_IRQ_CONTROL_GET, NULL, 0, NULL, 0),
 		  KOZO_ERR_ILLEGAL_OPERATION);
+	const word_t soon[1] = { 1 };
+	CHECK_ERR("deadline_on_a_device_line", kt_invoke(&h, s, KOZO_IRQ_HANDLER_SET_DEADLINE, soon, 1, NULL, 0),
+		  KOZO_ERR_ILLEGAL_OPERATION);
+	CHECK_EQ("no_deadline_armed", h.k->timer_deadline, 0);
 	CHECK("line_still_masked", h.m->irq_masked[5]);
 	CHECK_ERR("delete_handler", kt_delete(&h, s), KOZO_OK);
 	CHECK_EQ("refs_dropped", h.k->irq_refs[5], 0);
@@ -302,6 +306,73 @@ void test_irq_delivery(void)
 	CHECK("notification_cap_dropped", slot_empty(&h.k->irq_ntfn[3]));
 	CHECK("irq_after_clear", host_irq(&h, 3));
 	CHECK_EQ("nothing_signalled", ((struct notification *)host_object(&h, nt))->word, 0);
+	kt_end(&h);
+}
+
+/* The kernel's timer line: one handler, a deadline checked at each tick
+ * (the host's cycle counter is its count of preemption checks), one
+ * signal per deadline, nothing left armed once the handler is gone. */
+void test_irq_timer_deadline(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t handler = host_slot_alloc(&h, 2);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), badged = host_slot_alloc(&h, 1);
+	KT_OK(kt_mint(&h, badged, nt, KOZO_RIGHTS_ALL, 0x4));
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { KOZO_IRQ_TIMER, handler, 64 };
+	const word_t again[3] = { KOZO_IRQ_TIMER, handler + 1, 64 }, ntc[1] = { badged };
+	CHECK_ERR("get_timer_line", kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1), KOZO_OK);
+	CHECK_ERR("get_timer_line_twice", kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, again, 3, cn, 1),
+		  KOZO_ERR_REVOKE_FIRST);
+	CHECK_ERR("deadline_truncated", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, NULL, 0, NULL, 0),
+		  KOZO_ERR_TRUNCATED_MESSAGE);
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
+	struct notification *n = host_object(&h, nt);
+	struct tcb *waiter;
+	KT_OK(host_spawn(&h, 100, NULL, &waiter));
+	KT_SYS(&h, waiter, KOZO_SYS_RECV, nt, 0, NULL, NULL);
+	CHECK_EQ("waiting", waiter->state, THREAD_BLOCKED_NTFN);
+	/* Not yet: a tick before the deadline signals nothing. */
+	h.m->preempt_checks = 1000;
+	const word_t at[1] = { 1500 };
+	CHECK_ERR("set_deadline", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, at, 1, NULL, 0), KOZO_OK);
+	CHECK_EQ("deadline_armed", h.k->timer_deadline, 1500);
+	uint64_t irqs = h.k->stats.irqs;
+	CHECK("tick_early", host_timer_tick(&h));
+	CHECK_EQ("early_wakes_nobody", waiter->state, THREAD_BLOCKED_NTFN);
+	CHECK_EQ("early_still_armed", h.k->timer_deadline, 1500);
+	/* At the deadline: the waiter has the line's badge, once. */
+	h.m->preempt_checks = 1500;
+	CHECK("tick_due", host_timer_tick(&h));
+	CHECK_EQ("woken", waiter->state, THREAD_RUNNABLE);
+	CHECK_EQ("badge_delivered", waiter->ctx.regs[ARCH_REG_CAP], 0x4);
+	CHECK_EQ("counted_as_irq", h.k->stats.irqs, irqs + 1);
+	CHECK_EQ("disarmed_after_firing", h.k->timer_deadline, 0);
+	h.m->preempt_checks = 5000;
+	CHECK("tick_later", host_timer_tick(&h));
+	CHECK_EQ("fires_once", n->word, 0);
+	/* A later call replaces the deadline; 0 disarms it. */
+	const word_t far[1] = { 9000 }, none[1] = { 0 };
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, at, 1, NULL, 0));
+	CHECK_ERR("replace_deadline", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, far, 1, NULL, 0), KOZO_OK);
+	CHECK("tick_before_replaced", host_timer_tick(&h));
+	CHECK_EQ("replaced_not_fired", n->word, 0);
+	CHECK_ERR("disarm", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, none, 1, NULL, 0), KOZO_OK);
+	h.m->preempt_checks = 10000;
+	CHECK("tick_after_disarm", host_timer_tick(&h));
+	CHECK_EQ("disarmed_not_fired", n->word, 0);
+	/* The interrupt path never reaches the timer line. */
+	CHECK("hardware_irq_64", host_irq(&h, KOZO_IRQ_TIMER));
+	CHECK_EQ("hardware_irq_64_signals_nothing", n->word, 0);
+	/* Clear disarms; deleting the last handler does too. */
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, far, 1, NULL, 0));
+	CHECK_ERR("clear", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_CLEAR, NULL, 0, NULL, 0), KOZO_OK);
+	CHECK_EQ("clear_disarms", h.k->timer_deadline, 0);
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, far, 1, NULL, 0));
+	CHECK_ERR("delete_handler", kt_delete(&h, handler), KOZO_OK);
+	CHECK_EQ("delete_disarms", h.k->timer_deadline, 0);
+	CHECK_EQ("refs_dropped", h.k->irq_refs[KOZO_IRQ_TIMER], 0);
 	kt_end(&h);
 }
 

@@ -141,6 +141,12 @@ int kozo_irq_handler_set_notification(uint64_t handler, uint64_t ntfn)
 	return kozo_invoke(handler, KOZO_IRQ_HANDLER_SET_NOTIFICATION, 0, 0, &ntfn, 1, 0, 0);
 }
 
+int kozo_irq_handler_set_deadline(uint64_t handler, uint64_t cycles)
+{
+	uint64_t m[1] = { cycles };
+	return kozo_invoke(handler, KOZO_IRQ_HANDLER_SET_DEADLINE, m, 1, 0, 0, 0, 0);
+}
+
 int kozo_ioport_in8(uint64_t ioport, uint16_t port, uint8_t *value)
 {
 	uint64_t m[1] = { port }, out[1];

@@ -49,6 +49,10 @@ int kozo_irq_control_get(uint64_t irq_control, unsigned irq, uint64_t root, uint
 			 unsigned depth);
 int kozo_irq_handler_ack(uint64_t handler);
 int kozo_irq_handler_set_notification(uint64_t handler, uint64_t ntfn);
+/* The timer line's handler (KOZO_IRQ_TIMER) fires once when the cycle
+ * counter (kozo_arch_cycles) reaches `cycles`, at the kernel's next tick;
+ * 0 disarms it. */
+int kozo_irq_handler_set_deadline(uint64_t handler, uint64_t cycles);
 
 int kozo_ioport_in8(uint64_t ioport, uint16_t port, uint8_t *value);
 int kozo_ioport_out8(uint64_t ioport, uint16_t port, uint8_t value);

@@ -2,6 +2,7 @@
  * EL1 in the higher half, on early tables that map the first 4 GiB of
  * physical memory; dtb is what the loader left in x0. */
 #include "kernel.h"
+#include <kozo/invocation.h>
 #include "kprintf.h"
 #include "lib.h"
 #include "aarch64.h"
@@ -9,7 +10,7 @@
 #include <hw/pl031.h>
 
 #define MAX_REGIONS 16
-#define TIMER_PERIOD_US 10000
+#define TIMER_PERIOD_US (KOZO_TIMER_TICK_NS / 1000)  /* the ABI's */
 #define PAGE_2M (1ull << 21)
 #define UART_FRAME_BITS 12
 

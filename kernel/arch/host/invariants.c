@@ -47,6 +47,7 @@ struct walk {
 	const struct slot **todo;   /* CNode slot arrays still to visit */
 	unsigned *todo_radix;
 	size_t n_todo, cap_todo;
+	unsigned irq_handlers[IRQ_LINES];  /* IRQHandler capabilities seen per line */
 };
 
 static bool fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -324,6 +325,13 @@ static void check_slot(struct walk *w, const struct slot *s)
 	case KOZO_OBJ_TCB: visit_tcb(w, (const struct tcb *)c->obj); break;
 	case KOZO_OBJ_ENDPOINT: seen_add(&w->endpoints, (const void *)c->obj); break;
 	case KOZO_OBJ_NOTIFICATION: seen_add(&w->ntfns, (const void *)c->obj); break;
+	case KOZO_OBJ_IRQ_HANDLER:
+		if (cap_irq_number(c) < IRQ_LINES)
+			w->irq_handlers[cap_irq_number(c)]++;
+		else
+			fail(w, "IRQHandler for line %lu, past the kernel's %u",
+			     (unsigned long)cap_irq_number(c), IRQ_LINES);
+		break;
 	default: break;
 	}
 }
@@ -442,11 +450,17 @@ static void check_tcb(struct walk *w, const struct tcb *t, unsigned caps)
 }
 
 /* An interrupt line nobody holds an IRQHandler for is masked and signals
- * no notification (the last handler's deletion sees to it). */
+ * no notification (the last handler's deletion sees to it); the timer
+ * line's mask is its deadline. */
 static void check_irq_lines(struct walk *w)
 {
 	const struct kernel *k = w->h->k;
-	for (unsigned i = 0; i < IRQ_COUNT; i++) {
+	if (k->irq_refs[IRQ_TIMER] == 0 && k->timer_deadline)
+		fail(w, "timer line: no handler, but a deadline armed");
+	for (unsigned i = 0; i < IRQ_LINES; i++) {
+		if (k->irq_refs[i] != w->irq_handlers[i])
+			fail(w, "IRQ %u: %u handler references counted, %u IRQHandler capabilities", i,
+			     k->irq_refs[i], w->irq_handlers[i]);
 		if (k->irq_refs[i] != 0)
 			continue;
 		if (!slot_empty(&k->irq_ntfn[i]))
@@ -619,7 +633,7 @@ bool kernel_invariants_hold(const struct host_kernel *h, char msg[INVARIANT_MSG_
 	for (size_t i = 0; i < w.cnodes.n; i++)
 		if (w.cnodes.ptr[i] == (const void *)h->cnode)
 			w.cnodes.count[i]--;
-	for (unsigned i = 0; i < IRQ_COUNT; i++)
+	for (unsigned i = 0; i < IRQ_LINES; i++)
 		check_slot(&w, &h->k->irq_ntfn[i]);
 	/* CNodes found while walking join the list; slot 0 is the header. */
 	for (size_t i = 0; i < w.n_todo; i++)

@@ -2,6 +2,7 @@
  * calls it in long mode on the early page tables, which map the first GiB
  * at -2 GiB; the Multiboot structures QEMU builds lie there. */
 #include "kernel.h"
+#include <kozo/invocation.h>
 #include "kprintf.h"
 #include "lib.h"
 #include "cpu.h"
@@ -15,7 +16,7 @@
 
 #define LOW_MEMORY_END 0x100000ull      /* BIOS, VGA, real-mode structures */
 #define EARLY_MAP_END (1ull << 30)      /* what boot.S maps */
-#define TIMER_PERIOD_US 10000
+#define TIMER_PERIOD_US (KOZO_TIMER_TICK_NS / 1000)  /* the ABI's */
 
 /* Multiboot 1 information (Multiboot spec 0.6.96, 3.3). */
 struct mb_info {
