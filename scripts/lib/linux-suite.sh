@@ -69,6 +69,38 @@ linux_clock_checks() {
 		test -n "$slept" -a "${slept:-0}" -ge 1000 -a $(((t1 - t0) / 1000000)) -ge 900
 }
 
+# linux_timer_checks: deadlines reach processes that run user code (issue
+# 16, "Time"; tests/linux/progs/timerspin.c).  Before the kernel's timer
+# line the server learnt the time only at a process's next call, so an
+# alarm of a spinning process, or a sleeping parent's kill of a spinning
+# child (`timeout 1 <loop>`), never came and the session hung.  And while
+# every process sleeps the server waits on the line instead of polling the
+# clock: QEMU's own CPU time over a 3 s sleep is under half of it (about
+# 100 % when the server polled).
+linux_timer_checks() {
+	local c0 c1 t0 t1 cpu wall
+	run_cmd "linux /bin/timerspin alarm" 60
+	check "an interval timer's SIGALRM reaches a handler of a process spinning in user code" \
+		test "$(grep -c '^timerspin: 3 alarms reached the spinning process after [0-9]* ms: ok$' <<<"$OUT")" = 1 \
+		-a "$(status_of)" = 0
+	run_cmd "linux /bin/timerspin default" 60
+	check "alarm(1) with the default action ends a spinning process (SIGALRM)" \
+		test "$(grep -c '^timerspin: alarm(1) in a spinning child: status 142 (killed by SIGALRM: ok)$' <<<"$OUT")" = 1 \
+		-a "$(status_of)" = 0
+	run_cmd "linux /bin/timerspin kill" 60
+	check "a parent's sleep ends while its child spins, and its SIGTERM stops the child" \
+		test "$(grep -c '^timerspin: SIGTERM to a spinning child after a 200 ms sleep: status 143 (ok)$' <<<"$OUT")" = 1 \
+		-a "$(status_of)" = 0
+	c0=$(awk '{print $14 + $15}' "/proc/$QEMU_PID/stat")
+	t0=$(date +%s%N)
+	run_cmd "linux /bin/timerspin sleep 3000" 60
+	t1=$(date +%s%N)
+	c1=$(awk '{print $14 + $15}' "/proc/$QEMU_PID/stat")
+	cpu=$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) )) wall=$(( (t1 - t0) / 1000000 ))
+	check "a 3 s sleep: ${cpu} ms of QEMU's CPU in ${wall} ms (under half: the server waits, it does not poll)" \
+		test "$(grep -c '^timerspin: slept 3[0-9][0-9][0-9] ms$' <<<"$OUT")" = 1 -a "$cpu" -lt $((wall / 2))
+}
+
 # Exhaustion stays inside the Linux server's budget (issue 13): a program
 # that allocates until malloc fails gets ENOMEM (malloc, mmap and brk),
 # frees, and exits 0 on its own; it got more than 32 MiB (the server's

@@ -87,6 +87,7 @@ else
 	compare "a faulting program: SIGSEGV, status 139" /bin/crash
 	compare "an undefined instruction: SIGILL, status 132" /bin/crash ill
 	linux_clock_checks
+	linux_timer_checks
 
 	# Debian's arm64 busybox-static (mk/linux.mk; linux-compare-aarch64.sh
 	# compares 184 commands): a pipeline, and the two hangs gone.

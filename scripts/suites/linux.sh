@@ -201,6 +201,12 @@ else
 	host /bin/crash "$P/crash" ill
 	same "an undefined instruction: SIGILL, status 132 (= host)" "$HOST_OUT" "$HOST_STATUS"
 	linux_clock_checks
+	linux_timer_checks
+	# The everyday form of the same: timeout(1) sleeps in a child while the
+	# command it watches spins (it hung for good before the timer line).
+	run_cmd "linux /bin/busybox sh -c 'exec 2>/dev/null; timeout 1 sh -c \"while :; do :; done\"; echo rc=\$?'" 60
+	host /bin/busybox "$BB" sh -c 'exec 2>/dev/null; timeout 1 sh -c "while :; do :; done"; echo rc=$?'
+	same "timeout 1 on a busy loop: SIGTERM after 1 s, rc 143 (= host)" "$HOST_OUT" "$HOST_STATUS"
 	# Exhaustion stays inside the Linux server's budget (issue 13).
 	run_cmd untyped 30
 	shell_free=$(awk '$2 ~ /^0x/ { s += $5 } END { print s }' <<<"$OUT")

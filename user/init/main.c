@@ -13,6 +13,7 @@
 #include <console.h>
 #include <cspace.h>
 #include <invoke.h>
+#include <linux_proto.h>
 #include <printf.h>
 #include <proc.h>
 #include <spawn.h>
@@ -56,6 +57,7 @@ static bool console_up;
 
 /* Capabilities Init makes once and hands out. */
 static uint64_t sup_ep, console_ep, console_ntfn, irq_handler, shell_ntfn, linux_ntfn, linux_ep;
+static uint64_t timer_handler;  /* the kernel's timer line, for the Linux server */
 
 static void init_out(const char *s, size_t n)
 {
@@ -328,6 +330,8 @@ static int start(unsigned pid)
 		g[ng++] = (struct kozo_grant){ sup_ep, KOZO_PROC_SUPERVISOR,
 					       KOZO_RIGHT_WRITE | KOZO_RIGHT_GRANT_REPLY, true, pid };
 		g[ng++] = COPY(linux_ep, KOZO_PROC_SERVICE, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE);
+		if (timer_handler)  /* its sleeps and timers wait on it */
+			g[ng++] = COPY(timer_handler, KOZO_PROC_IRQ_HANDLER, KOZO_RIGHTS_ALL);
 		a.arg[2] = cycles_hz();
 		a.arg[0] = rtc_epoch();
 		a.arg[1] = kozo_arch_cycles();
@@ -527,6 +531,22 @@ _Noreturn void kozo_main(const struct kozo_bootinfo *boot)
 	if (!err)
 		err = irq_ntfn ? kozo_irq_handler_set_notification(irq_handler, irq_ntfn)
 			       : KOZO_ERR_NOT_ENOUGH_MEMORY;
+	if (!err && with_linux && linux_ntfn) {
+		/* The kernel's timer line signals the Linux server's
+		 * notification with its own bit.  Without it the server
+		 * still runs, waiting for deadlines by polling the clock. */
+		uint64_t tn = mint(linux_ntfn, KOZO_RIGHT_WRITE, LINUX_SIG_TIMER);
+		timer_handler = kozo_cspace_alloc(&cs, 1);
+		int terr = !tn || !timer_handler ? KOZO_ERR_NOT_ENOUGH_MEMORY
+			   : kozo_irq_control_get(KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_TIMER, cs.root,
+						  timer_handler, DEPTH);
+		if (!terr)
+			terr = kozo_irq_handler_set_notification(timer_handler, tn);
+		if (terr) {
+			printf("init: the timer line: %s\n", kozo_error_name((unsigned)terr));
+			timer_handler = 0;
+		}
+	}
 	for (unsigned pid = 1; !err && pid <= nproc; pid++) {
 		uint64_t s;
 		err = kozo_ut_retype(&pool, KOZO_OBJ_UNTYPED, procs[pid].slice_bits, &s);

@@ -19,6 +19,11 @@
 
 enum linux_label { LINUX_RUN = 1, LINUX_MEMORY = 2, LINUX_ISOTEST = 3 };
 
+/* The server's own notification's bits besides the console's
+ * (CONSOLE_SIG_INPUT, CONSOLE_SIG_INTR): the kernel's timer line, whose
+ * handler Init gives it (KOZO_PROC_IRQ_HANDLER). */
+#define LINUX_SIG_TIMER 4
+
 #define LINUX_ARGS_MAX (8 * 119)
 #define LINUX_ARGC_MAX 64
 

@@ -32,7 +32,8 @@ enum kozo_proc_slot {
 	KOZO_PROC_TCB = 1,         /* its own TCB (first thread) */
 	KOZO_PROC_CNODE = 2,       /* its own CNode (guarded, as its CSpace root) */
 	KOZO_PROC_VSPACE = 3,      /* its own VSpace */
-	KOZO_PROC_IRQ_HANDLER = 4, /* console: the UART's IRQHandler */
+	KOZO_PROC_IRQ_HANDLER = 4, /* console: the UART's IRQHandler; Linux
+				    * server: the kernel's timer line's */
 	KOZO_PROC_IOPORT = 5,      /* console (x86_64): COM1's ports 0x3f8-0x3ff only */
 	KOZO_PROC_IPC_FRAME = 6,   /* the frame of its IPC buffers */
 	KOZO_PROC_BOOTINFO = 7,    /* shell: BootInfo, read-only (informative) */

@@ -46,7 +46,7 @@ bool linux_isotest(const struct kozo_startup *st)
 {
 	uint64_t out = 0;
 	/* Capabilities it was not given: Init's slots of the same numbers. */
-	report("IRQControl (Init's slot 4): take the serial IRQ",
+	report("IRQControl (Init's slot 4; here the timer line's handler): take the serial IRQ",
 	       kozo_irq_control_get(4, (unsigned)4, LXS_CNODE, st->empty.end - 1, LXS_DEPTH));
 #ifdef __aarch64__
 	report("PL011 frame (the console's slot 13): map it",

@@ -239,6 +239,10 @@ struct lx_world {
 	struct lx_pipe pipes[LX_MAX_PIPES];
 	int next_pid;
 	int fg_pgrp;            /* the console's foreground process group */
+	/* For the host, which clears them: a signal was queued (a process
+	 * running user code may have to be stopped to take it), an alarm
+	 * was set (the host's timer may have to be armed sooner). */
+	bool signalled, timers_changed;
 };
 
 enum lx_action_kind {
@@ -314,6 +318,9 @@ bool lx_signal_fault(struct lx_proc *p, int sig, int code, uint64_t addr);
 /* The console saw Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT): sig to the
  * foreground process group. */
 void lx_console_signal(struct lx_world *w, int sig);
+/* Every live process's ITIMER_REAL that is due fires (SIGALRM); returns
+ * the earliest one still set (monotonic ns), ~0 for none. */
+uint64_t lx_world_alarms(struct lx_world *w);
 /* A signal is pending and not blocked, or the process is to end (a wait
  * ends with EINTR; the server delivers after the call). */
 bool lx_signal_pending(const struct lx_proc *p);

@@ -83,6 +83,8 @@ void lx_signal_send(struct lx_proc *t, int sig, int code, int pid, int status, u
 	t->siginfo[sig - 1] = (struct lx_siginfo){ .code = code, .pid = pid, .status = status,
 						   .addr = addr };
 	recheck(t);
+	if (t->world)
+		t->world->signalled = true;
 }
 
 bool lx_signal_pending(const struct lx_proc *p)
@@ -465,6 +467,8 @@ static int64_t sys_itimer(struct lx_proc *p, uint64_t nr, const uint64_t a[6])
 	if (nr == LX_NR_alarm) {
 		p->alarm_interval = 0;
 		p->alarm_at = a[0] ? now + (a[0] > 1ull << 32 ? 1ull << 32 : a[0]) * 1000000000ull : 0;
+		if (p->world)
+			p->world->timers_changed = true;
 		return (int64_t)((left + 500000000ull) / 1000000000ull) + (left && left < 500000000ull);
 	}
 	if (a[0] > 2)
@@ -495,6 +499,8 @@ static int64_t sys_itimer(struct lx_proc *p, uint64_t nr, const uint64_t a[6])
 		p->alarm_interval = ni;
 		p->alarm_at = nv ? now + nv : 0;
 	}
+	if (p->world)
+		p->world->timers_changed = true;
 	return 0;
 }
 
@@ -503,7 +509,23 @@ void lx_timers_check(struct lx_proc *p)
 	if (!p->alarm_at || lx_clock(p, false) < p->alarm_at)
 		return;
 	p->alarm_at = p->alarm_interval ? lx_clock(p, false) + p->alarm_interval : 0;
+	if (p->world)
+		p->world->timers_changed = true;
 	lx_signal_send(p, LX_SIGALRM, 0x80 /* SI_KERNEL */, 0, 0, 0);
+}
+
+uint64_t lx_world_alarms(struct lx_world *w)
+{
+	uint64_t first = ~0ull;
+	for (int i = 0; i < LX_MAX_PROCS; i++) {
+		struct lx_proc *p = &w->procs[i];
+		if (p->state != LX_PROC_LIVE)
+			continue;
+		lx_timers_check(p);
+		if (p->alarm_at && p->alarm_at < first)
+			first = p->alarm_at;
+	}
+	return first;
 }
 
 int64_t lx_signal_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], struct lx_action *act)

@@ -42,6 +42,7 @@
 #include <cycles_arch.h>
 #include <printf.h>
 #include <console.h>
+#include <linux_proto.h>
 #include <proc.h>
 #include <string.h>
 #include <syscall.h>
@@ -915,6 +916,37 @@ static uint64_t now_ns(void *ctx)
 	uint64_t c = kozo_arch_cycles();
 	return c / cycles_per_s * 1000000000ull + c % cycles_per_s * 1000000000ull / cycles_per_s;
 }
+
+/* The kernel's timer line (KOZO_IRQ_TIMER), whose handler Init gives in
+ * KOZO_PROC_IRQ_HANDLER: it signals LINUX_SIG_TIMER on this thread's
+ * notification once the cycle counter passes the deadline, at the
+ * kernel's next tick (KOZO_TIMER_TICK_NS).  Armed at the earliest
+ * deadline of any process: a parked call's, or an alarm of a process
+ * that runs user code and makes no call the server could check it at.
+ * Without the handler (timer_ok false) the server polls the clock. */
+static bool timer_ok;
+static uint64_t timer_armed;  /* the deadline the kernel holds (cycles), 0: none */
+
+static void timer_init(void)
+{
+	timer_ok = kozo_irq_handler_set_deadline(KOZO_PROC_IRQ_HANDLER, 0) == KOZO_OK;
+	timer_armed = 0;
+}
+
+static uint64_t cycles_of(uint64_t ns)
+{
+	return ns / 1000000000ull * cycles_per_s + ns % 1000000000ull * cycles_per_s / 1000000000ull;
+}
+
+/* Arm the line for monotonic time ns (~0: disarm), unless already so. */
+static void timer_arm(uint64_t ns)
+{
+	uint64_t c = ns == ~0ull ? 0 : cycles_of(ns) ? cycles_of(ns) : 1;
+	if (!timer_ok || c == timer_armed)
+		return;
+	if (kozo_irq_handler_set_deadline(KOZO_PROC_IRQ_HANDLER, c) == KOZO_OK)
+		timer_armed = c;
+}
 /* ==== end of issue 16's server support ==== */
 
 static void session_escape(void);
@@ -1336,6 +1368,7 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 		kozo_tcb_suspend(s->tcb);
 		s->blocked = true;
 		s->deadline = a.deadline;
+		world.timers_changed |= a.deadline != ~0ull;
 		s->nr = nr;
 		memcpy(s->args, args, sizeof(s->args));
 		return false;
@@ -1368,6 +1401,44 @@ static void session_escape(void)
 	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live)
 			end_proc(i, LX_SIGKILL);
+}
+
+/* Every process waits, the first deadline is `until`: sleep on the timer
+ * line (no process runs, nothing to take the CPU from) and the console;
+ * the last tick's worth (the line's resolution) by yielding, so that a
+ * sleep ends as close to its time as on Linux.  true: a console event came
+ * first. */
+static bool wait_until(uint64_t until)
+{
+	for (uint64_t now; (now = now_ns(NULL)) < until;) {
+		uint64_t bits;
+		if (timer_ok && until - now > KOZO_TIMER_TICK_NS) {
+			timer_arm(until - KOZO_TIMER_TICK_NS);
+			bits = kozo_wait(KOZO_PROC_NTFN);
+		} else {
+			bits = kozo_poll(KOZO_PROC_NTFN);
+			if (!bits)
+				kozo_yield();
+		}
+		if (bits & LINUX_SIG_TIMER)
+			timer_armed = 0;  /* (the kernel disarmed it as it fired) */
+		if (bits & ~(uint64_t)LINUX_SIG_TIMER) {
+			console_event(bits);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The earliest deadline of any process (monotonic ns, ~0 none): a parked
+ * call's, or the alarm of one running user code. */
+static uint64_t first_deadline(void)
+{
+	uint64_t first = lx_world_alarms(&world);
+	for (unsigned i = 0; i < proc_hi; i++)
+		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
+			first = sp[i].deadline;
+	return first;
 }
 
 /* After any event: end killed processes, repeat parked calls until none
@@ -1418,17 +1489,8 @@ static void settle(void)
 			return;  /* (the first ended: the run is over, parked ones go with it) */
 		if (first == ~0ull)
 			break;
-		/* Every process waits, one until a deadline: no kernel timer is
-		 * reachable from user space, so wait on the tick source; then
-		 * the parked calls again. */
-		while (now_ns(NULL) < first) {
-			uint64_t bits = kozo_poll(KOZO_PROC_NTFN);
-			if (bits) {
-				console_event(bits);  /* parked calls see the signal */
-				break;
-			}
-			kozo_yield();
-		}
+		if (wait_until(first))
+			continue;  /* (a console event: the parked calls see its signal) */
 	}
 	for (unsigned i = 0; i < proc_hi; i++) {
 		if (sp[i].live) {
@@ -1542,6 +1604,13 @@ static int serve(void)
 		} else if (info == 0) {
 			/* The bound notification (every fault has a label). */
 			interrupting |= console_event(badge);
+			if (badge & LINUX_SIG_TIMER) {
+				/* A deadline came: alarms fire (lx_world_alarms,
+				 * in first_deadline below), settle repeats the
+				 * parked calls. */
+				timer_armed = 0;
+				world.timers_changed = true;
+			}
 		} else if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
@@ -1569,6 +1638,17 @@ static int serve(void)
 		settle();
 		if (first_done)
 			return first_status;
+		if (world.timers_changed) {
+			world.timers_changed = false;
+			timer_arm(first_deadline());
+		}
+		if (world.signalled) {
+			/* Maybe for a process running user code: stop it to
+			 * take the signal (interrupt_running, once the
+			 * endpoint is found empty). */
+			world.signalled = false;
+			interrupting = true;
+		}
 		mr[0] = reply;
 		if (!interrupting) {
 			got = true;
@@ -1601,6 +1681,7 @@ int linux_run(int argc, char **argv)
 		return 0;
 	}
 	first_done = false;
+	timer_init();
 	(void)kozo_poll(KOZO_PROC_NTFN);  /* Ctrl-C typed before this run */
 	(void)console_take_intr();
 	if (console_foreground() != KOZO_OK)
@@ -1608,6 +1689,7 @@ int linux_run(int argc, char **argv)
 	int status = 126 << 8;  /* a shell's "cannot execute" */
 	if (load(argv[0], argc, argv))
 		status = serve();
+	timer_arm(~0ull);
 	/* The first process is done: whatever is left goes with it. */
 	for (unsigned i = 0; i < proc_hi; i++)
 		teardown(&sp[i]);
