@@ -119,6 +119,7 @@ struct lx_vma {
 };
 #define LX_VMA_STACK 1
 #define LX_VMA_HEAP 2
+#define LX_VMA_SHARED 4   /* MAP_SHARED anonymous: fork shares its pages, writes and all */
 
 /* A pipe end: node is the pipe's index in the world, flags say which end
  * (O_RDONLY reads, O_WRONLY writes). */

@@ -316,6 +316,8 @@ void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 	if (type != LX_MAP_SHARED && type != LX_MAP_PRIVATE)
 		return;
 	struct lx_vma v = { .prot = prot };
+	if (flags & LX_MAP_ANONYMOUS && type == LX_MAP_SHARED)
+		v.flags = LX_VMA_SHARED;
 	if (!(flags & LX_MAP_ANONYMOUS)) {
 		if (fd < 0 || fd >= LX_MAX_FDS || p->fds[fd].kind == LX_FD_NONE) {
 			act->ret = -LX_EBADF;

@@ -100,6 +100,8 @@ struct page {
 	uint8_t prot;         /* as mapped in the owner; 0: not mapped there */
 	uint8_t nc;           /* counted outside the commitments */
 	uint8_t clean;        /* holds what its region gives (reclaim can drop it) */
+	uint8_t shared;       /* of a MAP_SHARED anonymous region: fork shares its
+			       * frame, writable, and a write never copies it */
 	uint32_t hnext;       /* hash chain: index + 1 */
 	uint32_t next;        /* the owner's list, or the free list: index + 1 */
 	uint32_t prev;        /* the owner's list: index + 1; 0: the first */
@@ -504,11 +506,12 @@ static unsigned rights_of(int prot)
 }
 
 /* Map page pg in s with prot, less write while its frame is shared (a
- * write faults and copies it first: page_in).  Its capability copy is
+ * write faults and copies it first: page_in), unless the sharing is the
+ * point (MAP_SHARED anonymous memory after fork).  Its capability copy is
  * made on the first mapping. */
 static int map_in_process(struct sproc *s, struct page *pg, int prot)
 {
-	if (frames[pg->frame].refs > 1)
+	if (frames[pg->frame].refs > 1 && !pg->shared)
 		prot &= ~LX_PROT_WRITE;
 	if (pg->prot == prot)
 		return KOZO_OK;
@@ -617,7 +620,7 @@ static bool all_zero(const uint8_t *page)
 static struct page *page_make(struct sproc *s, const struct lx_vma *v, uint64_t va,
 			      const uint8_t *fill, int prot, bool write)
 {
-	bool nc = !lx_vma_committed(v);
+	bool nc = !lx_vma_committed(v), shared = v->flags & LX_VMA_SHARED;
 	/* A read of a file's page in a region that cannot be written: the
 	 * cache may have its bytes already (another process's text). */
 	const uint8_t *src = NULL;
@@ -636,7 +639,7 @@ static struct page *page_make(struct sproc *s, const struct lx_vma *v, uint64_t 
 		return NULL;
 	}
 	int64_t k;
-	if (nc && !write && all_zero(fill)) {
+	if (nc && !write && !shared && all_zero(fill)) {
 		/* Read before it was written: the zero frame, read-only
 		 * while shared (a write copies it, page_in). */
 		k = pm.zero;
@@ -652,6 +655,8 @@ static struct page *page_make(struct sproc *s, const struct lx_vma *v, uint64_t 
 		return NULL;
 	}
 	struct page *pg = page_add(s, va, (uint32_t)k, nc, true);
+	if (pg)
+		pg->shared = shared;
 	if (pg && map_in_process(s, pg, prot)) {
 		s->out_of_memory = true;
 		return NULL;
@@ -695,7 +700,7 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 			s->no_room = true;  /* a stack page read before, written now */
 			return NULL;
 		}
-		if (write && frames[pg->frame].refs > 1 && !page_unshare(s, pg))
+		if (write && frames[pg->frame].refs > 1 && !pg->shared && !page_unshare(s, pg))
 			return NULL;
 		if (map_in_process(s, pg, (int)v->prot)) {
 			s->out_of_memory = true;
@@ -1202,12 +1207,35 @@ static bool load(const char *path, int argc, char **argv)
  * not while the parent's list is walked).  A clean page it shares while
  * there is room besides; else it makes it again from its region at its
  * touch.  Its registers are the parent's with 0 for the call. */
+/* Before fork shares them: every page of p's MAP_SHARED anonymous
+ * regions present, on a frame of its own, and written (reclaim never
+ * drops it), so that parent and child map the same frames from now on
+ * and no page of them is made apart later.  (Committed memory, but the
+ * frames come now.) */
+static bool shared_populate(struct sproc *s, struct lx_proc *p)
+{
+	static const uint8_t zeros[LX_PAGE];  /* (anonymous: what its pages start with) */
+	for (unsigned n = 0; n < p->nvmas; n++) {
+		const struct lx_vma *v = &p->vmas[n];
+		if (!(v->flags & LX_VMA_SHARED))
+			continue;
+		for (uint64_t va = v->start; va < v->end; va += LX_PAGE) {
+			struct page *pg = page_find(s, va);
+			if (!pg && !(pg = page_make(s, v, va, zeros, 0, true)))
+				return false;
+			pg->shared = 1;
+			page_dirty(pg);
+		}
+	}
+	return true;
+}
+
 static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 {
 	struct sproc *cs = &sp[ci];
 	struct lx_proc *parent = &world.procs[index_of(ps)], *child = &world.procs[ci];
 	child->mem.ctx = cs;
-	if (!make_vspace(cs))
+	if (!shared_populate(ps, parent) || !make_vspace(cs))
 		return false;
 	cs->granted = lx_space_tables(parent, NULL, 0, NULL, 0);  /* as space_room found */
 	unsigned nc = 0, all = 0;
@@ -1229,9 +1257,12 @@ static bool fork_child(struct sproc *ps, unsigned ci, uint64_t settid)
 		nc -= outside && !pg->clean;
 		all -= !pg->clean;
 		frames[pg->frame].refs++;
-		if (!page_add(cs, pg->va, pg->frame, outside, pg->clean))
+		struct page *cp = page_add(cs, pg->va, pg->frame, outside, pg->clean);
+		if (!cp)
 			return false;
-		/* Shared now: the parent's writable mapping becomes read-only. */
+		cp->shared = pg->shared;
+		/* Shared now: the parent's writable mapping becomes read-only
+		 * (not a MAP_SHARED page's). */
 		if (pg->prot & LX_PROT_WRITE && map_in_process(ps, pg, pg->prot))
 			return false;
 	}
