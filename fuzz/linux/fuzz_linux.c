@@ -155,6 +155,7 @@ static void check_action(const struct lx_action *a)
 		break;
 	case LX_ACT_UNMAP:
 	case LX_ACT_PROTECT:
+	case LX_ACT_DISCARD:
 		REQUIRE(a->addr % LX_PAGE == 0 && a->len % LX_PAGE == 0 && a->len > 0);
 		REQUIRE(a->addr >= LX_USER_MIN && a->addr <= LX_USER_TOP - a->len);
 		REQUIRE(a->prot <= 7);

@@ -232,6 +232,17 @@ linux_shmanon_checks() {
 		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
 
+# madvise (issue 16; every advice was accepted and ignored, so
+# MADV_DONTNEED'd memory kept its bytes and its frames):
+# tests/linux/progs/madv.c checks zeros after MADV_DONTNEED, MemFree
+# going up, MAP_SHARED pages kept, a private file mapping's bytes back,
+# and the errors (EINVAL, ENOMEM).
+linux_madvise_checks() {
+	run_cmd "linux /bin/madv" 60
+	check "madvise: DONTNEED drops private pages (zeros, the file's bytes, memory back), keeps MAP_SHARED; errors as Linux" \
+		test "$(grep -c '^madv: .*: ok$' <<<"$OUT")" = 10 -a "$(grep -c 'BAD' <<<"$OUT")" = 0 -a "$(status_of)" = 0
+}
+
 # The memory, page-cache and thread-id checks both Linux suites run (x86_64
 # and aarch64), in this order.
 linux_memory_checks() {
@@ -243,4 +254,5 @@ linux_memory_checks() {
 	linux_tidraise_checks
 	linux_memroom_checks
 	linux_shmanon_checks
+	linux_madvise_checks
 }

@@ -503,6 +503,22 @@ static void test_brk_mmap(void)
 	EQ(act.kind, LX_ACT_UNMAP);
 	CHECK(proc.mem.read(proc.mem.ctx, (uint64_t)m + LX_PAGE, &v, 8) != 0, "hole after munmap");
 	CHECK(proc.mem.read(proc.mem.ctx, (uint64_t)m + 2 * LX_PAGE, &v, 8) == 0, "after the hole");
+	/* madvise: DONTNEED drops the pages (zeros next), errors as Linux's. */
+	CHECK(proc.mem.write(proc.mem.ctx, (uint64_t)m + 2 * LX_PAGE, &v, 8) == 0, "write before madvise");
+	EQ(SYS(madvise, (uint64_t)m + 2 * LX_PAGE, LX_PAGE, 4 /* DONTNEED */, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_DISCARD);
+	testmem_apply(&mem, &act);
+	uint64_t after = 1;
+	CHECK(proc.mem.read(proc.mem.ctx, (uint64_t)m + 2 * LX_PAGE, &after, 8) == 0 && after == 0,
+	      "zeros after MADV_DONTNEED");
+	EQ(SYS(madvise, (uint64_t)m, 3 * LX_PAGE, 4, 0, 0, 0, &act), -LX_ENOMEM);  /* the hole */
+	EQ(act.kind, LX_ACT_DISCARD);
+	EQ(SYS(madvise, (uint64_t)m + 1, LX_PAGE, 4, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(madvise, (uint64_t)m, LX_PAGE, 5, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(madvise, (uint64_t)m, LX_PAGE, 18 /* WIPEONFORK */, 0, 0, 0, NULL), -LX_EINVAL);
+	EQ(SYS(madvise, (uint64_t)m, LX_PAGE, 9 /* REMOVE */, 0, 0, 0, NULL), -LX_EOPNOTSUPP);
+	EQ(SYS(madvise, (uint64_t)m, LX_PAGE, 3 /* WILLNEED */, 0, 0, 0, &act), 0);
+	EQ(act.kind, LX_ACT_RETURN);
 	EQ(SYS(mmap, 0, 0, 3, 0x22, (uint64_t)-1, 0, NULL), -LX_EINVAL);
 	EQ(SYS(mmap, 0, LX_PAGE, 3, 0x20, (uint64_t)-1, 0, NULL), -LX_EINVAL);
 	EQ(SYS(mmap, 0, ~0ull, 3, 0x22, (uint64_t)-1, 0, NULL), -LX_EINVAL);

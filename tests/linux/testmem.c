@@ -69,7 +69,8 @@ struct lx_mem testmem_ops(struct testmem *m)
 
 void testmem_apply(struct testmem *m, const struct lx_action *a)
 {
-	if (a->kind != LX_ACT_UNMAP && a->kind != LX_ACT_PROTECT)
+	/* (DISCARD as UNMAP: the test memory has no shared pages.) */
+	if (a->kind != LX_ACT_UNMAP && a->kind != LX_ACT_PROTECT && a->kind != LX_ACT_DISCARD)
 		return;
 	for (unsigned i = 0; i < m->n;) {
 		if (m->va[i] >= a->addr && m->va[i] - a->addr < a->len) {

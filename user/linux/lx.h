@@ -253,6 +253,8 @@ enum lx_action_kind {
 	LX_ACT_SET_FS,      /* set the thread's FS base to addr, reply ret */
 	LX_ACT_UNMAP,       /* drop present pages in [addr, addr + len), reply ret */
 	LX_ACT_PROTECT,     /* present pages in [addr, addr + len) get prot, reply ret */
+	LX_ACT_DISCARD,     /* drop present pages in [addr, addr + len) but those of
+			     * MAP_SHARED anonymous regions (madvise), reply ret */
 	LX_ACT_BLOCK,       /* cannot go on yet (pipe, wait4): no reply; repeat the
 			     * call after another process made progress */
 	LX_ACT_FORK,        /* procs[child] is a copy: give it a copy of the address

@@ -102,6 +102,7 @@ int64_t lx_file_syscall(struct lx_proc *p, uint64_t nr, const uint64_t a[6], str
 void lx_sys_mmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act);
 void lx_sys_munmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act);
 void lx_sys_mprotect(struct lx_proc *p, const uint64_t a[6], struct lx_action *act);
+void lx_sys_madvise(struct lx_proc *p, const uint64_t a[6], struct lx_action *act);
 void lx_sys_brk(struct lx_proc *p, const uint64_t a[6], struct lx_action *act);
 
 #endif

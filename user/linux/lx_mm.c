@@ -389,6 +389,65 @@ void lx_sys_munmap(struct lx_proc *p, const uint64_t a[6], struct lx_action *act
 }
 
 
+/* madvise.  MADV_DONTNEED and MADV_FREE drop the range's pages, so that
+ * the next touch gives what a new page would (zeros, or the file's bytes)
+ * and their frames go back to the pool; Linux may keep MADV_FREE's pages
+ * until memory is short, dropping them at once is one of its outcomes.
+ * Pages of MAP_SHARED anonymous regions keep their bytes (as Linux's
+ * shared memory does).  MADV_FREE is for private anonymous memory only
+ * (EINVAL, as Linux); MADV_REMOVE, which would punch a hole in shared
+ * memory, is EOPNOTSUPP, and MADV_WIPEONFORK/KEEPONFORK are EINVAL (a
+ * kernel before 4.14), so that a program relying on them learns it.  The
+ * other advice (access patterns, huge pages, KSM, core dumps, DONTFORK)
+ * changes nothing here and is accepted.  A range with unmapped pages gives
+ * ENOMEM, after the advice applied to the mapped ones (Linux). */
+enum {
+	MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9, MADV_WIPEONFORK = 18,
+	MADV_KEEPONFORK = 19, MADV_LAST = 23,  /* MADV_POPULATE_WRITE */
+};
+
+void lx_sys_madvise(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
+{
+	bool overflow = false;
+	uint64_t start = a[0], len = page_up(a[1], &overflow), advice = a[2];
+	act->ret = -LX_EINVAL;
+	if (overflow || start % LX_PAGE || (advice > 4 && advice < 8) || advice > MADV_LAST ||
+	    advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK)
+		return;
+	if (advice == MADV_REMOVE) {
+		act->ret = -LX_EOPNOTSUPP;
+		return;
+	}
+	act->ret = 0;
+	if (len == 0)
+		return;
+	if (start < LX_USER_MIN || len > LX_USER_TOP || start > LX_USER_TOP - len) {
+		act->ret = -LX_ENOMEM;
+		return;
+	}
+	uint64_t end = start + len;
+	bool hole = false;
+	for (uint64_t at = start; at < end;) {
+		const struct lx_vma *v = lx_vma_find(p, at);
+		if (!v) {
+			hole = true;
+			at += LX_PAGE;
+			continue;
+		}
+		if (advice == MADV_FREE && (v->file || v->flags & LX_VMA_SHARED)) {
+			act->ret = -LX_EINVAL;
+			return;
+		}
+		at = v->end;
+	}
+	act->ret = hole ? -LX_ENOMEM : 0;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+		act->kind = LX_ACT_DISCARD;
+		act->addr = start;
+		act->len = len;
+	}
+}
+
 void lx_sys_mprotect(struct lx_proc *p, const uint64_t a[6], struct lx_action *act)
 {
 	bool overflow = false;

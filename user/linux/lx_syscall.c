@@ -409,8 +409,7 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	case LX_NR_geteuid:
 	case LX_NR_getegid:
 	case LX_NR_getgroups:
-	case LX_NR_sched_yield:
-	case LX_NR_madvise: return 0;
+	case LX_NR_sched_yield: return 0;
 	case LX_NR_umask: {
 		unsigned old = p->umask;
 		p->umask = (unsigned)a[0] & 0777;
@@ -465,6 +464,7 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	case LX_NR_mmap: lx_sys_mmap(p, a, act); return act->ret;
 	case LX_NR_munmap: lx_sys_munmap(p, a, act); return act->ret;
 	case LX_NR_mprotect: lx_sys_mprotect(p, a, act); return act->ret;
+	case LX_NR_madvise: lx_sys_madvise(p, a, act); return act->ret;
 	case LX_NR_brk: lx_sys_brk(p, a, act); return act->ret;
 	default: {
 		int64_t r = lx_proc_syscall(p, nr, a, act);

@@ -716,13 +716,14 @@ static struct page *page_in(struct sproc *s, uint64_t va, bool write)
 }
 
 /* Drop every page of s in [start, start + len) (to the end of the
- * address space when len is 0). */
-static void drop_pages(struct sproc *s, uint64_t start, uint64_t len)
+ * address space when len is 0); but MAP_SHARED ones when keep_shared
+ * (madvise: their bytes are the region's, not this process's). */
+static void drop_pages(struct sproc *s, uint64_t start, uint64_t len, bool keep_shared)
 {
 	for (uint32_t k = s->pages, next; k; k = next) {
 		struct page *pg = &pages[k - 1];
 		next = pg->next;
-		if (pg->va >= start && (!len || pg->va - start < len))
+		if (pg->va >= start && (!len || pg->va - start < len) && !(keep_shared && pg->shared))
 			page_release(pg);
 	}
 }
@@ -1117,7 +1118,7 @@ static void teardown(struct sproc *s)
 {
 	if (s->tcb)
 		kozo_tcb_suspend(s->tcb);
-	drop_pages(s, 0, 0);
+	drop_pages(s, 0, 0, false);
 	for (unsigned c = 0; c < s->nchunks; c++)
 		chunk_put(s->chunks[c]);
 	memset(s, 0, sizeof(*s));
@@ -1393,7 +1394,8 @@ static bool do_call(unsigned i, uint64_t nr, const uint64_t args[6], uint64_t *r
 		}
 		return true;
 	}
-	case LX_ACT_UNMAP: drop_pages(s, a.addr, a.len); return true;
+	case LX_ACT_UNMAP: drop_pages(s, a.addr, a.len, false); return true;
+	case LX_ACT_DISCARD: drop_pages(s, a.addr, a.len, true); return true;
 	case LX_ACT_PROTECT: protect_pages(s, a.addr, a.len, (int)a.prot); return true;
 	case LX_ACT_BLOCK:
 		kozo_tcb_suspend(s->tcb);
