@@ -75,10 +75,11 @@
 extern const uint8_t linux_archive_start[], linux_archive_end[];
 
 /* A pool Frame: mapped in the server at FRAME_WINDOW + 4 KiB * its index,
- * held by `refs` pages, or by /tmp (refs 1, tmp_alloc; 0: on the free list).  A frame that clean pages
- * filled from a file hold is in the page cache under its bytes' place in
- * the archive (src, len: the rest of the page is zeros), so that another
- * process's page of the same bytes shares it. */
+ * held by `refs` pages, or by /tmp (refs 1: tmp_alloc); 0: on the free
+ * list.  A frame that clean pages filled from a file hold is in the page
+ * cache under its bytes' place in the archive (src, len: the rest of the
+ * page is zeros), so that another process's page of the same bytes shares
+ * it. */
 struct frame {
 	uint32_t cap;         /* slot */
 	uint32_t refs;
