@@ -62,11 +62,12 @@ $(LINUX_CORRUPT): $(LINUX_HELLO)
 	head -c 300 $< >$@
 	chmod +x $@
 
-$(LINUX_PROGS_OUT)/%: tests/linux/progs/%.c
+LINUX_PROG_HDRS := $(wildcard tests/linux/progs/*.h)
+$(LINUX_PROGS_OUT)/%: tests/linux/progs/%.c $(LINUX_PROG_HDRS)
 	@mkdir -p $(@D)
 	musl-gcc $(MUSL_CFLAGS) -o $@ $<
 
-$(LINUX_PROGS_OUT)/obj/%.o: tests/linux/progs/%.c
+$(LINUX_PROGS_OUT)/obj/%.o: tests/linux/progs/%.c $(LINUX_PROG_HDRS)
 	@mkdir -p $(@D)
 	$(LINUX_A64_CC) $(LINUX_A64_CFLAGS) -Dmain=kozotest_$* -c -o $@ $<
 

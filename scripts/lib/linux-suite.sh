@@ -205,6 +205,28 @@ linux_memroom_checks() {
 	check "stacks and /tmp: the server's pool is whole again" test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
 
+# /tmp gives its pages back (issue 16): files removed (last name and
+# descriptor), truncated or renamed over, half the free memory each, then
+# /tmp filled to ENOSPC and emptied; after them brk, a child's stack and
+# every byte mmap promised at the start, touched (fresh pages zero, a /tmp
+# file beside them intact), then a sparse /tmp file on the frames just
+# freed shows only its own bytes.  Before, /tmp's pages stayed counted
+# until the command ended: the free memory (sysinfo, /proc/meminfo) never
+# came back and the next round, fork, brk and mmap were refused.
+linux_tmpfree_checks() {
+	local free0 free1
+	run_cmd "linux /bin/tmpfree" 300
+	free0=$(sed -n 's/^tmpfree: free at the start: \([0-9]*\) KiB.*/\1/p' <<<"$OUT")
+	free1=$(sed -n 's/^tmpfree: free at the end: \([0-9]*\) KiB.*/\1/p' <<<"$OUT")
+	check "/tmp's removed, truncated and renamed-over files give their memory back: 4 rounds of half of it, then /tmp full" \
+		test "$(grep -c '^tmpfree: round [0-3] ([a-z]*): .* KiB after (meminfo [0-9]* KiB)$' <<<"$OUT")" = 4 -a \
+		"$(grep -c '^tmpfree: /tmp took [0-9]* KiB, then No space left on device; ' <<<"$OUT")" = 1
+	check "after /tmp gave its pages back: brk, a child's stack, all mmap promised, zeros, no frame twice, no old bytes (free ${free0:-?} KiB, then ${free1:-?} KiB)" \
+		test "$(grep -c '^tmpfree: ok$' <<<"$OUT")" = 1 -a "$(grep -c 'BAD\|SIGKILL\|SIGSEGV' <<<"$OUT")" = 0 -a \
+		"$(status_of)" = 0
+	check "/tmp's pages: the server's pool is whole again" test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
+}
+
 # Page tables come out of the server's memory as pages do (issue 16; a red
 # team found processes killed at a first touch once other processes' page
 # tables had used it up): 24 children map a page every 512 GiB (three
@@ -253,6 +275,7 @@ linux_memory_checks() {
 	linux_pcattack_checks
 	linux_tidraise_checks
 	linux_memroom_checks
+	linux_tmpfree_checks
 	linux_shmanon_checks
 	linux_madvise_checks
 }

@@ -904,6 +904,39 @@ static void test_tmp_grows(void)
 	EQ(fs.tmp_pages, 0);
 }
 
+/* A /tmp file at path (in the scratch page) holding `pages` pages of 'x'. */
+static void tmp_file(const char *path, unsigned pages)
+{
+	uint64_t p = put_str(SCRATCH, path), buf = SCRATCH + LX_PAGE;
+	static char page[LX_PAGE];
+	memset(page, 'x', sizeof(page));
+	proc.mem.write(proc.mem.ctx, buf, page, sizeof(page));
+	int64_t fd = SYS(open, p, LX_O_CREAT | LX_O_WRONLY | LX_O_TRUNC, 0644, 0, 0, 0, NULL);
+	for (unsigned i = 0; i < pages; i++)
+		EQ(SYS(write, fd, buf, LX_PAGE, 0, 0, 0, NULL), LX_PAGE);
+	EQ(SYS(close, fd, 0, 0, 0, 0, 0, NULL), 0);
+}
+
+/* /tmp gives pages back when a file's last name and last descriptor go:
+ * renamed over, and unlinked while open (at the close); the budget's
+ * count and the layer's (fs.tmp_pages, /proc/meminfo's Shmem) agree. */
+static void test_tmp_gives_back(void)
+{
+	tmp_file("/tmp/r1", 8);  /* 8 data pages, 2 index pages */
+	tmp_file("/tmp/r2", 1);
+	EQ(testmem_pages_out, 13);
+	uint64_t a = put_str(SCRATCH, "/tmp/r2"), b = put_str(SCRATCH + 256, "/tmp/r1");
+	EQ(SYS(rename, a, b, 0, 0, 0, 0, NULL), 0);
+	EQ(testmem_pages_out, 3);  /* r1's went with its last name */
+	int64_t fd = SYS(open, b, LX_O_RDONLY, 0, 0, 0, 0, NULL);
+	EQ(SYS(unlink, b, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(testmem_pages_out, 3);  /* still open: still readable */
+	EQ(SYS(read, fd, SCRATCH + 512, 2, 0, 0, 0, NULL), 2);
+	EQ(SYS(close, fd, 0, 0, 0, 0, 0, NULL), 0);
+	EQ(testmem_pages_out, 0);
+	EQ(fs.tmp_pages, 0);
+}
+
 /* Names in /tmp: mkdir errors in Linux's order, rename (files, directories
  * with their contents), hard and symbolic links, chmod, times. */
 static void test_tmp_names(void)
@@ -1655,6 +1688,7 @@ int main(int argc, char **argv)
 	RUN(test_getdents);
 	RUN(test_tmp);
 	RUN(test_tmp_grows);
+	RUN(test_tmp_gives_back);
 	RUN(test_tmp_names);
 	RUN(test_dev);
 	RUN(test_proc);

@@ -100,20 +100,17 @@ static uint64_t make(unsigned type)
  * least 2^POOL_MIN_BITS, and the next smallest when the first is below
  * 2^POOL_WANT_BITS: the slices of the console, the shell and the Linux
  * server, 1 + 4 + 8 MiB, and Init's objects), the Linux server's budget (the largest region
- * for its processes, a small one for itself and the next largest of at
- * least 2^22 for its /tmp; x86_64 only) and the shell's (every other
- * non-device region). */
+ * for its processes and their /tmp, and a small one for itself) and the
+ * shell's (every other non-device region). */
 static void split_untyped(bool with_linux)
 {
-	uint64_t taken[5] = { 0, 0, 0, 0, 0 };
+	uint64_t taken[4] = { 0, 0, 0, 0 };
 	unsigned ntaken = 0;
 	struct proc *lx = &procs[PID_LINUX];
-#define IS_TAKEN(s) ((s) == taken[0] || (s) == taken[1] || (s) == taken[2] || (s) == taken[3] || \
-		     (s) == taken[4])
-	/* kind 0, 1: pool; 2: the largest; 3: the smallest of 2^16 or more;
-	 * 4: the largest left, if at least 2^22 (the Linux server's /tmp) */
+#define IS_TAKEN(s) ((s) == taken[0] || (s) == taken[1] || (s) == taken[2] || (s) == taken[3])
+	/* kind 0, 1: pool; 2: the largest; 3: the smallest of 2^16 or more */
 	unsigned pool_bits = 0;
-	for (int k = 0; k < (with_linux ? 5 : 2); k++) {
+	for (int k = 0; k < (with_linux ? 4 : 2); k++) {
 		uint64_t best = 0;
 		unsigned best_bits = 0;
 		if (k == 1 && pool_bits >= POOL_WANT_BITS)
@@ -121,10 +118,10 @@ static void split_untyped(bool with_linux)
 		for (uint64_t i = 0; i < bi->untyped_count; i++) {
 			const struct kozo_untyped_desc *d = &bi->untyped_list[i];
 			uint64_t s = bi->untyped.start + i;
-			unsigned min = k < 2 ? POOL_MIN_BITS : k == 3 ? 16 : k == 4 ? 22 : 0;
+			unsigned min = k < 2 ? POOL_MIN_BITS : k == 3 ? 16 : 0;
 			if (d->is_device || d->size_bits < min || IS_TAKEN(s))
 				continue;
-			bool better = k == 2 || k == 4 ? d->size_bits > best_bits : d->size_bits < best_bits;
+			bool better = k == 2 ? d->size_bits > best_bits : d->size_bits < best_bits;
 			if (!best || better) {
 				best = s;
 				best_bits = d->size_bits;

@@ -19,8 +19,8 @@ void lxs_alloc_init(const struct kozo_startup *st)
 	kozo_cspace_init(&cs, LXS_CNODE, LXS_DEPTH, st->empty.start, st->empty.end);
 	kozo_ut_init(&budget, &cs);
 	/* Smallest first, so the big ones stay whole for processes; those
-	 * of 2^22 or more (the processes', /tmp's: lxs_find_untyped) are
-	 * not for small objects at all, unless nothing else is there. */
+	 * of 2^22 or more (the processes' pool: lxs_find_untyped) are not
+	 * for small objects at all, unless nothing else is there. */
 	bool small = false;
 	for (uint64_t i = 0; i < st->untyped_count; i++)
 		small |= st->untyped_list[i].size_bits < 22;

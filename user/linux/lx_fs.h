@@ -26,10 +26,13 @@
 #define LX_TMP_FILE_MAX ((uint64_t)LX_FS_IDX * LX_FS_IDX * LX_FS_PAGE)
 #define LX_SYMLOOP_MAX 40
 
-/* The memory budget /tmp grows from, filled by the server (its own
- * Untyped memory; tests use malloc).  alloc returns a 4 KiB page, aligned,
- * any content, or NULL when the budget is spent (the write gets ENOSPC);
- * free gives one back.  alloc NULL: /tmp holds no bytes. */
+/* The memory budget /tmp grows from, filled by the server (frames of the
+ * page pool its processes share; tests use malloc).  alloc returns a 4 KiB
+ * page, aligned, any content (the layer zeroes it), or NULL when the
+ * budget is spent (the write gets ENOSPC); free gives one back, and it is
+ * the budget's at once (a process's page next, in the server): the layer
+ * never touches a page after freeing it.  alloc NULL: /tmp holds no
+ * bytes. */
 struct lx_pages {
 	void *(*alloc)(void *ctx);
 	void (*free)(void *ctx, void *page);

@@ -17,7 +17,8 @@
  *       capability in each process with a page on it (several after fork:
  *       copy on write); the last page to go puts it on the free list.  One
  *       of them, all zeros, is every page of a region outside the
- *       commitments that was read before it was written (Linux's zero page)
+ *       commitments that was read before it was written (Linux's zero page).
+ *       /tmp's pages are frames of the same list, held by /tmp (tmp_alloc)
  *     the server's tables for FRAME_WINDOW
  *
  * Pages are made on first touch: a VM fault, or the translation layer
@@ -75,10 +76,11 @@
 extern const uint8_t linux_archive_start[], linux_archive_end[];
 
 /* A pool Frame: mapped in the server at FRAME_WINDOW + 4 KiB * its index,
- * held by `refs` pages (0: on the free list).  A frame that clean pages
- * filled from a file hold is in the page cache under its bytes' place in
- * the archive (src, len: the rest of the page is zeros), so that another
- * process's page of the same bytes shares it. */
+ * held by `refs` pages, or by /tmp (refs 1: tmp_alloc); 0: on the free
+ * list.  A frame that clean pages filled from a file hold is in the page
+ * cache under its bytes' place in the archive (src, len: the rest of the
+ * page is zeros), so that another process's page of the same bytes shares
+ * it. */
 struct frame {
 	uint32_t cap;         /* slot */
 	uint32_t refs;
@@ -143,7 +145,7 @@ static struct {
 	unsigned nframes;       /* frames made */
 	uint32_t free;          /* free frames: a list, index + 1 */
 	uint32_t free_pages;    /* free page entries: a list, index + 1 */
-	unsigned in_use;        /* frames processes hold */
+	unsigned in_use;        /* frames processes and /tmp hold */
 	unsigned nc;            /* pages outside the commitments */
 	unsigned nc_clean;      /* of those, clean ones (reclaim can drop them) */
 	unsigned npages;        /* page entries in use: no more than the budget */
@@ -815,46 +817,42 @@ static void log_print(void)
 		console_write(&dlog[i % LOG_SIZE], 1);
 }
 
-/* /tmp's pages: Frames retyped one by one from an Untyped of their own
- * (one of the server's budget Untyped), seen by the server at TMP_WINDOW
- * (1 TiB after the frames' window); each takes a slot of the server's
- * CNode, so /tmp counts against the processes' budget too; freed
- * pages are kept on a list, and everything goes back with one Revoke when
- * the `linux` command ends.  Issue 13's server plugs its own budget here. */
-#define TMP_WINDOW (LX_WINDOW + (1ull << 40))
+/* /tmp's pages: frames of the page pool, as the processes' pages are
+ * (frame_get: off the free list, or a new one), each held by /tmp with
+ * the one reference and reached through the server's window.  A page
+ * /tmp no longer holds (a file removed with its last name and last
+ * descriptor, cut by a truncate, or renamed over) goes back to the free
+ * list at once (frame_unref), for the processes and /tmp alike; only the
+ * pages /tmp holds count against the budget.  A frame is never /tmp's and
+ * a process's at once: it comes off the free list to one of them and goes
+ * back when that one lets it go.  What a reused frame held does not show:
+ * the file system zeroes every page it is given (lx_fs.c, tpage), and a
+ * process's new page is filled whole from its region (page_make,
+ * page_unshare).  The pool's Revoke takes what is left when the `linux`
+ * command ends. */
 static struct {
-	uint64_t ut, bits, next, pages;  /* next: pages handed out of the window */
-	void *free;                      /* a freed page holds the next one's address */
+	uint64_t pages;                 /* frames /tmp holds */
+	uint8_t held[MAX_FRAMES / 8];   /* which ones: a bit per frame */
 } tmp;
 
+static bool tmp_holds(uint32_t k)
+{
+	return tmp.held[k / 8] >> (k % 8) & 1;
+}
+
+/* A frame for /tmp, with room left for the processes' promises and
+ * written pages and the clean pages' reserve (clean pages are dropped to
+ * make it); NULL when there is none (the write gets ENOSPC). */
 static void *tmp_alloc(void *ctx)
 {
-	if (tmp.free) {
-		void *pg = tmp.free;
-		tmp.free = *(void **)pg;
-		return pg;
-	}
-	if (!tmp.ut) {
-		/* The budget's Untyped for /tmp (Init gives one of 2^22 or
-		 * more), which nothing else retypes from, so that its Revoke
-		 * takes /tmp's pages and nothing else. */
-		for (unsigned bits = 30; bits >= 22 && !tmp.ut; bits--)
-			if ((tmp.ut = lxs_find_untyped(bits, 0)))
-				tmp.bits = bits;
-		if (!tmp.ut)
-			return NULL;
-	}
-	/* A new page: the budget's slots are shared with the processes'
-	 * pages, so not one their commitments need. */
-	uint64_t va = TMP_WINDOW + tmp.next * LX_PAGE, obj;
-	if (!written_room(1) || !nc_make_room(1) || window_tables(tmp.ut, va))
+	if (!written_room(1) || !nc_make_room(1))
 		return NULL;
-	if (lxs_retype(tmp.ut, KOZO_OBJ_FRAME, 0, &obj) ||
-	    kozo_frame_map(obj, LXS_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false))
+	int64_t k = frame_get();
+	if (k < 0)
 		return NULL;
-	tmp.next++;
+	tmp.held[k / 8] |= (uint8_t)(1u << (k % 8));
 	tmp.pages++;
-	return (void *)va;
+	return frame_win((uint32_t)k);
 }
 
 static uint64_t tmp_pages(void)
@@ -862,30 +860,33 @@ static uint64_t tmp_pages(void)
 	return tmp.pages;
 }
 
+/* Page pg, which tmp_alloc gave, back to the pool's free list.  A pointer
+ * that is not a page /tmp holds is left alone (a bug in the layer: never
+ * a frame of a process's). */
 static void tmp_free(void *ctx, void *pg)
 {
-	*(void **)pg = tmp.free;
-	tmp.free = pg;
+	uint64_t off = (uint64_t)(uintptr_t)pg - FRAME_WINDOW;
+	uint64_t k = off / LX_PAGE;
+	if ((uint64_t)(uintptr_t)pg < FRAME_WINDOW || off % LX_PAGE || k >= pm.nframes ||
+	    !tmp_holds((uint32_t)k))
+		return;
+	tmp.held[k / 8] &= (uint8_t)~(1u << (k % 8));
+	tmp.pages--;
+	frame_unref((uint32_t)k);
 }
 
+/* After the command (the pool's Revoke took the frames): /tmp holds none. */
 static void tmp_release(void)
 {
-	/* The Untyped stays the server's for the next command (deleting it
-	 * would leave its parent's watermark where it is); its Revoke takes
-	 * every page and table made from it and resets it. */
-	uint64_t ut = tmp.ut, bits = tmp.bits;
-	if (ut && lxs_revoke(ut) != KOZO_OK)
-		ut = 0;
 	memset(&tmp, 0, sizeof(tmp));
-	tmp.ut = ut;
-	tmp.bits = ut ? bits : 0;
 }
 
 /* Memory for /proc/meminfo and sysinfo: the budget of pages the
- * processes and /tmp share; free is what their pages have not taken. */
+ * processes and /tmp share; free is what their pages have not taken
+ * (pm.in_use counts the frames of both). */
 static void mem_info(void *ctx, uint64_t *total, uint64_t *free)
 {
-	uint64_t used = pm.in_use + tmp.pages;
+	uint64_t used = pm.in_use;
 	*total = pm.budget * LX_PAGE;
 	*free = used < pm.budget ? (pm.budget - used) * LX_PAGE : 0;
 }

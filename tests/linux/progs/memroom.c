@@ -20,30 +20,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define MAXCH 4096
-static char *chunk[MAXCH];
-static size_t chunk_len[MAXCH];
-
-/* Writable memory until mmap says ENOMEM: every byte the server can promise. */
-static unsigned take_all(unsigned long *total)
-{
-	unsigned n = 0;
-	*total = 0;
-	for (size_t len = 1ul << 20; len >= 4096 && n < MAXCH;) {
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED) {
-			if (errno != ENOMEM)
-				return 0;
-			len /= 2;
-			continue;
-		}
-		chunk[n] = p;
-		chunk_len[n++] = len;
-		*total += len;
-	}
-	return n;
-}
+#include "takeall.h"
 
 static int stack_mode(unsigned pages)
 {
