@@ -91,6 +91,10 @@ linux_timer_checks() {
 	check "a parent's sleep ends while its child spins, and its SIGTERM stops the child" \
 		test "$(grep -c '^timerspin: SIGTERM to a spinning child after a 200 ms sleep: status 143 (ok)$' <<<"$OUT")" = 1 \
 		-a "$(status_of)" = 0
+	run_cmd "linux /bin/timerspin chld" 60
+	check "SIGCHLD caused by a process's own kill reaches it while it spins (at the next tick)" \
+		test "$(grep -c '^timerspin: SIGCHLD of a child its own kill ended reached the spinning parent: status 137 (ok)$' <<<"$OUT")" = 1 \
+		-a "$(status_of)" = 0
 	c0=$(awk '{print $14 + $15}' "/proc/$QEMU_PID/stat")
 	t0=$(date +%s%N)
 	run_cmd "linux /bin/timerspin sleep 3000" 60

@@ -933,6 +933,11 @@ static uint64_t now_ns(void *ctx)
  * Without the handler (timer_ok false) the server polls the clock. */
 static bool timer_ok;
 static uint64_t timer_armed;  /* the deadline the kernel holds (cycles), 0: none */
+/* A signal came for the process whose call was just answered (its own
+ * kill's SIGCHLD, say): it takes it at its next call, or at this time (a
+ * tick later) if it runs user code until then, as on a one-CPU Linux,
+ * where the signal waits for the next kernel entry.  0: none. */
+static uint64_t nudge_at;
 
 static void timer_init(void)
 {
@@ -1469,6 +1474,8 @@ static bool wait_until(uint64_t until)
 static uint64_t first_deadline(void)
 {
 	uint64_t first = lx_world_alarms(&world);
+	if (nudge_at && nudge_at < first)
+		first = nudge_at;
 	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live && sp[i].blocked && sp[i].deadline && sp[i].deadline < first)
 			first = sp[i].deadline;
@@ -1568,6 +1575,15 @@ static bool console_event(uint64_t bits)
  * just found empty: none of them has a call on its way (the processes run
  * below this thread's priority, so none ran since), and stopping one loses
  * nothing. */
+/* Has a process running user code, other than `but`, a signal to take? */
+static bool others_signalled(unsigned but)
+{
+	for (unsigned i = 0; i < proc_hi; i++)
+		if (i != but && sp[i].live && !sp[i].blocked && lx_signal_pending(&world.procs[i]))
+			return true;
+	return false;
+}
+
 static void interrupt_running(void)
 {
 	for (unsigned i = 0; i < proc_hi; i++)
@@ -1644,6 +1660,10 @@ static int serve(void)
 				 * parked calls. */
 				timer_armed = 0;
 				world.timers_changed = true;
+				if (nudge_at && now_ns(NULL) >= nudge_at) {
+					nudge_at = 0;
+					interrupting = true;
+				}
 			}
 		} else if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
@@ -1672,16 +1692,23 @@ static int serve(void)
 		settle();
 		if (first_done)
 			return first_status;
-		if (world.timers_changed) {
+		if (world.timers_changed) {  /* (due alarms fire here) */
 			world.timers_changed = false;
 			timer_arm(first_deadline());
 		}
 		if (world.signalled) {
 			/* Maybe for a process running user code: stop it to
 			 * take the signal (interrupt_running, once the
-			 * endpoint is found empty). */
+			 * endpoint is found empty) - at once for another
+			 * process (it may never call), a tick later for the
+			 * one just answered (nudge_at). */
 			world.signalled = false;
-			interrupting = true;
+			if (others_signalled(answer ? i : ~0u)) {
+				interrupting = true;
+			} else if (!nudge_at) {
+				nudge_at = now_ns(NULL) + KOZO_TIMER_TICK_NS;
+				timer_arm(first_deadline());
+			}
 		}
 		mr[0] = reply;
 		if (!interrupting) {
@@ -1715,6 +1742,7 @@ int linux_run(int argc, char **argv)
 		return 0;
 	}
 	first_done = false;
+	nudge_at = 0;
 	timer_init();
 	(void)kozo_poll(KOZO_PROC_NTFN);  /* Ctrl-C typed before this run */
 	(void)console_take_intr();

@@ -8,8 +8,11 @@
  *            ends killed by SIGALRM (run in a child; the parent reports)
  *   kill     a child spins; the parent sleeps 200 ms, sends SIGTERM,
  *            reaps it
+ *   chld     the parent SIGKILLs a paused child, then spins until its
+ *            SIGCHLD handler has run (the signal its own call caused:
+ *            taken at the next call, or a tick later while it spins)
  *   sleep N  nanosleep N ms (the suites time it from outside)
- * Usage: timerspin alarm|default|kill|sleep [ms] */
+ * Usage: timerspin alarm|default|kill|chld|sleep [ms] */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +106,36 @@ static int run_kill(void)
 	return st != 128 + SIGTERM;
 }
 
+static volatile sig_atomic_t chlds;
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	chlds++;
+}
+
+static int run_chld(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigaction(SIGCHLD, &sa, NULL);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	struct timespec d = { 0, 50000000 };
+	nanosleep(&d, NULL);  /* (the child is in pause() by now) */
+	kill(pid, SIGKILL);
+	spin_until(&chlds, 1);
+	int st = child_status(pid);
+	printf("timerspin: SIGCHLD of a child its own kill ended reached the spinning parent: status %d (%s)\n",
+	       st, st == 128 + SIGKILL ? "ok" : "wrong");
+	return st != 128 + SIGKILL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -112,6 +145,8 @@ int main(int argc, char **argv)
 		return run_default();
 	if (strcmp(mode, "kill") == 0)
 		return run_kill();
+	if (strcmp(mode, "chld") == 0)
+		return run_chld();
 	if (strcmp(mode, "sleep") == 0) {
 		long ms = argc > 2 ? atol(argv[2]) : 1000;
 		struct timespec d = { ms / 1000, ms % 1000 * 1000000 }, t0;
@@ -120,6 +155,6 @@ int main(int argc, char **argv)
 		printf("timerspin: slept %ld ms\n", ms_since(&t0));
 		return 0;
 	}
-	fprintf(stderr, "usage: timerspin alarm|default|kill|sleep [ms]\n");
+	fprintf(stderr, "usage: timerspin alarm|default|kill|chld|sleep [ms]\n");
 	return 2;
 }
