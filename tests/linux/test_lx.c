@@ -1483,6 +1483,18 @@ static void test_signal_waits(void)
  * later), process groups and sessions, kill of a group, the console's
  * Ctrl-C to the foreground group. */
 static struct lx_world world;
+/* The world's process table (lx_host.procs_grow): entries up to
+ * procs_room, as a host whose memory ends there. */
+static struct lx_proc procs_table[LX_MAX_PROCS];
+static unsigned procs_room = LX_MAX_PROCS, procs_backed;
+static struct lx_proc *procs_of(void *ctx, unsigned n)
+{
+	(void)ctx;
+	if (n > procs_room)
+		return NULL;
+	procs_backed = n > procs_backed ? n : procs_backed;
+	return procs_table;
+}
 /* Commitments are server-wide (issue 16's one page pool): every live
  * process's writable mappings count against host.commit_room(); a fork
  * commits the parent's again (ENOMEM when it does not fit), and an ended
@@ -1499,7 +1511,7 @@ static void test_world_commit(void)
 	const uint64_t rw = LX_PROT_READ | LX_PROT_WRITE, anon = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
 	struct lx_mem ops = testmem_ops(&mem);
 	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
-				.now_ns = clock_ns, .commit_room = room_of };
+				.now_ns = clock_ns, .commit_room = room_of, .procs_grow = procs_of };
 	struct lx_proc *p = lx_world_init(&world, &fs, &ops, &host, 7);
 	mem.p = p;
 	struct lx_vma v = { .start = SCRATCH, .end = SCRATCH + SCRATCH_LEN,
@@ -1546,7 +1558,8 @@ static void test_world(void)
 {
 	struct lx_mem ops = testmem_ops(&mem);
 	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
-				.now_ns = clock_ns };
+				.now_ns = clock_ns, .procs_grow = procs_of };
+	procs_room = LX_MAX_PROCS;
 	struct lx_proc *p = lx_world_init(&world, &fs, &ops, &host, 7);
 	mem.p = p;
 	struct lx_vma v = { .start = SCRATCH, .end = SCRATCH + SCRATCH_LEN,
@@ -1664,6 +1677,49 @@ static void test_world(void)
 	EQ(world.procs[child].killed, LX_SIGTERM);
 }
 
+/* The process table grows as forks need entries, only then, and a fork
+ * the host has no memory for gets ENOMEM (nothing is killed); an entry
+ * freed is used again before the table grows. */
+static void test_world_grow(void)
+{
+	struct lx_mem ops = testmem_ops(&mem);
+	struct lx_host host = { .console_write = console, .log_unsupported = log_nr,
+				.now_ns = clock_ns, .procs_grow = procs_of };
+	procs_room = 0;
+	EQ(lx_world_init(&world, &fs, &ops, &host, 7) == NULL, true);
+	procs_room = 3;
+	procs_backed = 0;
+	struct lx_proc *p = lx_world_init(&world, &fs, &ops, &host, 7);
+	mem.p = p;
+	EQ(procs_backed, 1u);
+	EQ(world.nprocs, 1u);
+	uint64_t a[6] = { LX_SIGCHLD };
+	struct lx_action act;
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_FORK);
+	EQ(act.child, 1);
+	EQ(procs_backed, 2u);
+	lx_syscall(p, LX_NR_fork, a, &act);
+	EQ(act.kind, LX_ACT_FORK);
+	EQ(act.child, 2);
+	lx_syscall(p, LX_NR_fork, a, &act);  /* the host has no more */
+	EQ(act.kind, LX_ACT_RETURN);
+	EQ(act.ret, -LX_ENOMEM);
+	EQ(world.nprocs, 3u);
+	EQ(world.procs[1].state, LX_PROC_LIVE);
+	EQ(world.procs[2].state, LX_PROC_LIVE);
+	int pid1 = world.procs[1].pid;
+	lx_proc_exit(&world.procs[1], 0);
+	uint64_t w1[6] = { (uint64_t)-1, 0, 0, 0 };
+	lx_syscall(p, LX_NR_wait4, w1, &act);
+	EQ(act.ret, pid1);
+	lx_syscall(p, LX_NR_fork, a, &act);  /* entry 1 again, no growth */
+	EQ(act.kind, LX_ACT_FORK);
+	EQ(act.child, 1);
+	EQ(world.nprocs, 3u);
+	procs_room = LX_MAX_PROCS;
+}
+
 #define RUN(fn, ...)                                                     \
 	do {                                                             \
 		current = #fn;                                           \
@@ -1697,6 +1753,7 @@ int main(int argc, char **argv)
 	RUN(test_signal_defaults);
 	RUN(test_signal_waits);
 	RUN(test_world);
+	RUN(test_world_grow);
 	RUN(test_world_commit);
 	RUN(test_stdin);
 	RUN(test_startup_calls);

@@ -51,10 +51,11 @@
 #define LX_MAX_FDS 32
 #define LX_MAX_VMAS 64
 #define LX_STDIN_BUF 4096  /* a console line, as Linux's terminal: 4095 characters and its newline */
-/* Process entries: the table the server's budget fills first (memory
- * ends forks before it in every realistic case, docs/LINUX-ABI.md). */
-#define LX_MAX_PROCS 64
-#define LX_MAX_ZOMBIES 256      /* ended children not yet waited for */
+/* Process entries: a cap only; the host backs entries as forks need
+ * them (lx_host.procs_grow), from its memory, which ends a fork bomb
+ * long before this (~100 KiB a process, docs/LINUX-ABI.md). */
+#define LX_MAX_PROCS 1024
+#define LX_MAX_ZOMBIES (2 * LX_MAX_PROCS) /* ended children not yet waited for */
 #define LX_MAX_PIPES 16
 #define LX_PIPE_BUF 4096
 #define LX_EXEC_MAX 4096        /* bytes of argv and envp strings for execve */
@@ -97,6 +98,11 @@ struct lx_host {
 	 * always room. */
 	bool (*space_room)(void *ctx, const struct lx_proc *p, int how, uint64_t start,
 			   uint64_t end, uint64_t tables);
+	/* The world's process table: back entries [0, n) (n <= LX_MAX_PROCS;
+	 * those below the last n asked stay backed) and return the table,
+	 * the same every time; NULL: no memory for them (fork: ENOMEM).
+	 * A world needs it (lx_world_init asks for entry 0). */
+	struct lx_proc *(*procs_grow)(void *ctx, unsigned n);
 	void *ctx;
 };
 enum { LX_SPACE_GROW, LX_SPACE_FORK, LX_SPACE_EXEC };
@@ -235,7 +241,8 @@ struct lx_zombie {
 
 struct lx_world {
 	struct lx_fs *fs;
-	struct lx_proc procs[LX_MAX_PROCS];
+	struct lx_proc *procs;  /* host.procs_grow's table: entries [0, nprocs) */
+	unsigned nprocs;
 	struct lx_zombie zombies[LX_MAX_ZOMBIES];
 	struct lx_pipe pipes[LX_MAX_PIPES];
 	int next_pid;
@@ -282,7 +289,8 @@ struct lx_action {
 void lx_proc_init(struct lx_proc *p, struct lx_fs *fs, const struct lx_mem *mem,
 		  const struct lx_host *host, uint64_t seed);
 
-/* Set w up with one process, procs[0], pid 1, as lx_proc_init does. */
+/* Set w up with one process, procs[0], pid 1, as lx_proc_init does; the
+ * table comes from host->procs_grow.  NULL: it gave no memory. */
 struct lx_proc *lx_world_init(struct lx_world *w, struct lx_fs *fs, const struct lx_mem *mem,
 			      const struct lx_host *host, uint64_t seed);
 /* The process ended (exit, a signal; status as in LX_ACT_EXIT): close its

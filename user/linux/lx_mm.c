@@ -216,7 +216,7 @@ uint64_t lx_world_commit(const struct lx_proc *p)
 	if (!p->world)
 		return commit_of(p, 0, 0);
 	uint64_t used = 0;
-	for (int i = 0; i < LX_MAX_PROCS; i++)
+	for (int i = 0; i < (int)p->world->nprocs; i++)
 		if (p->world->procs[i].state == LX_PROC_LIVE)
 			used += commit_of(&p->world->procs[i], 0, 0);
 	return used;
@@ -234,7 +234,7 @@ bool lx_over_commit(const struct lx_proc *p, uint64_t more, uint64_t skip_start,
 	if (!p->host.commit_room && !limit)
 		return false;
 	uint64_t used = commit_of(p, skip_start, skip_end);
-	for (int i = 0; p->world && i < LX_MAX_PROCS; i++) {
+	for (int i = 0; p->world && i < (int)p->world->nprocs; i++) {
 		const struct lx_proc *q = &p->world->procs[i];
 		if (q != p && q->state == LX_PROC_LIVE)
 			used += commit_of(q, 0, 0);

@@ -26,6 +26,10 @@ struct lx_proc *lx_world_init(struct lx_world *w, struct lx_fs *fs, const struct
 			      const struct lx_host *host, uint64_t seed)
 {
 	memset(w, 0, sizeof(*w));
+	if (!host->procs_grow || !(w->procs = host->procs_grow(host->ctx, 1)))
+		return NULL;
+	memset(&w->procs[0], 0, sizeof(w->procs[0]));
+	w->nprocs = 1;
 	w->fs = fs;
 	w->next_pid = 2;
 	w->fg_pgrp = 1;
@@ -208,7 +212,7 @@ static int64_t sys_pipe2(struct lx_proc *p, uint64_t ufds, uint64_t flags)
 
 static struct lx_proc *find_pid(struct lx_world *w, int64_t pid)
 {
-	for (int i = 0; i < LX_MAX_PROCS; i++)
+	for (int i = 0; i < (int)w->nprocs; i++)
 		if (w->procs[i].state != LX_PROC_FREE && w->procs[i].pid == pid)
 			return &w->procs[i];
 	return NULL;
@@ -238,7 +242,7 @@ int64_t lx_setpgid(struct lx_proc *p, int64_t pid, int64_t pgid)
 		pgid = t->pid;
 	if (pgid != t->pid) {
 		bool found = false;
-		for (int i = 0; p->world && i < LX_MAX_PROCS && !found; i++)
+		for (int i = 0; p->world && i < (int)p->world->nprocs && !found; i++)
 			found = p->world->procs[i].state != LX_PROC_FREE &&
 				p->world->procs[i].pgid == pgid && p->world->procs[i].sid == p->sid;
 		if (!found)
@@ -262,14 +266,14 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 	if (!w)
 		return -LX_EAGAIN;
 	struct lx_proc *c = NULL;
-	for (int i = 0; i < LX_MAX_PROCS && !c; i++)
+	for (int i = 0; i < (int)w->nprocs && !c; i++)
 		if (w->procs[i].state == LX_PROC_FREE)
 			c = &w->procs[i];
 	/* Every live process may become a zombie: keep room for them all. */
 	unsigned held = 0;
 	for (int i = 0; i < LX_MAX_ZOMBIES; i++)
 		held += w->zombies[i].pid != 0;
-	for (int i = 0; i < LX_MAX_PROCS; i++)
+	for (int i = 0; i < (int)w->nprocs; i++)
 		held += w->procs[i].state == LX_PROC_LIVE;
 	if (held >= LX_MAX_ZOMBIES)
 		return -LX_EAGAIN;
@@ -277,16 +281,26 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 	 * (Linux's fork: ENOMEM when the commit charge cannot grow). */
 	if (lx_over_commit(p, lx_proc_commit(p), 0, 0) || !lx_space_room(p, LX_SPACE_FORK, 0, 0, 0))
 		return -LX_ENOMEM;
+	if (!c && w->nprocs < LX_MAX_PROCS) {
+		/* Every entry backed is taken: the host backs one more from
+		 * its memory, or the fork gets ENOMEM as Linux's when memory
+		 * is out (nothing is killed for it). */
+		struct lx_proc *t = p->host.procs_grow(p->host.ctx, w->nprocs + 1);
+		if (!t)
+			return -LX_ENOMEM;
+		c = &t[w->nprocs++];
+		memset(c, 0, sizeof(*c));
+	}
 	if (!c) {
-		/* Every process entry is taken (the server has resources for
-		 * LX_MAX_PROCS at a time).  While another process runs, or
+		/* Every process entry is taken (LX_MAX_PROCS at a time).
+		 * While another process runs, or
 		 * sleeps until a deadline, it may end and free one: wait for
 		 * that, as a fork that takes a while, for at most
 		 * LX_FORK_WAIT_NS (processes that never end, a fork bomb's,
 		 * would make it wait for ever); when all the others wait for
 		 * events, nothing may ever free one: EAGAIN at once. */
 		bool running = false;
-		for (int i = 0; i < LX_MAX_PROCS && !running; i++)
+		for (int i = 0; i < (int)w->nprocs && !running; i++)
 			running = &w->procs[i] != p && w->procs[i].state == LX_PROC_LIVE &&
 				  (!w->procs[i].waiting || w->procs[i].wait_deadline != ~0ull);
 		uint64_t now = lx_clock(p, false);
@@ -356,7 +370,7 @@ void lx_proc_exit(struct lx_proc *p, int status)
 		return;
 	}
 	/* Orphans: nobody will wait for them; zombies among them go now. */
-	for (int i = 0; i < LX_MAX_PROCS; i++) {
+	for (int i = 0; i < (int)w->nprocs; i++) {
 		struct lx_proc *c = &w->procs[i];
 		if (c->state != LX_PROC_FREE && c->ppid == p->pid && c != p)
 			c->ppid = 0;
@@ -396,7 +410,7 @@ static int64_t sys_wait4(struct lx_proc *p, int64_t pid, uint64_t ustatus, uint6
 	/* pid > 0: that child; -1: any; 0: one of the caller's group; < -1: group -pid */
 #define WANTED(cpid, cpgid) (pid > 0 ? (cpid) == pid : pid == -1 ? true \
 			     : pid == 0 ? (cpgid) == p->pgid : (cpgid) == -pid)
-	for (int i = 0; i < LX_MAX_PROCS && !any; i++) {
+	for (int i = 0; i < (int)w->nprocs && !any; i++) {
 		struct lx_proc *c = &w->procs[i];
 		any = c->state == LX_PROC_LIVE && c->ppid == p->pid && WANTED(c->pid, c->pgid);
 	}

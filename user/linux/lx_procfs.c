@@ -55,7 +55,7 @@ static struct lx_proc *proc_of(struct lx_proc *p, int pid)
 {
 	if (!p->world)
 		return pid == p->pid ? p : NULL;
-	for (int i = 0; i < LX_MAX_PROCS; i++) {
+	for (int i = 0; i < (int)p->world->nprocs; i++) {
 		struct lx_proc *q = &p->world->procs[i];
 		if (q->state != LX_PROC_FREE && q->pid == pid)
 			return q;
@@ -68,7 +68,7 @@ static struct lx_proc *nth_proc(struct lx_proc *p, uint64_t i)
 {
 	if (!p->world)
 		return i == 0 ? p : NULL;
-	for (int k = 0; k < LX_MAX_PROCS; k++) {
+	for (int k = 0; k < (int)p->world->nprocs; k++) {
 		struct lx_proc *q = &p->world->procs[k];
 		if (q->state != LX_PROC_FREE && i-- == 0)
 			return q;

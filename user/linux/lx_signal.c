@@ -94,7 +94,7 @@ bool lx_signal_pending(const struct lx_proc *p)
 
 void lx_console_signal(struct lx_world *w, int sig)
 {
-	for (int i = 0; i < LX_MAX_PROCS; i++)
+	for (int i = 0; i < (int)w->nprocs; i++)
 		if (w->procs[i].state == LX_PROC_LIVE && w->procs[i].pgid == w->fg_pgrp)
 			lx_signal_send(&w->procs[i], sig, 0x80 /* SI_KERNEL */, 0, 0, 0);
 }
@@ -435,7 +435,7 @@ static int64_t sys_kill(struct lx_proc *p, int64_t pid, uint64_t sig, bool threa
 	if (thread && pid <= 0)
 		return -LX_EINVAL;
 	int found = 0;
-	int n = p->world ? LX_MAX_PROCS : 1;
+	int n = p->world ? (int)p->world->nprocs : 1;
 	for (int i = 0; i < n; i++) {
 		struct lx_proc *t = p->world ? &p->world->procs[i] : p;
 		if (t->state != LX_PROC_LIVE)
@@ -517,7 +517,7 @@ void lx_timers_check(struct lx_proc *p)
 uint64_t lx_world_alarms(struct lx_world *w)
 {
 	uint64_t first = ~0ull;
-	for (int i = 0; i < LX_MAX_PROCS; i++) {
+	for (int i = 0; i < (int)w->nprocs; i++) {
 		struct lx_proc *p = &w->procs[i];
 		if (p->state != LX_PROC_LIVE)
 			continue;

@@ -183,7 +183,7 @@ int64_t lx_tty_ioctl(struct lx_proc *p, uint64_t req, uint64_t arg)
 		if (pg <= 0)
 			return -LX_EINVAL;
 		bool found = !p->world && pg == p->pgid;
-		for (int i = 0; p->world && i < LX_MAX_PROCS && !found; i++)
+		for (int i = 0; p->world && i < (int)p->world->nprocs && !found; i++)
 			found = p->world->procs[i].state == LX_PROC_LIVE &&
 				p->world->procs[i].pgid == pg && p->world->procs[i].sid == p->sid;
 		if (!found)
@@ -393,7 +393,7 @@ static int64_t do_misc(struct lx_proc *p, uint64_t nr, const uint64_t a[6], stru
 	}
 	case LX_NR_setpgid: return lx_setpgid(p, (int32_t)a[0], (int32_t)a[1]);
 	case LX_NR_setsid: {
-		for (int i = 0; p->world && i < LX_MAX_PROCS; i++)
+		for (int i = 0; p->world && i < (int)p->world->nprocs; i++)
 			if (p->world->procs[i].state != LX_PROC_FREE && p->world->procs[i].pgid == p->pid)
 				return -LX_EPERM;  /* already a group leader */
 		if (!p->world && p->pgid == p->pid)

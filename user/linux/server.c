@@ -133,6 +133,7 @@ struct sproc {
 static struct {
 	bool ready;
 	uint64_t ep, fault_ep[LX_MAX_PROCS];
+	unsigned nfault;      /* fault_ep[0, nfault) made (procs_grow makes them) */
 } pool;
 
 /* The page pool of one `linux` command (mem_reset empties it). */
@@ -158,12 +159,22 @@ static uint32_t cache_hash[CACHE_HASH];  /* the page cache: frame index + 1 */
 static struct page pages[MAX_PAGES];
 static uint32_t page_hash[PAGE_HASH];
 
-static struct sproc sp[LX_MAX_PROCS];
+/* The process table, Linux and KOZO sides (world.procs, sp): windows of
+ * the server whose pages procs_grow backs as forks need entries, from
+ * the pool (mem_release takes them back). */
+#define PROCS_WINDOW (LX_WINDOW + (2ull << 40))
+#define SP_WINDOW (LX_WINDOW + (3ull << 40))
+static struct sproc *const sp = (struct sproc *)SP_WINDOW;
+static struct {
+	unsigned n;           /* entries backed */
+	uint64_t pages[2];    /* pages mapped in each window */
+	uint64_t held;        /* of the budget: those pages and their tables */
+} ptab;
 /* 1 + the highest index of a process made in this command: the loops over
  * processes stop there (a system call's settle runs one). */
 static unsigned proc_hi;
 static struct lx_fs fs;
-static struct lx_world world;
+static struct lx_world world;  /* procs: PROCS_WINDOW */
 static uint64_t tmp_pages(void);
 
 /* ---- capabilities ---- */
@@ -372,13 +383,14 @@ static void cache_drop(uint32_t k)
 static int64_t frame_get(void)
 {
 	uint32_t k;
-	while (!pm.free && (pm.nframes >= pm.budget || pm.nframes >= MAX_FRAMES) && reclaim_one())
+	while (!pm.free && (pm.nframes + ptab.held >= pm.budget || pm.nframes >= MAX_FRAMES) &&
+	       reclaim_one())
 		;
 	if (pm.free) {
 		k = pm.free - 1;
 		pm.free = frames[k].next;
 	} else {
-		if (pm.nframes >= pm.budget || pm.nframes >= MAX_FRAMES)
+		if (pm.nframes + ptab.held >= pm.budget || pm.nframes >= MAX_FRAMES)
 			return -1;
 		k = pm.nframes;
 		uint64_t cap;
@@ -430,7 +442,7 @@ static struct page *page_find(struct sproc *s, uint64_t va)
 static uint64_t promised_pages(void)
 {
 	uint64_t promised = 0;
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_hi; i++)
 		if (sp[i].live)
 			promised += lx_proc_commit(&world.procs[i]);
 	return promised / LX_PAGE;
@@ -855,9 +867,11 @@ static void *tmp_alloc(void *ctx)
 	return frame_win((uint32_t)k);
 }
 
+/* /tmp's pages, and the process table's (procs_grow): the budget's pages
+ * that are not processes' pages. */
 static uint64_t tmp_pages(void)
 {
-	return tmp.pages;
+	return tmp.pages + ptab.held;
 }
 
 /* Page pg, which tmp_alloc gave, back to the pool's free list.  A pointer
@@ -883,10 +897,10 @@ static void tmp_release(void)
 
 /* Memory for /proc/meminfo and sysinfo: the budget of pages the
  * processes and /tmp share; free is what their pages have not taken
- * (pm.in_use counts the frames of both). */
+ * (pm.in_use counts the frames of both) nor the process table's. */
 static void mem_info(void *ctx, uint64_t *total, uint64_t *free)
 {
-	uint64_t used = pm.in_use;
+	uint64_t used = pm.in_use + ptab.held;
 	*total = pm.budget * LX_PAGE;
 	*free = used < pm.budget ? (pm.budget - used) * LX_PAGE : 0;
 }
@@ -1018,14 +1032,12 @@ static void read_console_line(struct lx_proc *p)
 		}                                                                \
 	} while (0)
 
-/* The endpoint and a badged copy of it per process entry, once. */
+/* The endpoint, once (procs_grow mints its badged copies). */
 static bool pool_init(void)
 {
 	if (pool.ready)
 		return true;
 	TRY("endpoint", lxs_alloc(KOZO_OBJ_ENDPOINT, 0, &pool.ep));
-	for (unsigned i = 0; i < LX_MAX_PROCS; i++)
-		TRY("mint fault endpoint", copy_cap(pool.ep, LINUX_BADGE + i, true, &pool.fault_ep[i]));
 	pool.ready = true;
 	return true;
 }
@@ -1088,6 +1100,46 @@ static void mem_release(void)
 	memset(&pm, 0, sizeof(pm));
 	pm.ut = ut;
 	pm.bits = bits;
+}
+
+/* lx_host.procs_grow: back entries [0, n) of both tables (world.procs,
+ * sp) and the fault endpoints' badges up to n, with pages retyped from
+ * the pool one by one, as much of the budget as written pages outside
+ * the commitments (tmp_pages counts them): a fork finds no room rather
+ * than a later first touch. */
+static struct lx_proc *procs_grow(void *ctx, unsigned n)
+{
+	static const uint64_t base[2] = { PROCS_WINDOW, SP_WINDOW };
+	const uint64_t size[2] = { sizeof(struct lx_proc), sizeof(struct sproc) };
+	if (n > LX_MAX_PROCS)
+		return NULL;
+	for (unsigned w = 0; w < 2; w++) {
+		uint64_t need = (n * size[w] + LX_PAGE - 1) / LX_PAGE;
+		while (ptab.pages[w] < need) {
+			uint64_t va = base[w] + ptab.pages[w] * LX_PAGE, obj;
+			unsigned tables = 0;
+			for (unsigned l = 0; l < 3; l++)
+				tables += va % (1ull << pt_shift[l]) == 0;
+			if (!written_room(1 + tables) || !nc_make_room(1 + tables) ||
+			    pm.nframes + ptab.held + 1 + tables > pm.budget)
+				return NULL;
+			ptab.held += tables;  /* made, or the pool's Revoke takes them */
+			if (window_tables(pm.ut, va) || lxs_retype(pm.ut, KOZO_OBJ_FRAME, 0, &obj))
+				return NULL;
+			if (kozo_frame_map(obj, LXS_VSPACE, va, KOZO_RIGHT_READ | KOZO_RIGHT_WRITE, false)) {
+				lxs_free(obj);
+				return NULL;
+			}
+			ptab.held++;
+			ptab.pages[w]++;
+		}
+	}
+	for (; pool.nfault < n; pool.nfault++)
+		if (copy_cap(pool.ep, LINUX_BADGE + pool.nfault, true, &pool.fault_ep[pool.nfault]))
+			return NULL;
+	if (n > ptab.n)
+		ptab.n = n;
+	return (struct lx_proc *)PROCS_WINDOW;
 }
 
 /* A fresh address space for process s (it holds nothing). */
@@ -1165,8 +1217,17 @@ static bool load(const char *path, int argc, char **argv)
 	struct lx_mem mem = { .read = mem_read, .write = mem_write, .ctx = &sp[0] };
 	struct lx_host host = { .console_write = host_console_write, .log_unsupported = log_unsupported,
 				.now_ns = now_ns, .mem_info = mem_info, .boot_epoch_ns = boot_epoch_ns,
-				.commit_room = commit_room, .space_room = space_room };
+				.commit_room = commit_room, .space_room = space_room,
+				.procs_grow = procs_grow };
+	/* The pool first: the process table and the loader's check of the
+	 * program's commitment take from it. */
+	if (!pool_init() || !mem_setup())
+		return false;
 	struct lx_proc *p = lx_world_init(&world, &fs, &mem, &host, kozo_arch_cycles());
+	if (!p) {
+		printf("linux: no memory for the process table\n");
+		return false;
+	}
 	char abs[LX_PATH_MAX];
 	int node = lx_fs_walk(&fs, 0, path, true, abs) ? -1 : lx_fs_lookup(&fs, abs);
 	if (node < 0 || lx_fs_is_dir(&fs, node) || !lx_fs_data(&fs, node)) {
@@ -1174,10 +1235,6 @@ static bool load(const char *path, int argc, char **argv)
 		return false;
 	}
 	memcpy(p->exe, abs, strlen(abs) + 1);
-	/* The pool first: the loader checks the program's commitment
-	 * against what it can back. */
-	if (!pool_init() || !mem_setup())
-		return false;
 	struct lx_image img;
 	if (lx_load_elf(p, lx_fs_data(&fs, node), fs.nodes[node].size, &img, &why)) {
 		printf("linux: %s: not a program KOZO can run: %s\n", path, why);
@@ -1665,7 +1722,7 @@ static int serve(void)
 					interrupting = true;
 				}
 			}
-		} else if (badge < LINUX_BADGE || i >= LX_MAX_PROCS || !sp[i].live) {
+		} else if (badge < LINUX_BADGE || i >= ptab.n || !sp[i].live) {
 			printf("linux: unexpected message (label %lu, badge 0x%lx)\n", label, badge);
 		} else if (label == KOZO_FAULT_UNKNOWN_SYSCALL) {
 			uint64_t nr = mr[0], args[6] = { mr[1], mr[2], mr[3], ipc->msg[4], ipc->msg[5],
@@ -1757,6 +1814,7 @@ int linux_run(int argc, char **argv)
 		teardown(&sp[i]);
 	proc_hi = 0;
 	mem_release();
+	memset(&ptab, 0, sizeof(ptab));
 	tmp_release();
 	if (status & 0x7f)
 		printf("linux: exit status %d (killed by signal %d, %s)\n", 128 + (status & 0x7f),
