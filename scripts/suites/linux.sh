@@ -148,6 +148,11 @@ else
 	# overflowed within seconds (the server faulted, Init restarted it).
 	interrupt "Ctrl-C ends pause() under a 10 us interval timer, SIGALRM ignored (status 130)" \
 		"linux /bin/itimerpause ignore 10" $'\x03' 130
+	# Under a 1 us one the deadline is past at every turn of settle, whose
+	# wait_until then never looked at the console: Ctrl-C and Ctrl-] were
+	# lost and the session hung.
+	interrupt "Ctrl-C ends pause() under a 1 us interval timer, SIGALRM ignored (status 130)" \
+		"linux /bin/itimerpause ignore 1" $'\x03' 130
 	run_cmd "ps" 30
 	check "after the interrupts: the shell answers, the Linux server runs, nothing restarted" \
 		grep -q -E '^ +3 +linux +[0-9]+ +running +0 +0$' <<<"$OUT"

@@ -692,3 +692,51 @@ void test_tcb_configure_drops_own_cspace(void)
 	CHECK_EQ("other_cnode_unreferenced", other_hdr->refs, 0);
 	kt_end(&h);
 }
+
+/* Red team (rt9): the timer line's handler copied, moved, revoked through
+ * IRQControl, its notification deleted and revoked under it, deadlines of
+ * 1, ~0 and in the past: no signal reaches a freed notification, no
+ * deadline outlives the last handler, the walker holds after each step. */
+void test_irq_timer_abuse(void)
+{
+	struct host_kernel h;
+	if (!kt_boot(&h))
+		return kt_end(&h);
+	word_t handler = host_slot_alloc(&h, 4);
+	word_t nt = kt_new(&h, KOZO_OBJ_NOTIFICATION, 0), badged = host_slot_alloc(&h, 1);
+	KT_OK(kt_mint(&h, badged, nt, KOZO_RIGHTS_ALL, 0x4));
+	const word_t cn[1] = { KOZO_CAP_INIT_CNODE }, get[3] = { KOZO_IRQ_TIMER, handler, 64 };
+	const word_t ntc[1] = { badged };
+	KT_OK(kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1));
+	KT_OK(kt_copy(&h, handler + 1, handler, KOZO_RIGHTS_ALL));
+	CHECK_EQ("two_refs", h.k->irq_refs[KOZO_IRQ_TIMER], 2);
+	KT_OK(kt_invoke(&h, handler + 1, KOZO_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, ntc, 1));
+	/* The notification's own capabilities go; the line's copy keeps it alive. */
+	const word_t past[1] = { 1 };
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, past, 1, NULL, 0));
+	CHECK_ERR("delete_badged", kt_delete(&h, badged), KOZO_OK);
+	CHECK_ERR("revoke_ntfn", kt_revoke(&h, nt), KOZO_OK);
+	CHECK_ERR("delete_ntfn", kt_delete(&h, nt), KOZO_OK);
+	h.m->preempt_checks += 100;
+	CHECK("tick_after_ntfn_gone", host_timer_tick(&h));
+	kt_check_invariants(&h, "after_ntfn_gone");
+	/* Deleting one copy while another remains keeps the deadline. */
+	const word_t never[1] = { ~0ull };
+	KT_OK(kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, never, 1, NULL, 0));
+	CHECK_ERR("delete_one_copy", kt_delete(&h, handler), KOZO_OK);
+	CHECK_EQ("still_armed", h.k->timer_deadline, ~0ull);
+	CHECK("tick_never", host_timer_tick(&h));
+	CHECK_EQ("still_armed_after_tick", h.k->timer_deadline, ~0ull);
+	KT_OK(kt_move(&h, handler + 2, handler + 1));
+	kt_check_invariants(&h, "after_move");
+	/* Revoke of IRQControl takes every handler and the deadline. */
+	CHECK_ERR("revoke_irq_control", kt_revoke(&h, KOZO_CAP_IRQ_CONTROL), KOZO_OK);
+	CHECK_EQ("no_refs", h.k->irq_refs[KOZO_IRQ_TIMER], 0);
+	CHECK_EQ("disarmed", h.k->timer_deadline, 0);
+	/* And the line can be had again. */
+	CHECK_ERR("get_again", kt_invoke(&h, KOZO_CAP_IRQ_CONTROL, KOZO_IRQ_CONTROL_GET, get, 3, cn, 1), KOZO_OK);
+	CHECK_ERR("deadline_no_ntfn", kt_invoke(&h, handler, KOZO_IRQ_HANDLER_SET_DEADLINE, past, 1, NULL, 0), KOZO_OK);
+	CHECK("tick_no_ntfn", host_timer_tick(&h));
+	CHECK_EQ("fired_into_nothing", h.k->timer_deadline, 0);
+	kt_end(&h);
+}

@@ -9,7 +9,7 @@
 	X(retype_basic) X(retype_count_and_alignment) X(retype_exhaustion) X(retype_errors) \
 	X(retype_after_delete) X(revoke_untyped) X(revoke_removes_from_queues) \
 	X(delete_last_cap) X(cnode_errors) X(invoke_errors) \
-	X(tcb_errors) X(tcb_registers) X(irq_errors) X(irq_delivery) X(irq_timer_deadline) X(ioport) X(ioport_narrow) X(frame_map) \
+	X(tcb_errors) X(tcb_registers) X(irq_errors) X(irq_delivery) X(irq_timer_deadline) X(irq_timer_abuse) X(ioport) X(ioport_narrow) X(frame_map) \
 	X(debug_cap) X(tcb_configure_drops_own_cspace) \
 	X(ipc_send_fifo) X(ipc_recv_fifo) X(ipc_badge) X(ipc_call_reply) X(ipc_fastpath) X(ipc_long_message) \
 	X(ipc_cap_transfer) X(ipc_unwrap) X(ipc_endpoint_deleted) X(ipc_server_deleted) \

@@ -1523,6 +1523,17 @@ static bool wait_until(uint64_t until)
 			return true;
 		}
 	}
+	/* A deadline already past still looks at the console once: a parked
+	 * call that waits again at every expiry of a 1 us interval timer
+	 * (pause() with SIGALRM ignored) finds its deadline past at every
+	 * turn of settle, which would then never see Ctrl-C or the escape. */
+	uint64_t bits = kozo_poll(KOZO_PROC_NTFN);
+	if (bits & LINUX_SIG_TIMER)
+		timer_armed = 0;
+	if (bits & ~(uint64_t)LINUX_SIG_TIMER) {
+		console_event(bits);
+		return true;
+	}
 	return false;
 }
 
