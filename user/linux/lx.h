@@ -244,6 +244,7 @@ struct lx_world {
 	struct lx_proc *procs;  /* host.procs_grow's table: entries [0, nprocs) */
 	unsigned nprocs;
 	struct lx_zombie zombies[LX_MAX_ZOMBIES];
+	unsigned zombies_hi;    /* zombies[zombies_hi..] have never been used */
 	struct lx_pipe pipes[LX_MAX_PIPES];
 	int next_pid;
 	int fg_pgrp;            /* the console's foreground process group */

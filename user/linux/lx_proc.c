@@ -271,7 +271,7 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 			c = &w->procs[i];
 	/* Every live process may become a zombie: keep room for them all. */
 	unsigned held = 0;
-	for (int i = 0; i < LX_MAX_ZOMBIES; i++)
+	for (int i = 0; i < (int)w->zombies_hi; i++)
 		held += w->zombies[i].pid != 0;
 	for (int i = 0; i < (int)w->nprocs; i++)
 		held += w->procs[i].state == LX_PROC_LIVE;
@@ -317,7 +317,7 @@ static int64_t sys_fork(struct lx_proc *p, uint64_t flags, uint64_t ctid,
 		if (w->next_pid > 32767)
 			w->next_pid = 2;
 		used = find_pid(w, pid) != NULL;
-		for (int i = 0; i < LX_MAX_ZOMBIES && !used; i++)
+		for (int i = 0; i < (int)w->zombies_hi && !used; i++)
 			used = w->zombies[i].pid == pid;
 	} while (used);
 	*c = *p;
@@ -375,7 +375,7 @@ void lx_proc_exit(struct lx_proc *p, int status)
 		if (c->state != LX_PROC_FREE && c->ppid == p->pid && c != p)
 			c->ppid = 0;
 	}
-	for (int i = 0; i < LX_MAX_ZOMBIES; i++)
+	for (int i = 0; i < (int)w->zombies_hi; i++)
 		if (w->zombies[i].pid && w->zombies[i].ppid == p->pid)
 			w->zombies[i].pid = 0;
 	p->state = LX_PROC_FREE;
@@ -385,11 +385,18 @@ void lx_proc_exit(struct lx_proc *p, int status)
 	/* A zombie for wait4 (its numbers only: the entry is free again),
 	 * unless the parent ignores SIGCHLD; then SIGCHLD (CLD_KILLED or
 	 * CLD_EXITED).  fork made sure there is room. */
-	for (int i = 0; i < LX_MAX_ZOMBIES && !lx_child_autoreap(parent); i++) {
-		if (!w->zombies[i].pid) {
+	/* (The loops over zombies stop at the highest entry ever used: the
+	 * table is sized for every process there can be, 2048, and fork,
+	 * exit and wait4 would scan it all every time.) */
+	if (!lx_child_autoreap(parent)) {
+		unsigned i = 0;
+		while (i < w->zombies_hi && w->zombies[i].pid)
+			i++;
+		if (i < LX_MAX_ZOMBIES) {
 			w->zombies[i] = (struct lx_zombie){ .pid = p->pid, .ppid = p->ppid,
 							    .pgid = p->pgid, .status = status };
-			break;
+			if (i == w->zombies_hi)
+				w->zombies_hi++;
 		}
 	}
 	bool signalled = status & 0x7f;
@@ -414,7 +421,7 @@ static int64_t sys_wait4(struct lx_proc *p, int64_t pid, uint64_t ustatus, uint6
 		struct lx_proc *c = &w->procs[i];
 		any = c->state == LX_PROC_LIVE && c->ppid == p->pid && WANTED(c->pid, c->pgid);
 	}
-	for (int i = 0; i < LX_MAX_ZOMBIES; i++) {
+	for (int i = 0; i < (int)w->zombies_hi; i++) {
 		struct lx_zombie *c = &w->zombies[i];
 		if (!c->pid || c->ppid != p->pid || !WANTED(c->pid, c->pgid))
 			continue;
