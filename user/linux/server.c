@@ -1298,9 +1298,10 @@ static bool shared_populate(struct sproc *s, struct lx_proc *p)
 			nc_written += nc && (!pg || pg->clean);
 		}
 	}
-	if (!written_room((unsigned)nc_written) ||
-	    !nc_make_room((unsigned)nc_absent) || !entry_room((unsigned)absent))
-		return false;
+	if ((nc_written && !written_room((unsigned)nc_written)) ||
+	    (nc_absent && !nc_make_room((unsigned)nc_absent)) ||
+	    (absent && !entry_room((unsigned)absent)))
+		return false;  /* (none needed: no check, as before) */
 	for (unsigned n = 0; n < p->nvmas; n++) {
 		const struct lx_vma *v = &p->vmas[n];
 		if (!(v->flags & LX_VMA_SHARED))

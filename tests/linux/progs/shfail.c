@@ -8,13 +8,13 @@
  * one by one until the room ran out, and kept them: MemFree fell by the
  * 3 MiB and the sibling got SIGSEGV ("no memory left for a page not
  * committed").  (red team rt10) */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "takeall.h"
 
 static int bad;
 
@@ -31,24 +31,39 @@ static unsigned long free_kib(void)
 	return sysinfo(&si) ? 0 : si.freeram * si.mem_unit >> 10;
 }
 
-/* The sibling: holds all but 3 MiB, says so, then grows its stack. */
+/* The sibling: holds all but 3 MiB (1 MiB mappings, then halves down to
+ * 4 KiB, until ENOMEM; not takeall.h, whose arrays would grow every
+ * process of aarch64's multi-call kozotest), says so, then grows its
+ * stack. */
+#define MIB (1ul << 20)
+static char *mib[512];
+
 static int sibling(int ready, int go)
 {
-	unsigned long total;
-	unsigned n = take_all(&total);
+	unsigned n = 0;
+	for (size_t len = MIB; len >= 4096;) {
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			if (errno != ENOMEM)
+				return 2;
+			len /= 2;
+			continue;
+		}
+		memset(p, 0x5a, len);
+		if (len == MIB && n < 512)
+			mib[n++] = p;
+	}
 	if (n < 4)
 		return 2;
-	for (unsigned i = 0; i < n; i++)
-		memset(chunk[i], 0x5a, chunk_len[i]);
 	for (unsigned i = 0; i < 3; i++)
-		munmap(chunk[i], chunk_len[i]);
+		munmap(mib[i], MIB);
 	char c = 'x';
 	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
 		return 3;
 	volatile char big[64 * 1024];
 	memset((char *)big, 1, sizeof(big));
 	for (unsigned i = 3; i < n; i++)
-		if (chunk[i][0] != 0x5a || chunk[i][chunk_len[i] - 1] != 0x5a)
+		if (mib[i][0] != 0x5a || mib[i][MIB - 1] != 0x5a)
 			return 4;
 	return big[100] == 1 ? 0 : 5;
 }
