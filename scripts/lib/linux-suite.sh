@@ -258,6 +258,18 @@ linux_shmanon_checks() {
 		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
 
+# A fork that fails takes no memory (red team rt10: a failed fork of a
+# process with read-only MAP_SHARED memory had made its pages until the
+# room ran out and kept them, and a sibling's stack growth got SIGSEGV):
+# tests/linux/progs/shfail.c.
+linux_shfail_checks() {
+	run_cmd "linux /bin/shfail" 120
+	check "MAP_SHARED anonymous memory: a failed fork takes no memory, nobody is killed for it" \
+		test "$(grep -c '^shfail: .*: ok$' <<<"$OUT")" = 3 -a "$(grep -c 'BAD\|SIGSEGV\|SIGKILL' <<<"$OUT")" = 0 -a "$(status_of)" = 0
+	check "MAP_SHARED anonymous memory after a failed fork: the server's pool is whole again" \
+		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
+}
+
 # madvise (issue 16; every advice was accepted and ignored, so
 # MADV_DONTNEED'd memory kept its bytes and its frames):
 # tests/linux/progs/madv.c checks zeros after MADV_DONTNEED, MemFree
@@ -281,5 +293,6 @@ linux_memory_checks() {
 	linux_memroom_checks
 	linux_tmpfree_checks
 	linux_shmanon_checks
+	linux_shfail_checks
 	linux_madvise_checks
 }

@@ -1279,6 +1279,29 @@ static bool load(const char *path, int argc, char **argv)
 static bool shared_populate(struct sproc *s, struct lx_proc *p)
 {
 	static const uint8_t zeros[LX_PAGE];  /* (anonymous: what its pages start with) */
+	/* Room first, for all of it or nothing: pages of read-only regions
+	 * are written pages outside the commitments once made, and a fork
+	 * that fails half-way must not leave them taking the room other
+	 * processes' stacks need (a committed region's are promised). */
+	uint64_t absent = 0, nc_absent = 0, nc_written = 0;
+	for (unsigned n = 0; n < p->nvmas; n++) {
+		const struct lx_vma *v = &p->vmas[n];
+		if (!(v->flags & LX_VMA_SHARED))
+			continue;
+		bool nc = !lx_vma_committed(v);
+		for (uint64_t va = v->start; va < v->end; va += LX_PAGE) {
+			const struct page *pg = page_find(s, va);
+			if (absent > pm.budget)
+				return false;  /* (and a huge region is not walked whole) */
+			absent += !pg;
+			nc_absent += nc && !pg;
+			nc_written += nc && (!pg || pg->clean);
+		}
+	}
+	if ((nc_written && !written_room((unsigned)nc_written)) ||
+	    (nc_absent && !nc_make_room((unsigned)nc_absent)) ||
+	    (absent && !entry_room((unsigned)absent)))
+		return false;  /* (none needed: no check, as before) */
 	for (unsigned n = 0; n < p->nvmas; n++) {
 		const struct lx_vma *v = &p->vmas[n];
 		if (!(v->flags & LX_VMA_SHARED))
