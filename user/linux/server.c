@@ -948,9 +948,15 @@ static uint64_t now_ns(void *ctx)
 static bool timer_ok;
 static uint64_t timer_armed;  /* the deadline the kernel holds (cycles), 0: none */
 /* A signal came for the process whose call was just answered (its own
- * kill's SIGCHLD, say): it takes it at its next call, or at this time (a
- * tick later) if it runs user code until then, as on a one-CPU Linux,
- * where the signal waits for the next kernel entry.  0: none. */
+ * kill's SIGCHLD, say): it takes it at its next call, as on a one-CPU
+ * Linux, where the signal waits for the next kernel entry, or at this
+ * time if it runs user code until then.  Linux's next entry would be the
+ * next timer tick; NUDGE_NS is ten of ours, because here the killed child
+ * is gone within the kill call, and a shell slowed down by TCG on a busy
+ * machine took more than one tick between its kill and its wait (ash then
+ * reaped the job before `wait`, without its "Terminated" line; linux-
+ * compare-aarch64 in CI).  0: none. */
+#define NUDGE_NS (10 * KOZO_TIMER_TICK_NS)
 static uint64_t nudge_at;
 
 static void timer_init(void)
@@ -1791,13 +1797,13 @@ static int serve(void)
 			/* Maybe for a process running user code: stop it to
 			 * take the signal (interrupt_running, once the
 			 * endpoint is found empty) - at once for another
-			 * process (it may never call), a tick later for the
-			 * one just answered (nudge_at). */
+			 * process (it may never call), NUDGE_NS later for
+			 * the one just answered (nudge_at). */
 			world.signalled = false;
 			if (others_signalled(answer ? i : ~0u)) {
 				interrupting = true;
 			} else if (!nudge_at) {
-				nudge_at = now_ns(NULL) + KOZO_TIMER_TICK_NS;
+				nudge_at = now_ns(NULL) + NUDGE_NS;
 				timer_arm(first_deadline());
 			}
 		}

@@ -10,7 +10,7 @@
  *            reaps it
  *   chld     the parent SIGKILLs a paused child, then spins until its
  *            SIGCHLD handler has run (the signal its own call caused:
- *            taken at the next call, or a tick later while it spins)
+ *            taken at the next call, or 100 ms later while it spins)
  *   sleep N  nanosleep N ms (the suites time it from outside)
  * Usage: timerspin alarm|default|kill|chld|sleep [ms] */
 #include <signal.h>
