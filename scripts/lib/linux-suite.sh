@@ -246,14 +246,21 @@ linux_ptables_checks() {
 	check "page tables: the server's pool is whole again" test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
 
+# all_ok NAME PROG N BAD: the program printed N lines "PROG: ...: ok", no
+# line matching BAD (a grep pattern), and exited 0.
+all_ok() {
+	check "$1" test "$(grep -c "^$2: .*: ok\$" <<<"$OUT")" = "$3" -a "$(grep -c "$4" <<<"$OUT")" = 0 \
+		-a "$(status_of)" = 0
+}
+
 # MAP_SHARED anonymous memory is shared across fork (issue 16; it was
 # copied on write like private memory, so the parent never saw a child's
 # writes): tests/linux/progs/shmanon.c, 1000 pages, writes both ways, a
 # grandchild, a region read while read-only (the zero page) then written.
 linux_shmanon_checks() {
 	run_cmd "linux /bin/shmanon 1000" 120
-	check "MAP_SHARED anonymous memory: parent, child and grandchild see each other's writes; MAP_PRIVATE stays private" \
-		test "$(grep -c '^shmanon: .*: ok$' <<<"$OUT")" = 7 -a "$(grep -c 'BAD' <<<"$OUT")" = 0 -a "$(status_of)" = 0
+	all_ok "MAP_SHARED anonymous memory: parent, child and grandchild see each other's writes; MAP_PRIVATE stays private" \
+		shmanon 7 'BAD'
 	check "MAP_SHARED anonymous memory: the server's pool is whole again" \
 		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
@@ -264,8 +271,8 @@ linux_shmanon_checks() {
 # tests/linux/progs/shfail.c.
 linux_shfail_checks() {
 	run_cmd "linux /bin/shfail" 120
-	check "MAP_SHARED anonymous memory: a failed fork takes no memory, nobody is killed for it" \
-		test "$(grep -c '^shfail: .*: ok$' <<<"$OUT")" = 3 -a "$(grep -c 'BAD\|SIGSEGV\|SIGKILL' <<<"$OUT")" = 0 -a "$(status_of)" = 0
+	all_ok "MAP_SHARED anonymous memory: a failed fork takes no memory, nobody is killed for it" \
+		shfail 3 'BAD\|SIGSEGV\|SIGKILL'
 	check "MAP_SHARED anonymous memory after a failed fork: the server's pool is whole again" \
 		test "$(free_bytes | cut -d' ' -f1,2)" = "1 1"
 }
@@ -277,8 +284,8 @@ linux_shfail_checks() {
 # and the errors (EINVAL, ENOMEM).
 linux_madvise_checks() {
 	run_cmd "linux /bin/madv" 60
-	check "madvise: DONTNEED drops private pages (zeros, the file's bytes, memory back), keeps MAP_SHARED; errors as Linux" \
-		test "$(grep -c '^madv: .*: ok$' <<<"$OUT")" = 10 -a "$(grep -c 'BAD' <<<"$OUT")" = 0 -a "$(status_of)" = 0
+	all_ok "madvise: DONTNEED drops private pages (zeros, the file's bytes, memory back), keeps MAP_SHARED; errors as Linux" \
+		madv 10 'BAD'
 }
 
 # The memory, page-cache and thread-id checks both Linux suites run (x86_64
